@@ -1,0 +1,3 @@
+module github.com/redthread/redthread
+
+go 1.26
