@@ -1,3 +1,13 @@
 module github.com/redthread/redthread
 
 go 1.26
+
+require (
+	github.com/PuerkitoBio/goquery v1.10.3
+	golang.org/x/net v0.47.0
+)
+
+require (
+	github.com/andybalholm/cascadia v1.3.3 // indirect
+	golang.org/x/text v0.31.0 // indirect
+)

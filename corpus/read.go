@@ -1,0 +1,212 @@
+package corpus
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/redthread/redthread/errs"
+)
+
+// DefaultMaxListingBytes is the largest listing (one JSON line, one CSV
+// record, one HTML page) read by default.
+const DefaultMaxListingBytes = 4 << 20
+
+// Record is one item read from an input: a listing, or the error that made
+// an input line unusable. Path and Line say where it came from.
+type Record struct {
+	Listing *Listing
+	Err     error
+	Path    string
+	Line    int // 1-based line or record number; 0 for a whole file
+}
+
+// Options control reading.
+type Options struct {
+	// MaxListingBytes caps one listing; bigger ones are reported and
+	// skipped. Zero means DefaultMaxListingBytes.
+	MaxListingBytes int
+}
+
+func (o Options) max() int {
+	if o.MaxListingBytes > 0 {
+		return o.MaxListingBytes
+	}
+	return DefaultMaxListingBytes
+}
+
+// Format is an input format.
+type Format string
+
+// Input formats.
+const (
+	FormatJSONL Format = "jsonl"
+	FormatCSV   Format = "csv"
+	FormatHTML  Format = "html" // a single page, or a folder of pages
+)
+
+// DetectFormat picks the format of path by its name: "-" is JSON Lines on
+// standard input, a folder is a folder of HTML pages.
+func DetectFormat(path string) (Format, error) {
+	if path == "-" {
+		return FormatJSONL, nil
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		return "", errs.E("open input", errs.NotExist, err)
+	}
+	if fi.IsDir() {
+		return FormatHTML, nil
+	}
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".jsonl", ".ndjson", ".json", ".txt":
+		return FormatJSONL, nil
+	case ".csv", ".tsv":
+		return FormatCSV, nil
+	case ".html", ".htm", ".xhtml":
+		return FormatHTML, nil
+	}
+	return FormatJSONL, nil
+}
+
+// Read yields every listing (or per-record error) of path, whatever its
+// format; "-" reads JSON Lines from stdin. A record error does not stop the
+// sequence; an error that makes the whole input unreadable is yielded once
+// with Line 0.
+func Read(ctx context.Context, path string, stdin io.Reader, opt Options) iter.Seq[Record] {
+	return func(yield func(Record) bool) {
+		format, err := DetectFormat(path)
+		if err != nil {
+			yield(Record{Err: err, Path: path})
+			return
+		}
+		switch {
+		case path == "-":
+			for rec := range ReadJSONL(ctx, stdin, "-", opt) {
+				if !yield(rec) {
+					return
+				}
+			}
+			return
+		case format == FormatHTML:
+			for rec := range ReadHTMLPath(ctx, path, opt) {
+				if !yield(rec) {
+					return
+				}
+			}
+			return
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			yield(Record{Err: errs.E("open input", errs.IO, err), Path: path})
+			return
+		}
+		defer f.Close()
+		var seq iter.Seq[Record]
+		if format == FormatCSV {
+			seq = ReadCSV(ctx, f, path, opt)
+		} else {
+			seq = ReadJSONL(ctx, f, path, opt)
+		}
+		for rec := range seq {
+			if !yield(rec) {
+				return
+			}
+		}
+	}
+}
+
+// ReadJSONL yields the listings of a JSON Lines stream. Blank lines are
+// ignored; a line that is not a JSON object, is not valid UTF-8, is longer
+// than the limit, or lacks both body and html yields a Record with Err.
+func ReadJSONL(ctx context.Context, r io.Reader, name string, opt Options) iter.Seq[Record] {
+	return func(yield func(Record) bool) {
+		br := bufio.NewReaderSize(r, 256<<10)
+		max := opt.max()
+		for line := 1; ; line++ {
+			if ctx.Err() != nil {
+				yield(Record{Err: errs.E("read "+name, errs.IO, ctx.Err()), Path: name})
+				return
+			}
+			data, tooLong, err := readLine(br, max)
+			if err != nil && !errors.Is(err, io.EOF) {
+				yield(Record{Err: &errs.Error{Op: "read jsonl", Kind: errs.IO, Path: name, Line: line, Err: err}, Path: name, Line: line})
+				return
+			}
+			if tooLong {
+				if !yield(Record{Err: &errs.Error{Op: "read jsonl", Kind: errs.Invalid, Path: name, Line: line,
+					Err: fmt.Errorf("line longer than %d bytes (raise --max-bytes to read it)", max)}, Path: name, Line: line}) {
+					return
+				}
+			} else if len(strings.TrimSpace(string(data))) > 0 {
+				l, perr := ParseListingJSON(data)
+				rec := Record{Listing: l, Path: name, Line: line}
+				if perr != nil {
+					rec = Record{Err: &errs.Error{Op: "read jsonl", Kind: errs.Invalid, Path: name, Line: line, Err: perr}, Path: name, Line: line}
+				}
+				if !yield(rec) {
+					return
+				}
+			}
+			if errors.Is(err, io.EOF) {
+				return
+			}
+		}
+	}
+}
+
+// ParseListingJSON decodes one listing from a JSON object and checks it.
+func ParseListingJSON(data []byte) (*Listing, error) {
+	if !isValidUTF8(data) {
+		return nil, errors.New("not valid UTF-8 (convert the file to UTF-8)")
+	}
+	trimmed := strings.TrimSpace(string(data))
+	if !strings.HasPrefix(trimmed, "{") {
+		return nil, errors.New("not a JSON object")
+	}
+	var l Listing
+	if err := jsonUnmarshalStrict(data, &l); err != nil {
+		return nil, err
+	}
+	if err := l.Validate(); err != nil {
+		return nil, err
+	}
+	return &l, nil
+}
+
+// readLine reads one line without its newline. When the line exceeds max
+// bytes the rest is discarded and tooLong is set.
+func readLine(br *bufio.Reader, max int) (line []byte, tooLong bool, err error) {
+	for {
+		chunk, e := br.ReadSlice('\n')
+		if !tooLong {
+			if len(line)+len(chunk) > max+1 {
+				tooLong, line = true, nil
+			} else {
+				line = append(line, chunk...)
+			}
+		}
+		if e == bufio.ErrBufferFull {
+			continue
+		}
+		if e != nil {
+			err = e
+		}
+		break
+	}
+	line = trimNewline(line)
+	return line, tooLong, err
+}
+
+func trimNewline(b []byte) []byte {
+	for len(b) > 0 && (b[len(b)-1] == '\n' || b[len(b)-1] == '\r') {
+		b = b[:len(b)-1]
+	}
+	return b
+}
