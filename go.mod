@@ -4,7 +4,9 @@ go 1.26
 
 require (
 	github.com/PuerkitoBio/goquery v1.10.3
+	github.com/expr-lang/expr v1.17.6
 	golang.org/x/net v0.47.0
+	gopkg.in/yaml.v3 v3.0.1
 )
 
 require (

@@ -1,0 +1,242 @@
+package rules
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/expr-lang/expr/vm"
+
+	"github.com/redthread/redthread/corpus"
+	"github.com/redthread/redthread/indicators"
+)
+
+// Scored is the verdict on one listing.
+type Scored struct {
+	Score int
+	Level string
+	Logit float64
+	Hits  []corpus.Hit
+	Fired []*Rule // rules that fired, in pack order
+}
+
+// Evaluator evaluates a pack. It reuses a VM, so use one per goroutine.
+type Evaluator struct {
+	pack *Pack
+	vm   vm.VM
+}
+
+// NewEvaluator returns an evaluator for p.
+func (p *Pack) NewEvaluator() *Evaluator { return &Evaluator{pack: p} }
+
+// Fires reports whether r fires on f: its kind matches, its condition
+// holds, and it has evidence to show.
+func (ev *Evaluator) fires(r *Rule, f *indicators.Features) (bool, error) {
+	if len(r.Kinds) > 0 {
+		ok := false
+		for _, k := range r.Kinds {
+			if k == f.Kind {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return false, nil
+		}
+	}
+	out, err := ev.vm.Run(r.prog, f)
+	if err != nil {
+		return false, fmt.Errorf("rule %s: %w", r.ID, err)
+	}
+	b, _ := out.(bool)
+	return b, nil
+}
+
+// Evaluate scores one listing's features. A rule whose condition holds but
+// which finds no evidence does not fire: a hit without evidence is a bug.
+func (ev *Evaluator) Evaluate(f *indicators.Features) (Scored, error) {
+	p := ev.pack
+	var s Scored
+	logit := p.Bias
+	byIndicator := map[string]int{}
+	for _, r := range p.Rules {
+		ok, err := ev.fires(r, f)
+		if err != nil {
+			return s, err
+		}
+		if !ok {
+			continue
+		}
+		evidence, linked := collectEvidence(r, f)
+		if len(evidence) == 0 {
+			continue
+		}
+		s.Fired = append(s.Fired, r)
+		logit += r.Weight
+		i, seen := byIndicator[r.Indicator]
+		if !seen {
+			i = len(s.Hits)
+			byIndicator[r.Indicator] = i
+			s.Hits = append(s.Hits, corpus.Hit{ID: r.Indicator})
+		}
+		h := &s.Hits[i]
+		h.Weight = round3(h.Weight + r.Weight)
+		if h.Rule == "" {
+			h.Rule = r.ID
+		} else {
+			h.Rule += "," + r.ID
+		}
+		expl := explain(r, f, evidence)
+		if h.Explanation == "" {
+			h.Explanation = expl
+		} else if expl != "" && !strings.Contains(h.Explanation, expl) {
+			h.Explanation += " " + expl
+		}
+		h.Evidence = mergeEvidence(h.Evidence, evidence)
+		h.Linked = mergeIDs(h.Linked, linked)
+	}
+	s.Logit = logit
+	s.Score = ScoreOf(logit)
+	s.Level = p.Level(s.Score)
+	return s, nil
+}
+
+// ScoreOf maps a log-odds value to 0–100.
+func ScoreOf(logit float64) int {
+	return int(math.Round(100 / (1 + math.Exp(-logit))))
+}
+
+// Level names the level of a score under the pack's thresholds.
+func (p *Pack) Level(score int) string {
+	switch {
+	case score >= p.Levels.High:
+		return corpus.LevelHigh
+	case score >= p.Levels.Medium:
+		return corpus.LevelMedium
+	}
+	return corpus.LevelLow
+}
+
+func collectEvidence(r *Rule, f *indicators.Features) ([]corpus.Evidence, []string) {
+	var ev []corpus.Evidence
+	var linked []string
+	for _, src := range r.Evidence {
+		for _, sp := range f.Spans[src] {
+			ev = append(ev, sp.Evidence)
+			linked = append(linked, sp.Linked...)
+		}
+	}
+	sort.SliceStable(ev, func(i, j int) bool {
+		if ev[i].Field != ev[j].Field {
+			return fieldOrder(ev[i].Field) < fieldOrder(ev[j].Field)
+		}
+		return ev[i].Start < ev[j].Start
+	})
+	return dedupeEvidence(ev), dedupeIDs(linked)
+}
+
+func fieldOrder(f string) int {
+	switch f {
+	case "title":
+		return 0
+	case "body":
+		return 1
+	case "employer":
+		return 2
+	case "employer_info":
+		return 3
+	case "pay":
+		return 4
+	case "location":
+		return 5
+	}
+	return 6
+}
+
+func dedupeEvidence(ev []corpus.Evidence) []corpus.Evidence {
+	out := ev[:0]
+	for i, e := range ev {
+		if i > 0 {
+			p := out[len(out)-1]
+			if p.Field == e.Field && p.Start == e.Start && p.End == e.End && p.Shared == e.Shared && p.Note == e.Note {
+				continue
+			}
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+func mergeEvidence(a, b []corpus.Evidence) []corpus.Evidence {
+	if len(a) == 0 {
+		return b
+	}
+	all := append(append([]corpus.Evidence{}, a...), b...)
+	sort.SliceStable(all, func(i, j int) bool {
+		if all[i].Field != all[j].Field {
+			return fieldOrder(all[i].Field) < fieldOrder(all[j].Field)
+		}
+		return all[i].Start < all[j].Start
+	})
+	return dedupeEvidence(all)
+}
+
+func dedupeIDs(ids []string) []string {
+	if len(ids) == 0 {
+		return nil
+	}
+	sort.Strings(ids)
+	out := ids[:1]
+	for _, id := range ids[1:] {
+		if id != out[len(out)-1] {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+func mergeIDs(a, b []string) []string {
+	if len(b) == 0 {
+		return a
+	}
+	return dedupeIDs(append(append([]string{}, a...), b...))
+}
+
+// explainData is what explanation templates see.
+type explainData struct {
+	Texts string               // the evidence texts, quoted and joined
+	Count int                  // number of evidence items
+	F     *indicators.Features // all features
+	Rule  *Rule                // the rule
+	Ev    []corpus.Evidence    // the evidence itself
+}
+
+func explain(r *Rule, f *indicators.Features, ev []corpus.Evidence) string {
+	var texts []string
+	for i, e := range ev {
+		if i == 5 {
+			texts = append(texts, fmt.Sprintf("and %d more", len(ev)-5))
+			break
+		}
+		t := e.Text
+		if t == "" {
+			t = e.Shared
+		}
+		if t == "" {
+			t = e.Note
+		}
+		if len(t) > 80 {
+			t = t[:80] + "…"
+		}
+		texts = append(texts, strconv.Quote(t))
+	}
+	var b strings.Builder
+	if err := r.tmpl.Execute(&b, explainData{Texts: strings.Join(texts, ", "), Count: len(ev), F: f, Rule: r, Ev: ev}); err != nil {
+		return r.Indicator + ": " + strings.Join(texts, ", ")
+	}
+	return b.String()
+}
+
+func round3(x float64) float64 { return math.Round(x*1000) / 1000 }
