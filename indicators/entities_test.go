@@ -1,0 +1,84 @@
+package indicators
+
+import (
+	"fmt"
+	"testing"
+)
+
+func TestAges(t *testing.T) {
+	c, err := LoadEntityCues()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		text  string
+		title bool
+		want  string
+	}{
+		{"Sweet Mila 19yo new in town", false, "[19@11:15]"},
+		{"age 19, blonde", false, "[19@0:6]"},
+		{"ragazza 19 anni", false, "[19@8:15]"},
+		{"κορίτσι 19 ετών", false, "[19@15:26]"},
+		{"devojka 18 godina", false, "[18@8:17]"},
+		{"I'm 22 and fun", false, "[22@0:6]"},
+		{"Alina - 19", true, "[19@8:10]"},
+		{"Alina - 19", false, "[]"},
+		{"Мне 20 лет", false, "[20@7:16]"},
+		{"Em 20 tuổi", false, "[20@3:12]"},
+		{"a 19-year-old student", false, "[19@2:13]"},
+		{"call 0641234567 or 15 min from centre", false, "[]"},
+		{"price 100 per 30 minutes, 24/7", false, "[]"},
+		{"2019 years of service", false, "[]"},
+		{"work 8 hours, 45 years experience required", false, "[]"},
+	}
+	for _, tt := range tests {
+		var got []string
+		for _, a := range c.Ages(tt.text, tt.title) {
+			got = append(got, fmt.Sprintf("%d@%d:%d", a.Value, a.Start, a.End))
+		}
+		if s := fmt.Sprint(got); s != tt.want && !(len(got) == 0 && tt.want == "[]") {
+			t.Errorf("Ages(%q) = %v, want %s", tt.text, got, tt.want)
+		}
+	}
+}
+
+func TestNames(t *testing.T) {
+	c, _ := LoadEntityCues()
+	tests := []struct{ text, want string }{
+		{"Hi, my name is Mila, new in town", "[Mila]"},
+		{"Ask for Ana or Eva", "[Ana]"},
+		{"Zovem se Jelena, imam 19 godina", "[Jelena]"},
+		{"Меня зовут Алина", "[Алина]"},
+		{"ask for details", "[]"},
+		{"my name is not important", "[]"},
+	}
+	for _, tt := range tests {
+		var got []string
+		for _, n := range c.Names(tt.text) {
+			got = append(got, n.Value)
+			if tt.text[n.Start:n.End] != n.Value {
+				t.Errorf("span %d:%d of %q is not %q", n.Start, n.End, tt.text, n.Value)
+			}
+		}
+		if s := fmt.Sprint(got); s != tt.want && !(len(got) == 0 && tt.want == "[]") {
+			t.Errorf("Names(%q) = %v, want %s", tt.text, got, tt.want)
+		}
+	}
+}
+
+func FuzzEntities(f *testing.F) {
+	c, _ := LoadEntityCues()
+	f.Add("age 19 my name is Mila - 21", true)
+	f.Fuzz(func(t *testing.T, s string, title bool) {
+		for _, a := range c.Ages(s, title) {
+			if a.Start < 0 || a.End > len(s) || a.Start >= a.End {
+				t.Fatalf("bad age span %+v", a)
+			}
+		}
+		for _, n := range c.Names(s) {
+			if s[n.Start:n.End] != n.Value {
+				t.Fatalf("bad name span %+v", n)
+			}
+		}
+	})
+}

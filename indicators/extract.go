@@ -1,0 +1,426 @@
+package indicators
+
+import (
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+	"unicode"
+
+	"github.com/redthread/redthread/corpus"
+	"github.com/redthread/redthread/errs"
+	"github.com/redthread/redthread/indicators/contacts"
+	"github.com/redthread/redthread/indicators/lexicon"
+	"github.com/redthread/redthread/indicators/pay"
+)
+
+// Config names the user's data files that extend or replace the embedded
+// ones. Empty fields keep the embedded data.
+type Config struct {
+	Lexicons      []string // extra lexicon YAML files (indicators/lexicon format)
+	ContactData   []string // extra contact data files (indicators/contacts format)
+	EntityCues    []string // extra entity cue files (data/entities.yaml format)
+	RatesFile     string   // exchange rates CSV replacing the embedded one
+	WagesFile     string   // reference wage CSV replacing the embedded one
+	DefaultRegion string   // country for listings that name none (--country)
+}
+
+// Extractor turns listings into Features. It is immutable once built and
+// safe for concurrent use.
+type Extractor struct {
+	lex      *lexicon.Lexicon
+	contacts *contacts.Extractor
+	pay      *pay.Parser
+	tables   *pay.Tables
+	cues     *EntityCues
+	lang     *LanguageDetector
+	region   string
+}
+
+// New builds an Extractor from the embedded data and cfg's files.
+func New(cfg Config) (*Extractor, error) {
+	fail := func(what string, err error) error { return errs.E("load "+what, errs.Config, err) }
+	x := &Extractor{region: strings.ToUpper(cfg.DefaultRegion)}
+	var err error
+	if x.lex, err = lexicon.LoadFiles(cfg.Lexicons...); err != nil {
+		return nil, fail("lexicon", err)
+	}
+	var extra []*os.File
+	defer func() {
+		for _, f := range extra {
+			f.Close()
+		}
+	}()
+	open := func(paths []string) ([]*os.File, error) {
+		var fs []*os.File
+		for _, p := range paths {
+			f, err := os.Open(p)
+			if err != nil {
+				return nil, err
+			}
+			fs = append(fs, f)
+			extra = append(extra, f)
+		}
+		return fs, nil
+	}
+	cf, err := open(cfg.ContactData)
+	if err != nil {
+		return nil, fail("contact data", err)
+	}
+	if x.contacts, err = contacts.Load(readers(cf)...); err != nil {
+		return nil, fail("contact data", err)
+	}
+	if x.pay, err = pay.NewParser(); err != nil {
+		return nil, fail("pay words", err)
+	}
+	if cfg.RatesFile != "" || cfg.WagesFile != "" {
+		var rates, wages *os.File
+		if cfg.RatesFile != "" {
+			fs, err := open([]string{cfg.RatesFile})
+			if err != nil {
+				return nil, fail("exchange rates", err)
+			}
+			rates = fs[0]
+		}
+		if cfg.WagesFile != "" {
+			fs, err := open([]string{cfg.WagesFile})
+			if err != nil {
+				return nil, fail("wage table", err)
+			}
+			wages = fs[0]
+		}
+		x.tables, err = pay.LoadTables(nilIfNone(rates), nilIfNone(wages))
+	} else {
+		x.tables, err = pay.DefaultTables()
+	}
+	if err != nil {
+		return nil, fail("pay tables", err)
+	}
+	ef, err := open(cfg.EntityCues)
+	if err != nil {
+		return nil, fail("entity cues", err)
+	}
+	if x.cues, err = LoadEntityCues(readers(ef)...); err != nil {
+		return nil, fail("entity cues", err)
+	}
+	x.lang = NewLanguageDetector(x.lex.Stopwords())
+	return x, nil
+}
+
+func nilIfNone(f *os.File) interface{ Read([]byte) (int, error) } {
+	if f == nil {
+		return nil
+	}
+	return f
+}
+
+func readers(fs []*os.File) []interface{ Read([]byte) (int, error) } {
+	out := make([]interface{ Read([]byte) (int, error) }, len(fs))
+	for i, f := range fs {
+		out[i] = f
+	}
+	return out
+}
+
+// Lexicon returns the compiled lexicon (for lint and documentation).
+func (x *Extractor) Lexicon() *lexicon.Lexicon { return x.lex }
+
+// DetectLanguage guesses the language of text.
+func (x *Extractor) DetectLanguage(text string) string { return x.lang.Detect(text) }
+
+// Extract computes the features of one listing. The listing must have its
+// Body (derive it from HTML first); it is not modified.
+func (x *Extractor) Extract(l *corpus.Listing) *Features {
+	f := &Features{ID: l.ID, Terms: make(map[string]int, 16), Spans: make(map[string][]Span, 16)}
+	f.Country = strings.ToUpper(strings.TrimSpace(l.Country))
+	if f.Country == "" {
+		f.Country = x.region
+	}
+	f.Language = strings.ToLower(strings.TrimSpace(l.Language))
+	if f.Language == "" {
+		f.Language = x.lang.Detect(l.Title + "\n" + l.Body)
+	}
+	fields := l.TextFields()
+
+	// Lexicon hits.
+	for _, ft := range fields {
+		for _, h := range x.lex.Match(ft.Text) {
+			f.Terms[h.Tag]++
+			f.Add("terms:"+h.Tag, Span{Evidence: corpus.Evidence{Field: ft.Field, Start: h.Start, End: h.End, Text: ft.Text[h.Start:h.End]}})
+		}
+	}
+
+	// Kind.
+	f.Kind = normalizeKind(l.Kind)
+	if f.Kind == "" {
+		f.Kind = detectKind(f)
+	}
+
+	x.extractContacts(f, fields)
+	x.extractPay(f, l, fields)
+	x.extractEntities(f, l)
+	x.employer(f, l)
+
+	// Writing quality of title and body.
+	writingQuality(f, "title", l.Title, &f.Text)
+	writingQuality(f, "body", l.Body, &f.Text)
+	countPoorSignals(&f.Text)
+
+	f.Spec = SpecFeatures{Hours: f.Terms["spec.hours"] > 0, Qualification: f.Terms["spec.qualification"] > 0, Tasks: f.Terms["spec.tasks"] > 0}
+	f.Words = countWords(l.Title) + countWords(l.Body)
+	return f
+}
+
+func normalizeKind(k string) string {
+	switch strings.ToLower(strings.TrimSpace(k)) {
+	case "":
+		return ""
+	case "job", "jobs", "vacancy", "work":
+		return corpus.KindJob
+	case "escort", "escorts", "service", "services", "adult", "personal":
+		return corpus.KindEscort
+	}
+	return corpus.KindOther
+}
+
+// detectKind decides job/escort/other from the lexicon cues.
+func detectKind(f *Features) string {
+	job, esc := f.Terms["kind.job"]*2, f.Terms["kind.escort"]*2
+	for tag, n := range f.Terms {
+		switch {
+		case strings.HasPrefix(tag, "job.") && tag != "job.word_abroad":
+			job += n
+		case strings.HasPrefix(tag, "sector."), strings.HasPrefix(tag, "spec."), strings.HasPrefix(tag, "employer."):
+			job += n
+		case strings.HasPrefix(tag, "service."):
+			esc += n
+		}
+	}
+	switch {
+	case esc > job && esc >= 2:
+		return corpus.KindEscort
+	case job > 0 && job >= esc:
+		return corpus.KindJob
+	case esc > 0:
+		return corpus.KindEscort
+	}
+	return corpus.KindOther
+}
+
+func (x *Extractor) extractContacts(f *Features, fields []corpus.NamedText) {
+	type key struct{ t, v string }
+	seen := map[key]bool{}
+	phoneSeen := map[string]bool{}
+	handlePhones := map[string]bool{}
+	var webs int
+	for _, ft := range fields {
+		if ft.Field == "location" || ft.Field == "pay" {
+			continue
+		}
+		for _, c := range x.contacts.Extract(ft.Text, f.Country) {
+			sp := Span{Evidence: corpus.Evidence{Field: ft.Field, Start: c.Start, End: c.End, Text: c.Text, Shared: string(c.Type) + ":" + c.Value}}
+			if c.Obfuscated {
+				sp.Note = "recovered: " + c.Value
+				f.Add("contacts:obfuscated", sp)
+			}
+			k := key{string(c.Type), c.Value}
+			if seen[k] {
+				continue
+			}
+			seen[k] = true
+			f.Out.Contacts = append(f.Out.Contacts, corpus.Contact{Type: string(c.Type), Value: c.Value})
+			f.Add("contacts:all", sp)
+			f.Contacts.Count++
+			switch c.Type {
+			case contacts.Phone:
+				f.Contacts.Phones++
+				phoneSeen[c.Value] = true
+				f.Add("contacts:phone", sp)
+			case contacts.Email:
+				f.Contacts.Emails++
+				if x.contacts.IsFreeMail(c.Value) {
+					f.Contacts.FreeMail++
+					f.Add("contacts:freemail", sp)
+				} else {
+					f.Contacts.CompanyMail++
+				}
+			case contacts.Handle:
+				f.Contacts.Handles++
+				f.Add("contacts:messenger", sp)
+				if i := strings.IndexByte(c.Value, ':'); i >= 0 && strings.HasPrefix(c.Value[i+1:], "+") {
+					handlePhones[c.Value[i+1:]] = true
+				}
+			case contacts.URL:
+				f.Contacts.URLs++
+				if !messengerURL(c.Value) {
+					webs++
+				}
+			}
+			if c.Obfuscated {
+				f.Contacts.Obfuscated++
+			}
+		}
+	}
+	// Messenger only: handles, and every phone is a messenger number.
+	if f.Contacts.Handles > 0 && f.Contacts.CompanyMail == 0 && webs == 0 {
+		only := true
+		for p := range phoneSeen {
+			if !handlePhones[p] {
+				only = false
+			}
+		}
+		f.Contacts.MessengerOnly = only
+	}
+	if webs > 0 || f.Contacts.CompanyMail > 0 {
+		f.Employer.Web = true
+	}
+}
+
+func messengerURL(u string) bool {
+	u = strings.ToLower(u)
+	for _, h := range []string{"t.me/", "wa.me/", "telegram.me/", "viber.", "instagram.com/", "tiktok.com/", "snapchat.com/", "wechat", "line.me/", "zalo.me/", "kik.me/", "signal.me/", "chat.whatsapp.com/"} {
+		if strings.Contains(u, h) {
+			return true
+		}
+	}
+	return false
+}
+
+// riskSectors in the order a tie is broken.
+var sectorTags = []string{"sector.agriculture", "sector.construction", "sector.domestic", "sector.care", "sector.hospitality",
+	"sector.cleaning", "sector.manufacturing", "sector.warehouse", "sector.transport", "sector.modelling", "sector.cannabis"}
+
+func (x *Extractor) sector(f *Features) string {
+	best, n := "general", 0
+	for _, tag := range sectorTags {
+		if c := f.Terms[tag]; c > n {
+			best, n = strings.TrimPrefix(tag, "sector."), c
+		}
+	}
+	switch best {
+	case "cannabis":
+		best = "agriculture"
+	}
+	return best
+}
+
+func (x *Extractor) extractPay(f *Features, l *corpus.Listing, fields []corpus.NamedText) {
+	var best *corpus.Pay
+	var bestSpan Span
+	for _, ft := range fields {
+		if ft.Field != "pay" && ft.Field != "title" && ft.Field != "body" {
+			continue
+		}
+		for _, m := range x.pay.Parse(ft.Text) {
+			eur, ok := x.tables.MonthlyEUR(m, f.Country)
+			if !ok || eur <= 0 {
+				continue
+			}
+			if best == nil || eur > best.MonthlyEUR {
+				best = &corpus.Pay{Text: m.Text, Amount: m.Amount, Currency: m.Currency, Period: m.Period, MonthlyEUR: round2(eur)}
+				bestSpan = Span{Evidence: corpus.Evidence{Field: ft.Field, Start: m.Start, End: m.End, Text: m.Text}}
+			}
+		}
+	}
+	if best == nil {
+		return
+	}
+	sector := x.sector(f)
+	best.Sector = sector
+	f.Pay = PayFeatures{Stated: true, MonthlyEUR: best.MonthlyEUR, Sector: sector, Period: best.Period, Currency: best.Currency}
+	if w, ok := x.tables.Wage(f.Country, sector); ok {
+		f.Pay.ReferenceEUR = w.TypicalEUR
+		f.Pay.MinimumEUR = w.MinimumEUR
+		f.Pay.Sector = w.Sector
+		if w.TypicalEUR > 0 {
+			f.Pay.Ratio = round2(best.MonthlyEUR / w.TypicalEUR)
+		}
+		best.ReferenceEUR = w.TypicalEUR
+		best.Sector = w.Sector
+		best.Reference = fmt.Sprintf("%s %d", w.Source, w.Year)
+	}
+	bestSpan.Note = fmt.Sprintf("≈ %.0f EUR/month", best.MonthlyEUR)
+	f.Add("pay", bestSpan)
+	f.Out.Pay = best
+}
+
+func (x *Extractor) extractEntities(f *Features, l *corpus.Listing) {
+	ages := map[int]bool{}
+	names := map[string]bool{}
+	for _, ft := range []corpus.NamedText{{Field: "title", Text: l.Title}, {Field: "body", Text: l.Body}} {
+		for _, a := range x.cues.Ages(ft.Text, ft.Field == "title") {
+			sp := Span{Evidence: corpus.Evidence{Field: ft.Field, Start: a.Start, End: a.End, Text: ft.Text[a.Start:a.End]}}
+			f.Add("ages", sp)
+			if a.Value < 21 {
+				f.Add("ages:under21", sp)
+			}
+			if a.Value < 18 {
+				f.Add("ages:under18", sp)
+			}
+			if !ages[a.Value] {
+				ages[a.Value] = true
+				f.Out.Ages = append(f.Out.Ages, a.Value)
+			}
+		}
+		for _, n := range x.cues.Names(ft.Text) {
+			f.Add("names", Span{Evidence: corpus.Evidence{Field: ft.Field, Start: n.Start, End: n.End, Text: n.Value}})
+			if !names[n.Value] {
+				names[n.Value] = true
+				f.Out.Names = append(f.Out.Names, n.Value)
+			}
+		}
+	}
+	sort.Ints(f.Out.Ages)
+	f.Names = f.Out.Names
+	if len(f.Out.Ages) > 0 {
+		f.Ages = AgeFeatures{Count: len(f.Out.Ages), Min: f.Out.Ages[0], Max: f.Out.Ages[len(f.Out.Ages)-1]}
+	}
+}
+
+func (x *Extractor) employer(f *Features, l *corpus.Listing) {
+	e := &f.Employer
+	e.LegalForm = f.Terms["employer.legal_form"] > 0
+	e.Registered = f.Terms["employer.registration"] > 0
+	e.Address = f.Terms["employer.address"] > 0
+	e.Web = e.Web || f.Terms["employer.web"] > 0
+	e.Vague = f.Terms["job.vague_employer"] > 0
+	name := strings.TrimSpace(l.Employer)
+	e.Named = e.LegalForm || (name != "" && !vagueName(f, name))
+	if !e.Named && !e.Registered && !e.Address && !e.LegalForm {
+		why := "no company name, address or registration number"
+		for _, src := range []string{"contacts:freemail", "contacts:messenger"} {
+			for _, sp := range f.Spans[src] {
+				sp.Note = why
+				f.Add("employer:vague", sp)
+			}
+		}
+	}
+}
+
+// vagueName reports whether the employer field is itself vague
+// ("International company", "Private").
+func vagueName(f *Features, name string) bool {
+	for _, sp := range f.Spans["terms:job.vague_employer"] {
+		if sp.Field == "employer" {
+			return true
+		}
+	}
+	return len(strings.TrimSpace(name)) < 2
+}
+
+func countWords(s string) int {
+	n, in := 0, false
+	for _, r := range s {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			if !in {
+				n++
+			}
+			in = true
+		} else {
+			in = false
+		}
+	}
+	return n
+}
+
+func round2(x float64) float64 { return float64(int64(x*100+0.5)) / 100 }
