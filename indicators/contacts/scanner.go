@@ -416,7 +416,7 @@ func (s *scanner) scanPhones() {
 			continue
 		}
 		a, b := k, k
-		for b+1 < len(u) && !u[b+1].taint && gapOK(s.text[u[b].end:u[b+1].start]) {
+		for b+1 < len(u) && !u[b+1].taint && s.joinable(b) {
 			b++
 		}
 		s.evalRun(a, b, 0)
@@ -823,4 +823,20 @@ func (s *scanner) contextWord(w string, after bool) bool {
 		return wi.after
 	}
 	return wi.before
+}
+
+// joinable reports whether units k and k+1 may belong to one number.
+func (s *scanner) joinable(k int) bool {
+	gap := s.text[s.units[k].end:s.units[k+1].start]
+	if gapOK(gap) {
+		return true
+	}
+	// Spelled-out digits are often listed with commas: "six one seven, five five five".
+	if s.units[k].kind != uWord && s.units[k+1].kind != uWord {
+		return false
+	}
+	if len(gap) > 3 || strings.Count(gap, ",") != 1 {
+		return false
+	}
+	return gapOK(strings.Replace(gap, ",", "", 1))
 }
