@@ -1,0 +1,178 @@
+// Package contacts finds contact details in the free text of job ads and escort listings:
+// phone numbers, e-mail addresses, messenger handles and web addresses, including disguised
+// ones ("six one seven - 5five5", "name at gmail dot com", "w.h.a.t.s.a.p.p", emoji digits),
+// and normalizes them so the same contact written two ways compares equal (phones in E.164).
+//
+// Phone numbers are found by the package's own candidate scanner and normalized with
+// github.com/nyaruka/phonenumbers. The scanner is conservative: prices, dates, ages, times and
+// measurements are not phones, because a false phone links unrelated people.
+//
+// Word lists (number words, app names, free-mail domains, context words) are embedded YAML data
+// files under data/ and can be extended with Load.
+package contacts
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"io/fs"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// Type is the kind of a contact.
+type Type string
+
+// Contact types.
+const (
+	Phone  Type = "phone"  // value in E.164, e.g. "+381641234567"
+	Email  Type = "email"  // lower-cased address
+	Handle Type = "handle" // "app:name", e.g. "telegram:rabota_pl" or "whatsapp:+447700900123"
+	URL    Type = "url"    // as written, with a scheme added if missing
+)
+
+// Contact is one contact detail found in a text.
+type Contact struct {
+	// Type is the kind of contact.
+	Type Type `json:"type"`
+	// Value is the normalized contact: E.164 for phones, lower-case for e-mails,
+	// "app:name" or "app:+E164" for handles, the address with a scheme for URLs.
+	Value string `json:"value"`
+	// Start and End are the byte offsets of the matched span in the input text.
+	Start, End int `json:"-"`
+	// Text is the original text of the span, text[Start:End].
+	Text string `json:"-"`
+	// Obfuscated is true when the contact was recovered from a disguised form.
+	Obfuscated bool `json:"-"`
+	// Valid is, for phones, phonenumbers.IsValidNumber; possible but invalid numbers are kept
+	// with Valid false. It is true for other types.
+	Valid bool `json:"-"`
+}
+
+// Extractor finds contacts in text. It is built once and is safe for concurrent use.
+type Extractor struct {
+	t    *tables
+	pool sync.Pool
+}
+
+// New returns an Extractor built from the embedded data files.
+func New() (*Extractor, error) { return Load() }
+
+// Load returns an Extractor built from the embedded data files merged with extra YAML files in
+// the DataFile format (for example a user's own number words, app aliases or free-mail domains).
+func Load(extra ...io.Reader) (*Extractor, error) {
+	initFold()
+	t := newTables()
+	names, err := fs.Glob(dataFS, "data/*.yaml")
+	if err != nil {
+		return nil, fmt.Errorf("list embedded contacts data: %w", err)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		b, err := dataFS.ReadFile(n)
+		if err != nil {
+			return nil, fmt.Errorf("read embedded contacts data %s: %w", n, err)
+		}
+		d, err := parseData(n, bytes.NewReader(b))
+		if err != nil {
+			return nil, err
+		}
+		if err := t.merge(n, d); err != nil {
+			return nil, fmt.Errorf("load contacts data: %w", err)
+		}
+	}
+	for i, r := range extra {
+		n := fmt.Sprintf("extra file %d", i+1)
+		d, err := parseData(n, r)
+		if err != nil {
+			return nil, err
+		}
+		if err := t.merge(n, d); err != nil {
+			return nil, fmt.Errorf("load contacts data: %w", err)
+		}
+	}
+	e := &Extractor{t: t}
+	e.pool.New = func() any { return &scanner{} }
+	return e, nil
+}
+
+var (
+	defaultOnce sync.Once
+	defaultExt  *Extractor
+	defaultErr  error
+)
+
+// Default returns a shared Extractor built from the embedded data.
+func Default() (*Extractor, error) {
+	defaultOnce.Do(func() { defaultExt, defaultErr = New() })
+	return defaultExt, defaultErr
+}
+
+// IsFreeMail reports whether the e-mail address (or bare domain) belongs to a free web-mail
+// provider listed in the embedded data (gmail.com, yahoo.com, mail.ru, abv.bg, ukr.net, ...).
+func IsFreeMail(email string) bool {
+	e, err := Default()
+	if err != nil {
+		return false
+	}
+	return e.IsFreeMail(email)
+}
+
+// IsFreeMail reports whether the e-mail address (or bare domain) belongs to a free web-mail
+// provider in the extractor's data.
+func (e *Extractor) IsFreeMail(email string) bool {
+	d := email
+	if i := strings.LastIndexByte(d, '@'); i >= 0 {
+		d = d[i+1:]
+	}
+	d = strings.ToLower(strings.TrimSpace(d))
+	return e.t.freeMail[d]
+}
+
+// Apps returns the sorted ids of the messenger apps the extractor knows.
+func (e *Extractor) Apps() []string {
+	out := make([]string, 0, len(e.t.appSet))
+	for a := range e.t.appSet {
+		out = append(out, a)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Extract returns the contacts found in text, sorted by Start. region is the ISO 3166-1 alpha-2
+// code of the listing's country, used for phone numbers written without a country code; it may be
+// empty, in which case only numbers with an international prefix are returned.
+func (e *Extractor) Extract(text, region string) []Contact {
+	s := e.pool.Get().(*scanner)
+	s.reset(e.t, text, region)
+	s.run()
+	var out []Contact
+	if len(s.out) > 0 {
+		out = make([]Contact, len(s.out))
+		copy(out, s.out)
+		sort.SliceStable(out, func(i, j int) bool {
+			if out[i].Start != out[j].Start {
+				return out[i].Start < out[j].Start
+			}
+			if out[i].End != out[j].End {
+				return out[i].End < out[j].End
+			}
+			return out[i].Type < out[j].Type
+		})
+		// Drop exact duplicates (same type, value and span).
+		w := 0
+		for i := range out {
+			if w > 0 && out[w-1].Type == out[i].Type && out[w-1].Value == out[i].Value &&
+				out[w-1].Start == out[i].Start && out[w-1].End == out[i].End {
+				continue
+			}
+			out[w] = out[i]
+			w++
+		}
+		out = out[:w]
+	}
+	s.text = ""
+	e.pool.Put(s)
+	return out
+}

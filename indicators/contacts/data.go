@@ -1,0 +1,272 @@
+package contacts
+
+import (
+	"embed"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+	"gopkg.in/yaml.v3"
+)
+
+//go:embed data/*.yaml
+var dataFS embed.FS
+
+// DataFile is the YAML format of the extractor's data files. Every section is optional;
+// the embedded files each fill some sections and files given to Load are merged into them.
+type DataFile struct {
+	// Sources names where the data came from.
+	Sources []string `yaml:"sources"`
+	// Date is when the data was last checked.
+	Date string `yaml:"date"`
+	// Digits maps language -> digit ("0".."9") -> number words.
+	Digits map[string]map[string][]string `yaml:"digits"`
+	// Apps maps an app id (whatsapp, telegram, ...) to its aliases and link prefixes.
+	Apps map[string]AppData `yaml:"apps"`
+	// Fillers are short words allowed between an app name and its contact.
+	Fillers []string `yaml:"fillers"`
+	// FreeMail lists free web-mail domains.
+	FreeMail []string `yaml:"free_mail"`
+	// NotPhoneAfter are words or symbols that make a preceding number a price, measure or age.
+	NotPhoneAfter []string `yaml:"not_phone_after"`
+	// NotPhoneBefore are words or symbols that make a following number something other than a phone.
+	NotPhoneBefore []string `yaml:"not_phone_before"`
+	// TLDs are the top-level domains accepted for bare web addresses.
+	TLDs []string `yaml:"tlds"`
+}
+
+// AppData describes one messenger app in a DataFile.
+type AppData struct {
+	// Aliases are the words or phrases naming the app.
+	Aliases []string `yaml:"aliases"`
+	// URLs are link prefixes (without scheme) followed by a user name or phone number.
+	URLs []string `yaml:"urls"`
+}
+
+// wordInfo is what the extractor knows about one folded word.
+type wordInfo struct {
+	digit  int8   // 0..9, or -1
+	app    string // app id, or ""
+	filler bool   // may stand between an app word and its contact
+	prefix bool   // first part of a multi-word app alias
+	after  bool   // in not_phone_after
+	before bool   // in not_phone_before
+}
+
+type urlPrefix struct {
+	prefix string // lower-case, without scheme
+	app    string
+}
+
+// foldTable maps runes below 0x2000 to their lower-case base letter (diacritics removed).
+var (
+	foldOnce  sync.Once
+	foldTable []rune
+)
+
+func initFold() {
+	foldOnce.Do(func() {
+		t := make([]rune, 0x2000)
+		for r := rune(0); r < 0x2000; r++ {
+			b := r
+			if r >= 0x80 && unicode.IsLetter(r) {
+				d := norm.NFD.String(string(r))
+				if br, _ := utf8.DecodeRuneInString(d); br != utf8.RuneError {
+					b = br
+				}
+			}
+			b = unicode.ToLower(b)
+			if b == 'ς' {
+				b = 'σ'
+			}
+			t[r] = b
+		}
+		foldTable = t
+	})
+}
+
+// foldRune lower-cases r and removes its diacritics.
+func foldRune(r rune) rune {
+	if r < 0x80 {
+		if 'A' <= r && r <= 'Z' {
+			return r + 32
+		}
+		return r
+	}
+	if r < 0x2000 {
+		return foldTable[r]
+	}
+	return unicode.ToLower(r)
+}
+
+// isMark reports whether r is a combining mark or an apostrophe, which folding drops.
+func isMark(r rune) bool {
+	return r == '\'' || r == '’' || r == 'ʼ' || r == '`' || r == '´' ||
+		(r >= 0x300 && unicode.In(r, unicode.Mn, unicode.Me))
+}
+
+// foldWord folds a word or phrase: lower-case, no diacritics, no apostrophes, spaces, dots or dashes.
+func foldWord(s string) string {
+	initFold()
+	var b strings.Builder
+	for _, r := range norm.NFC.String(s) {
+		if isMark(r) || r == ' ' || r == '.' || r == '-' || r == '_' {
+			continue
+		}
+		b.WriteRune(foldRune(r))
+	}
+	return b.String()
+}
+
+// tables is the merged, compiled form of all data files.
+type tables struct {
+	words     map[string]wordInfo
+	maxWord   int             // longest number word in bytes
+	prefix2   map[uint16]bool // first two bytes of folded number words (for segmentation)
+	urls      []urlPrefix
+	freeMail  map[string]bool
+	tlds      map[string]bool
+	appSet    map[string]bool
+	multiTail map[string]bool // folded tails of multi-word aliases (for look-ahead)
+}
+
+func newTables() *tables {
+	return &tables{
+		words:     map[string]wordInfo{},
+		prefix2:   map[uint16]bool{},
+		freeMail:  map[string]bool{},
+		tlds:      map[string]bool{},
+		appSet:    map[string]bool{},
+		multiTail: map[string]bool{},
+	}
+}
+
+func (t *tables) word(w string) wordInfo {
+	if wi, ok := t.words[w]; ok {
+		return wi
+	}
+	return wordInfo{digit: -1}
+}
+
+// merge adds one parsed data file.
+func (t *tables) merge(name string, d *DataFile) error {
+	langs := make([]string, 0, len(d.Digits))
+	for l := range d.Digits {
+		langs = append(langs, l)
+	}
+	sort.Strings(langs)
+	for _, lang := range langs {
+		for ds, words := range d.Digits[lang] {
+			if len(ds) != 1 || ds[0] < '0' || ds[0] > '9' {
+				return fmt.Errorf("%s: digits.%s: key %q is not a digit 0-9", name, lang, ds)
+			}
+			dg := int8(ds[0] - '0')
+			for _, w := range words {
+				f := foldWord(w)
+				if f == "" {
+					return fmt.Errorf("%s: digits.%s.%s: empty word %q", name, lang, ds, w)
+				}
+				wi := t.word(f)
+				if wi.digit >= 0 && wi.digit != dg {
+					return fmt.Errorf("%s: digits.%s: word %q means %d elsewhere, not %d", name, lang, w, wi.digit, dg)
+				}
+				wi.digit = dg
+				t.words[f] = wi
+				if len(f) > t.maxWord {
+					t.maxWord = len(f)
+				}
+				if len(f) >= 2 {
+					t.prefix2[uint16(f[0])<<8|uint16(f[1])] = true
+				}
+			}
+		}
+	}
+	for app, ad := range d.Apps {
+		app = strings.ToLower(strings.TrimSpace(app))
+		if app == "" {
+			return fmt.Errorf("%s: apps: empty app id", name)
+		}
+		t.appSet[app] = true
+		for _, a := range ad.Aliases {
+			f := foldWord(a)
+			if f == "" {
+				continue
+			}
+			wi := t.word(f)
+			if wi.app != "" && wi.app != app {
+				return fmt.Errorf("%s: apps.%s: alias %q already names %s", name, app, a, wi.app)
+			}
+			wi.app = app
+			t.words[f] = wi
+			// Multi-word aliases ("whats app", "w.h.a.t.s") are found by joining words; remember
+			// every proper prefix made of whole parts so the scanner knows to look ahead.
+			parts := strings.FieldsFunc(a, func(r rune) bool { return r == ' ' || r == '.' || r == '-' || r == '_' })
+			acc := ""
+			for i, p := range parts {
+				acc += foldWord(p)
+				if i < len(parts)-1 {
+					pi := t.word(acc)
+					pi.prefix = true
+					t.words[acc] = pi
+				}
+			}
+		}
+		for _, u := range ad.URLs {
+			u = strings.ToLower(strings.TrimSpace(u))
+			u = strings.TrimPrefix(strings.TrimPrefix(u, "https://"), "http://")
+			u = strings.TrimPrefix(u, "www.")
+			if u == "" {
+				continue
+			}
+			t.urls = append(t.urls, urlPrefix{prefix: u, app: app})
+		}
+	}
+	// Longest prefixes first, so "line.me/ti/p/~" wins over "line.me/ti/p/".
+	sort.SliceStable(t.urls, func(i, j int) bool { return len(t.urls[i].prefix) > len(t.urls[j].prefix) })
+	setFlag := func(list []string, f func(*wordInfo)) {
+		for _, w := range list {
+			fw := foldWord(w)
+			if fw == "" {
+				continue
+			}
+			wi := t.word(fw)
+			f(&wi)
+			t.words[fw] = wi
+		}
+	}
+	setFlag(d.Fillers, func(w *wordInfo) { w.filler = true })
+	setFlag(d.NotPhoneAfter, func(w *wordInfo) { w.after = true })
+	setFlag(d.NotPhoneBefore, func(w *wordInfo) { w.before = true })
+	for _, m := range d.FreeMail {
+		m = strings.ToLower(strings.TrimSpace(m))
+		if m != "" {
+			t.freeMail[m] = true
+		}
+	}
+	for _, s := range d.TLDs {
+		s = strings.ToLower(strings.TrimPrefix(strings.TrimSpace(s), "."))
+		if s != "" {
+			t.tlds[s] = true
+		}
+	}
+	return nil
+}
+
+// parseData reads one YAML data file.
+func parseData(name string, r io.Reader) (*DataFile, error) {
+	var d DataFile
+	dec := yaml.NewDecoder(r)
+	dec.KnownFields(true)
+	if err := dec.Decode(&d); err != nil {
+		if err == io.EOF {
+			return &d, nil
+		}
+		return nil, fmt.Errorf("parse contacts data %s: %w", name, err)
+	}
+	return &d, nil
+}

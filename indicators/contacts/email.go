@@ -1,0 +1,248 @@
+package contacts
+
+import "strings"
+
+func isLocalChar(c byte) bool {
+	return isASCIILetter(c) || isDigit(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-'
+}
+
+func isLabelChar(c byte) bool { return isASCIILetter(c) || isDigit(c) || c == '-' }
+
+// hasFoldPrefix reports whether s starts with the lower-case ASCII word p, ignoring case.
+func hasFoldPrefix(s, p string) bool {
+	if len(s) < len(p) {
+		return false
+	}
+	for i := 0; i < len(p); i++ {
+		if s[i]|0x20 != p[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// atMarker recognises an "at" sign at text[i:]: "@", "(at)", "[at]", "{at}", "<at>", "(@)",
+// "[ at ]" or the bare word " at ". It returns the marker end, whether it is disguised and
+// whether it is the bare word.
+func atMarker(text string, i int) (end int, obf, bare bool) {
+	c := text[i]
+	switch c {
+	case '@':
+		return i + 1, false, false
+	case '(', '[', '{', '<':
+		closer := closerOf(c)
+		k := i + 1
+		for k < len(text) && text[k] == ' ' && k-i < 3 {
+			k++
+		}
+		switch {
+		case k < len(text) && text[k] == '@':
+			k++
+		case hasFoldPrefix(text[k:], "at"):
+			k += 2
+		default:
+			return 0, false, false
+		}
+		for k < len(text) && text[k] == ' ' && k-i < 8 {
+			k++
+		}
+		if k < len(text) && text[k] == closer {
+			return k + 1, true, false
+		}
+	case 'a', 'A':
+		if i > 0 && text[i-1] == ' ' && i+2 < len(text) && text[i+1]|0x20 == 't' && text[i+2] == ' ' {
+			return i + 2, true, true
+		}
+	}
+	return 0, false, false
+}
+
+// dotMarker recognises a dot between domain labels at text[i:]: ".", " . ", "(.)", "[.]",
+// "(dot)", "[dot]", " dot ", " punto ", " tocka ", " точка ". It returns the end of the marker
+// (the start of the next label) and whether it is disguised.
+func dotMarker(text string, i int) (end int, obf, ok bool) {
+	if i < len(text) && text[i] == '.' && i+1 < len(text) && isLabelChar(text[i+1]) {
+		return i + 1, false, true
+	}
+	k := i
+	for k < len(text) && text[k] == ' ' && k-i < 2 {
+		k++
+	}
+	spaced := k > i
+	if k >= len(text) {
+		return 0, false, false
+	}
+	m := k
+	switch c := text[k]; {
+	case c == '.':
+		m = k + 1
+	case c == '(' || c == '[' || c == '{' || c == '<':
+		closer := closerOf(c)
+		q := k + 1
+		for q < len(text) && text[q] == ' ' && q-k < 3 {
+			q++
+		}
+		switch {
+		case q < len(text) && text[q] == '.':
+			q++
+		case hasFoldPrefix(text[q:], "dot"):
+			q += 3
+		case hasFoldPrefix(text[q:], "punto"):
+			q += 5
+		default:
+			return 0, false, false
+		}
+		for q < len(text) && text[q] == ' ' && q-k < 9 {
+			q++
+		}
+		if q >= len(text) || text[q] != closer {
+			return 0, false, false
+		}
+		m = q + 1
+	case spaced && hasFoldPrefix(text[k:], "dot "):
+		m = k + 3
+	case spaced && hasFoldPrefix(text[k:], "punto "):
+		m = k + 5
+	case spaced && hasFoldPrefix(text[k:], "tocka "):
+		m = k + 5
+	case spaced && strings.HasPrefix(text[k:], "točka "):
+		m = k + len("točka")
+	case spaced && strings.HasPrefix(text[k:], "точка "):
+		m = k + len("точка")
+	default:
+		return 0, false, false
+	}
+	q := m
+	for q < len(text) && text[q] == ' ' && q-m < 2 {
+		q++
+	}
+	if q < len(text) && isLabelChar(text[q]) {
+		return q, true, true
+	}
+	return 0, false, false
+}
+
+// scanEmails finds plain and disguised e-mail addresses and masks them.
+func (s *scanner) scanEmails() {
+	text := s.text
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		if c != '@' && c != '(' && c != '[' && c != '{' && c != '<' && c != 'a' && c != 'A' {
+			continue
+		}
+		me, obf, bare := atMarker(text, i)
+		if me == 0 {
+			continue
+		}
+		if end, ok := s.tryEmail(i, me, obf, bare); ok {
+			i = end - 1
+		}
+	}
+}
+
+func (s *scanner) tryEmail(ms, me int, obf, bare bool) (int, bool) {
+	text := s.text
+	// local part
+	k := ms
+	if bare {
+		k = ms - 1
+	}
+	spacedL := false
+	for k > 0 && text[k-1] == ' ' && ms-k < 2 && !bare {
+		k--
+		spacedL = true
+	}
+	le := k
+	for k > 0 && isLocalChar(text[k-1]) && le-k < 64 {
+		k--
+	}
+	if k > 0 && text[k-1] >= 0x80 {
+		return 0, false // local part glued to non-ASCII letters
+	}
+	for k < le && (text[k] == '.' || text[k] == '-' || text[k] == '+') {
+		k++
+	}
+	ls := k
+	if ls >= le || text[le-1] == '.' {
+		return 0, false
+	}
+	local := text[ls:le]
+	// domain
+	p := me
+	spacedR := false
+	for p < len(text) && text[p] == ' ' && p-me < 2 && !bare {
+		p++
+		spacedR = true
+	}
+	if bare {
+		p = me + 1
+	}
+	var dom strings.Builder
+	labels := 0
+	dotObf := false
+	lastLabel := ""
+	end := p
+	for {
+		q := p
+		for q < len(text) && isLabelChar(text[q]) && q-p < 63 {
+			q++
+		}
+		if q == p {
+			break
+		}
+		lab := text[p:q]
+		if labels > 0 {
+			dom.WriteByte('.')
+		}
+		dom.WriteString(strings.ToLower(lab))
+		labels++
+		lastLabel = lab
+		end = q
+		next, o, ok := dotMarker(text, q)
+		if !ok {
+			break
+		}
+		if o {
+			dotObf = true
+		}
+		p = next
+	}
+	if labels < 2 || len(lastLabel) < 2 || len(lastLabel) > 24 {
+		return 0, false
+	}
+	for i := 0; i < len(lastLabel); i++ {
+		if !isASCIILetter(lastLabel[i]) {
+			return 0, false
+		}
+	}
+	domain := dom.String()
+	tld := strings.ToLower(lastLabel)
+	spaced := spacedL || spacedR
+	if obf || dotObf || spaced {
+		lw := foldWord(local)
+		if wi, ok := s.t.words[lw]; ok && (wi.app != "" || wi.filler) {
+			return 0, false
+		}
+		if !s.t.tlds[tld] && !s.t.freeMail[domain] {
+			return 0, false
+		}
+	}
+	if spaced && !dotObf && !obf && !s.t.freeMail[domain] {
+		// "insta @mila.bg" is a handle, not an e-mail.
+		return 0, false
+	}
+	if bare && len(local) < 2 {
+		return 0, false
+	}
+	s.masks = append(s.masks, span{ls, end})
+	s.out = append(s.out, Contact{
+		Type:       Email,
+		Value:      strings.ToLower(local) + "@" + domain,
+		Start:      ls,
+		End:        end,
+		Text:       text[ls:end],
+		Obfuscated: obf || dotObf || spaced,
+		Valid:      true,
+	})
+	return end, true
+}

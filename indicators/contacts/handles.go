@@ -1,0 +1,121 @@
+package contacts
+
+import (
+	"strings"
+	"unicode"
+)
+
+func closerOf(c byte) byte {
+	switch c {
+	case '(':
+		return ')'
+	case '[':
+		return ']'
+	case '{':
+		return '}'
+	}
+	return '>'
+}
+
+// isHandleGap reports runes that may stand between an app word and its contact.
+func isHandleGap(r rune) (ok, label bool) {
+	switch r {
+	case ':', '=', '-', '–', '—', '→', '>', '➡', '👉', '📞', '📱', '☎':
+		return true, true
+	case ' ', '\t', '/', ',', '(', ')', '|', '&', '.', '[', ']', 0xA0, 0xFE0F, '*':
+		return true, false
+	}
+	if unicode.Is(unicode.So, r) {
+		return true, false
+	}
+	return false, false
+}
+
+// scanHandles links app words to the phone number or user name that follows them.
+func (s *scanner) scanHandles() {
+	text := s.text
+	for ai, tok := range s.apps {
+		p := tok.end
+		label := false
+		next := ai + 1
+		for steps := 0; p < len(text) && p-tok.end < 80 && steps < 40; steps++ {
+			// another app word of the same list ("Viber/WhatsApp: ...")
+			if next < len(s.apps) && s.apps[next].start == p {
+				p = s.apps[next].end
+				next++
+				continue
+			}
+			if ph := s.phoneAt(p); ph >= 0 {
+				c := s.out[ph]
+				s.out = append(s.out, Contact{Type: Handle, Value: tok.app + ":" + c.Value,
+					Start: tok.start, End: c.End, Text: text[tok.start:c.End],
+					Obfuscated: tok.obf || c.Obfuscated, Valid: c.Valid})
+				break
+			}
+			if s.masked(p, p+1) {
+				break
+			}
+			r, sz := decodeRune(text, p)
+			if r == '@' {
+				if end, ok := s.handleName(tok, p+1, true); ok {
+					_ = end
+				}
+				break
+			}
+			if isLetterRune(r) || r == '_' {
+				e, _ := s.readWord(p)
+				if wi, ok := s.t.words[string(s.wbuf)]; ok && wi.filler {
+					p = e
+					continue
+				}
+				if label {
+					s.handleName(tok, p, false)
+				}
+				break
+			}
+			ok, lab := isHandleGap(r)
+			if !ok {
+				break
+			}
+			label = label || lab
+			p += sz
+		}
+	}
+}
+
+// phoneAt returns the index in s.out of the phone starting at p, or -1.
+func (s *scanner) phoneAt(p int) int {
+	for _, i := range s.phones {
+		if s.out[i].Start == p {
+			return i
+		}
+	}
+	return -1
+}
+
+// handleName reads a user name at text[p:] and emits tok's handle.
+func (s *scanner) handleName(tok appTok, p int, at bool) (int, bool) {
+	text := s.text
+	q := p
+	for q < len(text) && q-p < 40 && (isASCIILetter(text[q]) || isDigit(text[q]) || text[q] == '_' || text[q] == '.') {
+		q++
+	}
+	for q > p && text[q-1] == '.' {
+		q--
+	}
+	if q < len(text) && (text[q] == '@' || text[q] >= 0x80 && !at) {
+		return 0, false
+	}
+	name := text[p:q]
+	if !validHandle(name) || (!at && len(name) < 3) {
+		return 0, false
+	}
+	if !at {
+		if wi, ok := s.t.words[foldWord(name)]; ok && (wi.app != "" || wi.filler || wi.digit >= 0) {
+			return 0, false
+		}
+	}
+	s.out = append(s.out, Contact{Type: Handle, Value: tok.app + ":" + strings.ToLower(name),
+		Start: tok.start, End: q, Text: text[tok.start:q], Obfuscated: tok.obf, Valid: true})
+	return q, true
+}

@@ -1,0 +1,842 @@
+package contacts
+
+import (
+	"strings"
+	"unicode"
+
+	"github.com/nyaruka/phonenumbers"
+)
+
+type span struct{ start, end int }
+
+type unitKind uint8
+
+const (
+	uDigits unitKind = iota // run of ASCII digits
+	uAlt                    // emoji keycap, fullwidth, circled or other Unicode digit
+	uWord                   // spelled-out number word(s)
+	uLook                   // O/o/l/I written for 0/1 next to digits
+)
+
+// unit is one piece of a possible phone number: digits or something recovered as digits.
+type unit struct {
+	start, end int
+	d0, d1     int // digits in scanner.dig
+	kind       unitKind
+	taint      bool // glued to ordinary letters ("170cm", "19yo"): never part of a phone
+}
+
+// appTok is a word naming a messenger app.
+type appTok struct {
+	start, end int
+	app        string
+	obf        bool
+}
+
+// scanner holds the per-call state of Extract; it is pooled.
+type scanner struct {
+	t         *tables
+	text      string
+	region    string
+	masks     []span
+	units     []unit
+	apps      []appTok
+	dig       []byte
+	wbuf      []byte
+	cand      []byte
+	out       []Contact
+	phones    []int // indexes into out of phone contacts, by Start
+	taintNext int
+}
+
+func (s *scanner) reset(t *tables, text, region string) {
+	s.t = t
+	s.text = text
+	s.region = strings.ToUpper(strings.TrimSpace(region))
+	s.masks = s.masks[:0]
+	s.units = s.units[:0]
+	s.apps = s.apps[:0]
+	s.dig = s.dig[:0]
+	s.out = s.out[:0]
+	s.phones = s.phones[:0]
+	s.taintNext = -1
+}
+
+func (s *scanner) run() {
+	s.scanEmails()
+	s.scanURLs()
+	sortSpans(s.masks)
+	s.tokenize()
+	s.scanPhones()
+	s.scanHandles()
+}
+
+func sortSpans(m []span) {
+	for i := 1; i < len(m); i++ {
+		for j := i; j > 0 && m[j].start < m[j-1].start; j-- {
+			m[j], m[j-1] = m[j-1], m[j]
+		}
+	}
+}
+
+func (s *scanner) masked(start, end int) bool {
+	for _, m := range s.masks {
+		if start < m.end && m.start < end {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *scanner) addUnit(start, end int, digits []byte, kind unitKind) {
+	d0 := len(s.dig)
+	s.dig = append(s.dig, digits...)
+	u := unit{start: start, end: end, d0: d0, d1: len(s.dig), kind: kind}
+	if s.taintNext == start {
+		u.taint = true
+	}
+	s.units = append(s.units, u)
+}
+
+func (s *scanner) addDigit(start, end int, d byte, kind unitKind) {
+	d0 := len(s.dig)
+	s.dig = append(s.dig, '0'+d)
+	u := unit{start: start, end: end, d0: d0, d1: d0 + 1, kind: kind}
+	if s.taintNext == start {
+		u.taint = true
+	}
+	s.units = append(s.units, u)
+}
+
+// tokenize splits the text into digit units and app-name tokens, skipping masked spans.
+func (s *scanner) tokenize() {
+	text := s.text
+	n := len(text)
+	mi := 0
+	for i := 0; i < n; {
+		for mi < len(s.masks) && s.masks[mi].end <= i {
+			mi++
+		}
+		if mi < len(s.masks) && s.masks[mi].start <= i {
+			i = s.masks[mi].end
+			continue
+		}
+		c := text[i]
+		if isDigit(c) {
+			if kc := keycapLen(text, i+1); kc > 0 {
+				s.addDigit(i, i+1+kc, c-'0', uAlt)
+				i += 1 + kc
+				continue
+			}
+			j := i + 1
+			for j < n && isDigit(text[j]) && keycapLen(text, j+1) == 0 {
+				j++
+			}
+			s.addUnit(i, j, []byte(text[i:j]), uDigits)
+			i = j
+			continue
+		}
+		if c < 0x80 && !isASCIILetter(c) {
+			i++
+			continue
+		}
+		r, size := decodeRune(text, i)
+		if c >= 0x80 {
+			if r == 0x1F51F { // keycap ten
+				s.addUnit(i, i+size, []byte("10"), uAlt)
+				i += size
+				continue
+			}
+			if d, ok := altDigit(r); ok {
+				end := i + size
+				if kc := keycapLen(text, end); kc > 0 {
+					end += kc
+				}
+				s.addDigit(i, end, d, uAlt)
+				i = end
+				continue
+			}
+			if !unicode.IsLetter(r) {
+				i += size
+				continue
+			}
+		}
+		i = s.word(i)
+	}
+}
+
+// readWord reads the letter run at text[i:] into s.wbuf (folded) and returns its end and rune count.
+func (s *scanner) readWord(i int) (end, runes int) {
+	text := s.text
+	n := len(text)
+	s.wbuf = s.wbuf[:0]
+	j := i
+	for j < n {
+		c := text[j]
+		if c < 0x80 {
+			if isASCIILetter(c) {
+				if len(s.wbuf) < 64 {
+					s.wbuf = append(s.wbuf, c|0x20)
+				}
+				runes++
+				j++
+				continue
+			}
+			if c == '\'' && j > i && j+1 < n && (isASCIILetter(text[j+1]) || text[j+1] >= 0x80) {
+				j++
+				continue
+			}
+			break
+		}
+		r, sz := decodeRune(text, j)
+		if unicode.IsLetter(r) {
+			if len(s.wbuf) < 64 {
+				s.wbuf = appendRune(s.wbuf, foldRune(r))
+			}
+			runes++
+			j += sz
+			continue
+		}
+		if j > i && isMark(r) {
+			j += sz
+			continue
+		}
+		break
+	}
+	return j, runes
+}
+
+func appendRune(b []byte, r rune) []byte {
+	if r < 0x80 {
+		return append(b, byte(r))
+	}
+	return append(b, string(r)...)
+}
+
+// word classifies the letter run at text[i:] and returns its end.
+func (s *scanner) word(i int) int {
+	text := s.text
+	j, runes := s.readWord(i)
+	wi, found := s.t.words[string(s.wbuf)]
+	if found && wi.digit >= 0 {
+		s.addDigit(i, j, byte(wi.digit), uWord)
+		return j
+	}
+	if d, ok := lookalike(text[i:j]); ok {
+		prevGlued := len(s.units) > 0 && s.units[len(s.units)-1].end == i && s.units[len(s.units)-1].kind != uWord
+		nextGlued := j < len(text) && (isDigit(text[j]) || s.altAt(j))
+		if prevGlued || nextGlued {
+			s.addUnit(i, j, d, uLook)
+			return j
+		}
+	}
+	if found && wi.prefix {
+		if end, app, ok := s.multiWord(i, j); ok {
+			s.apps = append(s.apps, appTok{start: i, end: end, app: app})
+			return end
+		}
+	}
+	if found && wi.app != "" {
+		s.apps = append(s.apps, appTok{start: i, end: j, app: wi.app})
+		return j
+	}
+	if runes == 1 {
+		if end, app, ok := s.spacedWord(i); ok {
+			s.apps = append(s.apps, appTok{start: i, end: end, app: app, obf: true})
+			return end
+		}
+	}
+	if !found && len(s.wbuf) >= 4 && len(s.wbuf) < 64 {
+		if ds, ok := s.segment(); ok {
+			s.addUnit(i, j, ds, uWord)
+			return j
+		}
+	}
+	if found && (wi.filler || wi.after || wi.before) {
+		return j
+	}
+	// An ordinary word glued to digits ("170cm", "19yo", "ID123") makes them not a phone.
+	if len(s.units) > 0 && s.units[len(s.units)-1].end == i {
+		s.units[len(s.units)-1].taint = true
+	}
+	s.taintNext = j
+	return j
+}
+
+// altAt reports whether a non-ASCII digit starts at text[i:].
+func (s *scanner) altAt(i int) bool {
+	if i >= len(s.text) || s.text[i] < 0x80 {
+		return false
+	}
+	r, _ := decodeRune(s.text, i)
+	_, ok := altDigit(r)
+	return ok
+}
+
+// lookalike maps a short run of O/o/l/I to zeros and ones.
+func lookalike(w string) ([]byte, bool) {
+	if len(w) == 0 || len(w) > 3 {
+		return nil, false
+	}
+	var b [3]byte
+	for k := 0; k < len(w); k++ {
+		switch w[k] {
+		case 'O', 'o':
+			b[k] = '0'
+		case 'l', 'I':
+			b[k] = '1'
+		default:
+			return nil, false
+		}
+	}
+	return b[:len(w)], true
+}
+
+// segment splits the folded word in s.wbuf into number words ("sixonesix"), if it consists only of them.
+func (s *scanner) segment() ([]byte, bool) {
+	w := s.wbuf
+	if !s.t.prefix2[uint16(w[0])<<8|uint16(w[1])] {
+		return nil, false
+	}
+	var out [32]byte
+	n, ok := s.segFrom(w, 0, out[:0], 0)
+	if !ok || len(n) < 2 {
+		return nil, false
+	}
+	return n, true
+}
+
+func (s *scanner) segFrom(w []byte, at int, acc []byte, depth int) ([]byte, bool) {
+	if at == len(w) {
+		return acc, true
+	}
+	if depth > 20 || len(w)-at < 2 || !s.t.prefix2[uint16(w[at])<<8|uint16(w[at+1])] {
+		return nil, false
+	}
+	max := s.t.maxWord
+	if at+max > len(w) {
+		max = len(w) - at
+	}
+	for l := max; l >= 2; l-- {
+		wi, ok := s.t.words[string(w[at:at+l])]
+		if !ok || wi.digit < 0 {
+			continue
+		}
+		if r, ok := s.segFrom(w, at+l, append(acc, '0'+byte(wi.digit)), depth+1); ok {
+			return r, true
+		}
+	}
+	return nil, false
+}
+
+// multiWord joins the words after a multi-word alias prefix ("whats" + "app").
+func (s *scanner) multiWord(i, j int) (end int, app string, ok bool) {
+	text := s.text
+	acc := string(s.wbuf)
+	for parts := 0; parts < 4; parts++ {
+		k := j
+		for k < len(text) && k-j < 2 && (text[k] == ' ' || text[k] == '.' || text[k] == '-' || text[k] == '_') {
+			k++
+		}
+		if k == j || k >= len(text) {
+			return 0, "", false
+		}
+		r, _ := decodeRune(text, k)
+		if !isLetterRune(r) {
+			return 0, "", false
+		}
+		e, _ := s.readWord(k)
+		acc += string(s.wbuf)
+		wi, found := s.t.words[acc]
+		if !found {
+			return 0, "", false
+		}
+		if wi.app != "" {
+			return e, wi.app, true
+		}
+		if !wi.prefix {
+			return 0, "", false
+		}
+		j = e
+	}
+	return 0, "", false
+}
+
+// spacedWord reads letters written one by one with separators ("w.h.a.t.s.a.p.p", "V i b e r")
+// and reports the app they name.
+func (s *scanner) spacedWord(i int) (end int, app string, ok bool) {
+	text := s.text
+	var buf [40]byte
+	b := buf[:0]
+	j := i
+	var sep byte
+	for len(b) < 30 && j < len(text) {
+		r, sz := decodeRune(text, j)
+		if !isLetterRune(r) {
+			break
+		}
+		// exactly one letter
+		if j+sz < len(text) {
+			if r2, _ := decodeRune(text, j+sz); isLetterRune(r2) {
+				break
+			}
+		}
+		b = appendRune(b, foldRune(r))
+		end = j + sz
+		k := end
+		if k < len(text) && (text[k] == '.' || text[k] == ' ' || text[k] == '-' || text[k] == '_' || text[k] == '*') {
+			if sep == 0 {
+				sep = text[k]
+			}
+			if text[k] != sep {
+				break
+			}
+			k++
+		} else {
+			break
+		}
+		j = k
+	}
+	if len(b) < 3 {
+		return 0, "", false
+	}
+	wi, found := s.t.words[string(b)]
+	if !found || wi.app == "" {
+		return 0, "", false
+	}
+	return end, wi.app, true
+}
+
+// scanPhones groups units into runs joined by separators and turns runs into phone contacts.
+func (s *scanner) scanPhones() {
+	u := s.units
+	for k := 0; k < len(u); {
+		if u[k].taint {
+			k++
+			continue
+		}
+		a, b := k, k
+		for b+1 < len(u) && !u[b+1].taint && s.joinable(b) {
+			b++
+		}
+		s.evalRun(a, b, 0)
+		k = b + 1
+	}
+}
+
+func (s *scanner) digitCount(a, b int) int {
+	n := 0
+	for k := a; k <= b; k++ {
+		n += s.units[k].d1 - s.units[k].d0
+	}
+	return n
+}
+
+// wideGap reports whether the gap after unit k is wide enough to separate two numbers.
+func (s *scanner) wideGap(k int) bool {
+	g := s.text[s.units[k].end:s.units[k+1].start]
+	if len(g) < 2 {
+		return false
+	}
+	for k := 0; k < len(g); k++ {
+		if g[k] != ' ' {
+			return true
+		}
+	}
+	return len(g) >= 2
+}
+
+// evalRun tries the run a..b as a phone; when it is not one, tries the parts between wide gaps,
+// then the run without a leading or trailing group.
+func (s *scanner) evalRun(a, b, depth int) bool {
+	nd := s.digitCount(a, b)
+	if nd < 7 {
+		return false
+	}
+	if s.tryCandidate(a, b, false) {
+		return true
+	}
+	if depth > 2 {
+		return false
+	}
+	start, split, found := a, false, false
+	for k := a; k < b; k++ {
+		if s.wideGap(k) {
+			split = true
+			if s.evalRun(start, k, depth+1) {
+				found = true
+			}
+			start = k + 1
+		}
+	}
+	if split {
+		if s.evalRun(start, b, depth+1) {
+			found = true
+		}
+		return found
+	}
+	if b-a > 12 {
+		return false
+	}
+	// Drop a leading or trailing group separated by a space ("age 25 064 123 4567"); the rest
+	// must then be a valid number.
+	for k := a + 1; k <= b; k++ {
+		if s.units[k-1].kind != uDigits {
+			break
+		}
+		if strings.IndexByte(s.text[s.units[k-1].end:s.units[k].start], ' ') < 0 {
+			continue
+		}
+		if s.digitCount(k, b) < 7 {
+			break
+		}
+		if s.tryCandidate(k, b, true) {
+			return true
+		}
+	}
+	for k := b - 1; k >= a; k-- {
+		if s.units[k+1].kind != uDigits {
+			break
+		}
+		if strings.IndexByte(s.text[s.units[k].end:s.units[k+1].start], ' ') < 0 {
+			continue
+		}
+		if s.digitCount(a, k) < 7 {
+			break
+		}
+		if s.tryCandidate(a, k, true) {
+			return true
+		}
+	}
+	return false
+}
+
+// group is a stretch of units written without separators.
+type group struct {
+	n     int    // digits
+	first byte   // first digit
+	last2 string // last two digits
+	sep   string // separator before the group ("" for the first)
+	year  bool   // four digits 19xx or 20xx
+}
+
+// tryCandidate checks the run a..b and emits a phone contact when it is one.
+func (s *scanner) tryCandidate(a, b int, requireValid bool) bool {
+	u := s.units
+	for a <= b && u[a].kind == uLook {
+		a++
+	}
+	for b >= a && u[b].kind == uLook {
+		b--
+	}
+	if a > b {
+		return false
+	}
+	words := 0
+	for k := a; k <= b; k++ {
+		if u[k].kind == uWord {
+			words++
+		}
+	}
+	// A lone number word at the edge of a run of digits is a word, not a digit ("un 06 ...").
+	if words == 1 && b > a {
+		if u[a].kind == uWord && u[a].end != u[a+1].start {
+			a++
+			words--
+		} else if u[b].kind == uWord && u[b-1].end != u[b].start {
+			b--
+			words--
+		}
+	}
+	s.cand = s.cand[:0]
+	for k := a; k <= b; k++ {
+		s.cand = append(s.cand, s.dig[u[k].d0:u[k].d1]...)
+	}
+	nd := len(s.cand)
+	if nd < 7 || nd > 17 {
+		return false
+	}
+	text := s.text
+	start, end := u[a].start, u[b].end
+	plus := false
+	for p, steps := start, 0; p > 0 && steps < 3; steps++ {
+		c := text[p-1]
+		if c == '+' {
+			plus = true
+			start = p - 1
+			break
+		}
+		if c != ' ' && c != '(' {
+			break
+		}
+		p--
+	}
+	if !plus && start > 0 && text[start-1] == '(' && strings.IndexByte(text[start:end], ')') >= 0 {
+		start--
+	}
+	if s.badContext(start, end) {
+		return false
+	}
+	// Groups and obfuscation.
+	var gs [24]group
+	ng := 0
+	obf := false
+	singles, maxSingles := 0, 0
+	for k := a; k <= b; k++ {
+		if u[k].kind != uDigits {
+			obf = true
+		}
+		sep := ""
+		if k > a {
+			sep = text[u[k-1].end:u[k].start]
+			for _, r := range sep {
+				if !isUsualSepRune(r) {
+					obf = true
+				}
+			}
+		}
+		if k == a || sep != "" {
+			if ng == len(gs) {
+				return false
+			}
+			gs[ng] = group{sep: sep, first: s.dig[u[k].d0]}
+			ng++
+		}
+		g := &gs[ng-1]
+		d := s.dig[u[k].d0:u[k].d1]
+		g.n += len(d)
+		if len(d) >= 2 {
+			g.last2 = string(d[len(d)-2:])
+		} else if len(g.last2) >= 1 {
+			g.last2 = g.last2[len(g.last2)-1:] + string(d)
+		} else {
+			g.last2 = string(d)
+		}
+	}
+	for k := 0; k < ng; k++ {
+		if gs[k].n == 1 {
+			singles++
+			if singles > maxSingles {
+				maxSingles = singles
+			}
+		} else {
+			singles = 0
+		}
+	}
+	if maxSingles >= 4 {
+		obf = true
+	}
+	// Group years.
+	off := 0
+	for k := 0; k < ng; k++ {
+		if gs[k].n == 4 {
+			y := s.cand[off : off+4]
+			gs[k].year = (y[0] == '1' && y[1] == '9') || (y[0] == '2' && y[1] == '0')
+		}
+		off += gs[k].n
+	}
+	if !plus && !obf && s.notPhoneShape(gs[:ng]) {
+		return false
+	}
+	raw := string(s.cand)
+	intl := plus
+	if !plus && len(raw) > 3 && raw[0] == '0' && raw[1] == '0' && raw[2] != '0' {
+		intl = true
+		raw = raw[2:]
+	}
+	region := s.region
+	if intl {
+		raw = "+" + raw
+		region = "ZZ"
+	} else if region == "" {
+		return false
+	}
+	num, err := phonenumbers.Parse(raw, region)
+	if err != nil {
+		return false
+	}
+	if phonenumbers.IsPossibleNumberWithReason(num) != phonenumbers.IS_POSSIBLE {
+		return false
+	}
+	nsn := phonenumbers.GetNationalSignificantNumber(num)
+	if len(nsn) < 7 {
+		return false
+	}
+	valid := phonenumbers.IsValidNumber(num)
+	if !valid && (requireValid || (!intl && len(s.cand) <= len(nsn))) {
+		// Written without a country code or trunk prefix and not a valid number: too weak.
+		return false
+	}
+	s.phones = append(s.phones, len(s.out))
+	s.out = append(s.out, Contact{
+		Type:       Phone,
+		Value:      phonenumbers.Format(num, phonenumbers.E164),
+		Start:      start,
+		End:        end,
+		Text:       text[start:end],
+		Obfuscated: obf,
+		Valid:      valid,
+	})
+	return true
+}
+
+// notPhoneShape reports digit groups shaped like a date, a year range, a price or a list of
+// body measurements rather than a phone number.
+func (s *scanner) notPhoneShape(gs []group) bool {
+	ng := len(gs)
+	// Dates: 12.05.2025, 2025-05-12, 12.05.-15.05.2025, 2019-2024.
+	years, small := 0, 0
+	for _, g := range gs {
+		if g.year {
+			years++
+		} else if g.n <= 2 {
+			small++
+		}
+	}
+	if years >= 1 && years+small == ng && ng >= 2 {
+		return true
+	}
+	if gs[0].first == '0' {
+		return false
+	}
+	// Prices with thousands separators: 1.500.000, 2 500 000.
+	if ng >= 2 && gs[0].n <= 3 {
+		thousands := true
+		for k := 1; k < ng; k++ {
+			if gs[k].n != 3 || gs[k].sep != gs[1].sep || len(gs[k].sep) != 1 {
+				thousands = false
+				break
+			}
+		}
+		if thousands && gs[ng-1].last2 == "00" {
+			return true
+		}
+	}
+	// Price ranges: 3000-5000, 1500 - 2000.
+	if ng == 2 && gs[0].last2 == "00" && gs[1].last2 == "00" {
+		return true
+	}
+	// Measurements: 22/170/55, 90-60-90 and the like: short groups, few digits.
+	if ng >= 3 {
+		short, total := true, 0
+		for _, g := range gs {
+			total += g.n
+			if g.n > 3 {
+				short = false
+			}
+		}
+		if short && total <= 8 {
+			return true
+		}
+	}
+	return false
+}
+
+// badContext reports a currency, unit or ID word right before or after the number.
+func (s *scanner) badContext(start, end int) bool {
+	text := s.text
+	// after
+	k := end
+	for k < len(text) && k-end < 2 && (text[k] == ' ' || text[k] == '\t') {
+		k++
+	}
+	if k < len(text) {
+		if s.contextWordAt(k, true) {
+			return true
+		}
+	}
+	// before
+	k = start
+	for k > 0 && start-k < 2 && (text[k-1] == ' ' || text[k-1] == '\t' || text[k-1] == ':' || text[k-1] == '.') {
+		k--
+	}
+	if k > 0 {
+		// find the start of the preceding word or symbol
+		j := k
+		for j > 0 {
+			r, sz := lastRune(text[:j])
+			if !isLetterRune(r) {
+				if j == k {
+					j -= sz
+				}
+				break
+			}
+			j -= sz
+			if k-j > 24 {
+				return false
+			}
+		}
+		if s.contextWord(text[j:k], false) {
+			return true
+		}
+	}
+	return false
+}
+
+func lastRune(s string) (rune, int) {
+	i := len(s) - 1
+	for i > 0 && s[i]&0xC0 == 0x80 && len(s)-i < 4 {
+		i--
+	}
+	r, sz := decodeRune(s, i)
+	return r, sz
+}
+
+// contextWordAt checks the word or symbol at text[k:].
+func (s *scanner) contextWordAt(k int, after bool) bool {
+	text := s.text
+	r, sz := decodeRune(text, k)
+	if !isLetterRune(r) {
+		if unicode.Is(unicode.Sc, r) || r == '%' {
+			return true
+		}
+		return s.contextWord(text[k:k+sz], after)
+	}
+	j := k
+	for j < len(text) && j-k < 24 {
+		r, sz := decodeRune(text, j)
+		if !isLetterRune(r) {
+			break
+		}
+		j += sz
+	}
+	return s.contextWord(text[k:j], after)
+}
+
+func (s *scanner) contextWord(w string, after bool) bool {
+	if w == "" {
+		return false
+	}
+	if r, _ := decodeRune(w, 0); unicode.Is(unicode.Sc, r) {
+		return true
+	}
+	b := s.wbuf[:0]
+	for _, r := range w {
+		b = appendRune(b, foldRune(r))
+	}
+	s.wbuf = b
+	wi, ok := s.t.words[string(b)]
+	if !ok {
+		return false
+	}
+	if after {
+		return wi.after
+	}
+	return wi.before
+}
+
+// joinable reports whether units k and k+1 may belong to one number.
+func (s *scanner) joinable(k int) bool {
+	gap := s.text[s.units[k].end:s.units[k+1].start]
+	if gapOK(gap) {
+		return true
+	}
+	// Spelled-out digits are often listed with commas: "six one seven, five five five".
+	if s.units[k].kind != uWord && s.units[k+1].kind != uWord {
+		return false
+	}
+	if len(gap) > 3 || strings.Count(gap, ",") != 1 {
+		return false
+	}
+	return gapOK(strings.Replace(gap, ",", "", 1))
+}

@@ -1,0 +1,198 @@
+package contacts
+
+import (
+	"strings"
+
+	"github.com/nyaruka/phonenumbers"
+)
+
+func isURLByte(c byte) bool {
+	if c <= ' ' || c >= 0x7f {
+		return false
+	}
+	switch c {
+	case '<', '>', '"', '`', '{', '}', '|', '\\', '^':
+		return false
+	}
+	return true
+}
+
+// urlEnd extends a URL from i and trims trailing punctuation.
+func urlEnd(text string, i int) int {
+	j := i
+	for j < len(text) && isURLByte(text[j]) {
+		j++
+	}
+	for j > i {
+		c := text[j-1]
+		if c == '.' || c == ',' || c == ';' || c == ':' || c == '!' || c == '?' || c == '\'' || c == '*' {
+			j--
+			continue
+		}
+		if c == ')' && strings.Count(text[i:j], "(") < strings.Count(text[i:j], ")") {
+			j--
+			continue
+		}
+		break
+	}
+	return j
+}
+
+// scanURLs finds http(s) links, www. addresses and bare domains with a path. Links to
+// messenger profiles (t.me/name, wa.me/number, ...) become handles.
+func (s *scanner) scanURLs() {
+	text := s.text
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		start := -1
+		switch {
+		case c == ':' && i+2 < len(text) && text[i+1] == '/' && text[i+2] == '/':
+			k := i
+			for k > 0 && isASCIILetter(text[k-1]) && i-k < 6 {
+				k--
+			}
+			sch := strings.ToLower(text[k:i])
+			if (sch == "http" || sch == "https") && (k == 0 || !isLabelChar(text[k-1])) {
+				start = k
+			}
+		case (c == 'w' || c == 'W') && hasFoldPrefix(text[i:], "www.") && (i == 0 || !isLocalChar(text[i-1]) && text[i-1] != '/' && text[i-1] != '@'):
+			start = i
+		case c == '/':
+			start = s.bareDomainStart(i)
+		}
+		if start < 0 || s.masked(start, start+1) {
+			continue
+		}
+		end := urlEnd(text, start)
+		if end <= start+4 {
+			continue
+		}
+		s.emitURL(start, end)
+		i = end - 1
+	}
+}
+
+// bareDomainStart returns the start of a bare domain ending just before the slash at i
+// ("rabota.pl/oferta"), or -1.
+func (s *scanner) bareDomainStart(i int) int {
+	text := s.text
+	k := i
+	for k > 0 && (isLabelChar(text[k-1]) || text[k-1] == '.') && i-k < 100 {
+		k--
+	}
+	if k == i || (k > 0 && (text[k-1] == '@' || text[k-1] == '/' || text[k-1] == ':' || text[k-1] == '_' || text[k-1] >= 0x80)) {
+		return -1
+	}
+	dom := text[k:i]
+	dot := strings.LastIndexByte(dom, '.')
+	if dot <= 0 || dot == len(dom)-1 || dom[0] == '.' || !isASCIILetter(dom[0]) && !isDigit(dom[0]) {
+		return -1
+	}
+	tld := dom[dot+1:]
+	var b [24]byte
+	if len(tld) > len(b) {
+		return -1
+	}
+	for j := 0; j < len(tld); j++ {
+		b[j] = tld[j] | 0x20
+	}
+	if !s.t.tlds[string(b[:len(tld)])] {
+		return -1
+	}
+	if i+1 >= len(text) || !isURLByte(text[i+1]) {
+		return -1
+	}
+	return k
+}
+
+var reservedPaths = map[string]bool{
+	"p": true, "reel": true, "reels": true, "explore": true, "stories": true, "tv": true,
+	"accounts": true, "share": true, "joinchat": true, "s": true, "c": true, "add": true,
+	"login": true, "signup": true, "about": true, "help": true,
+}
+
+// emitURL records the URL text[start:end], as a handle when it links to a messenger profile.
+func (s *scanner) emitURL(start, end int) {
+	text := s.text
+	raw := text[start:end]
+	low := strings.ToLower(raw)
+	rest := strings.TrimPrefix(strings.TrimPrefix(low, "https://"), "http://")
+	restOff := len(low) - len(rest)
+	hasScheme := restOff > 0
+	if strings.HasPrefix(rest, "www.") {
+		rest = rest[4:]
+		restOff += 4
+	}
+	s.masks = append(s.masks, span{start, end})
+	for _, up := range s.t.urls {
+		if !strings.HasPrefix(rest, up.prefix) {
+			continue
+		}
+		nameOff := restOff + len(up.prefix)
+		name := low[nameOff:]
+		if k := strings.IndexAny(name, "/?#&"); k >= 0 {
+			name = name[:k]
+		}
+		name = strings.TrimLeft(name, "@~")
+		if name == "" || reservedPaths[name] || strings.HasPrefix(name, "+") && !allDigits(name[1:]) {
+			break
+		}
+		if allDigits(strings.TrimPrefix(name, "+")) {
+			digits := strings.TrimPrefix(name, "+")
+			num, err := phonenumbers.Parse("+"+digits, "ZZ")
+			if err != nil || phonenumbers.IsPossibleNumberWithReason(num) != phonenumbers.IS_POSSIBLE {
+				break
+			}
+			e164 := phonenumbers.Format(num, phonenumbers.E164)
+			ds := start + strings.Index(low[nameOff:], digits) + nameOff
+			s.phones = append(s.phones, len(s.out))
+			s.out = append(s.out, Contact{Type: Phone, Value: e164, Start: ds, End: ds + len(digits),
+				Text: text[ds : ds+len(digits)], Valid: phonenumbers.IsValidNumber(num)})
+			s.out = append(s.out, Contact{Type: Handle, Value: up.app + ":" + e164, Start: start, End: end,
+				Text: raw, Valid: true})
+			return
+		}
+		if !validHandle(name) {
+			break
+		}
+		s.out = append(s.out, Contact{Type: Handle, Value: up.app + ":" + name, Start: start, End: end,
+			Text: raw, Valid: true})
+		return
+	}
+	v := raw
+	if !hasScheme {
+		v = "https://" + raw
+	}
+	s.out = append(s.out, Contact{Type: URL, Value: v, Start: start, End: end, Text: raw, Valid: true})
+}
+
+func allDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !isDigit(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// validHandle reports whether name looks like a messenger user name.
+func validHandle(name string) bool {
+	if len(name) < 2 || len(name) > 32 {
+		return false
+	}
+	letter := false
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		switch {
+		case isASCIILetter(c):
+			letter = true
+		case isDigit(c) || c == '_' || c == '.':
+		default:
+			return false
+		}
+	}
+	return letter
+}
