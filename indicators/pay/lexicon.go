@@ -47,12 +47,22 @@ type phrase struct {
 // lexicon indexes phrases by their first and last rune (folded) so that a lookup at a text
 // position only compares the few phrases that can match there.
 type lexicon struct {
-	first map[rune][]*phrase
-	last  map[rune][]*phrase
+	firstASCII [utf8.RuneSelf][]*phrase
+	lastASCII  [utf8.RuneSelf][]*phrase
+	first      map[rune][]*phrase
+	last       map[rune][]*phrase
 }
 
 func newLexicon() *lexicon {
 	return &lexicon{first: map[rune][]*phrase{}, last: map[rune][]*phrase{}}
+}
+
+// bucket returns the phrases keyed by r in the ASCII array or the map.
+func bucket(arr *[utf8.RuneSelf][]*phrase, m map[rune][]*phrase, r rune) []*phrase {
+	if r >= 0 && r < utf8.RuneSelf {
+		return arr[r]
+	}
+	return m[r]
 }
 
 // add inserts p, keeping each bucket ordered longest first so the longest phrase wins.
@@ -69,8 +79,8 @@ func (l *lexicon) add(p *phrase) error {
 	}
 	f, _ := utf8.DecodeRuneInString(p.text)
 	e, _ := utf8.DecodeLastRuneInString(p.text)
-	insert := func(m map[rune][]*phrase, r rune) {
-		b := m[r]
+	insert := func(arr *[utf8.RuneSelf][]*phrase, m map[rune][]*phrase, r rune) {
+		b := bucket(arr, m, r)
 		i := 0
 		for i < len(b) && len(b[i].text) >= len(p.text) {
 			i++
@@ -78,10 +88,14 @@ func (l *lexicon) add(p *phrase) error {
 		b = append(b, nil)
 		copy(b[i+1:], b[i:])
 		b[i] = p
-		m[r] = b
+		if r < utf8.RuneSelf {
+			arr[r] = b
+		} else {
+			m[r] = b
+		}
 	}
-	insert(l.first, f)
-	insert(l.last, e)
+	insert(&l.firstASCII, l.first, f)
+	insert(&l.lastASCII, l.last, e)
 	return nil
 }
 
@@ -175,6 +189,18 @@ func (p *phrase) matchAt(s string, i int) (int, bool) {
 		if i >= len(s) {
 			return 0, false
 		}
+		if c := s[i]; c < utf8.RuneSelf && c != '`' {
+			if !p.weak && 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			} else if c == '\t' {
+				c = ' '
+			}
+			if rune(c) != pr {
+				return 0, false
+			}
+			i++
+			continue
+		}
 		r, n := utf8.DecodeRuneInString(s[i:])
 		if !p.weak {
 			r = foldRune(r)
@@ -243,9 +269,14 @@ func (l *lexicon) at(s string, i int) (*phrase, int) {
 	if i >= len(s) {
 		return nil, 0
 	}
-	r, _ := utf8.DecodeRuneInString(s[i:])
+	var r rune
+	if c := s[i]; c < utf8.RuneSelf {
+		r = rune(c)
+	} else {
+		r, _ = utf8.DecodeRuneInString(s[i:])
+	}
 	for _, key := range [2]rune{foldRune(r), r} {
-		for _, p := range l.first[key] {
+		for _, p := range bucket(&l.firstASCII, l.first, key) {
 			if end, ok := p.matchAt(s, i); ok && p.boundaryOK(s, i, end) {
 				return p, end
 			}
@@ -262,9 +293,14 @@ func (l *lexicon) before(s string, end int) (*phrase, int) {
 	if end <= 0 {
 		return nil, 0
 	}
-	r, _ := utf8.DecodeLastRuneInString(s[:end])
+	var r rune
+	if c := s[end-1]; c < utf8.RuneSelf {
+		r = rune(c)
+	} else {
+		r, _ = utf8.DecodeLastRuneInString(s[:end])
+	}
 	for _, key := range [2]rune{foldRune(r), r} {
-		for _, p := range l.last[key] {
+		for _, p := range bucket(&l.lastASCII, l.last, key) {
 			if start, ok := p.matchBefore(s, end); ok && p.boundaryOK(s, start, end) {
 				return p, start
 			}

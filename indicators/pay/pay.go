@@ -76,8 +76,10 @@ type number struct {
 }
 
 // Parse returns the pay mentions in text, in order of position. Mentions never overlap.
+// Parse reads each byte of text a bounded number of times and allocates only for the result.
 func (p *Parser) Parse(text string) []Mention {
 	var out []Mention
+	var st scanState
 	i := 0
 	for i < len(text) {
 		c := text[i]
@@ -85,7 +87,7 @@ func (p *Parser) Parse(text string) []Mention {
 			i++
 			continue
 		}
-		m, next, ok := p.mentionAt(text, i, lastEnd(out))
+		m, next, ok := p.mentionAt(text, i, lastEnd(out), &st)
 		if ok {
 			out = append(out, m)
 		}
@@ -95,6 +97,20 @@ func (p *Parser) Parse(text string) []Mention {
 		i = next
 	}
 	return out
+}
+
+// ctxHit is a pay context word found in the text.
+type ctxHit struct {
+	start, end int
+	period     string
+}
+
+// scanState remembers the context words already found, so that the text before the amounts
+// is scanned for them only once.
+type scanState struct {
+	hits    [8]ctxHit // ring buffer of the most recent hits
+	n       int
+	scanned int // text before this offset has been scanned
 }
 
 func lastEnd(ms []Mention) int {
@@ -150,9 +166,11 @@ func skipNumberish(s string, i int) int {
 
 // mentionAt tries to read a pay mention whose first number starts at byte i. minStart is the
 // end of the previous mention. It returns the byte offset to continue scanning from.
-func (p *Parser) mentionAt(s string, i, minStart int) (Mention, int, bool) {
+func (p *Parser) mentionAt(s string, i, minStart int, st *scanState) (Mention, int, bool) {
 	// A digit glued to letters ("A4", "x2") or after "+" (phones) starts no amount.
-	if prev := runeBefore(s, i); isLetterRune(prev) || prev == '+' || prev == '#' || prev == '_' {
+	if prev := runeBefore(s, i); prev == '+' || prev == '(' || i+1 < len(s) && s[i] == '0' && isDigit(runeAt(s, i+1)) {
+		return Mention{}, skipPhone(s, i), false
+	} else if isLetterRune(prev) || prev == '#' || prev == '_' {
 		return Mention{}, skipNumberish(s, i), false
 	}
 	if prev := runeBefore(s, i); (prev == '/' || prev == ':' || prev == '.' || prev == ',') && isDigit(runeBefore(s, i-1)) {
@@ -288,7 +306,7 @@ func (p *Parser) mentionAt(s string, i, minStart int) (Mention, int, bool) {
 		start = st
 		upTo = true
 	}
-	ctx, ctxPeriod := p.contextBefore(s, start, minStart)
+	ctx, ctxPeriod := p.contextBefore(s, start, minStart, st)
 	if period == "" && ctxPeriod != "" {
 		period = ctxPeriod
 	}
@@ -370,7 +388,7 @@ func (p *Parser) countFollows(s string, pos int) bool {
 
 // contextBefore looks for a pay context word shortly before start, in the same clause.
 // It returns whether one was found and the period it implies ("hourly rate" → hour).
-func (p *Parser) contextBefore(s string, start, minStart int) (bool, string) {
+func (p *Parser) contextBefore(s string, start, minStart int, st *scanState) (bool, string) {
 	lo := start - contextWindow
 	if lo < minStart {
 		lo = minStart
@@ -393,23 +411,68 @@ func (p *Parser) contextBefore(s string, start, minStart int) (bool, string) {
 	if i < lo {
 		i = lo
 	}
-	// scan word starts forward; keep the last context word whose gap to start is small
-	found, period := false, ""
-	for j := i; j < start; {
+	// scan the word starts not scanned yet, remembering context words
+	j := st.scanned
+	if j < i {
+		j = i
+	}
+	for j < start {
+		c := s[j]
+		if c < utf8.RuneSelf {
+			if ('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z') && !isLetterRune(runeBefore(s, j)) {
+				p.scanContextAt(s, j, st)
+			}
+			j++
+			continue
+		}
 		r, w := decodeRune(s[j:])
 		if isLetterRune(r) && !isLetterRune(runeBefore(s, j)) {
-			if ph, end := p.lx.context.at(s, j); ph != nil && end <= start {
-				if countWords(s[end:start]) <= maxContextGap {
-					found = true
-					if ph.value != "" {
-						period = ph.value
-					}
-				}
-			}
+			p.scanContextAt(s, j, st)
 		}
 		j += w
 	}
+	if start > st.scanned {
+		st.scanned = start
+	}
+	found, period := false, ""
+	for k := 1; k <= st.n && k <= len(st.hits); k++ {
+		h := st.hits[(st.n-k)%len(st.hits)]
+		if h.start < i || h.end > start {
+			continue
+		}
+		if countWords(s[h.end:start]) > maxContextGap {
+			continue
+		}
+		found = true
+		if period == "" {
+			period = h.period
+		}
+	}
 	return found, period
+}
+
+func (p *Parser) scanContextAt(s string, j int, st *scanState) {
+	if ph, end := p.lx.context.at(s, j); ph != nil {
+		st.hits[st.n%len(st.hits)] = ctxHit{start: j, end: end, period: ph.value}
+		st.n++
+	}
+}
+
+// skipPhone returns the end of a phone-number-like run from i: digits with spaces, dashes,
+// slashes, dots and brackets between them.
+func skipPhone(s string, i int) int {
+	for i < len(s) {
+		c := s[i]
+		switch {
+		case c >= '0' && c <= '9':
+			i++
+		case (c == ' ' || c == '-' || c == '/' || c == '.' || c == '(' || c == ')') && i+1 < len(s) && (isDigit(rune(s[i+1])) || s[i+1] == '(' || s[i+1] == ' ' && i+2 < len(s) && isDigit(rune(s[i+2]))):
+			i++
+		default:
+			return i
+		}
+	}
+	return i
 }
 
 func countWords(s string) int {
