@@ -42,6 +42,7 @@ type phrase struct {
 	afterOnly bool    // currency only after the amount
 	weak      bool    // case-sensitive, needs confirmation
 	prefix    bool    // may be followed by more letters (context "salar*")
+	next      byte    // folded ASCII byte after the first rune, 0 when none or not ASCII
 }
 
 // lexicon indexes phrases by their first and last rune (folded) so that a lookup at a text
@@ -77,8 +78,11 @@ func (l *lexicon) add(p *phrase) error {
 	if !utf8.ValidString(p.text) {
 		return fmt.Errorf("phrase %q is not valid UTF-8", p.text)
 	}
-	f, _ := utf8.DecodeRuneInString(p.text)
+	f, fw := utf8.DecodeRuneInString(p.text)
 	e, _ := utf8.DecodeLastRuneInString(p.text)
+	if fw < len(p.text) && p.text[fw] < utf8.RuneSelf && p.text[fw] != ' ' && !p.weak {
+		p.next = p.text[fw]
+	}
 	insert := func(arr *[utf8.RuneSelf][]*phrase, m map[rune][]*phrase, r rune) {
 		b := bucket(arr, m, r)
 		i := 0
@@ -270,13 +274,24 @@ func (l *lexicon) at(s string, i int) (*phrase, int) {
 		return nil, 0
 	}
 	var r rune
+	w := 1
 	if c := s[i]; c < utf8.RuneSelf {
 		r = rune(c)
 	} else {
-		r, _ = utf8.DecodeRuneInString(s[i:])
+		r, w = utf8.DecodeRuneInString(s[i:])
+	}
+	// the folded ASCII byte after the first rune rules out most phrases cheaply
+	var next byte
+	if i+w < len(s) {
+		if c := s[i+w]; c < utf8.RuneSelf {
+			next = byte(foldRune(rune(c)))
+		}
 	}
 	for _, key := range [2]rune{foldRune(r), r} {
 		for _, p := range bucket(&l.firstASCII, l.first, key) {
+			if p.next != 0 && next != 0 && p.next != next {
+				continue
+			}
 			if end, ok := p.matchAt(s, i); ok && p.boundaryOK(s, i, end) {
 				return p, end
 			}

@@ -243,13 +243,29 @@ func FuzzParse(f *testing.F) {
 	})
 }
 
-// benchAd is a 2 KB job ad with phone numbers, dates, counts and times but no pay.
+// benchAd is a 2 KB job ad dense with phone numbers, dates, counts and times but no pay
+// (168 digit runs): the worst case for the parser.
 var benchAd = strings.Repeat("Hiring now! Warehouse and construction workers for a partner company in Germany, "+
 	"start 12.05.2025, only 3 places left. Call +49 151 2345 6789 or 064/123-456 (09:00-17:00, 24/7 on Viber). "+
 	"Accommodation provided, 2 rooms, 40 hours per week, age 18-45. ", 9)[:2048]
 
+// proseAd is a 2 KB job ad in ordinary prose with a few numbers and no pay.
+var proseAd = strings.Repeat("We are looking for reliable people to join our team in the hotel and restaurant "+
+	"sector. Duties include cleaning rooms, helping in the kitchen and serving guests. Accommodation is "+
+	"provided near the workplace and transport is organised every morning. Contact us on WhatsApp, "+
+	"shifts of 8 hours, 5 days a week, 2 positions open in Munich. ", 6)[:2048]
+
 func BenchmarkParse(b *testing.B) {
 	p := newTestParser(b)
+	b.Run("prose-2KB", func(b *testing.B) {
+		b.SetBytes(int64(len(proseAd)))
+		b.ReportAllocs()
+		for b.Loop() {
+			if ms := p.Parse(proseAd); len(ms) != 0 {
+				b.Fatalf("unexpected mentions %+v", ms)
+			}
+		}
+	})
 	b.Run("no-pay-2KB", func(b *testing.B) {
 		b.SetBytes(int64(len(benchAd)))
 		b.ReportAllocs()
