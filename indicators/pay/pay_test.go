@@ -253,7 +253,7 @@ var benchAd = strings.Repeat("Hiring now! Warehouse and construction workers for
 var proseAd = strings.Repeat("We are looking for reliable people to join our team in the hotel and restaurant "+
 	"sector. Duties include cleaning rooms, helping in the kitchen and serving guests. Accommodation is "+
 	"provided near the workplace and transport is organised every morning. Contact us on WhatsApp, "+
-	"shifts of 8 hours, 5 days a week, 2 positions open in Munich. ", 6)[:2048]
+	"shifts of 8 hours, 5 days a week, 2 positions open in Munich. ", 7)[:2048]
 
 func BenchmarkParse(b *testing.B) {
 	p := newTestParser(b)
