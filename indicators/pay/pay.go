@@ -306,6 +306,11 @@ func (p *Parser) mentionAt(s string, i, minStart int, st *scanState) (Mention, i
 		start = st
 		upTo = true
 	}
+	// a bare amount followed by a word that is no part of a pay phrase is a count
+	// ("3 workers", "18 godina", "8 hours"): no need to look for context
+	if cur == "" && period == "" && p.countFollows(s, afterAmount) {
+		return Mention{}, afterAmount, false
+	}
 	ctx, ctxPeriod := p.contextBefore(s, start, minStart, st)
 	if period == "" && ctxPeriod != "" {
 		period = ctxPeriod
