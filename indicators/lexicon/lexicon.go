@@ -37,10 +37,10 @@ var dataFS embed.FS
 // Hit is one lexicon term found in a text.
 type Hit struct {
 	Tag  string // indicator or feature tag, e.g. "job.urgency"
-	Term string // the lexicon entry as written in its file (a prefix term keeps its trailing '*')
+	Term string // the lexicon entry as written in its file, '*' included
 	Lang string // language of the file the term comes from ("xx" for language-neutral)
 	// Start and End are byte offsets into the original text: text[Start:End]
-	// is the matched phrase (for a prefix term, the whole word it starts).
+	// is the matched phrase (for a '*' term, the whole word it is part of).
 	Start, End int
 }
 
@@ -69,6 +69,7 @@ type pattern struct {
 	term      string
 	lang      string
 	prefix    bool // trailing '*': no end boundary, hit extends to the end of the word
+	suffix    bool // leading '*': no start boundary, hit extends to the start of the word
 	needStart bool // first rune is a word rune: must start at a word boundary
 	needEnd   bool // last rune is a word rune (and not prefix): must end at a word boundary
 	suppress  bool
@@ -246,12 +247,12 @@ func parseFile(name string, r io.Reader) (*file, error) {
 					if t.Kind != yaml.ScalarNode {
 						return nil, fail(t.Line, "tag %s: phrase must be a string", tk.Value)
 					}
-					if t.Tag == "!!null" || strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(t.Value), "*")) == "" {
+					if t.Tag == "!!null" || strings.Trim(strings.TrimSpace(t.Value), "* ") == "" {
 						return nil, fail(t.Line, "tag %s: empty term", tk.Value)
 					}
-					body := strings.TrimSuffix(strings.TrimSpace(t.Value), "*")
+					body := strings.TrimPrefix(strings.TrimSuffix(strings.TrimSpace(t.Value), "*"), "*")
 					if strings.Contains(body, "*") {
-						return nil, fail(t.Line, "tag %s: term %q: '*' is allowed only at the end", tk.Value, t.Value)
+						return nil, fail(t.Line, "tag %s: term %q: '*' is allowed only at the end (or the start)", tk.Value, t.Value)
 					}
 					if normalizeTerm(body) == "" {
 						return nil, fail(t.Line, "tag %s: term %q is empty after normalization", tk.Value, t.Value)
@@ -287,11 +288,12 @@ func compile(files []*file) (*Lexicon, error) {
 		tag      int32
 		lang     string
 		prefix   bool
+		suffix   bool
 		suppress bool
 	}
 	seen := map[dupKey]bool{}
-	add := func(key, term, lang string, tag int32, prefix, suppress bool) {
-		dk := dupKey{key, tag, lang, prefix, suppress}
+	add := func(key, term, lang string, tag int32, prefix, suffix, suppress bool) {
+		dk := dupKey{key, tag, lang, prefix, suffix, suppress}
 		if seen[dk] {
 			return
 		}
@@ -299,8 +301,8 @@ func compile(files []*file) (*Lexicon, error) {
 		first, _ := utf8.DecodeRuneInString(key)
 		last, _ := utf8.DecodeLastRuneInString(key)
 		l.pats = append(l.pats, pattern{
-			key: key, tag: tag, term: term, lang: lang, prefix: prefix, suppress: suppress,
-			needStart: isWordRune(first), needEnd: !prefix && isWordRune(last),
+			key: key, tag: tag, term: term, lang: lang, prefix: prefix, suffix: suffix, suppress: suppress,
+			needStart: !suffix && isWordRune(first), needEnd: !prefix && isWordRune(last),
 		})
 	}
 	langSet := map[string]bool{}
@@ -322,9 +324,10 @@ func compile(files []*file) (*Lexicon, error) {
 				hasTerms[e.tag] = true
 			}
 			body, prefix := strings.CutSuffix(e.term, "*")
+			body, suffix := strings.CutPrefix(body, "*")
 			for _, v := range variants(f.lang, body) {
 				if k := normalizeTerm(v); k != "" {
-					add(k, e.term, f.lang, ti, prefix, e.suppress)
+					add(k, e.term, f.lang, ti, prefix, suffix, e.suppress)
 				}
 			}
 		}

@@ -54,6 +54,12 @@ func (l *Lexicon) Match(text string) []Hit {
 				end += size
 			}
 		}
+		if p.suffix {
+			for start > 0 && wordBefore(b, start) {
+				_, size := utf8.DecodeLastRune(b[:start])
+				start -= size
+			}
+		}
 		sp := span{c.pat, int32(start), int32(end)}
 		if p.suppress {
 			sc.supp = append(sc.supp, sp)

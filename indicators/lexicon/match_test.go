@@ -49,6 +49,7 @@ terms:
     - start morgen
   employer.address:
     - straße
+    - "*weg"
   job.fee_or_debt:
     - gebühr
   job.offplatform_contact:
@@ -110,6 +111,7 @@ func TestMatch(t *testing.T) {
 		{"diacritics kept in text", "Počinje odmah.", []want{{"job.urgency", "Počinje odmah"}}},
 		{"sharp s to ss", "Hauptstrasse 5 und Bahnhofstraße", nil},
 		{"sharp s words", "Goethe Straße 5, Goethe STRASSE 7", []want{{"employer.address", "Straße"}, {"employer.address", "STRASSE"}}},
+		{"suffix term whole word", "Rosenweg 5, Weg 7, Wegweiser", []want{{"employer.address", "Rosenweg"}, {"employer.address", "Weg"}}},
 		{"whitespace runs", "Start\n\t  MORGEN", []want{{"job.urgency", "Start\n\t  MORGEN"}}},
 		{"nbsp whitespace", "start\u00a0tomorrow", []want{{"job.urgency", "start\u00a0tomorrow"}}},
 		{"greek accents and case", "ΑΜΕΣΑ! Ζητειται επειγοντως", []want{{"job.urgency", "ΑΜΕΣΑ"}, {"job.urgency", "Ζητειται επειγοντως"}}},
