@@ -1,0 +1,48 @@
+package lexicon
+
+import (
+	"strings"
+	"testing"
+)
+
+// benchAd is a ~2 KB listing mixing languages and scripts.
+var benchAd = func() string {
+	parts := []string{
+		"URGENTLY NEEDED! International company is looking for girls 18-25 for work abroad as hostess in Germany. ",
+		"Free accommodation and meals, flight tickets paid, we arrange your visa. No experience and no language required. ",
+		"Salary 3000€ per month, start tomorrow, only 3 places left! Write only on WhatsApp or Viber, send full-body photo. ",
+		"Hitno potrebne devojke za rad u inostranstvu, besplatan smeštaj, počinje odmah. Javite se na Viber. ",
+		"Терміново потрібні дівчата для роботи за кордоном, житло безкоштовне. Пишіть у Телеграм. ",
+		"Ζητείται άμεσα προσωπικό για εργασία στην Ελλάδα, δωρεάν διαμονή και φαγητό. ",
+		"Wir suchen ab sofort Mitarbeiter (m/w/d) für unsere Bäckerei in der Hauptstraße 5, GmbH, Vollzeit. ",
+		"Cherchons jeunes filles pour travail à l'étranger, logement gratuit, billet d'avion payé. 🌹🌹 ✈️ 👑 24/7 ",
+	}
+	var b strings.Builder
+	for b.Len() < 2048 {
+		for _, p := range parts {
+			b.WriteString(p)
+		}
+	}
+	return b.String()[:2048]
+}()
+
+func BenchmarkMatch(b *testing.B) {
+	l, err := Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	text := strings.ToValidUTF8(benchAd, "")
+	b.SetBytes(int64(len(text)))
+	b.ReportAllocs()
+	for b.Loop() {
+		l.Match(text)
+	}
+}
+
+func BenchmarkDefault(b *testing.B) {
+	for b.Loop() {
+		if _, err := Default(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

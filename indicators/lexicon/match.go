@@ -1,0 +1,146 @@
+package lexicon
+
+import (
+	"cmp"
+	"slices"
+	"unicode/utf8"
+)
+
+// scratch holds per-call buffers, reused through a sync.Pool.
+type scratch struct {
+	n     normalizer
+	cands []candidate
+	hits  []span
+	supp  []span
+}
+
+// span is a hit in normalized offsets.
+type span struct {
+	pat        int32
+	start, end int32
+}
+
+// Match returns every lexicon hit in text, sorted by Start, then End, then
+// Tag. Hits that lie inside a suppress phrase of the same tag are removed, and
+// of the hits of one tag only the maximal ones are kept (a hit inside a longer
+// hit of the same tag is dropped; for equal spans the first language wins).
+func (l *Lexicon) Match(text string) []Hit {
+	if len(text) == 0 || len(text) > 1<<30 {
+		return nil
+	}
+	sc := l.pool.Get().(*scratch)
+	defer l.pool.Put(sc)
+	sc.n.run(text)
+	b := sc.n.norm
+	sc.cands = l.ac.scan(b, sc.cands[:0])
+	sc.hits, sc.supp = sc.hits[:0], sc.supp[:0]
+	for _, c := range sc.cands {
+		p := &l.pats[c.pat]
+		start, end := int(c.end)-len(p.key), int(c.end)
+		if p.needStart && wordBefore(b, start) {
+			continue
+		}
+		if p.needEnd {
+			if w, _ := wordAt(b, end); w {
+				continue
+			}
+		}
+		if p.prefix {
+			for {
+				w, size := wordAt(b, end)
+				if !w {
+					break
+				}
+				end += size
+			}
+		}
+		if p.suffix {
+			for start > 0 && wordBefore(b, start) {
+				_, size := utf8.DecodeLastRune(b[:start])
+				start -= size
+			}
+		}
+		sp := span{c.pat, int32(start), int32(end)}
+		if p.suppress {
+			sc.supp = append(sc.supp, sp)
+		} else {
+			sc.hits = append(sc.hits, sp)
+		}
+	}
+	if len(sc.hits) == 0 {
+		return nil
+	}
+	// Sort by tag, start, longest first; keep maximal, unsuppressed hits.
+	slices.SortFunc(sc.hits, func(x, y span) int {
+		if c := cmp.Compare(l.pats[x.pat].tag, l.pats[y.pat].tag); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(x.start, y.start); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(y.end, x.end); c != 0 {
+			return c
+		}
+		return cmp.Compare(x.pat, y.pat)
+	})
+	out := make([]Hit, 0, len(sc.hits))
+	prevTag, maxEnd := int32(-1), int32(-1)
+	for _, h := range sc.hits {
+		p := &l.pats[h.pat]
+		if p.tag != prevTag {
+			prevTag, maxEnd = p.tag, -1
+		}
+		if h.end <= maxEnd {
+			continue // inside a longer (or equal) hit of the same tag
+		}
+		maxEnd = h.end
+		if l.suppressed(sc.supp, p.tag, h) {
+			continue
+		}
+		out = append(out, Hit{
+			Tag: l.tagNames[p.tag], Term: p.term, Lang: p.lang,
+			Start: l.origStart(sc, h.start), End: l.origEnd(sc, text, h.end),
+		})
+	}
+	slices.SortFunc(out, func(x, y Hit) int {
+		if c := cmp.Compare(x.Start, y.Start); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(x.End, y.End); c != 0 {
+			return c
+		}
+		return cmp.Compare(x.Tag, y.Tag)
+	})
+	return out
+}
+
+// suppressed reports whether h lies inside a suppress phrase of tag.
+func (l *Lexicon) suppressed(supp []span, tag int32, h span) bool {
+	for _, s := range supp {
+		if l.pats[s.pat].tag == tag && s.start <= h.start && h.end <= s.end {
+			return true
+		}
+	}
+	return false
+}
+
+// origStart maps a normalized offset to the start of its original rune.
+func (l *Lexicon) origStart(sc *scratch, i int32) int {
+	return int(sc.n.orig[i])
+}
+
+// origEnd maps a normalized end offset to the end of the original rune that
+// produced the last byte, extended over characters that normalization
+// dropped right after it (emoji variation selectors, zero-width characters).
+func (l *Lexicon) origEnd(sc *scratch, text string, end int32) int {
+	o := int(sc.n.orig[end-1])
+	_, size := utf8.DecodeRuneInString(text[o:])
+	e := o + size
+	if int(end) == len(sc.n.norm) {
+		return len(text)
+	}
+	if next := int(sc.n.orig[end]); next > e {
+		e = next
+	}
+	return e
+}

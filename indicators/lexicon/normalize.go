@@ -1,0 +1,228 @@
+package lexicon
+
+import (
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// foldLimit is the first rune not covered by the precomputed fold table.
+const foldLimit = 0x2000
+
+var (
+	foldOnce  sync.Once
+	foldTable []string // rune → folded lower-case form ("" = drop); index < foldLimit
+)
+
+// special folds that have no canonical decomposition.
+var specialFold = map[rune]string{
+	'ß': "ss", 'ẞ': "ss", 'đ': "d", 'Đ': "d", 'ł': "l", 'Ł': "l", 'ø': "o", 'Ø': "o",
+	'æ': "ae", 'Æ': "ae", 'œ': "oe", 'Œ': "oe", 'ħ': "h", 'Ħ': "h", 'ŧ': "t", 'Ŧ': "t",
+	'ı': "i", 'ŀ': "l", 'Ŀ': "l", 'þ': "th", 'Þ': "th", 'ς': "σ", 'ʼ': "'", 'ʻ': "'",
+	'ё': "е", 'Ё': "е", '\u00ad': "",
+}
+
+func initFold() {
+	foldTable = make([]string, foldLimit)
+	for r := rune(0); r < foldLimit; r++ {
+		foldTable[r] = computeFold(r)
+	}
+}
+
+// computeFold returns the folded form of r: lower case, Latin and Greek
+// diacritics removed, a few letters without decomposition mapped by hand.
+func computeFold(r rune) string {
+	if s, ok := specialFold[r]; ok {
+		return s
+	}
+	if unicode.Is(unicode.Mn, r) {
+		return "" // combining marks (decomposed diacritics)
+	}
+	lr := unicode.ToLower(r)
+	if s, ok := specialFold[lr]; ok {
+		return s
+	}
+	if unicode.Is(unicode.Latin, lr) || unicode.Is(unicode.Greek, lr) {
+		d := norm.NFD.String(string(lr))
+		out := make([]rune, 0, 2)
+		for _, c := range d {
+			if !unicode.Is(unicode.Mn, c) {
+				out = append(out, c)
+			}
+		}
+		if len(out) > 0 {
+			return string(out)
+		}
+	}
+	return string(lr)
+}
+
+// Kinds of folding results.
+const (
+	foldSpace = iota // whitespace: collapses into one ' '
+	foldDrop         // removed (combining marks, zero-width characters)
+	foldKeep         // copied unchanged from the original text
+	foldRepl         // replaced by the returned string
+)
+
+// foldRune returns how r is folded and, for foldRepl, its replacement.
+func foldRune(r rune) (string, int) {
+	if unicode.IsSpace(r) {
+		return " ", foldSpace
+	}
+	if r < foldLimit {
+		if f := foldTable[r]; f != "" {
+			return f, foldRepl
+		}
+		return "", foldDrop
+	}
+	switch r {
+	case 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0xFE0E, 0xFE0F:
+		return "", foldDrop // zero-width characters and emoji variation selectors
+	case 0x2018, 0x2019, 0x201B, 0x2032:
+		return "'", foldRepl
+	case 0x201C, 0x201D, 0x201E, 0x2033:
+		return "\"", foldRepl
+	case 0x2010, 0x2011, 0x2012, 0x2013, 0x2014, 0x2015, 0x2212:
+		return "-", foldRepl
+	}
+	if unicode.Is(unicode.Mn, r) {
+		return "", foldDrop
+	}
+	lr := unicode.ToLower(r)
+	if lr == r {
+		return "", foldKeep
+	}
+	return string(lr), foldRepl
+}
+
+// asciiLower maps ASCII bytes to lower case; asciiSpace marks ASCII whitespace.
+var asciiLower, asciiSpace [128]byte
+
+func init() {
+	for i := range 128 {
+		b := byte(i)
+		if b >= 'A' && b <= 'Z' {
+			b += 'a' - 'A'
+		}
+		asciiLower[i] = b
+	}
+	for _, c := range " \t\n\r\v\f" {
+		asciiSpace[c] = 1
+	}
+}
+
+// normalizer holds reusable buffers: the normalized text and, for each of its
+// bytes, the byte offset in the original text of the rune that produced it.
+type normalizer struct {
+	norm []byte
+	orig []int32
+}
+
+// run normalizes text into n.norm / n.orig.
+func (n *normalizer) run(text string) {
+	foldOnce.Do(initFold)
+	n.norm = n.norm[:0]
+	n.orig = n.orig[:0]
+	prevSpace := false
+	for i := 0; i < len(text); {
+		c := text[i]
+		if c < utf8.RuneSelf {
+			if asciiSpace[c] == 1 {
+				if !prevSpace {
+					n.norm = append(n.norm, ' ')
+					n.orig = append(n.orig, int32(i))
+					prevSpace = true
+				}
+			} else {
+				n.norm = append(n.norm, asciiLower[c])
+				n.orig = append(n.orig, int32(i))
+				prevSpace = false
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if r == utf8.RuneError && size == 1 {
+			n.norm = append(n.norm, "\uFFFD"...)
+			for range len("\uFFFD") {
+				n.orig = append(n.orig, int32(i))
+			}
+			prevSpace = false
+			i++
+			continue
+		}
+		f, kind := foldRune(r)
+		switch kind {
+		case foldSpace:
+			if !prevSpace {
+				n.norm = append(n.norm, ' ')
+				n.orig = append(n.orig, int32(i))
+				prevSpace = true
+			}
+		case foldKeep:
+			n.norm = append(n.norm, text[i:i+size]...)
+			for range size {
+				n.orig = append(n.orig, int32(i))
+			}
+			prevSpace = false
+		case foldDrop:
+		default:
+			n.norm = append(n.norm, f...)
+			for range len(f) {
+				n.orig = append(n.orig, int32(i))
+			}
+			prevSpace = false
+		}
+		i += size
+	}
+}
+
+// normalizeTerm returns the normalized form of a lexicon term, trimmed of
+// surrounding whitespace.
+func normalizeTerm(s string) string {
+	var n normalizer
+	n.run(s)
+	b := n.norm
+	for len(b) > 0 && b[0] == ' ' {
+		b = b[1:]
+	}
+	for len(b) > 0 && b[len(b)-1] == ' ' {
+		b = b[:len(b)-1]
+	}
+	return string(b)
+}
+
+// isWordRune reports whether r is part of a word (letter, digit or mark).
+func isWordRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r >= 'A' && r <= 'Z'
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)
+}
+
+// wordBefore reports whether the rune ending at b[:i] is a word rune.
+func wordBefore(b []byte, i int) bool {
+	if i <= 0 {
+		return false
+	}
+	if c := b[i-1]; c < utf8.RuneSelf {
+		return isWordRune(rune(c))
+	}
+	r, _ := utf8.DecodeLastRune(b[:i])
+	return isWordRune(r)
+}
+
+// wordAt reports whether the rune starting at b[i:] is a word rune, and its size.
+func wordAt(b []byte, i int) (bool, int) {
+	if i >= len(b) {
+		return false, 0
+	}
+	if c := b[i]; c < utf8.RuneSelf {
+		return isWordRune(rune(c)), 1
+	}
+	r, size := utf8.DecodeRune(b[i:])
+	return isWordRune(r), size
+}
