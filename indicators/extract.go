@@ -2,6 +2,7 @@ package indicators
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"sort"
 	"strings"
@@ -107,15 +108,15 @@ func New(cfg Config) (*Extractor, error) {
 	return x, nil
 }
 
-func nilIfNone(f *os.File) interface{ Read([]byte) (int, error) } {
+func nilIfNone(f *os.File) io.Reader {
 	if f == nil {
 		return nil
 	}
 	return f
 }
 
-func readers(fs []*os.File) []interface{ Read([]byte) (int, error) } {
-	out := make([]interface{ Read([]byte) (int, error) }, len(fs))
+func readers(fs []*os.File) []io.Reader {
+	out := make([]io.Reader, len(fs))
 	for i, f := range fs {
 		out[i] = f
 	}
