@@ -1,0 +1,102 @@
+package scanner
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/redthread/redthread/corpus"
+	"github.com/redthread/redthread/indicators"
+	"github.com/redthread/redthread/rules"
+)
+
+// Per-indicator quality bars on the dev set (issue: fail below 0.9 recall
+// or above 0.05 false-alarm rate for any indicator).
+const (
+	minRecall         = 0.9
+	maxFalseAlarmRate = 0.05
+)
+
+func newTestScanner(t testing.TB, linker Linker) *Scanner {
+	t.Helper()
+	x, err := indicators.New(indicators.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pack, err := rules.Load(rules.DefaultSource())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := New(Config{Extractor: x, Pack: pack, Linker: linker})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// devsetIndicators are the indicators measured on the dev set.
+func devsetIndicators(withLinks bool) []string {
+	ids := []string{
+		"job.poor_language", "job.vague_requirements", "job.vague_employer", "job.unrealistic_pay",
+		"job.unrealistic_conditions", "job.personal_data_request", "job.travel_provided", "job.fee_or_debt",
+		"job.document_retention", "job.offplatform_contact", "job.urgency", "job.targeted_recruitment",
+		"job.high_risk_sector", "romance.simulated_romance", "romance.coercion", "service.youth",
+		"service.unprotected", "service.third_party", "service.movement", "service.constant_availability",
+		"service.ethnic_emphasis", "evasion.obfuscated_contact",
+	}
+	if withLinks {
+		ids = append(ids, "network.shared_contact", "network.template_text", "network.inconsistent_info")
+	}
+	return ids
+}
+
+func scanDevSet(t *testing.T, s *Scanner) ([]rules.Labels, map[string]*corpus.Result) {
+	var labels []rules.Labels
+	results := map[string]*corpus.Result{}
+	in := func(yield func(corpus.Record) bool) {
+		for rec := range corpus.DevSet() {
+			if rec.Err != nil {
+				t.Fatalf("dev set: %v", rec.Err)
+			}
+			labels = append(labels, rules.LabelsOf(rec.Listing))
+			if !yield(rec) {
+				return
+			}
+		}
+	}
+	sum, err := s.Scan(context.Background(), in, func(r *corpus.Result) error { results[r.ID] = r; return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Skipped != 0 || sum.Scanned < 300 {
+		t.Errorf("dev set: scanned %d, skipped %d; want at least 300 and none skipped", sum.Scanned, sum.Skipped)
+	}
+	return labels, results
+}
+
+func reportAndCheck(t *testing.T, stats []rules.IndicatorStat) {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%-32s %4s %4s %4s %9s %7s %6s\n", "indicator", "TP", "FN", "FP", "precision", "recall", "FA")
+	for _, st := range stats {
+		fmt.Fprintf(&b, "%-32s %4d %4d %4d %9.2f %7.2f %6.3f\n", st.ID, st.TP, st.FN, st.FP, st.Precision, st.Recall, st.FalseAlarmRate)
+	}
+	t.Logf("dev set, per indicator:\n%s", b.String())
+	for _, st := range stats {
+		if st.TP+st.FN == 0 {
+			t.Errorf("%s: no positive examples in the dev set", st.ID)
+			continue
+		}
+		if st.Recall < minRecall {
+			t.Errorf("%s: recall %.2f < %.2f; missed %v", st.ID, st.Recall, minRecall, st.Missed)
+		}
+		if st.FalseAlarmRate > maxFalseAlarmRate {
+			t.Errorf("%s: false-alarm rate %.3f > %.2f; false alarms %v", st.ID, st.FalseAlarmRate, maxFalseAlarmRate, st.FalseAlarms)
+		}
+	}
+}
+
+func TestDevSetIndicators(t *testing.T) {
+	labels, results := scanDevSet(t, newTestScanner(t, nil))
+	reportAndCheck(t, rules.PerIndicator(labels, results, devsetIndicators(false)))
+}
