@@ -182,6 +182,9 @@ func (p *Parser) mentionAt(s string, i, minStart int, st *scanState) (Mention, i
 	}
 	m := Mention{Start: n1.start}
 	pos := n1.end
+	if pos+1 < len(s) && (s[pos] == ',' || s[pos] == '.') && (s[pos+1] == '-') {
+		pos += 2 // "10,- €", "1.500,-" (no cents)
+	}
 	lo, hi := n1.value, n1.value
 	implied := ""
 	// multiplier: "2k", "1.5 million", "5 triệu"

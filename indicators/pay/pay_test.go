@@ -96,6 +96,16 @@ func TestParse(t *testing.T) {
 		{"fee price", "placement fee 500 EUR, paid before travel", []w{{"500 EUR", 500, 500, "EUR", ""}}},
 		{"mixed with phone", "Plata 2000€ mesečno. Pozovite 064 123 4567", []w{{"2000€ mesečno", 2000, 2000, "EUR", "month"}}},
 
+		{"de comma dash", "Lohn 10,- € pro Stunde", []w{{"10,- € pro Stunde", 10, 10, "EUR", "hour"}}},
+		{"en from to symbols", "from $15 to $20 per hour", []w{{"from $15 to $20 per hour", 15, 20, "USD", "hour"}}},
+		{"en pw glued", "£400pw cash in hand", []w{{"£400pw", 400, 400, "GBP", "week"}}},
+		{"ru tr", "зарплата 50 т.р. в месяц", []w{{"50 т.р. в месяц", 50000, 50000, "RUB", "month"}}},
+		{"vi no diacritics", "luong 7-9tr/thang", []w{{"7-9tr/thang", 7e6, 9e6, "VND", "month"}}},
+		{"es entre y", "entre 800 y 1000 euros al mes", []w{{"entre 800 y 1000 euros al mes", 800, 1000, "EUR", "month"}}},
+		{"count then pay", "2 x 500 EUR per week", []w{{"500 EUR per week", 500, 500, "EUR", "week"}}},
+		{"two currencies", "1000 EUR 500 EUR", []w{{"1000 EUR", 1000, 1000, "EUR", ""}, {"500 EUR", 500, 500, "EUR", ""}}},
+		{"escort rates", "Rates: 150/h, 400 overnight", []w{{"150/h", 150, 150, "", "hour"}}},
+
 		// negatives: bare numbers are not pay
 		{"phone", "Call +381 64 123 4567 or 064/123-456", nil},
 		{"year", "Established 2025, work from 2026", nil},
@@ -117,6 +127,12 @@ func TestParse(t *testing.T) {
 		{"hours", "work 8 h per day, 6 days a week", nil},
 		{"german ft", "6 ft tall", nil},
 		{"romanian din", "3 din 5 candidati", nil},
+		{"work hours range", "work 10-12 hours/day, 6 days", nil},
+		{"paid twice", "Plata 2 puta mesečno", nil},
+		{"ordinal", "salary paid on the 15th", nil},
+		{"leading zero date", "start 01.06.", nil},
+		{"long id", "ref 4815162342 salary", nil},
+		{"times per month", "pay 2 times per month", nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
