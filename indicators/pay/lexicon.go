@@ -169,6 +169,9 @@ func runeBefore(s string, i int) rune {
 	return r
 }
 
+// maxPhraseSpace bounds the whitespace a space inside a phrase matches, keeping lookups cheap.
+const maxPhraseSpace = 4
+
 // matchAt compares p with s starting at byte i and returns the end offset.
 func (p *phrase) matchAt(s string, i int) (int, bool) {
 	j := 0
@@ -177,7 +180,7 @@ func (p *phrase) matchAt(s string, i int) (int, bool) {
 		j += pn
 		if pr == ' ' {
 			k := i
-			for k < len(s) {
+			for sp := 0; k < len(s) && sp < maxPhraseSpace; sp++ {
 				r, n := utf8.DecodeRuneInString(s[k:])
 				if !isSpaceRune(r) {
 					break
@@ -226,7 +229,7 @@ func (p *phrase) matchBefore(s string, end int) (int, bool) {
 		j -= pn
 		if pr == ' ' {
 			k := i
-			for k > 0 {
+			for sp := 0; k > 0 && sp < maxPhraseSpace; sp++ {
 				r, n := utf8.DecodeLastRuneInString(s[:k])
 				if !isSpaceRune(r) {
 					break

@@ -351,3 +351,24 @@ func (t *Tables) monthly(amount float64, m Mention, country string) (float64, bo
 	}
 	return eur * f, true
 }
+
+// Assessment compares a pay mention with the reference wage for its country and sector.
+type Assessment struct {
+	MonthlyEUR float64 // the mention's pay per month in euro (lower bound; the bound itself for "up to")
+	Wage       Wage    // the reference row used (see Tables.Wage for the fallbacks)
+	Ratio      float64 // MonthlyEUR / Wage.TypicalEUR: 2 means twice the typical pay
+}
+
+// Assess converts m to euro per month and compares it with the typical wage for the country
+// and sector. ok is false when the mention cannot be converted or no wage row applies.
+func (t *Tables) Assess(m Mention, country, sector string) (Assessment, bool) {
+	eur, ok := t.MonthlyEUR(m, country)
+	if !ok {
+		return Assessment{}, false
+	}
+	w, ok := t.Wage(country, sector)
+	if !ok || !(w.TypicalEUR > 0) {
+		return Assessment{}, false
+	}
+	return Assessment{MonthlyEUR: eur, Wage: w, Ratio: eur / w.TypicalEUR}, true
+}

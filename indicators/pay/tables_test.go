@@ -238,3 +238,33 @@ func TestLoadTables(t *testing.T) {
 		t.Error("periods without day/week/month/year: want error")
 	}
 }
+
+func TestAssess(t *testing.T) {
+	p := newTestParser(t)
+	tb := defaultTables(t)
+	for _, tc := range []struct {
+		text, country, sector string
+		unrealistic           bool // ratio at least 2
+	}{
+		{"€3,000/month for fruit picking", "ES", "agriculture", true},
+		{"3000 eura mesečno bez iskustva", "RS", "construction", true},
+		{"earn 500$ a day no experience", "RO", "general", true},
+		{"Lương 8 triệu/tháng", "VN", "manufacturing", false},
+		{"Stundenlohn 14,50 € pro Stunde", "DE", "warehouse", false},
+		{"Salariu 4000 lei pe lună", "RO", "construction", false},
+		{"Zarada do 3000 eura mesečno", "BA", "hospitality", true},
+	} {
+		a, ok := tb.Assess(parseOne(t, p, tc.text), tc.country, tc.sector)
+		if !ok {
+			t.Errorf("Assess(%q, %s, %s) not ok", tc.text, tc.country, tc.sector)
+			continue
+		}
+		if got := a.Ratio >= 2; got != tc.unrealistic {
+			t.Errorf("Assess(%q, %s, %s): %.0f EUR/month vs typical %.0f = ratio %.2f, want unrealistic=%v",
+				tc.text, tc.country, tc.sector, a.MonthlyEUR, a.Wage.TypicalEUR, a.Ratio, tc.unrealistic)
+		}
+	}
+	if _, ok := tb.Assess(Mention{Amount: 1, AmountMax: 1, Currency: "EUR", Period: "month"}, "QQ", "general"); ok {
+		t.Error("Assess with unknown country found a wage")
+	}
+}
