@@ -302,3 +302,15 @@ func BenchmarkParse(b *testing.B) {
 		}
 	})
 }
+
+func FuzzNewParserFrom(f *testing.F) {
+	f.Add("currencies: [{code: XTS, words: [\"tc\", \"¤\"]}]\ncontext: {any: [\"reward*\"]}\nperiods: {hour: {words: [\"ph\"], units: [\"h\"]}}", "reward 10 tc ph, ¤5/h")
+	f.Add("currencies: [{code: EUR, words: [\"-\", \" e \"], weak: [\"E\"]}]\nrange_to: [\"-\"]\nmultipliers: [{value: 1000, words: [\"k\"]}]", "5-6 E 1-2-3 - 4k")
+	f.Fuzz(func(t *testing.T, lexicon, text string) {
+		p, err := NewParserFrom(strings.NewReader(lexicon))
+		if err != nil {
+			return
+		}
+		checkMentions(t, text, p.Parse(text))
+	})
+}

@@ -121,10 +121,10 @@ func readCSV(name string, r io.Reader, want []string, row func(line int, rec []s
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
-			return fmt.Errorf("load %s: %w", name, err)
+			return fmt.Errorf("load %s: %w", name, err) // csv.ParseError carries the line
 		}
+		line, _ := cr.FieldPos(0)
 		if header {
 			header = false
 			for i, w := range want {

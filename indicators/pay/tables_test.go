@@ -268,3 +268,22 @@ func TestAssess(t *testing.T) {
 		t.Error("Assess with unknown country found a wage")
 	}
 }
+
+func FuzzLoadTables(f *testing.F) {
+	f.Add("currency,eur_per_unit,date,source\nUSD,0.9,2026-01-01,x\n", "country,sector,minimum_eur,typical_eur,source,year\nUS,general,1000,4000,x,2025\n")
+	f.Add("currency,eur_per_unit,date,source\nUSD,1e308,d,x\n", "country,sector,minimum_eur,typical_eur,source,year\nUS,general,1e-308,1e308,x,2025\n")
+	f.Add("# c\ncurrency,eur_per_unit,date,source\n\"USD\",\"0.5\",\"d\",\"x\"\n", "")
+	m := Mention{Amount: 3000, AmountMax: 3500, Currency: "USD", Period: ""}
+	f.Fuzz(func(t *testing.T, rates, wages string) {
+		tb, err := LoadTables(strings.NewReader(rates), strings.NewReader(wages))
+		if err != nil {
+			return
+		}
+		if lo, hi, ok := tb.MonthlyEURRange(m, "US"); ok && (math.IsNaN(lo) || math.IsNaN(hi) || lo < 0) {
+			t.Fatalf("MonthlyEURRange = %v, %v", lo, hi)
+		}
+		if w, ok := tb.Wage("US", "general"); ok && (w.Source == "" || !(w.MinimumEUR > 0)) {
+			t.Fatalf("bad wage row accepted: %+v", w)
+		}
+	})
+}
