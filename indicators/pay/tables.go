@@ -34,15 +34,18 @@ type Wage struct {
 
 // Rate is the value in euro of one unit of a currency, as of a date.
 type Rate struct {
-	Currency   string
-	EURPerUnit float64
-	Date       string
-	Source     string
+	Currency   string  // ISO 4217 code
+	EURPerUnit float64 // euro per one unit of the currency
+	Date       string  // date the rate refers to
+	Source     string  // where the rate comes from
 }
 
 // Country is the currency and wage-table region of a country.
 type Country struct {
-	Code, Currency, Region, Name string
+	Code     string // ISO 3166-1 alpha-2
+	Currency string // ISO 4217 code assumed when an ad names no currency
+	Region   string // wage-table fallback row (EU, BALKANS, EAST, ...)
+	Name     string // English name
 }
 
 // Tables holds exchange rates, period factors, country currencies and reference wages.
