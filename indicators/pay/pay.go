@@ -20,6 +20,7 @@ import (
 	"io"
 	"math"
 	"sort"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -411,8 +412,8 @@ func (p *Parser) contextBefore(s string, start, minStart int, st *scanState) (bo
 		if r == '\n' || r == '!' || r == '?' || r == ';' || isDigit(r) || r == '•' || r == '|' {
 			break
 		}
-		if r == '.' && isSpaceRune(runeAt(s, i)) && i-w > 0 && !isLetterRune(runeBefore(s, i-w)) {
-			break
+		if r == '.' && isSpaceRune(runeAt(s, i)) && unicode.IsUpper(runeAt(s, skipSpace(s, i))) {
+			break // sentence end: ". We need"; not "approx. 3000"
 		}
 		i -= w
 	}
