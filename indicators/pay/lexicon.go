@@ -260,15 +260,17 @@ func (p *phrase) matchBefore(s string, end int) (int, bool) {
 // boundaryOK reports whether s[start:end] stands on word boundaries where p needs them.
 // A digit before the phrase is allowed ("3000eura").
 func (p *phrase) boundaryOK(s string, start, end int) bool {
+	return p.startOK(s, start) && p.endOK(s, end)
+}
+
+func (p *phrase) startOK(s string, start int) bool {
 	f, _ := utf8.DecodeRuneInString(p.text)
-	if isLetterRune(f) && isLetterRune(runeBefore(s, start)) {
-		return false
-	}
+	return !(isLetterRune(f) && isLetterRune(runeBefore(s, start)))
+}
+
+func (p *phrase) endOK(s string, end int) bool {
 	e, _ := utf8.DecodeLastRuneInString(p.text)
-	if !p.prefix && isLetterRune(e) && isWordRune(runeAt(s, end)) {
-		return false
-	}
-	return true
+	return p.prefix || !(isLetterRune(e) && isWordRune(runeAt(s, end)))
 }
 
 // at returns the longest phrase starting at byte i, with its end.
@@ -319,7 +321,9 @@ func (l *lexicon) before(s string, end int) (*phrase, int) {
 	}
 	for _, key := range [2]rune{foldRune(r), r} {
 		for _, p := range bucket(&l.lastASCII, l.last, key) {
-			if start, ok := p.matchBefore(s, end); ok && p.boundaryOK(s, start, end) {
+			// the end is where an amount starts, so only the start needs a word boundary
+			// ("EUR3000", "USD 500")
+			if start, ok := p.matchBefore(s, end); ok && p.startOK(s, start) {
 				return p, start
 			}
 		}

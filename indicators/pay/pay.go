@@ -171,8 +171,13 @@ func (p *Parser) mentionAt(s string, i, minStart int, st *scanState) (Mention, i
 	// A digit glued to letters ("A4", "x2") or after "+" (phones) starts no amount.
 	if prev := runeBefore(s, i); prev == '+' || prev == '(' || i+1 < len(s) && s[i] == '0' && isDigit(runeAt(s, i+1)) {
 		return Mention{}, skipPhone(s, i), false
-	} else if isLetterRune(prev) || prev == '#' || prev == '_' {
+	} else if prev == '#' || prev == '_' {
 		return Mention{}, skipNumberish(s, i), false
+	} else if isLetterRune(prev) {
+		// glued to letters ("A4", "x2") unless they are a currency code ("EUR3000")
+		if ph, _ := p.lx.currency.before(s, i); ph == nil || ph.afterOnly {
+			return Mention{}, skipNumberish(s, i), false
+		}
 	}
 	if prev := runeBefore(s, i); (prev == '/' || prev == ':' || prev == '.' || prev == ',') && isDigit(runeBefore(s, i-1)) {
 		return Mention{}, skipNumberish(s, i), false

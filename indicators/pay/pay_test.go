@@ -121,6 +121,7 @@ func TestParse(t *testing.T) {
 		{"context but count", "Salary good. We need 3 workers", nil},
 		{"context in previous sentence", "Salary good. We need 3 now", nil},
 		{"context after abbreviation", "Salary approx. 1500", []w{{"1500", 1500, 1500, "", ""}}},
+		{"code glued before", "Plata EUR3000/mj", []w{{"EUR3000/mj", 3000, 3000, "EUR", "month"}}},
 		{"context then count", "salary paid for 3 workers", nil},
 		{"context then age", "plata odlična, 18 godina", nil},
 		{"context year", "salary since 2019", nil},
