@@ -65,6 +65,8 @@ func TestParse(t *testing.T) {
 		{"sq decomposed", "Pag\u00eb 50.000 leke\u0308 ne\u0308 muaj", []w{{"50.000 leke\u0308 ne\u0308 muaj", 50000, 50000, "ALL", "month"}}},
 		{"ro", "Salariu 4000 lei pe lună, cazare gratuită", []w{{"4000 lei pe lună", 4000, 4000, "RON", "month"}}},
 		{"ro ora", "Plata 25 lei pe oră", []w{{"25 lei pe oră", 25, 25, "RON", "hour"}}},
+		{"ro ora bare", "Salariu 25 lei ora", []w{{"25 lei ora", 25, 25, "RON", "hour"}}},
+		{"ch Fr", "Lohn 4500 Fr pro Monat", []w{{"4500 Fr pro Monat", 4500, 4500, "CHF", "month"}}},
 		{"ro range", "câștig de la 800 la 1000 euro", []w{{"de la 800 la 1000 euro", 800, 1000, "EUR", ""}}},
 		{"uk", "Зарплата 25 000 грн на місяць", []w{{"25 000 грн на місяць", 25000, 25000, "UAH", "month"}}},
 		{"uk hour", "Оплата 200 грн/год", []w{{"200 грн/год", 200, 200, "UAH", "hour"}}},
