@@ -66,6 +66,8 @@ func TestMonthlyEUR(t *testing.T) {
 		{"Plata 900 EUR", "RS", 900},
 		{"Salary 52,000 USD", "US", 52000 * rate("USD") * per("year")},
 		{"Gehalt 2.500 € brutto", "DE", 2500},
+		// in the Balkans a large unstated amount stays monthly: that is the bait
+		{"Plata 10.000 EUR", "RS", 10000},
 	}
 	for _, tc := range tests {
 		m := parseOne(t, p, tc.text)
