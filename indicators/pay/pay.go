@@ -151,7 +151,7 @@ func skipSpaceBack(s string, i int) int {
 	return i
 }
 
-// skipDigits returns the end of the run of digits and number punctuation from i, so that a
+// skipNumberish returns the end of the run of digits and number punctuation from i, so that a
 // rejected candidate is skipped as a whole.
 func skipNumberish(s string, i int) int {
 	for i < len(s) {
