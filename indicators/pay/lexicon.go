@@ -48,6 +48,10 @@ type phrase struct {
 // lexicon indexes phrases by their first and last rune (folded) so that a lookup at a text
 // position only compares the few phrases that can match there.
 type lexicon struct {
+	// firstByte and lastByte mark the bytes a phrase can begin or end with in the text (any
+	// case), so most lookups are rejected with one load.
+	firstByte  [256]bool
+	lastByte   [256]bool
 	firstASCII [utf8.RuneSelf][]*phrase
 	lastASCII  [utf8.RuneSelf][]*phrase
 	first      map[rune][]*phrase
@@ -100,7 +104,32 @@ func (l *lexicon) add(p *phrase) error {
 	}
 	insert(&l.firstASCII, l.first, f)
 	insert(&l.lastASCII, l.last, e)
+	for _, v := range textForms(f) {
+		var b [utf8.UTFMax]byte
+		utf8.EncodeRune(b[:], v)
+		l.firstByte[b[0]] = true
+	}
+	for _, v := range textForms(e) {
+		var b [utf8.UTFMax]byte
+		n := utf8.EncodeRune(b[:], v)
+		l.lastByte[b[n-1]] = true
+	}
 	return nil
+}
+
+// textForms returns the runes of the text that fold to the phrase rune r.
+func textForms(r rune) []rune {
+	forms := []rune{r, unicode.ToUpper(r), unicode.ToTitle(r)}
+	for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+		forms = append(forms, f)
+	}
+	switch r {
+	case '\'':
+		forms = append(forms, '\u2019', '\u2018', '`', '\u00b4')
+	case ' ':
+		forms = append(forms, '\u00a0', '\u202f', '\u2009', '\t', '\n', '\r')
+	}
+	return forms
 }
 
 // foldRune maps r to the form phrases are stored in.
@@ -275,7 +304,7 @@ func (p *phrase) endOK(s string, end int) bool {
 
 // at returns the longest phrase starting at byte i, with its end.
 func (l *lexicon) at(s string, i int) (*phrase, int) {
-	if i >= len(s) {
+	if i >= len(s) || !l.firstByte[s[i]] {
 		return nil, 0
 	}
 	var r rune
@@ -310,7 +339,7 @@ func (l *lexicon) at(s string, i int) (*phrase, int) {
 
 // before returns the longest phrase ending at byte end, with its start.
 func (l *lexicon) before(s string, end int) (*phrase, int) {
-	if end <= 0 {
+	if end <= 0 || end > len(s) || !l.lastByte[s[end-1]] {
 		return nil, 0
 	}
 	var r rune
