@@ -270,9 +270,9 @@ func (p *Parser) mentionAt(s string, i, minStart int, st *scanState) (Mention, i
 	if per, end := p.periodAt(s, skipSpace(s, q)); per != "" {
 		period = per
 		pos = end
-	} else if cur == "" {
-		// the currency may follow a qualifier or come after "k": "2k net EUR"
-		if ph, end := p.lx.currency.at(s, skipSpace(s, q)); ph != nil && q != afterAmount {
+	} else if cur == "" && q != afterAmount {
+		// the currency may follow a qualifier: "2k net EUR"
+		if ph, end := p.lx.currency.at(s, skipSpace(s, q)); ph != nil {
 			cur, weak = ph.value, ph.weak
 			pos = end
 			if per, end := p.periodAt(s, skipSpace(s, pos)); per != "" {
