@@ -123,6 +123,7 @@ func TestParse(t *testing.T) {
 		{"context but count", "Salary good. We need 3 workers", nil},
 		{"context in previous sentence", "Salary good. We need 3 now", nil},
 		{"context after abbreviation", "Salary approx. 1500", []w{{"1500", 1500, 1500, "", ""}}},
+		{"qualifier before currency", "Salary 2k net EUR per month", []w{{"2k net EUR per month", 2000, 2000, "EUR", "month"}}},
 		{"code glued before", "Plata EUR3000/mj", []w{{"EUR3000/mj", 3000, 3000, "EUR", "month"}}},
 		{"context then count", "salary paid for 3 workers", nil},
 		{"context then age", "plata odlična, 18 godina", nil},
