@@ -48,6 +48,10 @@ type phrase struct {
 // lexicon indexes phrases by their first and last rune (folded) so that a lookup at a text
 // position only compares the few phrases that can match there.
 type lexicon struct {
+	// firstByte and lastByte mark the bytes a phrase can begin or end with in the text (any
+	// case), so most lookups are rejected with one load.
+	firstByte  [256]bool
+	lastByte   [256]bool
 	firstASCII [utf8.RuneSelf][]*phrase
 	lastASCII  [utf8.RuneSelf][]*phrase
 	first      map[rune][]*phrase
@@ -100,7 +104,32 @@ func (l *lexicon) add(p *phrase) error {
 	}
 	insert(&l.firstASCII, l.first, f)
 	insert(&l.lastASCII, l.last, e)
+	for _, v := range textForms(f) {
+		var b [utf8.UTFMax]byte
+		utf8.EncodeRune(b[:], v)
+		l.firstByte[b[0]] = true
+	}
+	for _, v := range textForms(e) {
+		var b [utf8.UTFMax]byte
+		n := utf8.EncodeRune(b[:], v)
+		l.lastByte[b[n-1]] = true
+	}
 	return nil
+}
+
+// textForms returns the runes of the text that fold to the phrase rune r.
+func textForms(r rune) []rune {
+	forms := []rune{r, unicode.ToUpper(r), unicode.ToTitle(r)}
+	for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+		forms = append(forms, f)
+	}
+	switch r {
+	case '\'':
+		forms = append(forms, '\u2019', '\u2018', '`', '\u00b4')
+	case ' ':
+		forms = append(forms, '\u00a0', '\u202f', '\u2009', '\t', '\n', '\r')
+	}
+	return forms
 }
 
 // foldRune maps r to the form phrases are stored in.
@@ -169,6 +198,9 @@ func runeBefore(s string, i int) rune {
 	return r
 }
 
+// maxPhraseSpace bounds the whitespace a space inside a phrase matches, keeping lookups cheap.
+const maxPhraseSpace = 4
+
 // matchAt compares p with s starting at byte i and returns the end offset.
 func (p *phrase) matchAt(s string, i int) (int, bool) {
 	j := 0
@@ -177,7 +209,7 @@ func (p *phrase) matchAt(s string, i int) (int, bool) {
 		j += pn
 		if pr == ' ' {
 			k := i
-			for k < len(s) {
+			for sp := 0; k < len(s) && sp < maxPhraseSpace; sp++ {
 				r, n := utf8.DecodeRuneInString(s[k:])
 				if !isSpaceRune(r) {
 					break
@@ -226,7 +258,7 @@ func (p *phrase) matchBefore(s string, end int) (int, bool) {
 		j -= pn
 		if pr == ' ' {
 			k := i
-			for k > 0 {
+			for sp := 0; k > 0 && sp < maxPhraseSpace; sp++ {
 				r, n := utf8.DecodeLastRuneInString(s[:k])
 				if !isSpaceRune(r) {
 					break
@@ -257,20 +289,22 @@ func (p *phrase) matchBefore(s string, end int) (int, bool) {
 // boundaryOK reports whether s[start:end] stands on word boundaries where p needs them.
 // A digit before the phrase is allowed ("3000eura").
 func (p *phrase) boundaryOK(s string, start, end int) bool {
+	return p.startOK(s, start) && p.endOK(s, end)
+}
+
+func (p *phrase) startOK(s string, start int) bool {
 	f, _ := utf8.DecodeRuneInString(p.text)
-	if isLetterRune(f) && isLetterRune(runeBefore(s, start)) {
-		return false
-	}
+	return !(isLetterRune(f) && isLetterRune(runeBefore(s, start)))
+}
+
+func (p *phrase) endOK(s string, end int) bool {
 	e, _ := utf8.DecodeLastRuneInString(p.text)
-	if !p.prefix && isLetterRune(e) && isWordRune(runeAt(s, end)) {
-		return false
-	}
-	return true
+	return p.prefix || !(isLetterRune(e) && isWordRune(runeAt(s, end)))
 }
 
 // at returns the longest phrase starting at byte i, with its end.
 func (l *lexicon) at(s string, i int) (*phrase, int) {
-	if i >= len(s) {
+	if i >= len(s) || !l.firstByte[s[i]] {
 		return nil, 0
 	}
 	var r rune
@@ -305,7 +339,7 @@ func (l *lexicon) at(s string, i int) (*phrase, int) {
 
 // before returns the longest phrase ending at byte end, with its start.
 func (l *lexicon) before(s string, end int) (*phrase, int) {
-	if end <= 0 {
+	if end <= 0 || end > len(s) || !l.lastByte[s[end-1]] {
 		return nil, 0
 	}
 	var r rune
@@ -316,7 +350,9 @@ func (l *lexicon) before(s string, end int) (*phrase, int) {
 	}
 	for _, key := range [2]rune{foldRune(r), r} {
 		for _, p := range bucket(&l.lastASCII, l.last, key) {
-			if start, ok := p.matchBefore(s, end); ok && p.boundaryOK(s, start, end) {
+			// the end is where an amount starts, so only the start needs a word boundary
+			// ("EUR3000", "USD 500")
+			if start, ok := p.matchBefore(s, end); ok && p.startOK(s, start) {
 				return p, start
 			}
 		}

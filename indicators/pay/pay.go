@@ -20,6 +20,7 @@ import (
 	"io"
 	"math"
 	"sort"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -150,7 +151,7 @@ func skipSpaceBack(s string, i int) int {
 	return i
 }
 
-// skipDigits returns the end of the run of digits and number punctuation from i, so that a
+// skipNumberish returns the end of the run of digits and number punctuation from i, so that a
 // rejected candidate is skipped as a whole.
 func skipNumberish(s string, i int) int {
 	for i < len(s) {
@@ -170,8 +171,13 @@ func (p *Parser) mentionAt(s string, i, minStart int, st *scanState) (Mention, i
 	// A digit glued to letters ("A4", "x2") or after "+" (phones) starts no amount.
 	if prev := runeBefore(s, i); prev == '+' || prev == '(' || i+1 < len(s) && s[i] == '0' && isDigit(runeAt(s, i+1)) {
 		return Mention{}, skipPhone(s, i), false
-	} else if isLetterRune(prev) || prev == '#' || prev == '_' {
+	} else if prev == '#' || prev == '_' {
 		return Mention{}, skipNumberish(s, i), false
+	} else if isLetterRune(prev) {
+		// glued to letters ("A4", "x2") unless they are a currency code ("EUR3000")
+		if ph, _ := p.lx.currency.before(s, i); ph == nil || ph.afterOnly {
+			return Mention{}, skipNumberish(s, i), false
+		}
 	}
 	if prev := runeBefore(s, i); (prev == '/' || prev == ':' || prev == '.' || prev == ',') && isDigit(runeBefore(s, i-1)) {
 		return Mention{}, skipNumberish(s, i), false
@@ -182,6 +188,9 @@ func (p *Parser) mentionAt(s string, i, minStart int, st *scanState) (Mention, i
 	}
 	m := Mention{Start: n1.start}
 	pos := n1.end
+	if pos+1 < len(s) && (s[pos] == ',' || s[pos] == '.') && (s[pos+1] == '-') {
+		pos += 2 // "10,- €", "1.500,-" (no cents)
+	}
 	lo, hi := n1.value, n1.value
 	implied := ""
 	// multiplier: "2k", "1.5 million", "5 triệu"
@@ -261,9 +270,9 @@ func (p *Parser) mentionAt(s string, i, minStart int, st *scanState) (Mention, i
 	if per, end := p.periodAt(s, skipSpace(s, q)); per != "" {
 		period = per
 		pos = end
-	} else if cur == "" {
-		// the currency may follow a qualifier or come after "k": "2k net EUR"
-		if ph, end := p.lx.currency.at(s, skipSpace(s, q)); ph != nil && q != afterAmount {
+	} else if cur == "" && q != afterAmount {
+		// the currency may follow a qualifier: "2k net EUR"
+		if ph, end := p.lx.currency.at(s, skipSpace(s, q)); ph != nil {
 			cur, weak = ph.value, ph.weak
 			pos = end
 			if per, end := p.periodAt(s, skipSpace(s, pos)); per != "" {
@@ -408,8 +417,8 @@ func (p *Parser) contextBefore(s string, start, minStart int, st *scanState) (bo
 		if r == '\n' || r == '!' || r == '?' || r == ';' || isDigit(r) || r == '•' || r == '|' {
 			break
 		}
-		if r == '.' && isSpaceRune(runeAt(s, i)) && i-w > 0 && !isLetterRune(runeBefore(s, i-w)) {
-			break
+		if r == '.' && isSpaceRune(runeAt(s, i)) && unicode.IsUpper(runeAt(s, skipSpace(s, i))) {
+			break // sentence end: ". We need"; not "approx. 3000"
 		}
 		i -= w
 	}

@@ -62,8 +62,11 @@ func TestParse(t *testing.T) {
 		{"el day", "Ημερομίσθιο 50€ την ημέρα", []w{{"50€ την ημέρα", 50, 50, "EUR", "day"}}},
 		{"sq", "Paga 600 euro në muaj, pa përvojë", []w{{"600 euro në muaj", 600, 600, "EUR", "month"}}},
 		{"sq lek", "Pagë 80.000 lekë mujore", []w{{"80.000 lekë mujore", 80000, 80000, "ALL", "month"}}},
+		{"sq decomposed", "Pag\u00eb 50.000 leke\u0308 ne\u0308 muaj", []w{{"50.000 leke\u0308 ne\u0308 muaj", 50000, 50000, "ALL", "month"}}},
 		{"ro", "Salariu 4000 lei pe lună, cazare gratuită", []w{{"4000 lei pe lună", 4000, 4000, "RON", "month"}}},
 		{"ro ora", "Plata 25 lei pe oră", []w{{"25 lei pe oră", 25, 25, "RON", "hour"}}},
+		{"ro ora bare", "Salariu 25 lei ora", []w{{"25 lei ora", 25, 25, "RON", "hour"}}},
+		{"ch Fr", "Lohn 4500 Fr pro Monat", []w{{"4500 Fr pro Monat", 4500, 4500, "CHF", "month"}}},
 		{"ro range", "câștig de la 800 la 1000 euro", []w{{"de la 800 la 1000 euro", 800, 1000, "EUR", ""}}},
 		{"uk", "Зарплата 25 000 грн на місяць", []w{{"25 000 грн на місяць", 25000, 25000, "UAH", "month"}}},
 		{"uk hour", "Оплата 200 грн/год", []w{{"200 грн/год", 200, 200, "UAH", "hour"}}},
@@ -96,6 +99,16 @@ func TestParse(t *testing.T) {
 		{"fee price", "placement fee 500 EUR, paid before travel", []w{{"500 EUR", 500, 500, "EUR", ""}}},
 		{"mixed with phone", "Plata 2000€ mesečno. Pozovite 064 123 4567", []w{{"2000€ mesečno", 2000, 2000, "EUR", "month"}}},
 
+		{"de comma dash", "Lohn 10,- € pro Stunde", []w{{"10,- € pro Stunde", 10, 10, "EUR", "hour"}}},
+		{"en from to symbols", "from $15 to $20 per hour", []w{{"from $15 to $20 per hour", 15, 20, "USD", "hour"}}},
+		{"en pw glued", "£400pw cash in hand", []w{{"£400pw", 400, 400, "GBP", "week"}}},
+		{"ru tr", "зарплата 50 т.р. в месяц", []w{{"50 т.р. в месяц", 50000, 50000, "RUB", "month"}}},
+		{"vi no diacritics", "luong 7-9tr/thang", []w{{"7-9tr/thang", 7e6, 9e6, "VND", "month"}}},
+		{"es entre y", "entre 800 y 1000 euros al mes", []w{{"entre 800 y 1000 euros al mes", 800, 1000, "EUR", "month"}}},
+		{"count then pay", "2 x 500 EUR per week", []w{{"500 EUR per week", 500, 500, "EUR", "week"}}},
+		{"two currencies", "1000 EUR 500 EUR", []w{{"1000 EUR", 1000, 1000, "EUR", ""}, {"500 EUR", 500, 500, "EUR", ""}}},
+		{"escort rates", "Rates: 150/h, 400 overnight", []w{{"150/h", 150, 150, "", "hour"}}},
+
 		// negatives: bare numbers are not pay
 		{"phone", "Call +381 64 123 4567 or 064/123-456", nil},
 		{"year", "Established 2025, work from 2026", nil},
@@ -108,6 +121,10 @@ func TestParse(t *testing.T) {
 		{"date", "start 12.05.2025", nil},
 		{"km distance", "20 km from the city, 5 KM walk", nil},
 		{"context but count", "Salary good. We need 3 workers", nil},
+		{"context in previous sentence", "Salary good. We need 3 now", nil},
+		{"context after abbreviation", "Salary approx. 1500", []w{{"1500", 1500, 1500, "", ""}}},
+		{"qualifier before currency", "Salary 2k net EUR per month", []w{{"2k net EUR per month", 2000, 2000, "EUR", "month"}}},
+		{"code glued before", "Plata EUR3000/mj", []w{{"EUR3000/mj", 3000, 3000, "EUR", "month"}}},
 		{"context then count", "salary paid for 3 workers", nil},
 		{"context then age", "plata odlična, 18 godina", nil},
 		{"context year", "salary since 2019", nil},
@@ -117,6 +134,12 @@ func TestParse(t *testing.T) {
 		{"hours", "work 8 h per day, 6 days a week", nil},
 		{"german ft", "6 ft tall", nil},
 		{"romanian din", "3 din 5 candidati", nil},
+		{"work hours range", "work 10-12 hours/day, 6 days", nil},
+		{"paid twice", "Plata 2 puta mesečno", nil},
+		{"ordinal", "salary paid on the 15th", nil},
+		{"leading zero date", "start 01.06.", nil},
+		{"long id", "ref 4815162342 salary", nil},
+		{"times per month", "pay 2 times per month", nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -284,5 +307,17 @@ func BenchmarkParse(b *testing.B) {
 				b.Fatalf("got %d mentions", len(ms))
 			}
 		}
+	})
+}
+
+func FuzzNewParserFrom(f *testing.F) {
+	f.Add("currencies: [{code: XTS, words: [\"tc\", \"¤\"]}]\ncontext: {any: [\"reward*\"]}\nperiods: {hour: {words: [\"ph\"], units: [\"h\"]}}", "reward 10 tc ph, ¤5/h")
+	f.Add("currencies: [{code: EUR, words: [\"-\", \" e \"], weak: [\"E\"]}]\nrange_to: [\"-\"]\nmultipliers: [{value: 1000, words: [\"k\"]}]", "5-6 E 1-2-3 - 4k")
+	f.Fuzz(func(t *testing.T, lexicon, text string) {
+		p, err := NewParserFrom(strings.NewReader(lexicon))
+		if err != nil {
+			return
+		}
+		checkMentions(t, text, p.Parse(text))
 	})
 }

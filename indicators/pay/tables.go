@@ -34,15 +34,21 @@ type Wage struct {
 
 // Rate is the value in euro of one unit of a currency, as of a date.
 type Rate struct {
-	Currency   string
-	EURPerUnit float64
-	Date       string
-	Source     string
+	Currency   string  // ISO 4217 code
+	EURPerUnit float64 // euro per one unit of the currency
+	Date       string  // date the rate refers to
+	Source     string  // where the rate comes from
 }
 
 // Country is the currency and wage-table region of a country.
 type Country struct {
-	Code, Currency, Region, Name string
+	Code     string // ISO 3166-1 alpha-2
+	Currency string // ISO 4217 code assumed when an ad names no currency
+	Region   string // wage-table fallback row (EU, BALKANS, EAST, ...)
+	Name     string // English name
+	// LargeUnstated is the period ("year" or "month") an amount with no stated period is read
+	// in when it is far above a monthly wage: "year" where ads quote annual salaries.
+	LargeUnstated string
 }
 
 // Tables holds exchange rates, period factors, country currencies and reference wages.
@@ -121,10 +127,10 @@ func readCSV(name string, r io.Reader, want []string, row func(line int, rec []s
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
-			return fmt.Errorf("load %s: %w", name, err)
+			return fmt.Errorf("load %s: %w", name, err) // csv.ParseError carries the line
 		}
+		line, _ := cr.FieldPos(0)
 		if header {
 			header = false
 			for i, w := range want {
@@ -200,13 +206,17 @@ func (t *Tables) loadPeriods(r io.Reader) error {
 }
 
 func (t *Tables) loadCountries(r io.Reader) error {
-	return readCSV("countries", r, []string{"country", "currency", "region", "name"}, func(_ int, rec []string) error {
+	return readCSV("countries", r, []string{"country", "currency", "region", "name", "large_unstated"}, func(_ int, rec []string) error {
 		code := strings.ToUpper(rec[0])
 		cur := strings.ToUpper(rec[1])
 		if code == "" || len(cur) != 3 {
 			return fmt.Errorf("bad country %q or currency %q", rec[0], rec[1])
 		}
-		t.countries[code] = Country{Code: code, Currency: cur, Region: strings.ToUpper(rec[2]), Name: rec[3]}
+		large := strings.ToLower(rec[4])
+		if large != "year" && large != "month" {
+			return fmt.Errorf("large_unstated %q: want year or month", rec[4])
+		}
+		t.countries[code] = Country{Code: code, Currency: cur, Region: strings.ToUpper(rec[2]), Name: rec[3], LargeUnstated: large}
 		return nil
 	})
 }
@@ -285,9 +295,10 @@ func (t *Tables) Wage(country, sector string) (Wage, bool) {
 }
 
 // Period-inference bounds for amounts with no stated period, relative to the country's
-// general wage: a figure of at least yearlyRatio times the typical monthly wage whose twelfth
-// is a plausible monthly wage is read as yearly; one below minimumRatio of the monthly
-// minimum is too small to be a monthly wage (probably hourly or daily) and is not converted.
+// general wage: in a country whose ads quote annual salaries (Country.LargeUnstated "year"), a
+// figure of at least yearlyRatio times the typical monthly wage whose twelfth is a plausible
+// monthly wage is read as yearly; one below minimumRatio of the monthly minimum is too small
+// to be a monthly wage (probably hourly or daily) and is not converted.
 const (
 	yearlyRatio  = 8
 	minimumRatio = 0.25
@@ -295,9 +306,10 @@ const (
 
 // MonthlyEUR converts a mention's lower bound (Amount) to euro per month. A mention with no
 // currency is read in the country's currency (data/countries.csv). A mention with no period is
-// read as monthly when the amount looks like a monthly wage for the country, as yearly when it
-// is far above the typical monthly wage and its twelfth is plausible, and is not converted
-// (ok == false) when it is too small to be a monthly wage. Stated periods use the factors in
+// read as monthly, except that in countries whose ads quote annual salaries (large_unstated in
+// data/countries.csv) an amount far above the typical monthly wage whose twelfth is plausible
+// is read as yearly, and that an amount too small to be a monthly wage is not converted
+// (ok == false). Stated periods use the factors in
 // data/periods.csv. ok is false when the currency or country is unknown.
 func (t *Tables) MonthlyEUR(m Mention, country string) (eur float64, ok bool) {
 	return t.monthly(m.Amount, m, country)
@@ -336,9 +348,10 @@ func (t *Tables) monthly(amount float64, m Mention, country string) (float64, bo
 	period := m.Period
 	if period == "" {
 		period = "month"
+		c, _ := t.Country(country)
 		if w, ok := t.Wage(country, "general"); ok {
 			switch {
-			case eur >= yearlyRatio*w.TypicalEUR && eur/12 >= minimumRatio*w.MinimumEUR && eur/12 <= 3*w.TypicalEUR:
+			case c.LargeUnstated == "year" && eur >= yearlyRatio*w.TypicalEUR && eur/12 >= minimumRatio*w.MinimumEUR && eur/12 <= 3*w.TypicalEUR:
 				period = "year"
 			case eur < minimumRatio*w.MinimumEUR:
 				return 0, false
@@ -350,4 +363,25 @@ func (t *Tables) monthly(amount float64, m Mention, country string) (float64, bo
 		return 0, false
 	}
 	return eur * f, true
+}
+
+// Assessment compares a pay mention with the reference wage for its country and sector.
+type Assessment struct {
+	MonthlyEUR float64 // the mention's pay per month in euro (lower bound; the bound itself for "up to")
+	Wage       Wage    // the reference row used (see Tables.Wage for the fallbacks)
+	Ratio      float64 // MonthlyEUR / Wage.TypicalEUR: 2 means twice the typical pay
+}
+
+// Assess converts m to euro per month and compares it with the typical wage for the country
+// and sector. ok is false when the mention cannot be converted or no wage row applies.
+func (t *Tables) Assess(m Mention, country, sector string) (Assessment, bool) {
+	eur, ok := t.MonthlyEUR(m, country)
+	if !ok {
+		return Assessment{}, false
+	}
+	w, ok := t.Wage(country, sector)
+	if !ok || !(w.TypicalEUR > 0) {
+		return Assessment{}, false
+	}
+	return Assessment{MonthlyEUR: eur, Wage: w, Ratio: eur / w.TypicalEUR}, true
 }

@@ -66,6 +66,8 @@ func TestMonthlyEUR(t *testing.T) {
 		{"Plata 900 EUR", "RS", 900},
 		{"Salary 52,000 USD", "US", 52000 * rate("USD") * per("year")},
 		{"Gehalt 2.500 € brutto", "DE", 2500},
+		// in the Balkans a large unstated amount stays monthly: that is the bait
+		{"Plata 10.000 EUR", "RS", 10000},
 	}
 	for _, tc := range tests {
 		m := parseOne(t, p, tc.text)
@@ -237,4 +239,53 @@ func TestLoadTables(t *testing.T) {
 	if _, err := LoadTablesWith(nil, nil, nil, strings.NewReader("period,per_month,source\nhour,173.33,x\n")); err == nil {
 		t.Error("periods without day/week/month/year: want error")
 	}
+}
+
+func TestAssess(t *testing.T) {
+	p := newTestParser(t)
+	tb := defaultTables(t)
+	for _, tc := range []struct {
+		text, country, sector string
+		unrealistic           bool // ratio at least 2
+	}{
+		{"€3,000/month for fruit picking", "ES", "agriculture", true},
+		{"3000 eura mesečno bez iskustva", "RS", "construction", true},
+		{"earn 500$ a day no experience", "RO", "general", true},
+		{"Lương 8 triệu/tháng", "VN", "manufacturing", false},
+		{"Stundenlohn 14,50 € pro Stunde", "DE", "warehouse", false},
+		{"Salariu 4000 lei pe lună", "RO", "construction", false},
+		{"Zarada do 3000 eura mesečno", "BA", "hospitality", true},
+	} {
+		a, ok := tb.Assess(parseOne(t, p, tc.text), tc.country, tc.sector)
+		if !ok {
+			t.Errorf("Assess(%q, %s, %s) not ok", tc.text, tc.country, tc.sector)
+			continue
+		}
+		if got := a.Ratio >= 2; got != tc.unrealistic {
+			t.Errorf("Assess(%q, %s, %s): %.0f EUR/month vs typical %.0f = ratio %.2f, want unrealistic=%v",
+				tc.text, tc.country, tc.sector, a.MonthlyEUR, a.Wage.TypicalEUR, a.Ratio, tc.unrealistic)
+		}
+	}
+	if _, ok := tb.Assess(Mention{Amount: 1, AmountMax: 1, Currency: "EUR", Period: "month"}, "QQ", "general"); ok {
+		t.Error("Assess with unknown country found a wage")
+	}
+}
+
+func FuzzLoadTables(f *testing.F) {
+	f.Add("currency,eur_per_unit,date,source\nUSD,0.9,2026-01-01,x\n", "country,sector,minimum_eur,typical_eur,source,year\nUS,general,1000,4000,x,2025\n")
+	f.Add("currency,eur_per_unit,date,source\nUSD,1e308,d,x\n", "country,sector,minimum_eur,typical_eur,source,year\nUS,general,1e-308,1e308,x,2025\n")
+	f.Add("# c\ncurrency,eur_per_unit,date,source\n\"USD\",\"0.5\",\"d\",\"x\"\n", "")
+	m := Mention{Amount: 3000, AmountMax: 3500, Currency: "USD", Period: ""}
+	f.Fuzz(func(t *testing.T, rates, wages string) {
+		tb, err := LoadTables(strings.NewReader(rates), strings.NewReader(wages))
+		if err != nil {
+			return
+		}
+		if lo, hi, ok := tb.MonthlyEURRange(m, "US"); ok && (math.IsNaN(lo) || math.IsNaN(hi) || lo < 0) {
+			t.Fatalf("MonthlyEURRange = %v, %v", lo, hi)
+		}
+		if w, ok := tb.Wage("US", "general"); ok && (w.Source == "" || !(w.MinimumEUR > 0)) {
+			t.Fatalf("bad wage row accepted: %+v", w)
+		}
+	})
 }
