@@ -34,8 +34,12 @@ func BenchmarkMatch(b *testing.B) {
 	text := strings.ToValidUTF8(benchAd, "")
 	b.SetBytes(int64(len(text)))
 	b.ReportAllocs()
+	cpu0 := processCPU()
 	for b.Loop() {
 		l.Match(text)
+	}
+	if cpu := processCPU() - cpu0; cpu > 0 {
+		b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N), "cpu-ns/op")
 	}
 }
 

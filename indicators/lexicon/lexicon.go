@@ -56,9 +56,11 @@ type Lexicon struct {
 	pats      []pattern
 	tags      []string // sorted tags with terms
 	tagNames  []string // tag index → name
+	tagRank   []int32  // tag index → rank of its name in sorted order
 	langs     []string
 	stopwords map[string][]string
-	ac        *automaton
+	anchored  *automaton // patterns that start at a word start: walked from each word start
+	floating  *automaton // other patterns (emoji, punctuation-led, leading '*'): full Aho–Corasick scan
 	pool      sync.Pool
 }
 
@@ -341,11 +343,23 @@ func compile(files []*file) (*Lexicon, error) {
 	}
 	sort.Strings(l.langs)
 	l.tagNames = tagNames
-	keys := make([]string, len(l.pats))
-	for i, p := range l.pats {
-		keys[i] = p.key
+	sorted := slices.Clone(tagNames)
+	sort.Strings(sorted)
+	l.tagRank = make([]int32, len(tagNames))
+	for i, t := range tagNames {
+		l.tagRank[i] = int32(sort.SearchStrings(sorted, t))
 	}
-	l.ac = buildAutomaton(keys)
+	anchored := make([]string, len(l.pats))
+	floating := make([]string, len(l.pats))
+	for i, p := range l.pats {
+		if p.needStart {
+			anchored[i] = p.key
+		} else {
+			floating[i] = p.key
+		}
+	}
+	l.anchored = buildAutomaton(anchored)
+	l.floating = buildAutomaton(floating)
 	l.pool.New = func() any { return new(scratch) }
 	return l, nil
 }
