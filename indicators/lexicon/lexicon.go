@@ -274,10 +274,15 @@ func parseFile(name string, r io.Reader) (*file, error) {
 
 // compile builds a Lexicon from parsed files.
 func compile(files []*file) (*Lexicon, error) {
-	// Deterministic order: by language, then file name.
+	// Deterministic order: language-neutral "xx" first (it wins when several
+	// languages define the same term for a tag), then by language, then file.
 	sort.SliceStable(files, func(i, j int) bool {
-		if files[i].lang != files[j].lang {
-			return files[i].lang < files[j].lang
+		li, lj := files[i].lang, files[j].lang
+		if li != lj {
+			if li == "xx" || lj == "xx" {
+				return li == "xx"
+			}
+			return li < lj
 		}
 		return files[i].name < files[j].name
 	})
