@@ -1,16 +1,40 @@
 // Package lexicon holds the multilingual phrase lexicons for trafficking
 // indicators and feature cues, and a single-pass matcher over them.
 //
-// Lexicons are YAML files, one per language (data/<lang>.yaml, embedded), in
-// the format described in LEXICON-FORMAT.md: a language code, sources,
-// stopwords, terms grouped by tag and suppress phrases grouped by tag. Users
-// extend them with their own files through Load or LoadFiles.
+// Lexicons are YAML files, one per language (data/<lang>.yaml, embedded; xx
+// for language-neutral terms), in the format of LEXICON-FORMAT.md: language,
+// updated, sources, stopwords, terms by tag and suppress phrases by tag.
+// Users extend them with their own files through Load or LoadFiles; their
+// terms are added to the tags of the same name and new tags are allowed.
 //
-// Matching normalizes the text once (Unicode lower case, Latin and Greek
-// diacritics folded, ß→ss, whitespace runs collapsed, zero-width characters
-// dropped), runs one Aho–Corasick pass over the normalized bytes for all
-// languages at once, checks word boundaries and maps every hit back to byte
-// offsets in the original text.
+// Matching normalizes the text once (Unicode lower case; Latin and Greek
+// diacritics folded, ß→ss, đ→d, ł→l, ς→σ, ё→е; typographic quotes and dashes
+// folded; runs of whitespace collapsed to one space; zero-width characters,
+// soft hyphens and emoji variation selectors dropped) and keeps, for every
+// normalized byte, the offset of the original rune, so hits carry byte
+// offsets into the original text. All languages are matched at once:
+//
+//   - A term matches whole words: it must start and end at a word boundary
+//     (a word is a run of letters, digits and marks), so "hitno" does not
+//     match inside "nehitnost". A trailing '*' lets the last word continue
+//     ("hitn*" matches "hitnoj"); a leading '*' lets the first word start
+//     earlier ("*straße" matches "Hauptstraße", for German compounds). The
+//     hit then covers the whole word.
+//   - A term that starts or ends with a non-word character (emoji, "(at)",
+//     "www.") needs no boundary on that side, so emoji codes match anywhere.
+//   - Serbian (sr) Latin terms are also compiled in Cyrillic transliteration
+//     and, when they contain đ, with the "dj" spelling.
+//   - A hit that lies inside a suppress phrase of the same tag is dropped
+//     ("no fee" cancels "fee"); of overlapping hits of one tag only the
+//     longest is kept; when several languages define the same term for a tag,
+//     one hit is reported, from xx if it is there, else from the first
+//     language in alphabetical order.
+//
+// Terms that start with a word character are looked up from each word start
+// by walking the goto trie of an Aho–Corasick automaton (no failure links are
+// needed there); the few other terms run through a full Aho–Corasick scan.
+// Both work on bytes of the normalized text in one pass, without allocation
+// except for the returned slice.
 package lexicon
 
 import (

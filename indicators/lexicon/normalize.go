@@ -146,24 +146,29 @@ type normalizer struct {
 	orig []int32
 }
 
-// run normalizes text into n.norm / n.orig.
+// run normalizes text into n.norm and n.orig.
 func (n *normalizer) run(text string) {
 	foldOnce.Do(initFold)
-	n.norm = n.norm[:0]
-	n.orig = n.orig[:0]
+	// Local slices stay in registers; capacity for the worst case (an invalid
+	// byte becomes 3 bytes) means append never reallocates in the loop.
+	nb, ob := n.norm[:0], n.orig[:0]
+	if need := 3*len(text) + 8; cap(nb) < need {
+		nb = make([]byte, 0, need)
+		ob = make([]int32, 0, need)
+	}
 	prevSpace := false
 	for i := 0; i < len(text); {
 		c := text[i]
 		if c < utf8.RuneSelf {
 			if asciiSpace[c] == 1 {
 				if !prevSpace {
-					n.norm = append(n.norm, ' ')
-					n.orig = append(n.orig, int32(i))
+					nb = append(nb, ' ')
+					ob = append(ob, int32(i))
 					prevSpace = true
 				}
 			} else {
-				n.norm = append(n.norm, asciiLower[c])
-				n.orig = append(n.orig, int32(i))
+				nb = append(nb, asciiLower[c])
+				ob = append(ob, int32(i))
 				prevSpace = false
 			}
 			i++
@@ -183,15 +188,15 @@ func (n *normalizer) run(text string) {
 			e := &fastFold[r]
 			switch e.kind {
 			case foldRepl:
-				n.norm = append(n.norm, e.b[:e.n]...)
+				nb = append(nb, e.b[:e.n]...)
 				for range e.n {
-					n.orig = append(n.orig, int32(i))
+					ob = append(ob, int32(i))
 				}
 				prevSpace = false
 			case foldSpace:
 				if !prevSpace {
-					n.norm = append(n.norm, ' ')
-					n.orig = append(n.orig, int32(i))
+					nb = append(nb, ' ')
+					ob = append(ob, int32(i))
 					prevSpace = true
 				}
 			}
@@ -199,9 +204,9 @@ func (n *normalizer) run(text string) {
 			continue
 		}
 		if r == utf8.RuneError && size == 1 {
-			n.norm = append(n.norm, "\uFFFD"...)
+			nb = append(nb, "\uFFFD"...)
 			for range len("\uFFFD") {
-				n.orig = append(n.orig, int32(i))
+				ob = append(ob, int32(i))
 			}
 			prevSpace = false
 			i++
@@ -211,26 +216,27 @@ func (n *normalizer) run(text string) {
 		switch kind {
 		case foldSpace:
 			if !prevSpace {
-				n.norm = append(n.norm, ' ')
-				n.orig = append(n.orig, int32(i))
+				nb = append(nb, ' ')
+				ob = append(ob, int32(i))
 				prevSpace = true
 			}
 		case foldKeep:
-			n.norm = append(n.norm, text[i:i+size]...)
+			nb = append(nb, text[i:i+size]...)
 			for range size {
-				n.orig = append(n.orig, int32(i))
+				ob = append(ob, int32(i))
 			}
 			prevSpace = false
 		case foldDrop:
 		default:
-			n.norm = append(n.norm, f...)
+			nb = append(nb, f...)
 			for range len(f) {
-				n.orig = append(n.orig, int32(i))
+				ob = append(ob, int32(i))
 			}
 			prevSpace = false
 		}
 		i += size
 	}
+	n.norm, n.orig = nb, ob
 }
 
 // normalizeTerm returns the normalized form of a lexicon term, trimmed of
