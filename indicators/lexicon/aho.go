@@ -2,19 +2,32 @@ package lexicon
 
 import "sort"
 
-// automaton is an Aho–Corasick automaton over bytes. Root transitions and
-// those of states with many children are dense tables; other states keep a
-// sorted edge list. Target 0 means "no edge" (the root is never a target).
+// automaton is an Aho–Corasick automaton over bytes. States are numbered in
+// breadth-first order and packed into one array so that a transition touches
+// few cache lines. The root and states with many children have dense
+// transition tables; other states keep a sorted edge list. Target 0 means
+// "no edge" (the root is never a target).
 type automaton struct {
-	edgeOff    []uint32 // state → first edge; len = states+1
-	edgeLabel  []byte
-	edgeTarget []int32
-	denseIdx   []int32 // state → index into dense, or -1
-	dense      [][256]int32
-	fail       []int32
-	outOff     []uint32 // state → first output in outPat; len = states+1
-	outPat     []int32
-	dict       []int32 // state → nearest proper suffix state with outputs (0 = none)
+	states []acState
+	edges  []acEdge
+	dense  [][256]int32
+	outPat []int32 // pattern ids, indexed by acState.outLo/outHi
+}
+
+// acState is one automaton state.
+type acState struct {
+	edgeLo, edgeHi uint32 // edges[edgeLo:edgeHi], sorted by label
+	outLo, outHi   uint32 // outPat[outLo:outHi]: patterns ending here
+	dense          int32  // index into dense, or -1
+	fail           int32  // failure link
+	dict           int32  // nearest proper suffix state with outputs (0 = none)
+	_              int32
+}
+
+// acEdge is a goto transition.
+type acEdge struct {
+	label  byte
+	target int32
 }
 
 // denseMin is the number of children from which a state gets a dense table.
@@ -25,7 +38,8 @@ type buildEdge struct {
 	target int32
 }
 
-// buildAutomaton compiles keys (normalized pattern bytes; index = pattern id).
+// buildAutomaton compiles keys (normalized pattern bytes; index = pattern
+// id). Empty keys are skipped: they belong to another automaton.
 func buildAutomaton(keys []string) *automaton {
 	order := make([]int, len(keys))
 	for i := range order {
@@ -37,6 +51,9 @@ func buildAutomaton(keys []string) *automaton {
 	outs := [][]int32{nil}
 	for _, id := range order {
 		k := keys[id]
+		if k == "" {
+			continue
+		}
 		s := int32(0)
 		for i := 0; i < len(k); i++ {
 			c := children[s]
@@ -53,80 +70,97 @@ func buildAutomaton(keys []string) *automaton {
 		}
 		outs[s] = append(outs[s], int32(id))
 	}
+	children, outs = bfsRenumber(children, outs)
 	n := len(children)
-	a := &automaton{
-		edgeOff:  make([]uint32, n+1),
-		denseIdx: make([]int32, n),
-		fail:     make([]int32, n),
-		outOff:   make([]uint32, n+1),
-		dict:     make([]int32, n),
-	}
+	a := &automaton{states: make([]acState, n)}
 	for s := range n {
-		a.edgeOff[s] = uint32(len(a.edgeLabel))
+		st := &a.states[s]
+		st.edgeLo = uint32(len(a.edges))
 		for _, e := range children[s] {
-			a.edgeLabel = append(a.edgeLabel, e.label)
-			a.edgeTarget = append(a.edgeTarget, e.target)
+			a.edges = append(a.edges, acEdge(e))
 		}
-		a.denseIdx[s] = -1
+		st.edgeHi = uint32(len(a.edges))
+		st.dense = -1
 		if s == 0 || len(children[s]) >= denseMin {
 			var d [256]int32
 			for _, e := range children[s] {
 				d[e.label] = e.target
 			}
-			a.denseIdx[s] = int32(len(a.dense))
+			st.dense = int32(len(a.dense))
 			a.dense = append(a.dense, d)
 		}
-		a.outOff[s] = uint32(len(a.outPat))
-		// patterns with the same bytes are reported in id order
 		o := outs[s]
-		sort.Slice(o, func(i, j int) bool { return o[i] < o[j] })
+		sort.Slice(o, func(i, j int) bool { return o[i] < o[j] }) // same bytes: report in id order
+		st.outLo = uint32(len(a.outPat))
 		a.outPat = append(a.outPat, o...)
+		st.outHi = uint32(len(a.outPat))
 	}
-	a.edgeOff[n] = uint32(len(a.edgeLabel))
-	a.outOff[n] = uint32(len(a.outPat))
 
-	// Breadth-first: failure and dictionary links.
-	queue := make([]int32, 0, n)
-	for _, e := range children[0] {
-		queue = append(queue, e.target) // fail = root
-	}
-	for h := 0; h < len(queue); h++ {
-		s := queue[h]
+	// Breadth-first: failure and dictionary links (states are in BFS order).
+	for s := 1; s < n; s++ {
 		for _, e := range children[s] {
 			t := e.target
-			f := a.fail[s]
+			f := a.states[s].fail
 			for {
-				if g := a.step(f, e.label); g != 0 {
-					a.fail[t] = g
+				if g := a.step(f, e.label); g != 0 && g != t {
+					a.states[t].fail = g
 					break
 				}
 				if f == 0 {
 					break
 				}
-				f = a.fail[f]
+				f = a.states[f].fail
 			}
-			ft := a.fail[t]
-			if a.outOff[ft] != a.outOff[ft+1] {
-				a.dict[t] = ft
+			ft := &a.states[a.states[t].fail]
+			if ft.outLo != ft.outHi {
+				a.states[t].dict = a.states[t].fail
 			} else {
-				a.dict[t] = a.dict[ft]
+				a.states[t].dict = ft.dict
 			}
-			queue = append(queue, t)
 		}
 	}
 	return a
 }
 
+// bfsRenumber renumbers trie states in breadth-first order so that the
+// shallow states, which a scan visits most, are contiguous in memory.
+func bfsRenumber(children [][]buildEdge, outs [][]int32) ([][]buildEdge, [][]int32) {
+	n := len(children)
+	newID := make([]int32, n)
+	order := make([]int32, 0, n)
+	order = append(order, 0)
+	for h := 0; h < len(order); h++ {
+		for _, e := range children[order[h]] {
+			newID[e.target] = int32(len(order))
+			order = append(order, e.target)
+		}
+	}
+	nc := make([][]buildEdge, n)
+	no := make([][]int32, n)
+	for newS, oldS := range order {
+		es := make([]buildEdge, len(children[oldS]))
+		for i, e := range children[oldS] {
+			es[i] = buildEdge{e.label, newID[e.target]}
+		}
+		nc[newS] = es
+		no[newS] = outs[oldS]
+	}
+	return nc, no
+}
+
+// empty reports whether the automaton has no patterns.
+func (a *automaton) empty() bool { return len(a.outPat) == 0 }
+
 // step returns the goto transition of state s on byte c, or 0.
 func (a *automaton) step(s int32, c byte) int32 {
-	if d := a.denseIdx[s]; d >= 0 {
-		return a.dense[d][c]
+	st := &a.states[s]
+	if st.dense >= 0 {
+		return a.dense[st.dense][c]
 	}
-	lo, hi := a.edgeOff[s], a.edgeOff[s+1]
-	for i := lo; i < hi; i++ {
-		if l := a.edgeLabel[i]; l == c {
-			return a.edgeTarget[i]
-		} else if l > c {
+	for _, e := range a.edges[st.edgeLo:st.edgeHi] {
+		if e.label == c {
+			return e.target
+		} else if e.label > c {
 			return 0
 		}
 	}
@@ -140,7 +174,26 @@ type candidate struct {
 	end int32
 }
 
-// scan appends every pattern occurrence in b to out.
+// walk follows goto transitions from the root over b[start:] (no failure
+// links) and appends every pattern that starts exactly at start.
+func (a *automaton) walk(b []byte, start int, out []candidate) []candidate {
+	s := a.dense[0][b[start]]
+	for i := start; s != 0; {
+		st := &a.states[s]
+		for j := st.outLo; j < st.outHi; j++ {
+			out = append(out, candidate{a.outPat[j], int32(i + 1)})
+		}
+		i++
+		if i >= len(b) {
+			break
+		}
+		s = a.step(s, b[i])
+	}
+	return out
+}
+
+// scan runs the full Aho–Corasick automaton over b and appends every pattern
+// occurrence.
 func (a *automaton) scan(b []byte, out []candidate) []candidate {
 	s := int32(0)
 	root := &a.dense[0]
@@ -154,7 +207,7 @@ func (a *automaton) scan(b []byte, out []candidate) []candidate {
 					s = t
 					break
 				}
-				s = a.fail[s]
+				s = a.states[s].fail
 				if s == 0 {
 					s = root[c]
 					break
@@ -165,14 +218,15 @@ func (a *automaton) scan(b []byte, out []candidate) []candidate {
 			continue
 		}
 		o := s
-		if a.outOff[o] == a.outOff[o+1] {
-			o = a.dict[o]
+		if st := &a.states[o]; st.outLo == st.outHi {
+			o = st.dict
 		}
 		for o != 0 {
-			for j := a.outOff[o]; j < a.outOff[o+1]; j++ {
+			st := &a.states[o]
+			for j := st.outLo; j < st.outHi; j++ {
 				out = append(out, candidate{a.outPat[j], int32(i + 1)})
 			}
-			o = a.dict[o]
+			o = st.dict
 		}
 	}
 	return out

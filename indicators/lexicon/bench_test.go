@@ -34,8 +34,12 @@ func BenchmarkMatch(b *testing.B) {
 	text := strings.ToValidUTF8(benchAd, "")
 	b.SetBytes(int64(len(text)))
 	b.ReportAllocs()
+	cpu0 := processCPU()
 	for b.Loop() {
 		l.Match(text)
+	}
+	if cpu := processCPU() - cpu0; cpu > 0 {
+		b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N), "cpu-ns/op")
 	}
 }
 
@@ -44,5 +48,35 @@ func BenchmarkDefault(b *testing.B) {
 		if _, err := Default(); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// typicalAd is an ordinary ~2 KB job ad with few hits.
+var typicalAd = func() string {
+	p := "Our family-run bakery in the city centre is looking for a shop assistant to join the team. " +
+		"You will serve customers, prepare coffee and sandwiches, keep the shop clean and handle the till. " +
+		"We offer a permanent contract, 38 hours per week, paid holidays and staff discounts. " +
+		"Experience in retail is welcome but not essential; training is provided. Please send your CV " +
+		"and a short cover letter by e-mail. We look forward to hearing from you. "
+	var b strings.Builder
+	for b.Len() < 2048 {
+		b.WriteString(p)
+	}
+	return b.String()[:2048]
+}()
+
+func BenchmarkMatchTypical(b *testing.B) {
+	l, err := Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(typicalAd)))
+	b.ReportAllocs()
+	cpu0 := processCPU()
+	for b.Loop() {
+		l.Match(typicalAd)
+	}
+	if cpu := processCPU() - cpu0; cpu > 0 {
+		b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N), "cpu-ns/op")
 	}
 }

@@ -1,16 +1,40 @@
 // Package lexicon holds the multilingual phrase lexicons for trafficking
 // indicators and feature cues, and a single-pass matcher over them.
 //
-// Lexicons are YAML files, one per language (data/<lang>.yaml, embedded), in
-// the format described in LEXICON-FORMAT.md: a language code, sources,
-// stopwords, terms grouped by tag and suppress phrases grouped by tag. Users
-// extend them with their own files through Load or LoadFiles.
+// Lexicons are YAML files, one per language (data/<lang>.yaml, embedded; xx
+// for language-neutral terms), in the format of LEXICON-FORMAT.md: language,
+// updated, sources, stopwords, terms by tag and suppress phrases by tag.
+// Users extend them with their own files through Load or LoadFiles; their
+// terms are added to the tags of the same name and new tags are allowed.
 //
-// Matching normalizes the text once (Unicode lower case, Latin and Greek
-// diacritics folded, ß→ss, whitespace runs collapsed, zero-width characters
-// dropped), runs one Aho–Corasick pass over the normalized bytes for all
-// languages at once, checks word boundaries and maps every hit back to byte
-// offsets in the original text.
+// Matching normalizes the text once (Unicode lower case; Latin and Greek
+// diacritics folded, ß→ss, đ→d, ł→l, ς→σ, ё→е; typographic quotes and dashes
+// folded; runs of whitespace collapsed to one space; zero-width characters,
+// soft hyphens and emoji variation selectors dropped) and keeps, for every
+// normalized byte, the offset of the original rune, so hits carry byte
+// offsets into the original text. All languages are matched at once:
+//
+//   - A term matches whole words: it must start and end at a word boundary
+//     (a word is a run of letters, digits and marks), so "hitno" does not
+//     match inside "nehitnost". A trailing '*' lets the last word continue
+//     ("hitn*" matches "hitnoj"); a leading '*' lets the first word start
+//     earlier ("*straße" matches "Hauptstraße", for German compounds). The
+//     hit then covers the whole word.
+//   - A term that starts or ends with a non-word character (emoji, "(at)",
+//     "www.") needs no boundary on that side, so emoji codes match anywhere.
+//   - Serbian (sr) Latin terms are also compiled in Cyrillic transliteration
+//     and, when they contain đ, with the "dj" spelling.
+//   - A hit that lies inside a suppress phrase of the same tag is dropped
+//     ("no fee" cancels "fee"); of overlapping hits of one tag only the
+//     longest is kept; when several languages define the same term for a tag,
+//     one hit is reported, from xx if it is there, else from the first
+//     language in alphabetical order.
+//
+// Terms that start with a word character are looked up from each word start
+// by walking the goto trie of an Aho–Corasick automaton (no failure links are
+// needed there); the few other terms run through a full Aho–Corasick scan.
+// Both work on bytes of the normalized text in one pass, without allocation
+// except for the returned slice.
 package lexicon
 
 import (
@@ -56,9 +80,11 @@ type Lexicon struct {
 	pats      []pattern
 	tags      []string // sorted tags with terms
 	tagNames  []string // tag index → name
+	tagRank   []int32  // tag index → rank of its name in sorted order
 	langs     []string
 	stopwords map[string][]string
-	ac        *automaton
+	anchored  *automaton // patterns that start at a word start: walked from each word start
+	floating  *automaton // other patterns (emoji, punctuation-led, leading '*'): full Aho–Corasick scan
 	pool      sync.Pool
 }
 
@@ -272,10 +298,15 @@ func parseFile(name string, r io.Reader) (*file, error) {
 
 // compile builds a Lexicon from parsed files.
 func compile(files []*file) (*Lexicon, error) {
-	// Deterministic order: by language, then file name.
+	// Deterministic order: language-neutral "xx" first (it wins when several
+	// languages define the same term for a tag), then by language, then file.
 	sort.SliceStable(files, func(i, j int) bool {
-		if files[i].lang != files[j].lang {
-			return files[i].lang < files[j].lang
+		li, lj := files[i].lang, files[j].lang
+		if li != lj {
+			if li == "xx" || lj == "xx" {
+				return li == "xx"
+			}
+			return li < lj
 		}
 		return files[i].name < files[j].name
 	})
@@ -341,11 +372,23 @@ func compile(files []*file) (*Lexicon, error) {
 	}
 	sort.Strings(l.langs)
 	l.tagNames = tagNames
-	keys := make([]string, len(l.pats))
-	for i, p := range l.pats {
-		keys[i] = p.key
+	sorted := slices.Clone(tagNames)
+	sort.Strings(sorted)
+	l.tagRank = make([]int32, len(tagNames))
+	for i, t := range tagNames {
+		l.tagRank[i] = int32(sort.SearchStrings(sorted, t))
 	}
-	l.ac = buildAutomaton(keys)
+	anchored := make([]string, len(l.pats))
+	floating := make([]string, len(l.pats))
+	for i, p := range l.pats {
+		if p.needStart {
+			anchored[i] = p.key
+		} else {
+			floating[i] = p.key
+		}
+	}
+	l.anchored = buildAutomaton(anchored)
+	l.floating = buildAutomaton(floating)
 	l.pool.New = func() any { return new(scratch) }
 	return l, nil
 }

@@ -12,6 +12,7 @@ type scratch struct {
 	cands []candidate
 	hits  []span
 	supp  []span
+	keep  []span
 }
 
 // span is a hit in normalized offsets.
@@ -32,7 +33,27 @@ func (l *Lexicon) Match(text string) []Hit {
 	defer l.pool.Put(sc)
 	sc.n.run(text)
 	b := sc.n.norm
-	sc.cands = l.ac.scan(b, sc.cands[:0])
+	sc.cands = sc.cands[:0]
+	if !l.floating.empty() {
+		sc.cands = l.floating.scan(b, sc.cands)
+	}
+	// Anchored patterns can only start at a word start.
+	prevWord := false
+	for i := 0; i < len(b); {
+		c := b[i]
+		var w bool
+		size := 1
+		if c < utf8.RuneSelf {
+			w = asciiWord[c]
+		} else {
+			w, size = wordAt(b, i)
+		}
+		if w && !prevWord {
+			sc.cands = l.anchored.walk(b, i, sc.cands)
+		}
+		prevWord = w
+		i += size
+	}
 	sc.hits, sc.supp = sc.hits[:0], sc.supp[:0]
 	for _, c := range sc.cands {
 		p := &l.pats[c.pat]
@@ -83,7 +104,7 @@ func (l *Lexicon) Match(text string) []Hit {
 		}
 		return cmp.Compare(x.pat, y.pat)
 	})
-	out := make([]Hit, 0, len(sc.hits))
+	keep := sc.keep[:0]
 	prevTag, maxEnd := int32(-1), int32(-1)
 	for _, h := range sc.hits {
 		p := &l.pats[h.pat]
@@ -97,20 +118,28 @@ func (l *Lexicon) Match(text string) []Hit {
 		if l.suppressed(sc.supp, p.tag, h) {
 			continue
 		}
-		out = append(out, Hit{
+		keep = append(keep, h)
+	}
+	sc.keep = keep
+	// Normalized offsets map monotonically to original ones, so sorting here
+	// sorts the result; ties by tag name.
+	slices.SortFunc(keep, func(x, y span) int {
+		if c := cmp.Compare(x.start, y.start); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(x.end, y.end); c != 0 {
+			return c
+		}
+		return cmp.Compare(l.tagRank[l.pats[x.pat].tag], l.tagRank[l.pats[y.pat].tag])
+	})
+	out := make([]Hit, len(keep))
+	for i, h := range keep {
+		p := &l.pats[h.pat]
+		out[i] = Hit{
 			Tag: l.tagNames[p.tag], Term: p.term, Lang: p.lang,
 			Start: l.origStart(sc, h.start), End: l.origEnd(sc, text, h.end),
-		})
+		}
 	}
-	slices.SortFunc(out, func(x, y Hit) int {
-		if c := cmp.Compare(x.Start, y.Start); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(x.End, y.End); c != 0 {
-			return c
-		}
-		return cmp.Compare(x.Tag, y.Tag)
-	})
 	return out
 }
 

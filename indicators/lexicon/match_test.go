@@ -3,6 +3,7 @@ package lexicon
 import (
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 )
@@ -159,7 +160,8 @@ func TestMatchFields(t *testing.T) {
 	hits := l.Match(text)
 	want := []Hit{
 		{Tag: "job.urgency", Term: "hitn*", Lang: "sr", Start: strings.Index(text, "ХИТНОЈ"), End: strings.Index(text, "ХИТНОЈ") + len("ХИТНОЈ")},
-		{Tag: "kind.escort", Term: "escort", Lang: "en", Start: strings.Index(text, "escort"), End: len(text)},
+		{Tag: "kind.escort", Term: "escort", Lang: "xx", // xx wins over en for a shared term
+			Start: strings.Index(text, "escort"), End: len(text)},
 	}
 	if fmt.Sprint(hits) != fmt.Sprint(want) {
 		t.Errorf("got %+v\nwant %+v", hits, want)
@@ -296,4 +298,48 @@ func FuzzMatch(f *testing.F) {
 			}
 		}
 	})
+}
+
+func FuzzLoad(f *testing.F) {
+	f.Add("language: en\nterms:\n  job.urgency: [urgent, \"hitn*\", \"*weg\"]\nsuppress:\n  job.urgency: [not urgent]\n", "this is urgent, not urgent")
+	f.Add("language: sr\nterms:\n  job.urgency:\n    - hitno\n    - đevojke\n", "ХИТНО djevojke")
+	f.Add("language: xx\nterms:\n  service.youth: [\"🍒\"]\n", "🍒🍒")
+	f.Add("language: en\nterms: {}\n", "")
+	f.Fuzz(func(t *testing.T, doc, text string) {
+		pf, err := parseFile("fuzz.yaml", strings.NewReader(doc))
+		if err != nil {
+			return
+		}
+		l, err := compile([]*file{pf})
+		if err != nil {
+			return
+		}
+		for _, h := range l.Match(text) {
+			if h.Start < 0 || h.End > len(text) || h.Start >= h.End {
+				t.Fatalf("bad span %+v in %q", h, text)
+			}
+		}
+	})
+}
+
+func TestLoadFilesUser(t *testing.T) {
+	dir := t.TempDir()
+	p := dir + "/watch.yaml"
+	if err := os.WriteFile(p, []byte("language: en\nterms:\n  custom.watch:\n    - red lotus\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	l, err := LoadFiles(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if hs := l.Match("The Red  Lotus club"); len(hs) != 1 || hs[0].Tag != "custom.watch" || hs[0].Lang != "en" {
+		t.Errorf("Match = %+v, want one custom.watch hit", hs)
+	}
+	bad := dir + "/bad.yaml"
+	if err := os.WriteFile(bad, []byte("language: en\nterms:\n  custom.watch:\n    - ok\n    - \"\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LoadFiles(bad); err == nil || !strings.Contains(err.Error(), bad+" line 5") {
+		t.Errorf("LoadFiles(bad) = %v, want error naming %s line 5", err, bad)
+	}
 }

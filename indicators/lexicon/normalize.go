@@ -13,8 +13,17 @@ const foldLimit = 0x2000
 
 var (
 	foldOnce  sync.Once
-	foldTable []string // rune → folded lower-case form ("" = drop); index < foldLimit
+	foldTable []string    // rune → folded lower-case form ("" = drop); index < foldLimit
+	fastFold  []foldEntry // rune → fold result for runes below foldLimit
 )
+
+// foldEntry is the precomputed fold of one rune: its kind and, for
+// foldRepl, up to 4 replacement bytes.
+type foldEntry struct {
+	b    [4]byte
+	n    uint8
+	kind uint8
+}
 
 // special folds that have no canonical decomposition.
 var specialFold = map[rune]string{
@@ -28,6 +37,16 @@ func initFold() {
 	foldTable = make([]string, foldLimit)
 	for r := rune(0); r < foldLimit; r++ {
 		foldTable[r] = computeFold(r)
+	}
+	fastFold = make([]foldEntry, foldLimit)
+	for r := rune(0); r < foldLimit; r++ {
+		f, kind := foldRuneSlow(r)
+		e := foldEntry{kind: uint8(kind)}
+		if kind == foldRepl && len(f) > len(e.b) {
+			panic("lexicon: fold table entry too long") // programming error, checked by tests
+		}
+		e.n = uint8(copy(e.b[:], f))
+		fastFold[r] = e
 	}
 }
 
@@ -67,8 +86,8 @@ const (
 	foldRepl         // replaced by the returned string
 )
 
-// foldRune returns how r is folded and, for foldRepl, its replacement.
-func foldRune(r rune) (string, int) {
+// foldRuneSlow returns how r is folded and, for foldRepl, its replacement.
+func foldRuneSlow(r rune) (string, int) {
 	if unicode.IsSpace(r) {
 		return " ", foldSpace
 	}
@@ -101,6 +120,9 @@ func foldRune(r rune) (string, int) {
 // asciiLower maps ASCII bytes to lower case; asciiSpace marks ASCII whitespace.
 var asciiLower, asciiSpace [128]byte
 
+// asciiWord marks ASCII word characters (letters and digits).
+var asciiWord [128]bool
+
 func init() {
 	for i := range 128 {
 		b := byte(i)
@@ -108,6 +130,9 @@ func init() {
 			b += 'a' - 'A'
 		}
 		asciiLower[i] = b
+	}
+	for i := range 128 {
+		asciiWord[i] = isWordRune(rune(i))
 	}
 	for _, c := range " \t\n\r\v\f" {
 		asciiSpace[c] = 1
@@ -121,63 +146,97 @@ type normalizer struct {
 	orig []int32
 }
 
-// run normalizes text into n.norm / n.orig.
+// run normalizes text into n.norm and n.orig.
 func (n *normalizer) run(text string) {
 	foldOnce.Do(initFold)
-	n.norm = n.norm[:0]
-	n.orig = n.orig[:0]
+	// Local slices stay in registers; capacity for the worst case (an invalid
+	// byte becomes 3 bytes) means append never reallocates in the loop.
+	nb, ob := n.norm[:0], n.orig[:0]
+	if need := 3*len(text) + 8; cap(nb) < need {
+		nb = make([]byte, 0, need)
+		ob = make([]int32, 0, need)
+	}
 	prevSpace := false
 	for i := 0; i < len(text); {
 		c := text[i]
 		if c < utf8.RuneSelf {
 			if asciiSpace[c] == 1 {
 				if !prevSpace {
-					n.norm = append(n.norm, ' ')
-					n.orig = append(n.orig, int32(i))
+					nb = append(nb, ' ')
+					ob = append(ob, int32(i))
 					prevSpace = true
 				}
 			} else {
-				n.norm = append(n.norm, asciiLower[c])
-				n.orig = append(n.orig, int32(i))
+				nb = append(nb, asciiLower[c])
+				ob = append(ob, int32(i))
 				prevSpace = false
 			}
 			i++
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(text[i:])
+		var r rune
+		var size int
+		if c2 := byte(0); c >= 0xC2 && c < 0xE0 && i+1 < len(text) {
+			if c2 = text[i+1]; c2&0xC0 == 0x80 {
+				r, size = rune(c&0x1F)<<6|rune(c2&0x3F), 2
+			}
+		}
+		if size == 0 {
+			r, size = utf8.DecodeRuneInString(text[i:])
+		}
+		if r < foldLimit && size > 1 {
+			e := &fastFold[r]
+			switch e.kind {
+			case foldRepl:
+				nb = append(nb, e.b[:e.n]...)
+				for range e.n {
+					ob = append(ob, int32(i))
+				}
+				prevSpace = false
+			case foldSpace:
+				if !prevSpace {
+					nb = append(nb, ' ')
+					ob = append(ob, int32(i))
+					prevSpace = true
+				}
+			}
+			i += size
+			continue
+		}
 		if r == utf8.RuneError && size == 1 {
-			n.norm = append(n.norm, "\uFFFD"...)
+			nb = append(nb, "\uFFFD"...)
 			for range len("\uFFFD") {
-				n.orig = append(n.orig, int32(i))
+				ob = append(ob, int32(i))
 			}
 			prevSpace = false
 			i++
 			continue
 		}
-		f, kind := foldRune(r)
+		f, kind := foldRuneSlow(r)
 		switch kind {
 		case foldSpace:
 			if !prevSpace {
-				n.norm = append(n.norm, ' ')
-				n.orig = append(n.orig, int32(i))
+				nb = append(nb, ' ')
+				ob = append(ob, int32(i))
 				prevSpace = true
 			}
 		case foldKeep:
-			n.norm = append(n.norm, text[i:i+size]...)
+			nb = append(nb, text[i:i+size]...)
 			for range size {
-				n.orig = append(n.orig, int32(i))
+				ob = append(ob, int32(i))
 			}
 			prevSpace = false
 		case foldDrop:
 		default:
-			n.norm = append(n.norm, f...)
+			nb = append(nb, f...)
 			for range len(f) {
-				n.orig = append(n.orig, int32(i))
+				ob = append(ob, int32(i))
 			}
 			prevSpace = false
 		}
 		i += size
 	}
+	n.norm, n.orig = nb, ob
 }
 
 // normalizeTerm returns the normalized form of a lexicon term, trimmed of
@@ -200,8 +259,20 @@ func isWordRune(r rune) bool {
 	if r < utf8.RuneSelf {
 		return r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r >= 'A' && r <= 'Z'
 	}
+	if r < foldLimit && wordTable != nil {
+		return wordTable[r]
+	}
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)
 }
+
+// wordTable caches isWordRune for runes below foldLimit.
+var wordTable = func() []bool {
+	t := make([]bool, foldLimit)
+	for r := range rune(foldLimit) {
+		t[r] = unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)
+	}
+	return t
+}()
 
 // wordBefore reports whether the rune ending at b[:i] is a word rune.
 func wordBefore(b []byte, i int) bool {
