@@ -67,12 +67,15 @@ type urlPrefix struct {
 var (
 	foldOnce  sync.Once
 	foldTable []rune
+	letterTab []bool // unicode.IsLetter for runes below 0x2000
 )
 
 func initFold() {
 	foldOnce.Do(func() {
 		t := make([]rune, 0x2000)
+		lt := make([]bool, 0x2000)
 		for r := rune(0); r < 0x2000; r++ {
+			lt[r] = unicode.IsLetter(r)
 			b := r
 			if r >= 0x80 && unicode.IsLetter(r) {
 				d := norm.NFD.String(string(r))
@@ -87,6 +90,7 @@ func initFold() {
 			t[r] = b
 		}
 		foldTable = t
+		letterTab = lt
 	})
 }
 
@@ -126,8 +130,8 @@ func foldWord(s string) string {
 // tables is the merged, compiled form of all data files.
 type tables struct {
 	words     map[string]wordInfo
-	maxWord   int             // longest number word in bytes
-	prefix2   map[uint16]bool // first two bytes of folded number words (for segmentation)
+	trie      *digitTrie
+	lenFirst  [256]uint64 // bit L set when some word of L bytes (L<64) starts with that byte
 	urls      []urlPrefix
 	freeMail  map[string]bool
 	tlds      map[string]bool
@@ -138,7 +142,7 @@ type tables struct {
 func newTables() *tables {
 	return &tables{
 		words:     map[string]wordInfo{},
-		prefix2:   map[uint16]bool{},
+		trie:      newDigitTrie(),
 		freeMail:  map[string]bool{},
 		tlds:      map[string]bool{},
 		appSet:    map[string]bool{},
@@ -151,6 +155,22 @@ func (t *tables) word(w string) wordInfo {
 		return wi
 	}
 	return wordInfo{digit: -1}
+}
+
+func (t *tables) setWord(w string, wi wordInfo) {
+	t.words[w] = wi
+	if len(w) < 64 {
+		t.lenFirst[w[0]] |= 1 << uint(len(w))
+	}
+}
+
+// lookup returns the entry of the folded word w; the length filter avoids most map lookups.
+func (t *tables) lookup(w []byte) (wordInfo, bool) {
+	if len(w) == 0 || len(w) >= 64 || t.lenFirst[w[0]]&(1<<uint(len(w))) == 0 {
+		return wordInfo{digit: -1}, false
+	}
+	wi, ok := t.words[string(w)]
+	return wi, ok
 }
 
 // merge adds one parsed data file.
@@ -176,13 +196,8 @@ func (t *tables) merge(name string, d *DataFile) error {
 					return fmt.Errorf("%s: digits.%s: word %q means %d elsewhere, not %d", name, lang, w, wi.digit, dg)
 				}
 				wi.digit = dg
-				t.words[f] = wi
-				if len(f) > t.maxWord {
-					t.maxWord = len(f)
-				}
-				if len(f) >= 2 {
-					t.prefix2[uint16(f[0])<<8|uint16(f[1])] = true
-				}
+				t.setWord(f, wi)
+				t.trie.add(f, dg)
 			}
 		}
 	}
@@ -202,7 +217,7 @@ func (t *tables) merge(name string, d *DataFile) error {
 				return fmt.Errorf("%s: apps.%s: alias %q already names %s", name, app, a, wi.app)
 			}
 			wi.app = app
-			t.words[f] = wi
+			t.setWord(f, wi)
 			// Multi-word aliases ("whats app", "w.h.a.t.s") are found by joining words; remember
 			// every proper prefix made of whole parts so the scanner knows to look ahead.
 			parts := strings.FieldsFunc(a, func(r rune) bool { return r == ' ' || r == '.' || r == '-' || r == '_' })
@@ -212,7 +227,7 @@ func (t *tables) merge(name string, d *DataFile) error {
 				if i < len(parts)-1 {
 					pi := t.word(acc)
 					pi.prefix = true
-					t.words[acc] = pi
+					t.setWord(acc, pi)
 				}
 			}
 		}
@@ -236,7 +251,7 @@ func (t *tables) merge(name string, d *DataFile) error {
 			}
 			wi := t.word(fw)
 			f(&wi)
-			t.words[fw] = wi
+			t.setWord(fw, wi)
 		}
 	}
 	setFlag(d.Fillers, func(w *wordInfo) { w.filler = true })

@@ -64,7 +64,7 @@ func (s *scanner) scanHandles() {
 			}
 			if isLetterRune(r) || r == '_' {
 				e, _ := s.readWord(p)
-				if wi, ok := s.t.words[string(s.wbuf)]; ok && wi.filler {
+				if wi, ok := s.t.lookup(s.wbuf); ok && wi.filler {
 					p = e
 					continue
 				}

@@ -3,6 +3,7 @@ package contacts
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/nyaruka/phonenumbers"
 )
@@ -44,6 +45,7 @@ type scanner struct {
 	dig       []byte
 	wbuf      []byte
 	cand      []byte
+	seg       []byte
 	out       []Contact
 	phones    []int // indexes into out of phone contacts, by Start
 	taintNext int
@@ -156,7 +158,7 @@ func (s *scanner) tokenize() {
 				i = end
 				continue
 			}
-			if !unicode.IsLetter(r) {
+			if !isLetterRune(r) {
 				i += size
 				continue
 			}
@@ -189,7 +191,7 @@ func (s *scanner) readWord(i int) (end, runes int) {
 			break
 		}
 		r, sz := decodeRune(text, j)
-		if unicode.IsLetter(r) {
+		if isLetterRune(r) {
 			if len(s.wbuf) < 64 {
 				s.wbuf = appendRune(s.wbuf, foldRune(r))
 			}
@@ -210,14 +212,14 @@ func appendRune(b []byte, r rune) []byte {
 	if r < 0x80 {
 		return append(b, byte(r))
 	}
-	return append(b, string(r)...)
+	return utf8.AppendRune(b, r)
 }
 
 // word classifies the letter run at text[i:] and returns its end.
 func (s *scanner) word(i int) int {
 	text := s.text
 	j, runes := s.readWord(i)
-	wi, found := s.t.words[string(s.wbuf)]
+	wi, found := s.t.lookup(s.wbuf)
 	if found && wi.digit >= 0 {
 		s.addDigit(i, j, byte(wi.digit), uWord)
 		return j
@@ -292,43 +294,6 @@ func lookalike(w string) ([]byte, bool) {
 	return b[:len(w)], true
 }
 
-// segment splits the folded word in s.wbuf into number words ("sixonesix"), if it consists only of them.
-func (s *scanner) segment() ([]byte, bool) {
-	w := s.wbuf
-	if !s.t.prefix2[uint16(w[0])<<8|uint16(w[1])] {
-		return nil, false
-	}
-	var out [32]byte
-	n, ok := s.segFrom(w, 0, out[:0], 0)
-	if !ok || len(n) < 2 {
-		return nil, false
-	}
-	return n, true
-}
-
-func (s *scanner) segFrom(w []byte, at int, acc []byte, depth int) ([]byte, bool) {
-	if at == len(w) {
-		return acc, true
-	}
-	if depth > 20 || len(w)-at < 2 || !s.t.prefix2[uint16(w[at])<<8|uint16(w[at+1])] {
-		return nil, false
-	}
-	max := s.t.maxWord
-	if at+max > len(w) {
-		max = len(w) - at
-	}
-	for l := max; l >= 2; l-- {
-		wi, ok := s.t.words[string(w[at:at+l])]
-		if !ok || wi.digit < 0 {
-			continue
-		}
-		if r, ok := s.segFrom(w, at+l, append(acc, '0'+byte(wi.digit)), depth+1); ok {
-			return r, true
-		}
-	}
-	return nil, false
-}
-
 // multiWord joins the words after a multi-word alias prefix ("whats" + "app").
 func (s *scanner) multiWord(i, j int) (end int, app string, ok bool) {
 	text := s.text
@@ -400,7 +365,7 @@ func (s *scanner) spacedWord(i int) (end int, app string, ok bool) {
 	if len(b) < 3 {
 		return 0, "", false
 	}
-	wi, found := s.t.words[string(b)]
+	wi, found := s.t.lookup(b)
 	if !found || wi.app == "" {
 		return 0, "", false
 	}
@@ -515,7 +480,7 @@ func (s *scanner) evalRun(a, b, depth int) bool {
 type group struct {
 	n     int    // digits
 	first byte   // first digit
-	last2 string // last two digits
+	last2 [2]byte // last two digits
 	sep   string // separator before the group ("" for the first)
 	year  bool   // four digits 19xx or 20xx
 }
@@ -605,12 +570,8 @@ func (s *scanner) tryCandidate(a, b int, requireValid bool) bool {
 		g := &gs[ng-1]
 		d := s.dig[u[k].d0:u[k].d1]
 		g.n += len(d)
-		if len(d) >= 2 {
-			g.last2 = string(d[len(d)-2:])
-		} else if len(g.last2) >= 1 {
-			g.last2 = g.last2[len(g.last2)-1:] + string(d)
-		} else {
-			g.last2 = string(d)
+		for _, c := range d {
+			g.last2[0], g.last2[1] = g.last2[1], c
 		}
 	}
 	for k := 0; k < ng; k++ {
@@ -680,6 +641,8 @@ func (s *scanner) tryCandidate(a, b int, requireValid bool) bool {
 	return true
 }
 
+var zeros2 = [2]byte{'0', '0'}
+
 // notPhoneShape reports digit groups shaped like a date, a year range, a price or a list of
 // body measurements rather than a phone number.
 func (s *scanner) notPhoneShape(gs []group) bool {
@@ -708,12 +671,12 @@ func (s *scanner) notPhoneShape(gs []group) bool {
 				break
 			}
 		}
-		if thousands && gs[ng-1].last2 == "00" {
+		if thousands && gs[ng-1].last2 == zeros2 {
 			return true
 		}
 	}
 	// Price ranges: 3000-5000, 1500 - 2000.
-	if ng == 2 && gs[0].last2 == "00" && gs[1].last2 == "00" {
+	if ng == 2 && gs[0].last2 == zeros2 && gs[1].last2 == zeros2 {
 		return true
 	}
 	// Measurements: 22/170/55, 90-60-90 and the like: short groups, few digits.
@@ -815,7 +778,7 @@ func (s *scanner) contextWord(w string, after bool) bool {
 		b = appendRune(b, foldRune(r))
 	}
 	s.wbuf = b
-	wi, ok := s.t.words[string(b)]
+	wi, ok := s.t.lookup(b)
 	if !ok {
 		return false
 	}
