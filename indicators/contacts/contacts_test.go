@@ -55,6 +55,9 @@ func TestExtract(t *testing.T) {
 		{"two phones slash", "064 1234567 / 065 9876543", "RS", []string{"phone +381641234567", "phone +381659876543"}},
 		{"age then phone", "Mila 25 064 123 4567", "RS", []string{"phone +381641234567"}},
 		{"dots", "tel. 064.123.4567.", "RS", []string{"phone +381641234567"}},
+		{"trunk zero in parens", "+381 (0)64 123 4567", "", []string{"phone +381641234567"}},
+		{"age plus phone", "18+ 0641234567", "RS", []string{"phone +381641234567"}},
+		{"phone then price", "Tel 0641234567 2000 eur", "RS", []string{"phone +381641234567"}},
 
 		// Phones, disguised.
 		{"en words", "call six one seven five five five zero one two three", "US", []string{"~phone +16175550123"}},
@@ -113,6 +116,9 @@ func TestExtract(t *testing.T) {
 		{"few number words", "one two three girls, six new", "US", nil},
 		{"french un", "envoyez un sms, c'est un deux pièces", "FR", nil},
 		{"time range", "open 10:00-22:00", "US", nil},
+		{"glued words backtracking", "unounounounounounounounounounounounounounounounounounounox", "IT", nil},
+		{"age plus", "18+ only", "RS", nil},
+		{"ages long list", "Ages 18 19 20 21 22 23 24", "RS", nil},
 		{"measure 3 groups", "Mila, 22 / 168 / 52", "RS", nil},
 		{"url digits", "see https://example.com/ad/0641234567 for details", "RS", []string{"url https://example.com/ad/0641234567"}},
 
@@ -141,6 +147,7 @@ func TestExtract(t *testing.T) {
 		{"vajber", "vajber samo 064 123 4567", "RS", []string{"handle viber:+381641234567", "phone +381641234567"}},
 		{"snap", "snap: lola_xo", "", []string{"handle snapchat:lola_xo"}},
 		{"tiktok url", "tiktok.com/@lola.xo", "", []string{"handle tiktok:lola.xo"}},
+		{"apps after phone", "064/123-4567 (Viber, WhatsApp)", "RS", []string{"phone +381641234567", "handle viber:+381641234567", "handle whatsapp:+381641234567"}},
 		{"app no contact", "write on telegram and we talk", "", nil},
 		{"app word then text", "Telegram is the best way", "", nil},
 

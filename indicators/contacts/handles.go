@@ -31,10 +31,20 @@ func isHandleGap(r rune) (ok, label bool) {
 	return false, false
 }
 
-// scanHandles links app words to the phone number or user name that follows them.
+// scanHandles links app words to the phone number or user name that follows them, or to a
+// phone number just before them.
 func (s *scanner) scanHandles() {
-	text := s.text
 	for ai, tok := range s.apps {
+		if !s.handleAfter(ai, tok) {
+			s.handleBefore(ai, tok)
+		}
+	}
+}
+
+// handleAfter links the app word to the contact that follows it ("viber: 064...", "TG @name").
+func (s *scanner) handleAfter(ai int, tok appTok) bool {
+	text := s.text
+	{
 		p := tok.end
 		label := false
 		next := ai + 1
@@ -50,17 +60,15 @@ func (s *scanner) scanHandles() {
 				s.out = append(s.out, Contact{Type: Handle, Value: tok.app + ":" + c.Value,
 					Start: tok.start, End: c.End, Text: text[tok.start:c.End],
 					Obfuscated: tok.obf || c.Obfuscated, Valid: c.Valid})
-				break
+				return true
 			}
 			if s.masked(p, p+1) {
 				break
 			}
 			r, sz := decodeRune(text, p)
 			if r == '@' {
-				if end, ok := s.handleName(tok, p+1, true); ok {
-					_ = end
-				}
-				break
+				_, ok := s.handleName(tok, p+1, true)
+				return ok
 			}
 			if isLetterRune(r) || r == '_' {
 				e, _ := s.readWord(p)
@@ -69,17 +77,58 @@ func (s *scanner) scanHandles() {
 					continue
 				}
 				if label {
-					s.handleName(tok, p, false)
+					_, ok := s.handleName(tok, p, false)
+					return ok
 				}
-				break
+				return false
 			}
 			ok, lab := isHandleGap(r)
 			if !ok {
-				break
+				return false
 			}
 			label = label || lab
 			p += sz
 		}
+	}
+	return false
+}
+
+// handleBefore links the app word to a phone number just before it ("064 123 4567 (Viber, WhatsApp)").
+func (s *scanner) handleBefore(ai int, tok appTok) {
+	text := s.text
+	p := tok.start
+	prev := ai - 1
+	for steps := 0; p > 0 && tok.start-p < 40 && steps < 20; steps++ {
+		if prev >= 0 && s.apps[prev].end == p {
+			p = s.apps[prev].start
+			prev--
+			continue
+		}
+		for _, i := range s.phones {
+			if c := s.out[i]; c.End == p && c.Type == Phone {
+				s.out = append(s.out, Contact{Type: Handle, Value: tok.app + ":" + c.Value,
+					Start: c.Start, End: tok.end, Text: text[c.Start:tok.end],
+					Obfuscated: tok.obf || c.Obfuscated, Valid: c.Valid})
+				return
+			}
+		}
+		switch text[p-1] {
+		case ' ', '(', ',', '/', '-', '|', '&', '+', '\t':
+			p--
+			continue
+		}
+		// a filler word ("064 ... ili viber")
+		q := p
+		for q > 0 && isASCIILetter(text[q-1]) && p-q < 8 {
+			q--
+		}
+		if q < p {
+			if wi, ok := s.t.lookup([]byte(strings.ToLower(text[q:p]))); ok && wi.filler {
+				p = q
+				continue
+			}
+		}
+		return
 	}
 }
 

@@ -46,6 +46,7 @@ type scanner struct {
 	wbuf      []byte
 	cand      []byte
 	seg       []byte
+	segFailed uint64
 	out       []Contact
 	phones    []int // indexes into out of phone contacts, by Start
 	taintNext int
@@ -478,11 +479,11 @@ func (s *scanner) evalRun(a, b, depth int) bool {
 
 // group is a stretch of units written without separators.
 type group struct {
-	n     int    // digits
-	first byte   // first digit
+	n     int     // digits
+	first byte    // first digit
 	last2 [2]byte // last two digits
-	sep   string // separator before the group ("" for the first)
-	year  bool   // four digits 19xx or 20xx
+	sep   string  // separator before the group ("" for the first)
+	year  bool    // four digits 19xx or 20xx
 }
 
 // tryCandidate checks the run a..b and emits a phone contact when it is one.
@@ -515,6 +516,9 @@ func (s *scanner) tryCandidate(a, b int, requireValid bool) bool {
 	}
 	s.cand = s.cand[:0]
 	for k := a; k <= b; k++ {
+		if k > a && s.isParenZero(k) {
+			continue // "+381 (0)64 ...": the trunk zero written inside an international number
+		}
 		s.cand = append(s.cand, s.dig[u[k].d0:u[k].d1]...)
 	}
 	nd := len(s.cand)
@@ -527,8 +531,11 @@ func (s *scanner) tryCandidate(a, b int, requireValid bool) bool {
 	for p, steps := start, 0; p > 0 && steps < 3; steps++ {
 		c := text[p-1]
 		if c == '+' {
-			plus = true
-			start = p - 1
+			// Country codes never start with 0: "18+ 064..." is an age, not a prefix.
+			if s.cand[0] != '0' {
+				plus = true
+				start = p - 1
+			}
 			break
 		}
 		if c != ' ' && c != '(' {
@@ -679,6 +686,19 @@ func (s *scanner) notPhoneShape(gs []group) bool {
 	if ng == 2 && gs[0].last2 == zeros2 && gs[1].last2 == zeros2 {
 		return true
 	}
+	// Lists of ages or sizes: 18 19 20 21 22, 36-38-40-42.
+	if ng >= 3 {
+		tiny := true
+		for _, g := range gs {
+			if g.n > 2 {
+				tiny = false
+				break
+			}
+		}
+		if tiny {
+			return true
+		}
+	}
 	// Measurements: 22/170/55, 90-60-90 and the like: short groups, few digits.
 	if ng >= 3 {
 		short, total := true, 0
@@ -802,4 +822,11 @@ func (s *scanner) joinable(k int) bool {
 		return false
 	}
 	return gapOK(strings.Replace(gap, ",", "", 1))
+}
+
+// isParenZero reports whether unit k is a lone "0" in parentheses.
+func (s *scanner) isParenZero(k int) bool {
+	u := s.units[k]
+	return u.end-u.start == 1 && s.text[u.start] == '0' && u.start > 0 && s.text[u.start-1] == '(' &&
+		u.end < len(s.text) && s.text[u.end] == ')'
 }

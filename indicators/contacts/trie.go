@@ -88,6 +88,7 @@ func (s *scanner) segment() ([]byte, bool) {
 		return nil, false
 	}
 	s.seg = s.seg[:0]
+	s.segFailed = 0
 	if !s.segFrom(w, 0, 0) || len(s.seg) < 2 {
 		return nil, false
 	}
@@ -98,7 +99,7 @@ func (s *scanner) segFrom(w []byte, at, depth int) bool {
 	if at == len(w) {
 		return true
 	}
-	if depth > 24 {
+	if depth > 24 || at >= 64 || s.segFailed&(1<<uint(at)) != 0 {
 		return false
 	}
 	var buf [8]trieMatch
@@ -111,5 +112,6 @@ func (s *scanner) segFrom(w []byte, at, depth int) bool {
 		}
 	}
 	s.seg = s.seg[:keep]
+	s.segFailed |= 1 << uint(at) // memo: no split from here; keeps the search linear
 	return false
 }
