@@ -139,6 +139,9 @@ func (s *scanner) emitURL(start, end int) {
 		}
 		if allDigits(strings.TrimPrefix(name, "+")) {
 			digits := strings.TrimPrefix(name, "+")
+			if len(digits) < 7 || len(digits) > 17 {
+				break
+			}
 			num, err := phonenumbers.Parse("+"+digits, "ZZ")
 			if err != nil || phonenumbers.IsPossibleNumberWithReason(num) != phonenumbers.IS_POSSIBLE {
 				break
