@@ -318,3 +318,29 @@ func TestConcurrent(t *testing.T) {
 		}
 	}
 }
+
+// TestNoFalseContacts runs whole realistic listings full of numbers that are not contacts.
+func TestNoFalseContacts(t *testing.T) {
+	e := mustNew(t)
+	ads := []struct{ text, region string }{
+		{"Radno vreme 08-16 / 16-24, plata 1200€ + 300€ bonus, početak 01.06.2025 - 30.09.2025, adresa Bulevar 12, 11000 Beograd", "RS"},
+		{"Zarada 150.000 - 200.000 dinara mesečno. Smeštaj 3 x 4 m. Prijave do 15/05/2025.", "RS"},
+		{"Работа в Польше 2025: зарплата 4000-6000 злотых, 8-12 часов, 5/2, возраст 18-55, рост 160-185", "PL"},
+		{"Lavoro in Italia: stipendio 1.300,00 € netti, vitto e alloggio, 6 giorni su 7, dalle 8.00 alle 17.00", "IT"},
+		{"Μισθός 900-1100 ευρώ, 6ήμερο, 8ωρο, τηλ. επικοινωνίας στο προφίλ", "GR"},
+		{"Girls 19 20 22 years, 90-60-90, 170/55, 1h 150€ 2h 250€ night 800€, 24/7 incall outcall", "GB"},
+		{"Đi Nhật Bản 2025, lương 35 triệu/tháng, phí 150 triệu, tuổi 18-35, làm một năm hai tháng", "VN"},
+		{"Version 2.3.4.5.6.7 build 20250512 order #12345678 invoice 2024/00123", "RS"},
+		{"Căutăm 20 de muncitori în construcții, salariu 2.500 - 3.000 euro, cazare gratuită, program 07:00-19:00", "RO"},
+		{"Търсим берачи на ягоди в Испания, 1400 евро на месец, 40 часа седмично, от 01.04 до 30.06", "BG"},
+		{"Punë në Greqi, 40€ në ditë, 10 orë, mosha 18-50, nisja më 12.05.2025", "AL"},
+		{"Wir suchen Erntehelfer: 13,50 €/Std., 6 Tage/Woche, Unterkunft 8 €/Tag, Beginn 1.5.2025", "DE"},
+		{"Sezonski rad: jagode 2025, 3000 eura za 3 meseca, 19yo-45yo, 170cm, 55kg, 10-18h, 7/7", "RS"},
+		{"Kombinacije: 1-2-3-4-5-6-7, brojevi 11 22 33 44, šifra oglasa 998877", "RS"},
+	}
+	for _, ad := range ads {
+		if got := describe(e.Extract(ad.text, ad.region)); len(got) != 0 {
+			t.Errorf("Extract(%q, %q) = %q, want none", ad.text, ad.region, got)
+		}
+	}
+}

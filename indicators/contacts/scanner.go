@@ -631,6 +631,11 @@ func (s *scanner) tryCandidate(a, b int, requireValid bool) bool {
 		return false
 	}
 	valid := phonenumbers.IsValidNumber(num)
+	noPrefix := !intl && len(s.cand) <= len(nsn)
+	if noPrefix && (ng == len(s.cand) && len(nsn) < 9 || isCounting(s.cand)) {
+		// "1-2-3-4-5-6-7" or "1234567": counting, not a number someone wrote down to be called.
+		return false
+	}
 	if !valid && (requireValid || (!intl && len(s.cand) <= len(nsn))) {
 		// Written without a country code or trunk prefix and not a valid number: too weak.
 		return false
@@ -666,11 +671,35 @@ func (s *scanner) notPhoneShape(gs []group) bool {
 	if years >= 1 && years+small == ng && ng >= 2 {
 		return true
 	}
-	if gs[0].first == '0' {
-		return false
+	// Times and hour ranges: 08-16 / 16-24.
+	if ng >= 2 && ng <= 4 {
+		times := true
+		off := 0
+		for _, g := range gs {
+			if g.n > 2 || g.n == 0 {
+				times = false
+				break
+			}
+			v := 0
+			for _, c := range s.cand[off : off+g.n] {
+				v = v*10 + int(c-'0')
+			}
+			off += g.n
+			if v > 24 {
+				times = false
+				break
+			}
+		}
+		if times {
+			return true
+		}
+	}
+	// Dates written without separators: 20250512, 12052025.
+	if ng == 1 && len(s.cand) == 8 && (isDate8(s.cand, true) || isDate8(s.cand, false)) {
+		return true
 	}
 	// Prices with thousands separators: 1.500.000, 2 500 000.
-	if ng >= 2 && gs[0].n <= 3 {
+	if ng >= 2 && gs[0].n <= 3 && gs[0].first != '0' {
 		thousands := true
 		for k := 1; k < ng; k++ {
 			if gs[k].n != 3 || gs[k].sep != gs[1].sep || len(gs[k].sep) != 1 {
@@ -683,10 +712,25 @@ func (s *scanner) notPhoneShape(gs []group) bool {
 		}
 	}
 	// Price ranges: 3000-5000, 1500 - 2000.
-	if ng == 2 && gs[0].last2 == zeros2 && gs[1].last2 == zeros2 {
+	if ng == 2 && gs[0].first != '0' && gs[0].last2 == zeros2 && gs[1].last2 == zeros2 {
 		return true
 	}
 	// Lists of ages or sizes: 18 19 20 21 22, 36-38-40-42.
+	if ng >= 3 && ng <= 4 {
+		tiny := true
+		for _, g := range gs {
+			if g.n > 2 {
+				tiny = false
+				break
+			}
+		}
+		if tiny {
+			return true
+		}
+	}
+	if gs[0].first == '0' {
+		return false
+	}
 	if ng >= 3 {
 		tiny := true
 		for _, g := range gs {
@@ -829,4 +873,39 @@ func (s *scanner) isParenZero(k int) bool {
 	u := s.units[k]
 	return u.end-u.start == 1 && s.text[u.start] == '0' && u.start > 0 && s.text[u.start-1] == '(' &&
 		u.end < len(s.text) && s.text[u.end] == ')'
+}
+
+// isDate8 reports whether d (8 digits) reads as YYYYMMDD (ymd) or DDMMYYYY.
+func isDate8(d []byte, ymd bool) bool {
+	num := func(b []byte) int {
+		v := 0
+		for _, c := range b {
+			v = v*10 + int(c-'0')
+		}
+		return v
+	}
+	var y, m, day int
+	if ymd {
+		y, m, day = num(d[:4]), num(d[4:6]), num(d[6:])
+	} else {
+		day, m, y = num(d[:2]), num(d[2:4]), num(d[4:])
+	}
+	return y >= 1950 && y <= 2099 && m >= 1 && m <= 12 && day >= 1 && day <= 31
+}
+
+// isCounting reports digits that count up or down by one ("1234567", "9876543").
+func isCounting(d []byte) bool {
+	if len(d) < 2 {
+		return false
+	}
+	up, down := true, true
+	for i := 1; i < len(d); i++ {
+		if d[i] != d[i-1]+1 {
+			up = false
+		}
+		if d[i]+1 != d[i-1] {
+			down = false
+		}
+	}
+	return up || down
 }
