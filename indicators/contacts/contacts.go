@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
 	"sort"
 	"strings"
 	"sync"
@@ -95,6 +96,19 @@ func Load(extra ...io.Reader) (*Extractor, error) {
 	e := &Extractor{t: t}
 	e.pool.New = func() any { return &scanner{} }
 	return e, nil
+}
+
+// LoadFiles is Load with the extra data files given by path.
+func LoadFiles(paths ...string) (*Extractor, error) {
+	rs := make([]io.Reader, 0, len(paths))
+	for _, p := range paths {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return nil, fmt.Errorf("load contacts data: %w", err)
+		}
+		rs = append(rs, bytes.NewReader(b))
+	}
+	return Load(rs...)
 }
 
 var (

@@ -2,6 +2,8 @@ package contacts
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -271,6 +273,23 @@ free_mail: [example-free.org]
 		if _, err := Load(strings.NewReader(bad)); err == nil {
 			t.Errorf("Load(%q): no error", bad)
 		}
+	}
+}
+
+func TestLoadFiles(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "extra.yaml")
+	if err := os.WriteFile(p, []byte("free_mail: [example-free.org]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	e, err := LoadFiles(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !e.IsFreeMail("x@example-free.org") {
+		t.Error("extra file not merged")
+	}
+	if _, err := LoadFiles(filepath.Join(t.TempDir(), "missing.yaml")); err == nil {
+		t.Error("missing file: no error")
 	}
 }
 

@@ -131,7 +131,7 @@ func foldWord(s string) string {
 type tables struct {
 	words     map[string]wordInfo
 	trie      *digitTrie
-	lenFirst  [256]uint64 // bit L set when some word of L bytes (L<64) starts with that byte
+	bloom     [1024]uint64 // one bit per word hash: most words miss it and skip the map
 	urls      []urlPrefix
 	freeMail  map[string]bool
 	tlds      map[string]bool
@@ -159,14 +159,26 @@ func (t *tables) word(w string) wordInfo {
 
 func (t *tables) setWord(w string, wi wordInfo) {
 	t.words[w] = wi
-	if len(w) < 64 {
-		t.lenFirst[w[0]] |= 1 << uint(len(w))
+	h := wordHash(w)
+	t.bloom[h>>6] |= 1 << (h & 63)
+}
+
+// wordHash is a cheap hash of a word's length and first, second and last bytes, in [0, 65536).
+func wordHash[S string | []byte](w S) uint32 {
+	n := len(w)
+	h := uint32(w[0])*0x9E3779B1 ^ uint32(w[n-1])*0x85EBCA77 ^ uint32(n)*0xC2B2AE3D
+	if n > 1 {
+		h ^= uint32(w[1]) * 0x27D4EB2F
 	}
+	return (h ^ h>>16) & 0xFFFF
 }
 
 // lookup returns the entry of the folded word w; the length filter avoids most map lookups.
 func (t *tables) lookup(w []byte) (wordInfo, bool) {
-	if len(w) == 0 || len(w) >= 64 || t.lenFirst[w[0]]&(1<<uint(len(w))) == 0 {
+	if len(w) == 0 {
+		return wordInfo{digit: -1}, false
+	}
+	if h := wordHash(w); t.bloom[h>>6]&(1<<(h&63)) == 0 {
 		return wordInfo{digit: -1}, false
 	}
 	wi, ok := t.words[string(w)]

@@ -122,12 +122,14 @@ func dotMarker(text string, i int) (end int, obf, ok bool) {
 	return 0, false, false
 }
 
+// emailStart marks the bytes that may begin an "at" marker.
+var emailStart = [256]bool{'@': true, '(': true, '[': true, '{': true, '<': true, 'a': true, 'A': true}
+
 // scanEmails finds plain and disguised e-mail addresses and masks them.
 func (s *scanner) scanEmails() {
 	text := s.text
 	for i := 0; i < len(text); i++ {
-		c := text[i]
-		if c != '@' && c != '(' && c != '[' && c != '{' && c != '<' && c != 'a' && c != 'A' {
+		if !emailStart[text[i]] {
 			continue
 		}
 		me, obf, bare := atMarker(text, i)

@@ -38,12 +38,18 @@ func urlEnd(text string, i int) int {
 	return j
 }
 
+// urlStart marks the bytes at which scanURLs looks closer.
+var urlStart = [256]bool{':': true, '/': true, 'w': true, 'W': true}
+
 // scanURLs finds http(s) links, www. addresses and bare domains with a path. Links to
 // messenger profiles (t.me/name, wa.me/number, ...) become handles.
 func (s *scanner) scanURLs() {
 	text := s.text
 	for i := 0; i < len(text); i++ {
 		c := text[i]
+		if !urlStart[c] {
+			continue
+		}
 		start := -1
 		switch {
 		case c == ':' && i+2 < len(text) && text[i+1] == '/' && text[i+2] == '/':
@@ -147,10 +153,11 @@ func (s *scanner) emitURL(start, end int) {
 				break
 			}
 			e164 := phonenumbers.Format(num, phonenumbers.E164)
-			ds := start + strings.Index(low[nameOff:], digits) + nameOff
+			ds := start + nameOff + strings.Index(low[nameOff:], name)
+			de := ds + len(name)
 			s.phones = append(s.phones, len(s.out))
-			s.out = append(s.out, Contact{Type: Phone, Value: e164, Start: ds, End: ds + len(digits),
-				Text: text[ds : ds+len(digits)], Valid: phonenumbers.IsValidNumber(num)})
+			s.out = append(s.out, Contact{Type: Phone, Value: e164, Start: ds, End: de,
+				Text: text[ds:de], Valid: phonenumbers.IsValidNumber(num)})
 			s.out = append(s.out, Contact{Type: Handle, Value: up.app + ":" + e164, Start: start, End: end,
 				Text: raw, Valid: true})
 			return
