@@ -151,6 +151,9 @@ func TestExtract(t *testing.T) {
 		{"tiktok url", "tiktok.com/@lola.xo", "", []string{"handle tiktok:lola.xo"}},
 		{"apps after phone", "064/123-4567 (Viber, WhatsApp)", "RS", []string{"phone +381641234567", "handle viber:+381641234567", "handle whatsapp:+381641234567"}},
 		{"app no contact", "write on telegram and we talk", "", nil},
+		{"phone-only app with word", "Viber: yes, WhatsApp: @mila", "", nil},
+		{"telegram prose", "Telegram: available 24/7", "", nil},
+		{"telegram name end of line", "Telegram: mila\nCall me", "", []string{"handle telegram:mila"}},
 		{"app word then text", "Telegram is the best way", "", nil},
 
 		// URLs.

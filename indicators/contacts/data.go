@@ -46,6 +46,9 @@ type AppData struct {
 	Aliases []string `yaml:"aliases"`
 	// URLs are link prefixes (without scheme) followed by a user name or phone number.
 	URLs []string `yaml:"urls"`
+	// PhoneOnly is true for apps reached by phone number only (WhatsApp, Viber): a word after
+	// the app name is then never taken for a user name.
+	PhoneOnly bool `yaml:"phone_only"`
 }
 
 // wordInfo is what the extractor knows about one folded word.
@@ -136,6 +139,7 @@ type tables struct {
 	freeMail  map[string]bool
 	tlds      map[string]bool
 	appSet    map[string]bool
+	phoneOnly map[string]bool
 	multiTail map[string]bool // folded tails of multi-word aliases (for look-ahead)
 }
 
@@ -146,6 +150,7 @@ func newTables() *tables {
 		freeMail:  map[string]bool{},
 		tlds:      map[string]bool{},
 		appSet:    map[string]bool{},
+		phoneOnly: map[string]bool{},
 		multiTail: map[string]bool{},
 	}
 }
@@ -219,6 +224,9 @@ func (t *tables) merge(name string, d *DataFile) error {
 			return fmt.Errorf("%s: apps: empty app id", name)
 		}
 		t.appSet[app] = true
+		if ad.PhoneOnly {
+			t.phoneOnly[app] = true
+		}
 		for _, a := range ad.Aliases {
 			f := foldWord(a)
 			if f == "" {

@@ -156,7 +156,11 @@ func (s *scanner) handleName(tok appTok, p int, at bool) (int, bool) {
 		return 0, false
 	}
 	name := text[p:q]
-	if !validHandle(name) || (!at && len(name) < 3) {
+	if !validHandle(name) || (!at && len(name) < 3) || s.t.phoneOnly[tok.app] {
+		return 0, false
+	}
+	if !at && !strings.ContainsAny(name, "_.0123456789") && !lineEndsAt(text, q) {
+		// "Telegram: available 24/7" is prose; "Telegram: mila" at the end of a line is a name.
 		return 0, false
 	}
 	if !at {
@@ -167,4 +171,18 @@ func (s *scanner) handleName(tok appTok, p int, at bool) (int, bool) {
 	s.out = append(s.out, Contact{Type: Handle, Value: tok.app + ":" + strings.ToLower(name),
 		Start: tok.start, End: q, Text: text[tok.start:q], Obfuscated: tok.obf, Valid: true})
 	return q, true
+}
+
+// lineEndsAt reports whether only spaces and closing punctuation follow text[q:] up to the end of the line.
+func lineEndsAt(text string, q int) bool {
+	for ; q < len(text); q++ {
+		switch text[q] {
+		case '\n', '\r':
+			return true
+		case ' ', '\t', '.', ',', ';', '!', ')', ']':
+			continue
+		}
+		return false
+	}
+	return true
 }
