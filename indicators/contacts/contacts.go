@@ -13,6 +13,8 @@ package contacts
 
 import (
 	"bytes"
+	"cmp"
+	"slices"
 	"fmt"
 	"io"
 	"io/fs"
@@ -165,14 +167,14 @@ func (e *Extractor) Extract(text, region string) []Contact {
 	if len(s.out) > 0 {
 		out = make([]Contact, len(s.out))
 		copy(out, s.out)
-		sort.SliceStable(out, func(i, j int) bool {
-			if out[i].Start != out[j].Start {
-				return out[i].Start < out[j].Start
+		slices.SortStableFunc(out, func(a, b Contact) int {
+			if c := cmp.Compare(a.Start, b.Start); c != 0 {
+				return c
 			}
-			if out[i].End != out[j].End {
-				return out[i].End < out[j].End
+			if c := cmp.Compare(a.End, b.End); c != 0 {
+				return c
 			}
-			return out[i].Type < out[j].Type
+			return cmp.Compare(a.Type, b.Type)
 		})
 		// Drop exact duplicates (same type, value and span).
 		w := 0

@@ -160,6 +160,7 @@ func TestExtract(t *testing.T) {
 		{"url https", "Apply: https://jobs.example.com/apply?id=7.", "", []string{"url https://jobs.example.com/apply?id=7"}},
 		{"url www", "www.posao-nemacka.com", "", []string{"url https://www.posao-nemacka.com"}},
 		{"url bare path", "više na rabota.pl/oferta/123", "", []string{"url https://rabota.pl/oferta/123"}},
+		{"scheme only", "http:// nothing, https://localhost", "", nil},
 		{"not url", "plata.mesečno i.e. e.g. something.else", "", nil},
 		{"email not url", "pišite na posao@gmail.com", "", []string{"email posao@gmail.com"}},
 	}

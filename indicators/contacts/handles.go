@@ -1,6 +1,7 @@
 package contacts
 
 import (
+	"sort"
 	"strings"
 	"unicode"
 )
@@ -104,13 +105,12 @@ func (s *scanner) handleBefore(ai int, tok appTok) {
 			prev--
 			continue
 		}
-		for _, i := range s.phones {
-			if c := s.out[i]; c.End == p && c.Type == Phone {
-				s.out = append(s.out, Contact{Type: Handle, Value: tok.app + ":" + c.Value,
-					Start: c.Start, End: tok.end, Text: text[c.Start:tok.end],
-					Obfuscated: tok.obf || c.Obfuscated, Valid: c.Valid})
-				return
-			}
+		if i := s.phoneEndingAt(p); i >= 0 {
+			c := s.out[i]
+			s.out = append(s.out, Contact{Type: Handle, Value: tok.app + ":" + c.Value,
+				Start: c.Start, End: tok.end, Text: text[c.Start:tok.end],
+				Obfuscated: tok.obf || c.Obfuscated, Valid: c.Valid})
+			return
 		}
 		switch text[p-1] {
 		case ' ', '(', ',', '/', '-', '|', '&', '+', '\t':
@@ -134,10 +134,19 @@ func (s *scanner) handleBefore(ai int, tok appTok) {
 
 // phoneAt returns the index in s.out of the phone starting at p, or -1.
 func (s *scanner) phoneAt(p int) int {
-	for _, i := range s.phones {
-		if s.out[i].Start == p {
-			return i
-		}
+	k := sort.Search(len(s.phones), func(k int) bool { return s.out[s.phones[k]].Start >= p })
+	if k < len(s.phones) && s.out[s.phones[k]].Start == p {
+		return s.phones[k]
+	}
+	return -1
+}
+
+// phoneEndingAt returns the index in s.out of a phone ending at p, or -1.
+func (s *scanner) phoneEndingAt(p int) int {
+	// phones do not overlap, so the one ending at p is the last one starting before p
+	k := sort.Search(len(s.phones), func(k int) bool { return s.out[s.phones[k]].Start >= p })
+	if k > 0 && s.out[s.phones[k-1]].End == p {
+		return s.phones[k-1]
 	}
 	return -1
 }

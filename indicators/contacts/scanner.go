@@ -1,6 +1,9 @@
 package contacts
 
 import (
+	"cmp"
+	"slices"
+	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -50,6 +53,9 @@ type scanner struct {
 	out       []Contact
 	phones    []int // indexes into out of phone contacts, by Start
 	taintNext int
+	// masksSorted is set once masks are sorted by start; urlMaskFrom is where URL masks begin.
+	masksSorted bool
+	urlMaskFrom int
 }
 
 func (s *scanner) reset(t *tables, text, region string) {
@@ -63,32 +69,40 @@ func (s *scanner) reset(t *tables, text, region string) {
 	s.out = s.out[:0]
 	s.phones = s.phones[:0]
 	s.taintNext = -1
+	s.masksSorted = false
+	s.urlMaskFrom = 0
 }
 
 func (s *scanner) run() {
 	s.scanEmails()
+	s.urlMaskFrom = len(s.masks)
 	s.scanURLs()
 	sortSpans(s.masks)
+	s.masksSorted = true
 	s.tokenize()
 	s.scanPhones()
+	slices.SortFunc(s.phones, func(a, b int) int { return cmp.Compare(s.out[a].Start, s.out[b].Start) })
 	s.scanHandles()
 }
 
 func sortSpans(m []span) {
-	for i := 1; i < len(m); i++ {
-		for j := i; j > 0 && m[j].start < m[j-1].start; j-- {
-			m[j], m[j-1] = m[j-1], m[j]
-		}
-	}
+	slices.SortFunc(m, func(a, b span) int { return cmp.Compare(a.start, b.start) })
 }
 
+// masked reports whether [start, end) overlaps a masked span. Masks do not overlap each
+// other; before run sorts them it falls back to a linear scan.
 func (s *scanner) masked(start, end int) bool {
-	for _, m := range s.masks {
-		if start < m.end && m.start < end {
-			return true
+	if !s.masksSorted {
+		for _, m := range s.masks {
+			if start < m.end && m.start < end {
+				return true
+			}
 		}
+		return false
 	}
-	return false
+	// first mask ending after start
+	i := sort.Search(len(s.masks), func(i int) bool { return s.masks[i].end > start })
+	return i < len(s.masks) && s.masks[i].start < end
 }
 
 func (s *scanner) addUnit(start, end int, digits []byte, kind unitKind) {
@@ -603,7 +617,7 @@ func (s *scanner) tryCandidate(a, b int, requireValid bool) bool {
 		}
 		off += gs[k].n
 	}
-	if !plus && !obf && s.notPhoneShape(gs[:ng]) {
+	if !plus && s.notPhoneShape(gs[:ng]) {
 		return false
 	}
 	raw := string(s.cand)
@@ -732,9 +746,9 @@ func (s *scanner) notPhoneShape(gs []group) bool {
 		return false
 	}
 	if ng >= 3 {
-		tiny := true
+		tiny := true // ages or sizes: 18 19 20 21 22 23
 		for _, g := range gs {
-			if g.n > 2 {
+			if g.n != 2 {
 				tiny = false
 				break
 			}

@@ -45,6 +45,7 @@ var urlStart = [256]bool{':': true, '/': true, 'w': true, 'W': true}
 // messenger profiles (t.me/name, wa.me/number, ...) become handles.
 func (s *scanner) scanURLs() {
 	text := s.text
+	em := 0 // e-mail masks are sorted; URL starts only grow
 	for i := 0; i < len(text); i++ {
 		c := text[i]
 		if !urlStart[c] {
@@ -66,11 +67,11 @@ func (s *scanner) scanURLs() {
 		case c == '/':
 			start = s.bareDomainStart(i)
 		}
-		if start < 0 || s.masked(start, start+1) {
+		if start < 0 || s.emailMasked(start, &em) {
 			continue
 		}
 		end := urlEnd(text, start)
-		if end <= start+4 {
+		if !hasHost(text[start:end]) {
 			continue
 		}
 		s.emitURL(start, end)
@@ -205,4 +206,28 @@ func validHandle(name string) bool {
 		}
 	}
 	return letter
+}
+
+// hasHost reports whether the URL has a host name with a dot ("x.com"), after any scheme.
+func hasHost(u string) bool {
+	if i := strings.Index(u, "://"); i >= 0 {
+		u = u[i+3:]
+	}
+	if u == "" || !isLabelChar(u[0]) {
+		return false
+	}
+	if i := strings.IndexAny(u, "/?#"); i >= 0 {
+		u = u[:i]
+	}
+	d := strings.LastIndexByte(u, '.')
+	return d > 0 && d < len(u)-1 && isASCIILetter(u[d+1])
+}
+
+// emailMasked reports whether p lies in an e-mail span; *k walks the sorted e-mail masks.
+func (s *scanner) emailMasked(p int, k *int) bool {
+	ms := s.masks[:s.urlMaskFrom]
+	for *k < len(ms) && ms[*k].end <= p {
+		*k++
+	}
+	return *k < len(ms) && ms[*k].start <= p
 }
