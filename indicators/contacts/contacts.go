@@ -14,11 +14,11 @@ package contacts
 import (
 	"bytes"
 	"cmp"
-	"slices"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
