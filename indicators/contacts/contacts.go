@@ -7,8 +7,23 @@
 // github.com/nyaruka/phonenumbers. The scanner is conservative: prices, dates, ages, times and
 // measurements are not phones, because a false phone links unrelated people.
 //
-// Word lists (number words, app names, free-mail domains, context words) are embedded YAML data
-// files under data/ and can be extended with Load.
+// Word lists are embedded YAML data files under data/, each with its sources and date, in the
+// DataFile format; Load and LoadFiles merge a user's own files into them:
+//
+//   - digits.yaml: number words by language and digit (en, it, el, sr, sr-Cyrl, sq, ro, uk, ru,
+//     es, de, fr, pl, bg, vi), matched without case, diacritics or apostrophes;
+//   - apps.yaml: messenger apps with their aliases, profile-link prefixes and whether they are
+//     reached by phone only, plus filler words allowed between an app name and its contact;
+//   - freemail.yaml: free web-mail domains (IsFreeMail);
+//   - context.yaml: words that make a neighbouring number a price, measure, age or ID, and the
+//     top-level domains accepted for bare web addresses.
+//
+// Phone candidates are runs of digits and recovered digits (number words, keycap emoji,
+// fullwidth, circled and mathematical digits, O/l/I between digits) joined by at most three
+// separator characters on one line. A run is dropped when it is shaped like a date, a time range,
+// a price, a list of ages or sizes, when a currency or unit word follows it, or when it is glued to
+// ordinary letters ("170cm", "19yo"). What is left is parsed with the listing's region; numbers
+// written without a country code or trunk prefix must be valid, the others only possible.
 package contacts
 
 import (
