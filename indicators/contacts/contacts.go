@@ -182,14 +182,17 @@ func (e *Extractor) Extract(text, region string) []Contact {
 	if len(s.out) > 0 {
 		out = make([]Contact, len(s.out))
 		copy(out, s.out)
-		slices.SortStableFunc(out, func(a, b Contact) int {
+		slices.SortFunc(out, func(a, b Contact) int {
 			if c := cmp.Compare(a.Start, b.Start); c != 0 {
 				return c
 			}
 			if c := cmp.Compare(a.End, b.End); c != 0 {
 				return c
 			}
-			return cmp.Compare(a.Type, b.Type)
+			if c := cmp.Compare(a.Type, b.Type); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.Value, b.Value)
 		})
 		// Drop exact duplicates (same type, value and span).
 		w := 0

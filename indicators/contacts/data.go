@@ -135,6 +135,7 @@ type tables struct {
 	words     map[string]wordInfo
 	trie      *digitTrie
 	bloom     [1024]uint64 // one bit per word hash: most words miss it and skip the map
+	phones    *phoneCache
 	urls      []urlPrefix
 	freeMail  map[string]bool
 	tlds      map[string]bool
@@ -147,6 +148,7 @@ func newTables() *tables {
 	return &tables{
 		words:     map[string]wordInfo{},
 		trie:      newDigitTrie(),
+		phones:    &phoneCache{},
 		freeMail:  map[string]bool{},
 		tlds:      map[string]bool{},
 		appSet:    map[string]bool{},

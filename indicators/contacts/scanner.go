@@ -7,8 +7,6 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/nyaruka/phonenumbers"
 )
 
 type span struct{ start, end int }
@@ -633,18 +631,11 @@ func (s *scanner) tryCandidate(a, b int, requireValid bool) bool {
 	} else if region == "" {
 		return false
 	}
-	num, err := phonenumbers.Parse(raw, region)
-	if err != nil {
+	pr := s.t.phones.parse(raw, region)
+	if !pr.ok {
 		return false
 	}
-	if phonenumbers.IsPossibleNumberWithReason(num) != phonenumbers.IS_POSSIBLE {
-		return false
-	}
-	nsn := phonenumbers.GetNationalSignificantNumber(num)
-	if len(nsn) < 7 {
-		return false
-	}
-	valid := phonenumbers.IsValidNumber(num)
+	nsn, valid := pr.nsn, pr.valid
 	noPrefix := !intl && len(s.cand) <= len(nsn)
 	if noPrefix && (ng == len(s.cand) && len(nsn) < 9 || isCounting(s.cand)) {
 		// "1-2-3-4-5-6-7" or "1234567": counting, not a number someone wrote down to be called.
@@ -657,7 +648,7 @@ func (s *scanner) tryCandidate(a, b int, requireValid bool) bool {
 	s.phones = append(s.phones, len(s.out))
 	s.out = append(s.out, Contact{
 		Type:       Phone,
-		Value:      phonenumbers.Format(num, phonenumbers.E164),
+		Value:      pr.e164,
 		Start:      start,
 		End:        end,
 		Text:       text[start:end],
