@@ -7,15 +7,33 @@
 // github.com/nyaruka/phonenumbers. The scanner is conservative: prices, dates, ages, times and
 // measurements are not phones, because a false phone links unrelated people.
 //
-// Word lists (number words, app names, free-mail domains, context words) are embedded YAML data
-// files under data/ and can be extended with Load.
+// Word lists are embedded YAML data files under data/, each with its sources and date, in the
+// DataFile format; Load and LoadFiles merge a user's own files into them:
+//
+//   - digits.yaml: number words by language and digit (en, it, el, sr, sr-Cyrl, sq, ro, uk, ru,
+//     es, de, fr, pl, bg, vi), matched without case, diacritics or apostrophes;
+//   - apps.yaml: messenger apps with their aliases, profile-link prefixes and whether they are
+//     reached by phone only, plus filler words allowed between an app name and its contact;
+//   - freemail.yaml: free web-mail domains (IsFreeMail);
+//   - context.yaml: words that make a neighbouring number a price, measure, age or ID, and the
+//     top-level domains accepted for bare web addresses.
+//
+// Phone candidates are runs of digits and recovered digits (number words, keycap emoji,
+// fullwidth, circled and mathematical digits, O/l/I between digits) joined by at most three
+// separator characters on one line. A run is dropped when it is shaped like a date, a time range,
+// a price, a list of ages or sizes, when a currency or unit word follows it, or when it is glued to
+// ordinary letters ("170cm", "19yo"). What is left is parsed with the listing's region; numbers
+// written without a country code or trunk prefix must be valid, the others only possible.
 package contacts
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -97,6 +115,19 @@ func Load(extra ...io.Reader) (*Extractor, error) {
 	return e, nil
 }
 
+// LoadFiles is Load with the extra data files given by path.
+func LoadFiles(paths ...string) (*Extractor, error) {
+	rs := make([]io.Reader, 0, len(paths))
+	for _, p := range paths {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return nil, fmt.Errorf("load contacts data: %w", err)
+		}
+		rs = append(rs, bytes.NewReader(b))
+	}
+	return Load(rs...)
+}
+
 var (
 	defaultOnce sync.Once
 	defaultExt  *Extractor
@@ -151,14 +182,17 @@ func (e *Extractor) Extract(text, region string) []Contact {
 	if len(s.out) > 0 {
 		out = make([]Contact, len(s.out))
 		copy(out, s.out)
-		sort.SliceStable(out, func(i, j int) bool {
-			if out[i].Start != out[j].Start {
-				return out[i].Start < out[j].Start
+		slices.SortFunc(out, func(a, b Contact) int {
+			if c := cmp.Compare(a.Start, b.Start); c != 0 {
+				return c
 			}
-			if out[i].End != out[j].End {
-				return out[i].End < out[j].End
+			if c := cmp.Compare(a.End, b.End); c != 0 {
+				return c
 			}
-			return out[i].Type < out[j].Type
+			if c := cmp.Compare(a.Type, b.Type); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.Value, b.Value)
 		})
 		// Drop exact duplicates (same type, value and span).
 		w := 0

@@ -2,6 +2,8 @@ package contacts
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -55,6 +57,9 @@ func TestExtract(t *testing.T) {
 		{"two phones slash", "064 1234567 / 065 9876543", "RS", []string{"phone +381641234567", "phone +381659876543"}},
 		{"age then phone", "Mila 25 064 123 4567", "RS", []string{"phone +381641234567"}},
 		{"dots", "tel. 064.123.4567.", "RS", []string{"phone +381641234567"}},
+		{"trunk zero in parens", "+381 (0)64 123 4567", "", []string{"phone +381641234567"}},
+		{"age plus phone", "18+ 0641234567", "RS", []string{"phone +381641234567"}},
+		{"phone then price", "Tel 0641234567 2000 eur", "RS", []string{"phone +381641234567"}},
 
 		// Phones, disguised.
 		{"en words", "call six one seven five five five zero one two three", "US", []string{"~phone +16175550123"}},
@@ -67,6 +72,7 @@ func TestExtract(t *testing.T) {
 		{"dotted digits", "0.6.4.1.2.3.4.5.6.7", "RS", []string{"~phone +381641234567"}},
 		{"stars", "064*123*4567", "RS", []string{"~phone +381641234567"}},
 		{"keycaps", "📞 0️⃣6️⃣4️⃣1️⃣2️⃣3️⃣4️⃣5️⃣6️⃣7️⃣", "RS", []string{"~phone +381641234567"}},
+		{"spelled inside digits", "Pozovi 06four-123-45six7", "RS", []string{"~phone +381641234567"}},
 		{"fullwidth", "０６４ １２３ ４５６７", "RS", []string{"~phone +381641234567"}},
 		{"circled", "⓪⑥④①②③④⑤⑥⑦", "RS", []string{"~phone +381641234567"}},
 		{"math bold", "𝟎𝟔𝟒𝟏𝟐𝟑𝟒𝟓𝟔𝟕", "RS", []string{"~phone +381641234567"}},
@@ -113,6 +119,9 @@ func TestExtract(t *testing.T) {
 		{"few number words", "one two three girls, six new", "US", nil},
 		{"french un", "envoyez un sms, c'est un deux pièces", "FR", nil},
 		{"time range", "open 10:00-22:00", "US", nil},
+		{"glued words backtracking", "unounounounounounounounounounounounounounounounounounounox", "IT", nil},
+		{"age plus", "18+ only", "RS", nil},
+		{"ages long list", "Ages 18 19 20 21 22 23 24", "RS", nil},
 		{"measure 3 groups", "Mila, 22 / 168 / 52", "RS", nil},
 		{"url digits", "see https://example.com/ad/0641234567 for details", "RS", []string{"url https://example.com/ad/0641234567"}},
 
@@ -122,6 +131,8 @@ func TestExtract(t *testing.T) {
 		{"email parens", "ana(at)yahoo(dot)com", "", []string{"~email ana@yahoo.com"}},
 		{"email brackets", "rabota [at] mail [.] ru", "", []string{"~email rabota@mail.ru"}},
 		{"email spaced", "jobs @ yahoo . com", "", []string{"~email jobs@yahoo.com"}},
+		{"email dotted local", "email me at jane dot doe at gmail dot com", "", []string{"~email jane.doe@gmail.com"}},
+		{"email bracket local", "ana(dot)petrovic(at)abv(dot)bg", "", []string{"~email ana.petrovic@abv.bg"}},
 		{"email company", "info@agencija-posao.rs", "", []string{"email info@agencija-posao.rs"}},
 		{"not email at", "meet me at home. Look at the photos", "", nil},
 
@@ -139,15 +150,23 @@ func TestExtract(t *testing.T) {
 		{"dotted app", "w.h.a.t.s.a.p.p 0641234567", "RS", []string{"~handle whatsapp:+381641234567", "phone +381641234567"}},
 		{"cyrillic app", "пиши в вотсап +79161234567", "", []string{"handle whatsapp:+79161234567", "phone +79161234567"}},
 		{"vajber", "vajber samo 064 123 4567", "RS", []string{"handle viber:+381641234567", "phone +381641234567"}},
+		{"spaced app", "t e l e g r a m @rabota", "", []string{"~handle telegram:rabota"}},
+		{"dotted viber", "V.I.B.E.R +359 888 123 456", "", []string{"~handle viber:+359888123456", "phone +359888123456"}},
+		{"kik", "Snapchat: sexy_mila22 Kik: mila22", "", []string{"handle snapchat:sexy_mila22", "handle kik:mila22"}},
 		{"snap", "snap: lola_xo", "", []string{"handle snapchat:lola_xo"}},
 		{"tiktok url", "tiktok.com/@lola.xo", "", []string{"handle tiktok:lola.xo"}},
+		{"apps after phone", "064/123-4567 (Viber, WhatsApp)", "RS", []string{"phone +381641234567", "handle viber:+381641234567", "handle whatsapp:+381641234567"}},
 		{"app no contact", "write on telegram and we talk", "", nil},
+		{"phone-only app with word", "Viber: yes, WhatsApp: @mila", "", nil},
+		{"telegram prose", "Telegram: available 24/7", "", nil},
+		{"telegram name end of line", "Telegram: mila\nCall me", "", []string{"handle telegram:mila"}},
 		{"app word then text", "Telegram is the best way", "", nil},
 
 		// URLs.
 		{"url https", "Apply: https://jobs.example.com/apply?id=7.", "", []string{"url https://jobs.example.com/apply?id=7"}},
 		{"url www", "www.posao-nemacka.com", "", []string{"url https://www.posao-nemacka.com"}},
 		{"url bare path", "više na rabota.pl/oferta/123", "", []string{"url https://rabota.pl/oferta/123"}},
+		{"scheme only", "http:// nothing, https://localhost", "", nil},
 		{"not url", "plata.mesečno i.e. e.g. something.else", "", nil},
 		{"email not url", "pišite na posao@gmail.com", "", []string{"email posao@gmail.com"}},
 	}
@@ -267,6 +286,23 @@ free_mail: [example-free.org]
 	}
 }
 
+func TestLoadFiles(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "extra.yaml")
+	if err := os.WriteFile(p, []byte("free_mail: [example-free.org]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	e, err := LoadFiles(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !e.IsFreeMail("x@example-free.org") {
+		t.Error("extra file not merged")
+	}
+	if _, err := LoadFiles(filepath.Join(t.TempDir(), "missing.yaml")); err == nil {
+		t.Error("missing file: no error")
+	}
+}
+
 func TestRecoverDigits(t *testing.T) {
 	e := mustNew(t)
 	for _, tc := range []struct {
@@ -308,6 +344,32 @@ func TestConcurrent(t *testing.T) {
 		got := <-done
 		if len(got) != 3 {
 			t.Errorf("goroutine %d: got %v", i, got)
+		}
+	}
+}
+
+// TestNoFalseContacts runs whole realistic listings full of numbers that are not contacts.
+func TestNoFalseContacts(t *testing.T) {
+	e := mustNew(t)
+	ads := []struct{ text, region string }{
+		{"Radno vreme 08-16 / 16-24, plata 1200€ + 300€ bonus, početak 01.06.2025 - 30.09.2025, adresa Bulevar 12, 11000 Beograd", "RS"},
+		{"Zarada 150.000 - 200.000 dinara mesečno. Smeštaj 3 x 4 m. Prijave do 15/05/2025.", "RS"},
+		{"Работа в Польше 2025: зарплата 4000-6000 злотых, 8-12 часов, 5/2, возраст 18-55, рост 160-185", "PL"},
+		{"Lavoro in Italia: stipendio 1.300,00 € netti, vitto e alloggio, 6 giorni su 7, dalle 8.00 alle 17.00", "IT"},
+		{"Μισθός 900-1100 ευρώ, 6ήμερο, 8ωρο, τηλ. επικοινωνίας στο προφίλ", "GR"},
+		{"Girls 19 20 22 years, 90-60-90, 170/55, 1h 150€ 2h 250€ night 800€, 24/7 incall outcall", "GB"},
+		{"Đi Nhật Bản 2025, lương 35 triệu/tháng, phí 150 triệu, tuổi 18-35, làm một năm hai tháng", "VN"},
+		{"Version 2.3.4.5.6.7 build 20250512 order #12345678 invoice 2024/00123", "RS"},
+		{"Căutăm 20 de muncitori în construcții, salariu 2.500 - 3.000 euro, cazare gratuită, program 07:00-19:00", "RO"},
+		{"Търсим берачи на ягоди в Испания, 1400 евро на месец, 40 часа седмично, от 01.04 до 30.06", "BG"},
+		{"Punë në Greqi, 40€ në ditë, 10 orë, mosha 18-50, nisja më 12.05.2025", "AL"},
+		{"Wir suchen Erntehelfer: 13,50 €/Std., 6 Tage/Woche, Unterkunft 8 €/Tag, Beginn 1.5.2025", "DE"},
+		{"Sezonski rad: jagode 2025, 3000 eura za 3 meseca, 19yo-45yo, 170cm, 55kg, 10-18h, 7/7", "RS"},
+		{"Kombinacije: 1-2-3-4-5-6-7, brojevi 11 22 33 44, šifra oglasa 998877", "RS"},
+	}
+	for _, ad := range ads {
+		if got := describe(e.Extract(ad.text, ad.region)); len(got) != 0 {
+			t.Errorf("Extract(%q, %q) = %q, want none", ad.text, ad.region, got)
 		}
 	}
 }

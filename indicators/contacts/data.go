@@ -46,6 +46,9 @@ type AppData struct {
 	Aliases []string `yaml:"aliases"`
 	// URLs are link prefixes (without scheme) followed by a user name or phone number.
 	URLs []string `yaml:"urls"`
+	// PhoneOnly is true for apps reached by phone number only (WhatsApp, Viber): a word after
+	// the app name is then never taken for a user name.
+	PhoneOnly bool `yaml:"phone_only"`
 }
 
 // wordInfo is what the extractor knows about one folded word.
@@ -67,12 +70,15 @@ type urlPrefix struct {
 var (
 	foldOnce  sync.Once
 	foldTable []rune
+	letterTab []bool // unicode.IsLetter for runes below 0x2000
 )
 
 func initFold() {
 	foldOnce.Do(func() {
 		t := make([]rune, 0x2000)
+		lt := make([]bool, 0x2000)
 		for r := rune(0); r < 0x2000; r++ {
+			lt[r] = unicode.IsLetter(r)
 			b := r
 			if r >= 0x80 && unicode.IsLetter(r) {
 				d := norm.NFD.String(string(r))
@@ -87,6 +93,7 @@ func initFold() {
 			t[r] = b
 		}
 		foldTable = t
+		letterTab = lt
 	})
 }
 
@@ -126,22 +133,26 @@ func foldWord(s string) string {
 // tables is the merged, compiled form of all data files.
 type tables struct {
 	words     map[string]wordInfo
-	maxWord   int             // longest number word in bytes
-	prefix2   map[uint16]bool // first two bytes of folded number words (for segmentation)
+	trie      *digitTrie
+	bloom     [1024]uint64 // one bit per word hash: most words miss it and skip the map
+	phones    *phoneCache
 	urls      []urlPrefix
 	freeMail  map[string]bool
 	tlds      map[string]bool
 	appSet    map[string]bool
+	phoneOnly map[string]bool
 	multiTail map[string]bool // folded tails of multi-word aliases (for look-ahead)
 }
 
 func newTables() *tables {
 	return &tables{
 		words:     map[string]wordInfo{},
-		prefix2:   map[uint16]bool{},
+		trie:      newDigitTrie(),
+		phones:    &phoneCache{},
 		freeMail:  map[string]bool{},
 		tlds:      map[string]bool{},
 		appSet:    map[string]bool{},
+		phoneOnly: map[string]bool{},
 		multiTail: map[string]bool{},
 	}
 }
@@ -151,6 +162,34 @@ func (t *tables) word(w string) wordInfo {
 		return wi
 	}
 	return wordInfo{digit: -1}
+}
+
+func (t *tables) setWord(w string, wi wordInfo) {
+	t.words[w] = wi
+	h := wordHash(w)
+	t.bloom[h>>6] |= 1 << (h & 63)
+}
+
+// wordHash is a cheap hash of a word's length and first, second and last bytes, in [0, 65536).
+func wordHash[S string | []byte](w S) uint32 {
+	n := len(w)
+	h := uint32(w[0])*0x9E3779B1 ^ uint32(w[n-1])*0x85EBCA77 ^ uint32(n)*0xC2B2AE3D
+	if n > 1 {
+		h ^= uint32(w[1]) * 0x27D4EB2F
+	}
+	return (h ^ h>>16) & 0xFFFF
+}
+
+// lookup returns the entry of the folded word w; the length filter avoids most map lookups.
+func (t *tables) lookup(w []byte) (wordInfo, bool) {
+	if len(w) == 0 {
+		return wordInfo{digit: -1}, false
+	}
+	if h := wordHash(w); t.bloom[h>>6]&(1<<(h&63)) == 0 {
+		return wordInfo{digit: -1}, false
+	}
+	wi, ok := t.words[string(w)]
+	return wi, ok
 }
 
 // merge adds one parsed data file.
@@ -176,13 +215,8 @@ func (t *tables) merge(name string, d *DataFile) error {
 					return fmt.Errorf("%s: digits.%s: word %q means %d elsewhere, not %d", name, lang, w, wi.digit, dg)
 				}
 				wi.digit = dg
-				t.words[f] = wi
-				if len(f) > t.maxWord {
-					t.maxWord = len(f)
-				}
-				if len(f) >= 2 {
-					t.prefix2[uint16(f[0])<<8|uint16(f[1])] = true
-				}
+				t.setWord(f, wi)
+				t.trie.add(f, dg)
 			}
 		}
 	}
@@ -192,6 +226,9 @@ func (t *tables) merge(name string, d *DataFile) error {
 			return fmt.Errorf("%s: apps: empty app id", name)
 		}
 		t.appSet[app] = true
+		if ad.PhoneOnly {
+			t.phoneOnly[app] = true
+		}
 		for _, a := range ad.Aliases {
 			f := foldWord(a)
 			if f == "" {
@@ -202,7 +239,7 @@ func (t *tables) merge(name string, d *DataFile) error {
 				return fmt.Errorf("%s: apps.%s: alias %q already names %s", name, app, a, wi.app)
 			}
 			wi.app = app
-			t.words[f] = wi
+			t.setWord(f, wi)
 			// Multi-word aliases ("whats app", "w.h.a.t.s") are found by joining words; remember
 			// every proper prefix made of whole parts so the scanner knows to look ahead.
 			parts := strings.FieldsFunc(a, func(r rune) bool { return r == ' ' || r == '.' || r == '-' || r == '_' })
@@ -212,7 +249,7 @@ func (t *tables) merge(name string, d *DataFile) error {
 				if i < len(parts)-1 {
 					pi := t.word(acc)
 					pi.prefix = true
-					t.words[acc] = pi
+					t.setWord(acc, pi)
 				}
 			}
 		}
@@ -236,7 +273,7 @@ func (t *tables) merge(name string, d *DataFile) error {
 			}
 			wi := t.word(fw)
 			f(&wi)
-			t.words[fw] = wi
+			t.setWord(fw, wi)
 		}
 	}
 	setFlag(d.Fillers, func(w *wordInfo) { w.filler = true })

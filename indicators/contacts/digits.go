@@ -163,5 +163,8 @@ func isLetterRune(r rune) bool {
 	if r < utf8.RuneSelf {
 		return isASCIILetter(byte(r))
 	}
+	if r < 0x2000 {
+		return letterTab[r]
+	}
 	return unicode.IsLetter(r)
 }

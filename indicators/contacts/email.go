@@ -122,12 +122,14 @@ func dotMarker(text string, i int) (end int, obf, ok bool) {
 	return 0, false, false
 }
 
+// emailStart marks the bytes that may begin an "at" marker.
+var emailStart = [256]bool{'@': true, '(': true, '[': true, '{': true, '<': true, 'a': true, 'A': true}
+
 // scanEmails finds plain and disguised e-mail addresses and masks them.
 func (s *scanner) scanEmails() {
 	text := s.text
 	for i := 0; i < len(text); i++ {
-		c := text[i]
-		if c != '@' && c != '(' && c != '[' && c != '{' && c != '<' && c != 'a' && c != 'A' {
+		if !emailStart[text[i]] {
 			continue
 		}
 		me, obf, bare := atMarker(text, i)
@@ -167,6 +169,28 @@ func (s *scanner) tryEmail(ms, me int, obf, bare bool) (int, bool) {
 		return 0, false
 	}
 	local := text[ls:le]
+	// Earlier pieces of a disguised local part: "jane dot doe at gmail dot com".
+	localObf := false
+	for pieces := 0; pieces < 4 && (obf || bare); pieces++ {
+		pe := dotMarkerBefore(text, ls)
+		if pe <= 0 || !isLocalChar(text[pe-1]) {
+			break
+		}
+		q := pe
+		for q > 0 && isLocalChar(text[q-1]) && pe-q < 64 {
+			q--
+		}
+		if q > 0 && text[q-1] >= 0x80 {
+			break
+		}
+		w := foldWord(text[q:pe])
+		if wi, ok := s.t.words[w]; ok && (wi.filler || wi.app != "") {
+			break // "write me dot ..." is prose
+		}
+		local = text[q:pe] + "." + local
+		ls = q
+		localObf = true
+	}
 	// domain
 	p := me
 	spacedR := false
@@ -241,8 +265,63 @@ func (s *scanner) tryEmail(ms, me int, obf, bare bool) (int, bool) {
 		Start:      ls,
 		End:        end,
 		Text:       text[ls:end],
-		Obfuscated: obf || dotObf || spaced,
+		Obfuscated: obf || dotObf || spaced || localObf,
 		Valid:      true,
 	})
 	return end, true
+}
+
+// dotMarkerBefore finds a disguised dot (" dot ", "(dot)", "[.]", " . ") ending just before the
+// local-part piece at p and returns the end of the piece before it, or -1.
+func dotMarkerBefore(text string, p int) int {
+	q := p
+	for q > 0 && text[q-1] == ' ' && p-q < 2 {
+		q--
+	}
+	if q < 2 {
+		return -1
+	}
+	m := -1
+	switch c := text[q-1]; {
+	case c == ')' || c == ']' || c == '}':
+		r := q - 1
+		for r > 0 && text[r-1] == ' ' && q-1-r < 2 {
+			r--
+		}
+		switch {
+		case r >= 3 && hasFoldPrefix(text[r-3:], "dot"):
+			r -= 3
+		case r >= 1 && text[r-1] == '.':
+			r--
+		default:
+			return -1
+		}
+		for r > 0 && text[r-1] == ' ' && q-r < 8 {
+			r--
+		}
+		if r == 0 || text[r-1] != openerOf(c) {
+			return -1
+		}
+		m = r - 1
+	case q < p && q >= 5 && hasFoldPrefix(text[q-3:], "dot") && text[q-4] == ' ':
+		m = q - 4
+	case q < p && c == '.' && text[q-2] == ' ':
+		m = q - 2
+	default:
+		return -1
+	}
+	for m > 0 && text[m-1] == ' ' && p-m < 12 {
+		m--
+	}
+	return m
+}
+
+func openerOf(c byte) byte {
+	switch c {
+	case ')':
+		return '('
+	case ']':
+		return '['
+	}
+	return '{'
 }

@@ -1,6 +1,7 @@
 package contacts
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -120,4 +121,19 @@ func BenchmarkExtract(b *testing.B) {
 			e.Extract(withContacts, "RS")
 		}
 	})
+}
+
+// BenchmarkExtractLarge checks that cost stays linear on long texts dense with contacts.
+func BenchmarkExtractLarge(b *testing.B) {
+	e := mustNew(b)
+	unit := "tg @user_1 viber 064/123-4567 a@b.com x.com/p 1800-2200 eur 12.05.2025 six one seven "
+	for _, n := range []int{100, 1000} {
+		text := strings.Repeat(unit, n)
+		b.Run(strconv.Itoa(len(text)), func(b *testing.B) {
+			b.SetBytes(int64(len(text)))
+			for i := 0; i < b.N; i++ {
+				e.Extract(text, "RS")
+			}
+		})
+	}
 }

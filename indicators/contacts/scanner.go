@@ -1,10 +1,12 @@
 package contacts
 
 import (
+	"cmp"
+	"slices"
+	"sort"
 	"strings"
 	"unicode"
-
-	"github.com/nyaruka/phonenumbers"
+	"unicode/utf8"
 )
 
 type span struct{ start, end int }
@@ -44,9 +46,14 @@ type scanner struct {
 	dig       []byte
 	wbuf      []byte
 	cand      []byte
+	seg       []byte
+	segFailed uint64
 	out       []Contact
 	phones    []int // indexes into out of phone contacts, by Start
 	taintNext int
+	// masksSorted is set once masks are sorted by start; urlMaskFrom is where URL masks begin.
+	masksSorted bool
+	urlMaskFrom int
 }
 
 func (s *scanner) reset(t *tables, text, region string) {
@@ -60,32 +67,40 @@ func (s *scanner) reset(t *tables, text, region string) {
 	s.out = s.out[:0]
 	s.phones = s.phones[:0]
 	s.taintNext = -1
+	s.masksSorted = false
+	s.urlMaskFrom = 0
 }
 
 func (s *scanner) run() {
 	s.scanEmails()
+	s.urlMaskFrom = len(s.masks)
 	s.scanURLs()
 	sortSpans(s.masks)
+	s.masksSorted = true
 	s.tokenize()
 	s.scanPhones()
+	slices.SortFunc(s.phones, func(a, b int) int { return cmp.Compare(s.out[a].Start, s.out[b].Start) })
 	s.scanHandles()
 }
 
 func sortSpans(m []span) {
-	for i := 1; i < len(m); i++ {
-		for j := i; j > 0 && m[j].start < m[j-1].start; j-- {
-			m[j], m[j-1] = m[j-1], m[j]
-		}
-	}
+	slices.SortFunc(m, func(a, b span) int { return cmp.Compare(a.start, b.start) })
 }
 
+// masked reports whether [start, end) overlaps a masked span. Masks do not overlap each
+// other; before run sorts them it falls back to a linear scan.
 func (s *scanner) masked(start, end int) bool {
-	for _, m := range s.masks {
-		if start < m.end && m.start < end {
-			return true
+	if !s.masksSorted {
+		for _, m := range s.masks {
+			if start < m.end && m.start < end {
+				return true
+			}
 		}
+		return false
 	}
-	return false
+	// first mask ending after start
+	i := sort.Search(len(s.masks), func(i int) bool { return s.masks[i].end > start })
+	return i < len(s.masks) && s.masks[i].start < end
 }
 
 func (s *scanner) addUnit(start, end int, digits []byte, kind unitKind) {
@@ -156,7 +171,7 @@ func (s *scanner) tokenize() {
 				i = end
 				continue
 			}
-			if !unicode.IsLetter(r) {
+			if !isLetterRune(r) {
 				i += size
 				continue
 			}
@@ -189,7 +204,7 @@ func (s *scanner) readWord(i int) (end, runes int) {
 			break
 		}
 		r, sz := decodeRune(text, j)
-		if unicode.IsLetter(r) {
+		if isLetterRune(r) {
 			if len(s.wbuf) < 64 {
 				s.wbuf = appendRune(s.wbuf, foldRune(r))
 			}
@@ -210,14 +225,14 @@ func appendRune(b []byte, r rune) []byte {
 	if r < 0x80 {
 		return append(b, byte(r))
 	}
-	return append(b, string(r)...)
+	return utf8.AppendRune(b, r)
 }
 
 // word classifies the letter run at text[i:] and returns its end.
 func (s *scanner) word(i int) int {
 	text := s.text
 	j, runes := s.readWord(i)
-	wi, found := s.t.words[string(s.wbuf)]
+	wi, found := s.t.lookup(s.wbuf)
 	if found && wi.digit >= 0 {
 		s.addDigit(i, j, byte(wi.digit), uWord)
 		return j
@@ -292,43 +307,6 @@ func lookalike(w string) ([]byte, bool) {
 	return b[:len(w)], true
 }
 
-// segment splits the folded word in s.wbuf into number words ("sixonesix"), if it consists only of them.
-func (s *scanner) segment() ([]byte, bool) {
-	w := s.wbuf
-	if !s.t.prefix2[uint16(w[0])<<8|uint16(w[1])] {
-		return nil, false
-	}
-	var out [32]byte
-	n, ok := s.segFrom(w, 0, out[:0], 0)
-	if !ok || len(n) < 2 {
-		return nil, false
-	}
-	return n, true
-}
-
-func (s *scanner) segFrom(w []byte, at int, acc []byte, depth int) ([]byte, bool) {
-	if at == len(w) {
-		return acc, true
-	}
-	if depth > 20 || len(w)-at < 2 || !s.t.prefix2[uint16(w[at])<<8|uint16(w[at+1])] {
-		return nil, false
-	}
-	max := s.t.maxWord
-	if at+max > len(w) {
-		max = len(w) - at
-	}
-	for l := max; l >= 2; l-- {
-		wi, ok := s.t.words[string(w[at:at+l])]
-		if !ok || wi.digit < 0 {
-			continue
-		}
-		if r, ok := s.segFrom(w, at+l, append(acc, '0'+byte(wi.digit)), depth+1); ok {
-			return r, true
-		}
-	}
-	return nil, false
-}
-
 // multiWord joins the words after a multi-word alias prefix ("whats" + "app").
 func (s *scanner) multiWord(i, j int) (end int, app string, ok bool) {
 	text := s.text
@@ -400,7 +378,7 @@ func (s *scanner) spacedWord(i int) (end int, app string, ok bool) {
 	if len(b) < 3 {
 		return 0, "", false
 	}
-	wi, found := s.t.words[string(b)]
+	wi, found := s.t.lookup(b)
 	if !found || wi.app == "" {
 		return 0, "", false
 	}
@@ -513,11 +491,11 @@ func (s *scanner) evalRun(a, b, depth int) bool {
 
 // group is a stretch of units written without separators.
 type group struct {
-	n     int    // digits
-	first byte   // first digit
-	last2 string // last two digits
-	sep   string // separator before the group ("" for the first)
-	year  bool   // four digits 19xx or 20xx
+	n     int     // digits
+	first byte    // first digit
+	last2 [2]byte // last two digits
+	sep   string  // separator before the group ("" for the first)
+	year  bool    // four digits 19xx or 20xx
 }
 
 // tryCandidate checks the run a..b and emits a phone contact when it is one.
@@ -550,6 +528,9 @@ func (s *scanner) tryCandidate(a, b int, requireValid bool) bool {
 	}
 	s.cand = s.cand[:0]
 	for k := a; k <= b; k++ {
+		if k > a && s.isParenZero(k) {
+			continue // "+381 (0)64 ...": the trunk zero written inside an international number
+		}
 		s.cand = append(s.cand, s.dig[u[k].d0:u[k].d1]...)
 	}
 	nd := len(s.cand)
@@ -562,8 +543,11 @@ func (s *scanner) tryCandidate(a, b int, requireValid bool) bool {
 	for p, steps := start, 0; p > 0 && steps < 3; steps++ {
 		c := text[p-1]
 		if c == '+' {
-			plus = true
-			start = p - 1
+			// Country codes never start with 0: "18+ 064..." is an age, not a prefix.
+			if s.cand[0] != '0' {
+				plus = true
+				start = p - 1
+			}
 			break
 		}
 		if c != ' ' && c != '(' {
@@ -605,12 +589,8 @@ func (s *scanner) tryCandidate(a, b int, requireValid bool) bool {
 		g := &gs[ng-1]
 		d := s.dig[u[k].d0:u[k].d1]
 		g.n += len(d)
-		if len(d) >= 2 {
-			g.last2 = string(d[len(d)-2:])
-		} else if len(g.last2) >= 1 {
-			g.last2 = g.last2[len(g.last2)-1:] + string(d)
-		} else {
-			g.last2 = string(d)
+		for _, c := range d {
+			g.last2[0], g.last2[1] = g.last2[1], c
 		}
 	}
 	for k := 0; k < ng; k++ {
@@ -635,7 +615,7 @@ func (s *scanner) tryCandidate(a, b int, requireValid bool) bool {
 		}
 		off += gs[k].n
 	}
-	if !plus && !obf && s.notPhoneShape(gs[:ng]) {
+	if !plus && s.notPhoneShape(gs[:ng]) {
 		return false
 	}
 	raw := string(s.cand)
@@ -651,18 +631,16 @@ func (s *scanner) tryCandidate(a, b int, requireValid bool) bool {
 	} else if region == "" {
 		return false
 	}
-	num, err := phonenumbers.Parse(raw, region)
-	if err != nil {
+	pr := s.t.phones.parse(raw, region)
+	if !pr.ok {
 		return false
 	}
-	if phonenumbers.IsPossibleNumberWithReason(num) != phonenumbers.IS_POSSIBLE {
+	nsn, valid := pr.nsn, pr.valid
+	noPrefix := !intl && len(s.cand) <= len(nsn)
+	if noPrefix && (ng == len(s.cand) && len(nsn) < 9 || isCounting(s.cand)) {
+		// "1-2-3-4-5-6-7" or "1234567": counting, not a number someone wrote down to be called.
 		return false
 	}
-	nsn := phonenumbers.GetNationalSignificantNumber(num)
-	if len(nsn) < 7 {
-		return false
-	}
-	valid := phonenumbers.IsValidNumber(num)
 	if !valid && (requireValid || (!intl && len(s.cand) <= len(nsn))) {
 		// Written without a country code or trunk prefix and not a valid number: too weak.
 		return false
@@ -670,7 +648,7 @@ func (s *scanner) tryCandidate(a, b int, requireValid bool) bool {
 	s.phones = append(s.phones, len(s.out))
 	s.out = append(s.out, Contact{
 		Type:       Phone,
-		Value:      phonenumbers.Format(num, phonenumbers.E164),
+		Value:      pr.e164,
 		Start:      start,
 		End:        end,
 		Text:       text[start:end],
@@ -679,6 +657,8 @@ func (s *scanner) tryCandidate(a, b int, requireValid bool) bool {
 	})
 	return true
 }
+
+var zeros2 = [2]byte{'0', '0'}
 
 // notPhoneShape reports digit groups shaped like a date, a year range, a price or a list of
 // body measurements rather than a phone number.
@@ -696,11 +676,35 @@ func (s *scanner) notPhoneShape(gs []group) bool {
 	if years >= 1 && years+small == ng && ng >= 2 {
 		return true
 	}
-	if gs[0].first == '0' {
-		return false
+	// Times and hour ranges: 08-16 / 16-24.
+	if ng >= 2 && ng <= 4 {
+		times := true
+		off := 0
+		for _, g := range gs {
+			if g.n > 2 || g.n == 0 {
+				times = false
+				break
+			}
+			v := 0
+			for _, c := range s.cand[off : off+g.n] {
+				v = v*10 + int(c-'0')
+			}
+			off += g.n
+			if v > 24 {
+				times = false
+				break
+			}
+		}
+		if times {
+			return true
+		}
+	}
+	// Dates written without separators: 20250512, 12052025.
+	if ng == 1 && len(s.cand) == 8 && (isDate8(s.cand, true) || isDate8(s.cand, false)) {
+		return true
 	}
 	// Prices with thousands separators: 1.500.000, 2 500 000.
-	if ng >= 2 && gs[0].n <= 3 {
+	if ng >= 2 && gs[0].n <= 3 && gs[0].first != '0' {
 		thousands := true
 		for k := 1; k < ng; k++ {
 			if gs[k].n != 3 || gs[k].sep != gs[1].sep || len(gs[k].sep) != 1 {
@@ -708,13 +712,41 @@ func (s *scanner) notPhoneShape(gs []group) bool {
 				break
 			}
 		}
-		if thousands && gs[ng-1].last2 == "00" {
+		if thousands && gs[ng-1].last2 == zeros2 {
 			return true
 		}
 	}
 	// Price ranges: 3000-5000, 1500 - 2000.
-	if ng == 2 && gs[0].last2 == "00" && gs[1].last2 == "00" {
+	if ng == 2 && gs[0].first != '0' && gs[0].last2 == zeros2 && gs[1].last2 == zeros2 {
 		return true
+	}
+	// Lists of ages or sizes: 18 19 20 21 22, 36-38-40-42.
+	if ng >= 3 && ng <= 4 {
+		tiny := true
+		for _, g := range gs {
+			if g.n > 2 {
+				tiny = false
+				break
+			}
+		}
+		if tiny {
+			return true
+		}
+	}
+	if gs[0].first == '0' {
+		return false
+	}
+	if ng >= 3 {
+		tiny := true // ages or sizes: 18 19 20 21 22 23
+		for _, g := range gs {
+			if g.n != 2 {
+				tiny = false
+				break
+			}
+		}
+		if tiny {
+			return true
+		}
 	}
 	// Measurements: 22/170/55, 90-60-90 and the like: short groups, few digits.
 	if ng >= 3 {
@@ -815,7 +847,7 @@ func (s *scanner) contextWord(w string, after bool) bool {
 		b = appendRune(b, foldRune(r))
 	}
 	s.wbuf = b
-	wi, ok := s.t.words[string(b)]
+	wi, ok := s.t.lookup(b)
 	if !ok {
 		return false
 	}
@@ -839,4 +871,46 @@ func (s *scanner) joinable(k int) bool {
 		return false
 	}
 	return gapOK(strings.Replace(gap, ",", "", 1))
+}
+
+// isParenZero reports whether unit k is a lone "0" in parentheses.
+func (s *scanner) isParenZero(k int) bool {
+	u := s.units[k]
+	return u.end-u.start == 1 && s.text[u.start] == '0' && u.start > 0 && s.text[u.start-1] == '(' &&
+		u.end < len(s.text) && s.text[u.end] == ')'
+}
+
+// isDate8 reports whether d (8 digits) reads as YYYYMMDD (ymd) or DDMMYYYY.
+func isDate8(d []byte, ymd bool) bool {
+	num := func(b []byte) int {
+		v := 0
+		for _, c := range b {
+			v = v*10 + int(c-'0')
+		}
+		return v
+	}
+	var y, m, day int
+	if ymd {
+		y, m, day = num(d[:4]), num(d[4:6]), num(d[6:])
+	} else {
+		day, m, y = num(d[:2]), num(d[2:4]), num(d[4:])
+	}
+	return y >= 1950 && y <= 2099 && m >= 1 && m <= 12 && day >= 1 && day <= 31
+}
+
+// isCounting reports digits that count up or down by one ("1234567", "9876543").
+func isCounting(d []byte) bool {
+	if len(d) < 2 {
+		return false
+	}
+	up, down := true, true
+	for i := 1; i < len(d); i++ {
+		if d[i] != d[i-1]+1 {
+			up = false
+		}
+		if d[i]+1 != d[i-1] {
+			down = false
+		}
+	}
+	return up || down
 }

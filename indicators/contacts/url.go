@@ -38,12 +38,19 @@ func urlEnd(text string, i int) int {
 	return j
 }
 
+// urlStart marks the bytes at which scanURLs looks closer.
+var urlStart = [256]bool{':': true, '/': true, 'w': true, 'W': true}
+
 // scanURLs finds http(s) links, www. addresses and bare domains with a path. Links to
 // messenger profiles (t.me/name, wa.me/number, ...) become handles.
 func (s *scanner) scanURLs() {
 	text := s.text
+	em := 0 // e-mail masks are sorted; URL starts only grow
 	for i := 0; i < len(text); i++ {
 		c := text[i]
+		if !urlStart[c] {
+			continue
+		}
 		start := -1
 		switch {
 		case c == ':' && i+2 < len(text) && text[i+1] == '/' && text[i+2] == '/':
@@ -60,11 +67,11 @@ func (s *scanner) scanURLs() {
 		case c == '/':
 			start = s.bareDomainStart(i)
 		}
-		if start < 0 || s.masked(start, start+1) {
+		if start < 0 || s.emailMasked(start, &em) {
 			continue
 		}
 		end := urlEnd(text, start)
-		if end <= start+4 {
+		if !hasHost(text[start:end]) {
 			continue
 		}
 		s.emitURL(start, end)
@@ -139,15 +146,19 @@ func (s *scanner) emitURL(start, end int) {
 		}
 		if allDigits(strings.TrimPrefix(name, "+")) {
 			digits := strings.TrimPrefix(name, "+")
+			if len(digits) < 7 || len(digits) > 17 {
+				break
+			}
 			num, err := phonenumbers.Parse("+"+digits, "ZZ")
 			if err != nil || phonenumbers.IsPossibleNumberWithReason(num) != phonenumbers.IS_POSSIBLE {
 				break
 			}
 			e164 := phonenumbers.Format(num, phonenumbers.E164)
-			ds := start + strings.Index(low[nameOff:], digits) + nameOff
+			ds := start + nameOff + strings.Index(low[nameOff:], name)
+			de := ds + len(name)
 			s.phones = append(s.phones, len(s.out))
-			s.out = append(s.out, Contact{Type: Phone, Value: e164, Start: ds, End: ds + len(digits),
-				Text: text[ds : ds+len(digits)], Valid: phonenumbers.IsValidNumber(num)})
+			s.out = append(s.out, Contact{Type: Phone, Value: e164, Start: ds, End: de,
+				Text: text[ds:de], Valid: phonenumbers.IsValidNumber(num)})
 			s.out = append(s.out, Contact{Type: Handle, Value: up.app + ":" + e164, Start: start, End: end,
 				Text: raw, Valid: true})
 			return
@@ -195,4 +206,28 @@ func validHandle(name string) bool {
 		}
 	}
 	return letter
+}
+
+// hasHost reports whether the URL has a host name with a dot ("x.com"), after any scheme.
+func hasHost(u string) bool {
+	if i := strings.Index(u, "://"); i >= 0 {
+		u = u[i+3:]
+	}
+	if u == "" || !isLabelChar(u[0]) {
+		return false
+	}
+	if i := strings.IndexAny(u, "/?#"); i >= 0 {
+		u = u[:i]
+	}
+	d := strings.LastIndexByte(u, '.')
+	return d > 0 && d < len(u)-1 && isASCIILetter(u[d+1])
+}
+
+// emailMasked reports whether p lies in an e-mail span; *k walks the sorted e-mail masks.
+func (s *scanner) emailMasked(p int, k *int) bool {
+	ms := s.masks[:s.urlMaskFrom]
+	for *k < len(ms) && ms[*k].end <= p {
+		*k++
+	}
+	return *k < len(ms) && ms[*k].start <= p
 }
