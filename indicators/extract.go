@@ -387,9 +387,9 @@ func (x *Extractor) employer(f *Features, l *corpus.Listing) {
 	e.Vague = f.Terms["job.vague_employer"] > 0
 	name := strings.TrimSpace(l.Employer)
 	e.Named = e.LegalForm || (name != "" && !vagueName(f, name))
-	if !e.Named && !e.Registered && !e.Address && !e.LegalForm {
+	if !e.Named && !e.Registered && !e.Address && !e.LegalForm && !e.Web {
 		why := "no company name, address or registration number"
-		for _, src := range []string{"contacts:freemail", "contacts:messenger"} {
+		for _, src := range []string{"contacts:all"} {
 			for _, sp := range f.Spans[src] {
 				sp.Note = why
 				f.Add("employer:vague", sp)
