@@ -170,6 +170,7 @@ func TestExtract(t *testing.T) {
 		{"not url", "plata.mesečno i.e. e.g. something.else", "", nil},
 		{"email not url", "pišite na posao@gmail.com", "", []string{"email posao@gmail.com"}},
 	}
+	tests = append(tests, wholeAds...)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			got := describe(e.Extract(tc.text, tc.region))
@@ -372,4 +373,26 @@ func TestNoFalseContacts(t *testing.T) {
 			t.Errorf("Extract(%q, %q) = %q, want none", ad.text, ad.region, got)
 		}
 	}
+}
+
+// wholeAds are complete listings with several contacts, disguised and plain.
+var wholeAds = []struct {
+	name, text, region string
+	want               []string
+}{
+	{"escort ad sr", "NOVO U GRADU 💋 Mila 21god, 170/55, samo par dana u Beogradu! Pozovi 06Četiri-123-45-67 ili piši na " +
+		"vajber/vocap: 064 123 4567 ✈️ 24/7. Insta: mila.bg_ 🌹🌹 Cena 100€/1h.", "RS",
+		[]string{"~phone +381641234567", "handle viber:+381641234567", "phone +381641234567", "handle instagram:mila.bg_"}},
+	{"job ad sr cyrillic", "ПОСАО У НЕМАЧКОЈ! Плата 2500-3000 евра месечно, смештај и храна бесплатни. Почетак 01.06.2025. " +
+		"Позовите +49 151 23456789 или пишите на posao.nemacka(at)gmail(dot)com, Телеграм: @posao_de", "RS",
+		[]string{"phone +4915123456789", "~email posao.nemacka@gmail.com", "handle telegram:posao_de"}},
+	{"job ad it", "Lavoro in Italia per ragazze 18-25 anni, guadagni fino a 5.000 € al mese. WhatsApp tre tre tre, uno due tre, " +
+		"quattro cinque sei sette. Info: www.lavoro-italia.it/modelle", "IT",
+		[]string{"~handle whatsapp:+393331234567", "~phone +393331234567", "url https://www.lavoro-italia.it/modelle"}},
+	{"job ad bg", "Работа в Англия, 2000 паунда, безплатна квартира. Звънни на нула осем осем осем 123 456 или " +
+		"пиши на rabota_uk@abv.bg. Вайбер и вотсап.", "BG",
+		[]string{"~phone +359888123456", "email rabota_uk@abv.bg"}},
+	{"escort ad en", "New in town!! Sexy Asian girl 22yo, 5'4 110lbs, incall/outcall 24/7. Call or text " +
+		"(6one7) 5five5-01two3 or kik: lily_xo. NO BLOCKED CALLS", "US",
+		[]string{"~phone +16175550123", "handle kik:lily_xo"}},
 }

@@ -77,6 +77,11 @@ func (s *scanner) handleAfter(ai int, tok appTok) bool {
 					p = e
 					continue
 				}
+				// An unknown name in a list of apps ("vajber/vocap: 064 ..."): skip it.
+				if p > 0 && text[p-1] == '/' && e < len(text) && (text[e] == ':' || text[e] == '/') && e-p <= 12 {
+					p = e
+					continue
+				}
 				if label {
 					_, ok := s.handleName(tok, p, false)
 					return ok
