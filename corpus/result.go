@@ -84,6 +84,7 @@ type Pay struct {
 	Amount       float64 `json:"amount"`
 	Currency     string  `json:"currency,omitempty"`
 	Period       string  `json:"period,omitempty"`
+	Net          bool    `json:"net,omitempty"` // stated as take-home pay
 	MonthlyEUR   float64 `json:"monthly_eur"`
 	ReferenceEUR float64 `json:"reference_eur,omitempty"`
 	Sector       string  `json:"sector,omitempty"`

@@ -25,7 +25,7 @@ type EntityCues struct {
 	AgeNot     []string `yaml:"age_not_followed_by"`
 
 	after, before, not map[string]bool
-	names         []string // lower-cased name cues
+	names              []string // lower-cased name cues
 }
 
 // LoadEntityCues reads the embedded cues, then each extra file in the same

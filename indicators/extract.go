@@ -318,7 +318,7 @@ func (x *Extractor) extractPay(f *Features, l *corpus.Listing, fields []corpus.N
 				continue
 			}
 			if best == nil || eur > best.MonthlyEUR {
-				best = &corpus.Pay{Text: m.Text, Amount: m.Amount, Currency: m.Currency, Period: m.Period, MonthlyEUR: round2(eur)}
+				best = &corpus.Pay{Text: m.Text, Amount: m.Amount, Currency: m.Currency, Period: m.Period, MonthlyEUR: round2(eur), Net: m.Net}
 				bestSpan = Span{Evidence: corpus.Evidence{Field: ft.Field, Start: m.Start, End: m.End, Text: m.Text}}
 			}
 		}
@@ -328,8 +328,15 @@ func (x *Extractor) extractPay(f *Features, l *corpus.Listing, fields []corpus.N
 	}
 	sector := x.sector(f)
 	best.Sector = sector
-	f.Pay = PayFeatures{Stated: true, MonthlyEUR: best.MonthlyEUR, Sector: sector, Period: best.Period, Currency: best.Currency}
-	if w, ok := x.tables.Wage(f.Country, sector); ok {
+	f.Pay = PayFeatures{Stated: true, MonthlyEUR: best.MonthlyEUR, Sector: sector, Period: best.Period, Currency: best.Currency, Net: best.Net}
+	// Work abroad is paid in the destination's currency: judge the pay
+	// against the wages of the country whose currency it is.
+	where := f.Country
+	if c, ok := x.tables.CountryOfCurrency(best.Currency); ok && c != f.Country {
+		where = c
+	}
+	f.Pay.Country = where
+	if w, ok := x.tables.Wage(where, sector); ok {
 		f.Pay.ReferenceEUR = w.TypicalEUR
 		f.Pay.MinimumEUR = w.MinimumEUR
 		f.Pay.Sector = w.Sector

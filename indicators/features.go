@@ -68,6 +68,8 @@ type PayFeatures struct {
 	Sector       string  `expr:"sector"`        // sector the reference is for
 	Period       string  `expr:"period"`        // hour, day, week, month, year or ""
 	Currency     string  `expr:"currency"`
+	Country      string  `expr:"country"` // country whose wages the pay is compared with
+	Net          bool    `expr:"net"`     // stated as take-home pay; wages in the table are gross
 }
 
 // EmployerFeatures describe how precisely the ad names its employer.

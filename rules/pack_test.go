@@ -110,7 +110,7 @@ func TestEvaluateCombinesAndExplains(t *testing.T) {
 		t.Fatalf("one hit: %+v", s)
 	}
 	// Five together: high.
-	f.Pay = indicators.PayFeatures{Stated: true, MonthlyEUR: 3000, ReferenceEUR: 600, Ratio: 5, Sector: "agriculture"}
+	f.Pay = indicators.PayFeatures{Stated: true, MonthlyEUR: 3000, ReferenceEUR: 600, Ratio: 5, Sector: "agriculture", Country: "RS"}
 	f.Add("pay", span("body", "3000 eura mesečno"))
 	for _, tag := range []string{"job.fee_or_debt", "job.travel_provided", "job.unrealistic_conditions"} {
 		f.Terms[tag] = 1

@@ -29,6 +29,7 @@ type wordsFile struct {
 	} `yaml:"periods"`
 	Context    map[string][]string `yaml:"context"`
 	Qualifiers []string            `yaml:"qualifiers"`
+	Net        []string            `yaml:"net"`
 	RangeTo    []string            `yaml:"range_to"`
 	RangeFrom  []string            `yaml:"range_from"`
 	UpTo       []string            `yaml:"up_to"`
@@ -375,6 +376,7 @@ type lexicons struct {
 	rangeFrom  *lexicon
 	upTo       *lexicon
 	currencies map[string]bool
+	net        map[string]bool // qualifiers that mark take-home (net) pay
 }
 
 var periodNames = []string{"hour", "day", "week", "month", "year"}
@@ -389,7 +391,7 @@ func loadLexicons(r io.Reader) (*lexicons, error) {
 	lx := &lexicons{
 		currency: newLexicon(), mult: newLexicon(), period: newLexicon(), unit: newLexicon(),
 		context: newLexicon(), qualifier: newLexicon(), rangeTo: newLexicon(),
-		rangeFrom: newLexicon(), upTo: newLexicon(), currencies: map[string]bool{},
+		rangeFrom: newLexicon(), upTo: newLexicon(), currencies: map[string]bool{}, net: map[string]bool{},
 	}
 	add := func(l *lexicon, section string, p *phrase) error {
 		if err := l.add(p); err != nil {
@@ -468,7 +470,7 @@ func loadLexicons(r io.Reader) (*lexicons, error) {
 		name  string
 		words []string
 	}{
-		{lx.qualifier, "qualifiers", wf.Qualifiers},
+		{lx.qualifier, "qualifiers", append(append([]string(nil), wf.Qualifiers...), wf.Net...)},
 		{lx.rangeTo, "range_to", wf.RangeTo},
 		{lx.rangeFrom, "range_from", wf.RangeFrom},
 		{lx.upTo, "up_to", wf.UpTo},
@@ -481,6 +483,9 @@ func loadLexicons(r io.Reader) (*lexicons, error) {
 	}
 	if len(lx.currencies) == 0 {
 		return nil, fmt.Errorf("words: no currencies")
+	}
+	for _, w := range wf.Net {
+		lx.net[strings.ToLower(w)] = true
 	}
 	return lx, nil
 }

@@ -20,6 +20,7 @@ import (
 	"io"
 	"math"
 	"sort"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -36,6 +37,7 @@ type Mention struct {
 	Currency   string  // ISO 4217 code, "" when not stated
 	Period     string  // "hour", "day", "week", "month", "year", "" when not stated
 	UpTo       bool    // the ad states only an upper bound ("up to €5,000", "do 3000 eura")
+	Net        bool    // stated as take-home pay ("netto", "на руки"), not gross
 }
 
 // Parser finds pay mentions. It is safe for concurrent use.
@@ -260,11 +262,13 @@ func (p *Parser) mentionAt(s string, i, minStart int, st *scanState) (Mention, i
 	// qualifiers and period: "2000 € netto al mese", "€10/h", "8 triệu/tháng"
 	period := ""
 	q := pos
+	net := false
 	for k := 0; k < 2; k++ {
 		ph, end := p.lx.qualifier.at(s, skipSpace(s, q))
 		if ph == nil {
 			break
 		}
+		net = net || p.lx.net[strings.ToLower(ph.text)]
 		q = end
 	}
 	if per, end := p.periodAt(s, skipSpace(s, q)); per != "" {
@@ -358,6 +362,11 @@ func (p *Parser) mentionAt(s string, i, minStart int, st *scanState) (Mention, i
 	m.Text = s[start:pos]
 	m.Amount, m.AmountMax = lo, hi
 	m.Currency, m.Period, m.UpTo = cur, period, upTo
+	// "3.200 €/Monat netto": a qualifier may also follow the period.
+	if ph, _ := p.lx.qualifier.at(s, skipSpace(s, pos)); ph != nil && p.lx.net[strings.ToLower(ph.text)] {
+		net = true
+	}
+	m.Net = net
 	return m, pos, true
 }
 

@@ -385,3 +385,21 @@ func (t *Tables) Assess(m Mention, country, sector string) (Assessment, bool) {
 	}
 	return Assessment{MonthlyEUR: eur, Wage: w, Ratio: eur / w.TypicalEUR}, true
 }
+
+// CountryOfCurrency returns the one country in the table that uses
+// currency, so pay quoted in a destination country's currency (pounds in an
+// Albanian ad for work in London) can be judged against that country's
+// wages. Currencies shared by several countries (the euro) return false.
+func (t *Tables) CountryOfCurrency(currency string) (string, bool) {
+	found := ""
+	for code, c := range t.countries {
+		if c.Currency != currency || len(code) != 2 {
+			continue
+		}
+		if found != "" {
+			return "", false
+		}
+		found = code
+	}
+	return found, found != ""
+}
