@@ -6,8 +6,9 @@ require (
 	github.com/PuerkitoBio/goquery v1.10.2
 	github.com/expr-lang/expr v1.17.6
 	github.com/nyaruka/phonenumbers v1.6.5
+	github.com/rogpeppe/go-internal v1.14.1
 	go.yaml.in/yaml/v3 v3.0.4
-	golang.org/x/net v0.38.0
+	golang.org/x/net v0.46.0
 	golang.org/x/text v0.31.0
 	gopkg.in/yaml.v3 v3.0.1
 )
@@ -15,5 +16,7 @@ require (
 require (
 	github.com/andybalholm/cascadia v1.3.3 // indirect
 	golang.org/x/exp v0.0.0-20250305212735-054e65f0b394 // indirect
+	golang.org/x/sys v0.37.0 // indirect
+	golang.org/x/tools v0.38.0 // indirect
 	google.golang.org/protobuf v1.36.5 // indirect
 )
