@@ -184,25 +184,31 @@ func normalizeKind(k string) string {
 	return corpus.KindOther
 }
 
-// detectKind decides job/escort/other from the lexicon cues.
+// detectKind decides job/escort/other from the lexicon cues: a job ad
+// recruits (hiring words, or several recruitment indicators), an escort ad
+// sells sexual services, and everything else — romance messages, people
+// offering ordinary services — is other.
 func detectKind(f *Features) string {
-	job, esc := f.Terms["kind.job"]*2, f.Terms["kind.escort"]*2
+	jobWords, escWords := f.Terms["kind.job"], f.Terms["kind.escort"]
+	var jobCues, escCues, romance int
 	for tag, n := range f.Terms {
 		switch {
-		case strings.HasPrefix(tag, "job.") && tag != "job.word_abroad":
-			job += n
-		case strings.HasPrefix(tag, "sector."), strings.HasPrefix(tag, "spec."), strings.HasPrefix(tag, "employer."):
-			job += n
+		case strings.HasPrefix(tag, "romance."):
+			romance += n
+		case strings.HasPrefix(tag, "job.") && tag != "job.word_abroad" && tag != "job.high_risk_sector":
+			jobCues++
 		case strings.HasPrefix(tag, "service."):
-			esc += n
+			escCues += n
 		}
 	}
 	switch {
-	case esc > job && esc >= 2:
+	case (escWords >= 2 || escWords >= 1 && escCues >= 1) && escWords*2+escCues > jobWords*2+jobCues:
 		return corpus.KindEscort
-	case job > 0 && job >= esc:
+	case romance > 0 && jobWords <= romance:
+		return corpus.KindOther
+	case jobWords > 0 || jobCues >= 2:
 		return corpus.KindJob
-	case esc > 0:
+	case escCues >= 2:
 		return corpus.KindEscort
 	}
 	return corpus.KindOther

@@ -1,6 +1,7 @@
 package indicators
 
 import (
+	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -18,7 +19,13 @@ type LanguageDetector struct {
 // NewLanguageDetector builds a detector from stopword lists by language.
 func NewLanguageDetector(stopwords map[string][]string) *LanguageDetector {
 	d := &LanguageDetector{stop: map[string][]string{}, langs: map[string]bool{}}
-	for lang, words := range stopwords {
+	langs := make([]string, 0, len(stopwords))
+	for lang := range stopwords {
+		langs = append(langs, lang)
+	}
+	sort.Strings(langs)
+	for _, lang := range langs {
+		words := stopwords[lang]
 		d.langs[lang] = true
 		for _, w := range words {
 			w = strings.ToLower(w)
