@@ -43,9 +43,6 @@ func New(cfg Config) (*Extractor, error) {
 	fail := func(what string, err error) error { return errs.E("load "+what, errs.Config, err) }
 	x := &Extractor{region: strings.ToUpper(cfg.DefaultRegion)}
 	var err error
-	if x.lex, err = lexicon.LoadFiles(cfg.Lexicons...); err != nil {
-		return nil, fail("lexicon", err)
-	}
 	var extra []*os.File
 	defer func() {
 		for _, f := range extra {
@@ -103,6 +100,22 @@ func New(cfg Config) (*Extractor, error) {
 	}
 	if x.cues, err = LoadEntityCues(readers(ef)...); err != nil {
 		return nil, fail("entity cues", err)
+	}
+	// The lexicon also finds the name cues, so names cost no extra pass.
+	cueLex, err := x.cues.lexiconFile()
+	if err != nil {
+		return nil, fail("entity cues", err)
+	}
+	lexFiles := []lexicon.NamedReader{cueLex}
+	lf, err := open(cfg.Lexicons)
+	if err != nil {
+		return nil, fail("lexicon", err)
+	}
+	for i, f := range lf {
+		lexFiles = append(lexFiles, lexicon.NamedReader{Name: cfg.Lexicons[i], R: f})
+	}
+	if x.lex, err = lexicon.Load(lexFiles...); err != nil {
+		return nil, fail("lexicon", err)
 	}
 	x.lang = NewLanguageDetector(x.lex.Stopwords())
 	return x, nil
@@ -376,7 +389,7 @@ func (x *Extractor) extractEntities(f *Features, l *corpus.Listing) {
 				f.Out.Ages = append(f.Out.Ages, a.Value)
 			}
 		}
-		for _, n := range x.cues.Names(ft.Text) {
+		for _, n := range x.cues.NamesAfter(ft.Text, f.Spans["terms:"+nameCueTag], ft.Field) {
 			f.Add("names", Span{Evidence: corpus.Evidence{Field: ft.Field, Start: n.Start, End: n.End, Text: n.Value}})
 			if !names[n.Value] {
 				names[n.Value] = true
