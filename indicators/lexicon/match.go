@@ -37,7 +37,8 @@ func (l *Lexicon) Match(text string) []Hit {
 	if !l.floating.empty() {
 		sc.cands = l.floating.scan(b, sc.cands)
 	}
-	// Anchored patterns can only start at a word start.
+	// A term starts at a word start or at a non-word rune; a '*'-led term
+	// ends at a word end or after a non-word rune.
 	prevWord := false
 	for i := 0; i < len(b); {
 		c := b[i]
@@ -48,11 +49,17 @@ func (l *Lexicon) Match(text string) []Hit {
 		} else {
 			w, size = wordAt(b, i)
 		}
-		if w && !prevWord {
-			sc.cands = l.anchored.walk(b, i, sc.cands)
+		if !w || !prevWord {
+			sc.cands = l.forward.walk(b, i, sc.cands)
+			if i > 0 {
+				sc.cands = l.backward.walkBack(b, i, sc.cands)
+			}
 		}
 		prevWord = w
 		i += size
+	}
+	if len(b) > 0 {
+		sc.cands = l.backward.walkBack(b, len(b), sc.cands)
 	}
 	sc.hits, sc.supp = sc.hits[:0], sc.supp[:0]
 	for _, c := range sc.cands {

@@ -51,6 +51,8 @@ terms:
   employer.address:
     - straße
     - "*weg"
+  sector.cannabis:
+    - "*hanf*"
   job.fee_or_debt:
     - gebühr
   job.offplatform_contact:
@@ -82,6 +84,10 @@ terms:
     - "24/7"
   kind.escort:
     - escort
+  evasion.obfuscated_contact:
+    - "(at)"
+  employer.address:
+    - "*str."
 `
 
 const testEL = `language: el
@@ -113,6 +119,9 @@ func TestMatch(t *testing.T) {
 		{"sharp s to ss", "Hauptstrasse 5 und Bahnhofstraße", nil},
 		{"sharp s words", "Goethe Straße 5, Goethe STRASSE 7", []want{{"employer.address", "Straße"}, {"employer.address", "STRASSE"}}},
 		{"suffix term whole word", "Rosenweg 5, Weg 7, Wegweiser", []want{{"employer.address", "Rosenweg"}, {"employer.address", "Weg"}}},
+		{"infix term whole word", "Nutzhanfanbau und Hanf", []want{{"sector.cannabis", "Nutzhanfanbau"}, {"sector.cannabis", "Hanf"}}},
+		{"punctuation-led term inside word", "anna(at)mail", []want{{"evasion.obfuscated_contact", "(at)"}}},
+		{"suffix term ending in punctuation", "Hauptstr. 5, Str. 7", []want{{"employer.address", "Hauptstr."}, {"employer.address", "Str."}}},
 		{"whitespace runs", "Start\n\t  MORGEN", []want{{"job.urgency", "Start\n\t  MORGEN"}}},
 		{"nbsp whitespace", "start\u00a0tomorrow", []want{{"job.urgency", "start\u00a0tomorrow"}}},
 		{"greek accents and case", "ΑΜΕΣΑ! Ζητειται επειγοντως", []want{{"job.urgency", "ΑΜΕΣΑ"}, {"job.urgency", "Ζητειται επειγοντως"}}},
@@ -341,5 +350,36 @@ func TestLoadFilesUser(t *testing.T) {
 	}
 	if _, err := LoadFiles(bad); err == nil || !strings.Contains(err.Error(), bad+" line 5") {
 		t.Errorf("LoadFiles(bad) = %v, want error naming %s line 5", err, bad)
+	}
+}
+
+func TestMatchConcurrent(t *testing.T) {
+	l, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	texts := []string{"URGENT! girls 18-25, free accommodation, only on WhatsApp", "Нова у граду, ХИТНО 🌹", "Dringend: Erntehelfer gesucht, Kost und Logis frei"}
+	want := make([]string, len(texts))
+	for i, s := range texts {
+		want[i] = fmt.Sprint(l.Match(s))
+	}
+	done := make(chan error)
+	for g := range 8 {
+		go func() {
+			var err error
+			for k := range 200 {
+				i := (g + k) % len(texts)
+				if got := fmt.Sprint(l.Match(texts[i])); got != want[i] {
+					err = fmt.Errorf("goroutine %d: Match(%q) = %s, want %s", g, texts[i], got, want[i])
+					break
+				}
+			}
+			done <- err
+		}()
+	}
+	for range 8 {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
 	}
 }
