@@ -24,10 +24,17 @@ type span struct {
 // Match returns every lexicon hit in text, sorted by Start, then End, then
 // Tag. Hits that lie inside a suppress phrase of the same tag are removed, and
 // of the hits of one tag only the maximal ones are kept (a hit inside a longer
-// hit of the same tag is dropped; for equal spans the first language wins).
+// hit of the same tag is dropped; for equal spans xx, else the first language
+// in alphabetical order, wins).
 func (l *Lexicon) Match(text string) []Hit {
+	return l.AppendMatch(nil, text)
+}
+
+// AppendMatch is like Match but appends the hits to dst and returns the
+// extended slice; reusing dst makes matching allocation-free.
+func (l *Lexicon) AppendMatch(dst []Hit, text string) []Hit {
 	if len(text) == 0 || len(text) > 1<<30 {
-		return nil
+		return dst
 	}
 	sc := l.pool.Get().(*scratch)
 	defer l.pool.Put(sc)
@@ -96,7 +103,7 @@ func (l *Lexicon) Match(text string) []Hit {
 		}
 	}
 	if len(sc.hits) == 0 {
-		return nil
+		return dst
 	}
 	// Sort by tag, start, longest first; keep maximal, unsuppressed hits.
 	slices.SortFunc(sc.hits, func(x, y span) int {
@@ -139,15 +146,17 @@ func (l *Lexicon) Match(text string) []Hit {
 		}
 		return cmp.Compare(l.tagRank[l.pats[x.pat].tag], l.tagRank[l.pats[y.pat].tag])
 	})
-	out := make([]Hit, len(keep))
-	for i, h := range keep {
+	if dst == nil {
+		dst = make([]Hit, 0, len(keep))
+	}
+	for _, h := range keep {
 		p := &l.pats[h.pat]
-		out[i] = Hit{
+		dst = append(dst, Hit{
 			Tag: l.tagNames[p.tag], Term: p.term, Lang: p.lang,
 			Start: l.origStart(sc, h.start), End: l.origEnd(sc, text, h.end),
-		}
+		})
 	}
-	return out
+	return dst
 }
 
 // suppressed reports whether h lies inside a suppress phrase of tag.

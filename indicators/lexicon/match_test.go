@@ -152,6 +152,9 @@ func TestMatch(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			hits := l.Match(tt.text)
+			if app := l.AppendMatch([]Hit{{Tag: "x"}}, tt.text); len(app) != len(hits)+1 || fmt.Sprint(app[1:]) != fmt.Sprint(hits) {
+				t.Errorf("AppendMatch = %v, want [x] + %v", app, hits)
+			}
 			var got []want
 			for _, h := range hits {
 				got = append(got, want{h.Tag, tt.text[h.Start:h.End]})
