@@ -43,9 +43,9 @@ func BenchmarkMatch(b *testing.B) {
 	}
 }
 
-func BenchmarkDefault(b *testing.B) {
+func BenchmarkLoad(b *testing.B) {
 	for b.Loop() {
-		if _, err := Default(); err != nil {
+		if _, err := Load(); err != nil {
 			b.Fatal(err)
 		}
 	}

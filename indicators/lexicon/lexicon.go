@@ -124,9 +124,17 @@ var (
 	langRe = regexp.MustCompile(`^[a-z]{2}$`)
 )
 
-// Default returns the lexicon compiled from all embedded data files.
+var (
+	defaultOnce sync.Once
+	defaultLex  *Lexicon
+	defaultErr  error
+)
+
+// Default returns the lexicon compiled from all embedded data files. It is
+// compiled once; later calls return the same (immutable) Lexicon.
 func Default() (*Lexicon, error) {
-	return Load()
+	defaultOnce.Do(func() { defaultLex, defaultErr = Load() })
+	return defaultLex, defaultErr
 }
 
 // Load compiles the embedded data files together with extra user files. User
