@@ -31,13 +31,14 @@ func (l *Lexicon) Match(text string) []Hit {
 }
 
 // AppendMatch is like Match but appends the hits to dst and returns the
-// extended slice; reusing dst makes matching allocation-free.
+// extended slice; reusing dst makes matching allocation-free. Texts longer
+// than maxText bytes are not matched.
 func (l *Lexicon) AppendMatch(dst []Hit, text string) []Hit {
-	if len(text) == 0 || len(text) > 1<<30 {
+	if len(text) == 0 || len(text) > maxText {
 		return dst
 	}
 	sc := l.pool.Get().(*scratch)
-	defer l.pool.Put(sc)
+	defer l.release(sc)
 	sc.n.run(text)
 	b := sc.n.norm
 	sc.cands = sc.cands[:0]
@@ -157,6 +158,20 @@ func (l *Lexicon) AppendMatch(dst []Hit, text string) []Hit {
 		})
 	}
 	return dst
+}
+
+// maxText is the longest text Match handles (offsets are kept as int32).
+const maxText = 1 << 28
+
+// keepBuffer is the largest normalized-text buffer kept for reuse.
+const keepBuffer = 1 << 20
+
+// release returns sc to the pool, dropping buffers grown by a huge text.
+func (l *Lexicon) release(sc *scratch) {
+	if cap(sc.n.norm) > keepBuffer {
+		sc.n = normalizer{}
+	}
+	l.pool.Put(sc)
 }
 
 // suppressed reports whether h lies inside a suppress phrase of tag.
