@@ -386,3 +386,15 @@ func TestMatchConcurrent(t *testing.T) {
 		}
 	}
 }
+
+func TestMatchLargeText(t *testing.T) {
+	l := compileTest(t, testEN)
+	text := strings.Repeat("žžž lorem ipsum ", 1<<17) + "URGENT"
+	hs := l.Match(text)
+	if len(hs) != 1 || text[hs[0].Start:hs[0].End] != "URGENT" {
+		t.Fatalf("Match(large) = %+v, want one hit on URGENT", hs)
+	}
+	if hs := l.Match("start tomorrow"); len(hs) != 1 {
+		t.Errorf("after large text: %+v", hs)
+	}
+}
