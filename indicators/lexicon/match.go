@@ -69,6 +69,14 @@ func (l *Lexicon) AppendMatch(dst []Hit, text string) []Hit {
 	if len(b) > 0 {
 		sc.cands = l.backward.walkBack(b, len(b), sc.cands)
 	}
+	return l.finish(sc, text, dst)
+}
+
+// finish turns the candidates in sc into hits appended to dst: boundary
+// checks, '*' extension, suppression, maximal hits per tag, sorting and
+// mapping back to original offsets.
+func (l *Lexicon) finish(sc *scratch, text string, dst []Hit) []Hit {
+	b := sc.n.norm
 	sc.hits, sc.supp = sc.hits[:0], sc.supp[:0]
 	for _, c := range sc.cands {
 		p := &l.pats[c.pat]

@@ -398,3 +398,50 @@ func TestMatchLargeText(t *testing.T) {
 		t.Errorf("after large text: %+v", hs)
 	}
 }
+
+// naiveMatch is a reference matcher: it finds every occurrence of every
+// pattern key with strings.Index and shares only the final step with Match.
+func naiveMatch(l *Lexicon, text string) []Hit {
+	if text == "" {
+		return nil
+	}
+	sc := &scratch{}
+	sc.n.run(text)
+	b := string(sc.n.norm)
+	for id, p := range l.pats {
+		for from := 0; from <= len(b); {
+			k := strings.Index(b[from:], p.key)
+			if k < 0 {
+				break
+			}
+			sc.cands = append(sc.cands, candidate{int32(id), int32(from + k + len(p.key))})
+			from += k + 1
+		}
+	}
+	return l.finish(sc, text, nil)
+}
+
+func FuzzMatchReference(f *testing.F) {
+	l := compileTest(f, testSR, testDE, testEN, testXX, testEL, testVI)
+	for _, s := range []string{"Hitnoj situaciji, ХИТНО", "Rosenweg 5, Hauptstr. 7, Nutzhanfanbau", "anna(at)mail 🍒🍒 ✈️", "urgently needed: start\n tomorrow", "Bez provizije! provizija", "ΑΜΕΣΑ Ζητειται επειγοντως"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, want := l.Match(s), naiveMatch(l, s)
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("Match(%q) = %v, reference %v", s, got, want)
+		}
+	})
+}
+
+func TestMatchReferenceDefault(t *testing.T) {
+	l, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{benchAd, typicalAd, "Hauptstr. 5, Bahnhofstraße, Rosenweg — ХИТНО 🌹🌹 (at) 24/7 GmbH"} {
+		if got, want := l.Match(s), naiveMatch(l, s); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("Match differs from reference:\n got %v\nwant %v", got, want)
+		}
+	}
+}
