@@ -31,7 +31,8 @@
 //     language in alphabetical order.
 //
 // A term can only start at a word start or at a non-word character, so terms
-// are looked up by walking the goto trie of an Aho–Corasick automaton from
+// are looked up by walking the (radix-compressed) goto trie of an
+// Aho–Corasick automaton from
 // those positions (no failure links needed); terms with a leading '*' are
 // walked backwards over reversed keys from word ends, and terms with '*' on
 // both sides (none in the embedded data) run through a full Aho–Corasick
