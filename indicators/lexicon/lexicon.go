@@ -103,6 +103,24 @@ type pattern struct {
 	needStart bool // first rune is a word rune: must start at a word boundary
 	needEnd   bool // last rune is a word rune (and not prefix): must end at a word boundary
 	suppress  bool
+	caps      bool // an acronym in an employer.* tag: matches only when written in capitals
+}
+
+// isAcronym reports whether term is a short abbreviation written in
+// capitals ("SAU", "LEI", "ИНН", "P.IVA"): such terms collide with ordinary
+// words of other languages ("sau" is Romanian for "or") unless matched in
+// capitals only.
+func isAcronym(term string) bool {
+	letters := 0
+	for _, r := range strings.Trim(term, "*") {
+		if unicode.IsLetter(r) {
+			if !unicode.IsUpper(r) {
+				return false
+			}
+			letters++
+		}
+	}
+	return letters > 0 && letters <= 6
 }
 
 // LoadError reports a problem in a lexicon file.
@@ -346,6 +364,7 @@ func compile(files []*file) (*Lexicon, error) {
 		l.pats = append(l.pats, pattern{
 			key: key, tag: tag, term: term, lang: lang, prefix: prefix, suffix: suffix, suppress: suppress,
 			needStart: !suffix && isWordRune(first), needEnd: !prefix && isWordRune(last),
+			caps: !suppress && strings.HasPrefix(tagNames[tag], "employer.") && isAcronym(term),
 		})
 	}
 	langSet := map[string]bool{}

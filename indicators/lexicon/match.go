@@ -3,6 +3,7 @@ package lexicon
 import (
 	"cmp"
 	"slices"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -160,10 +161,11 @@ func (l *Lexicon) finish(sc *scratch, text string, dst []Hit) []Hit {
 	}
 	for _, h := range keep {
 		p := &l.pats[h.pat]
-		dst = append(dst, Hit{
-			Tag: l.tagNames[p.tag], Term: p.term, Lang: p.lang,
-			Start: l.origStart(sc, h.start), End: l.origEnd(sc, text, h.end),
-		})
+		start, end := l.origStart(sc, h.start), l.origEnd(sc, text, h.end)
+		if p.caps && hasLower(text[start:end]) {
+			continue
+		}
+		dst = append(dst, Hit{Tag: l.tagNames[p.tag], Term: p.term, Lang: p.lang, Start: start, End: end})
 	}
 	return dst
 }
@@ -211,4 +213,14 @@ func (l *Lexicon) origEnd(sc *scratch, text string, end int32) int {
 		e = next
 	}
 	return e
+}
+
+// hasLower reports whether s has a lower-case letter.
+func hasLower(s string) bool {
+	for _, r := range s {
+		if unicode.IsLower(r) {
+			return true
+		}
+	}
+	return false
 }

@@ -445,3 +445,27 @@ func TestMatchReferenceDefault(t *testing.T) {
 		}
 	}
 }
+
+func TestEmployerAcronymsNeedCapitals(t *testing.T) {
+	l, err := Load(NamedReader{Name: "acr.yaml", R: strings.NewReader("language: xx\nterms:\n  employer.legal_form: [SAU]\n  job.urgency: [ASAP]\n")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tags := func(text string) (out []string) {
+		for _, h := range l.Match(text) {
+			if h.Term == "SAU" || h.Term == "ASAP" {
+				out = append(out, h.Tag)
+			}
+		}
+		return out
+	}
+	if got := tags("Empresa Ejemplo SAU, Madrid"); len(got) != 1 {
+		t.Errorf("capital SAU: %v", got)
+	}
+	if got := tags("scrie pe whatsapp sau telegram"); len(got) != 0 {
+		t.Errorf("Romanian 'sau' matched an acronym: %v", got)
+	}
+	if got := tags("start asap please"); len(got) != 1 {
+		t.Errorf("non-employer acronyms stay case-insensitive: %v", got)
+	}
+}
