@@ -181,6 +181,17 @@ func (x *Extractor) Extract(l *corpus.Listing) *Features {
 	countPoorSignals(&f.Text)
 
 	f.Spec = SpecFeatures{Hours: f.Terms["spec.hours"] > 0, Qualification: f.Terms["spec.qualification"] > 0, Tasks: f.Terms["spec.tasks"] > 0}
+	if !f.Spec.Hours && !f.Spec.Qualification && !f.Spec.Tasks {
+		// Absence is evidence too: point at what the ad calls the job.
+		field, text := "title", l.Title
+		if text == "" {
+			field, text = "body", firstLine(l.Body)
+		}
+		if text != "" {
+			f.Add("spec:absent", Span{Evidence: corpus.Evidence{Field: field, Start: 0, End: len(text), Text: text,
+				Note: "no duties, working hours or qualifications are named"}})
+		}
+	}
 	f.Words = countWords(l.Title) + countWords(l.Body)
 	return f
 }
@@ -451,3 +462,19 @@ func countWords(s string) int {
 }
 
 func round2(x float64) float64 { return float64(int64(x*100+0.5)) / 100 }
+
+// firstLine returns the first line of s, at most 200 bytes, cut at a rune
+// boundary.
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	if len(s) > 200 {
+		cut := 200
+		for cut > 0 && s[cut]&0xC0 == 0x80 {
+			cut--
+		}
+		s = s[:cut]
+	}
+	return s
+}
