@@ -1,0 +1,174 @@
+package crawl
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/redthread/redthread/corpus"
+)
+
+// collector gathers emitted listings.
+type collector struct {
+	mu sync.Mutex
+	ls []*corpus.Listing
+}
+
+func (c *collector) emit(l *corpus.Listing) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.ls = append(c.ls, l)
+	return nil
+}
+
+func (c *collector) byURL() map[string]*corpus.Listing {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	m := map[string]*corpus.Listing{}
+	for _, l := range c.ls {
+		m[l.URL] = l
+	}
+	return m
+}
+
+// testLog returns a logger writing into buf, for checking what was logged.
+func testLog(buf *bytes.Buffer) *slog.Logger {
+	var mu sync.Mutex
+	return slog.New(slog.NewTextHandler(&lockedWriter{w: buf, mu: &mu}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+type lockedWriter struct {
+	w  *bytes.Buffer
+	mu *sync.Mutex
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+
+func demoAdapter(t testing.TB) *Adapter {
+	t.Helper()
+	a, err := LoadAdapterFile("demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// fastConfig is a config for local test servers: no delays, short
+// timeouts, private addresses allowed.
+func fastConfig(start string) Config {
+	return Config{Start: []string{start}, AllowPrivate: true, Delay: -1, Parallelism: 4, Timeout: 5 * time.Second,
+		RetryBase: 10 * time.Millisecond, MaxRetryWait: 50 * time.Millisecond}
+}
+
+// countingHandler counts requests per path.
+type countingHandler struct {
+	h  http.Handler
+	mu sync.Mutex
+	n  map[string]int
+}
+
+func (c *countingHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	c.mu.Lock()
+	if c.n == nil {
+		c.n = map[string]int{}
+	}
+	c.n[r.URL.RequestURI()]++
+	c.mu.Unlock()
+	c.h.ServeHTTP(w, r)
+}
+
+func (c *countingHandler) counts() map[string]int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	m := make(map[string]int, len(c.n))
+	for k, v := range c.n {
+		m[k] = v
+	}
+	return m
+}
+
+func TestCrawlDemoSite(t *testing.T) {
+	want, err := DemoCorpus()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(DemoSite(want))
+	defer srv.Close()
+	cfg := fastConfig(srv.URL + "/")
+	cfg.Adapter = demoAdapter(t)
+	cfg.FetchImages = true
+	var imgMu sync.Mutex
+	images := map[string]int{}
+	cfg.OnImage = func(id, u string, data []byte) {
+		imgMu.Lock()
+		images[u] = len(data)
+		imgMu.Unlock()
+	}
+	var got collector
+	st, err := Crawl(context.Background(), cfg, nil, got.emit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if int(st.Listings) != len(want) || len(got.ls) != len(want) {
+		t.Fatalf("emitted %d listings (stats %d), want %d", len(got.ls), st.Listings, len(want))
+	}
+	if st.Errors != 0 {
+		t.Errorf("errors = %d, want 0", st.Errors)
+	}
+	byURL := got.byURL()
+	for _, w := range want {
+		u := srv.URL + "/ad/" + w.ID
+		l, ok := byURL[u]
+		if !ok {
+			t.Errorf("listing %s not crawled", u)
+			continue
+		}
+		if l.ID == "" || l.Source != "demo" {
+			t.Errorf("%s: id %q source %q", u, l.ID, l.Source)
+		}
+		for _, f := range []struct{ name, got, want string }{
+			{"title", l.Title, w.Title}, {"body", l.Body, w.Body}, {"employer", l.Employer, w.Employer},
+			{"employer_info", l.EmployerInfo, w.EmployerInfo}, {"location", l.Location, w.Location},
+			{"pay", l.Pay, w.Pay}, {"posted_at", l.PostedAt, w.PostedAt}, {"country", l.Country, w.Country},
+			{"language", l.Language, w.Language}, {"kind", l.Kind, w.Kind},
+			{"contacts", strings.Join(l.Contacts, "|"), strings.Join(w.Contacts, "|")},
+		} {
+			if f.got != f.want {
+				t.Errorf("%s: %s = %q, want %q", w.ID, f.name, f.got, f.want)
+			}
+		}
+		if len(l.Images) != len(w.Images) {
+			t.Errorf("%s: %d images, want %d", w.ID, len(l.Images), len(w.Images))
+		}
+		for _, im := range l.Images {
+			if images[im.URL] == 0 {
+				t.Errorf("%s: image %s not handed to OnImage", w.ID, im.URL)
+			}
+		}
+		if w.ID == "demo-001" && l.FieldString("category") != "job" {
+			t.Errorf("extra field category = %q", l.FieldString("category"))
+		}
+	}
+	if st.Images == 0 {
+		t.Error("no images fetched")
+	}
+	ids := map[string]bool{}
+	for _, l := range got.ls {
+		if ids[l.ID] {
+			t.Errorf("listing %s emitted twice", l.ID)
+		}
+		ids[l.ID] = true
+	}
+	_ = sort.Strings
+}
