@@ -62,7 +62,7 @@ type Config struct {
 	// listing pages; nil makes every followed page a listing.
 	ListingPattern *regexp.Regexp
 	// AllowedDomains limits pages (not images) to these hosts and their
-	// subdomains; empty: the adapter's, else the start URLs' hosts.
+	// subdomains, besides the start URLs' hosts; empty: the adapter's.
 	AllowedDomains []string
 
 	UserAgent    string        // DefaultUserAgent
@@ -204,9 +204,7 @@ func (c *Config) setDefaults() error {
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			return errs.E("crawl", errs.Config, fmt.Sprintf("start URL %q: want an absolute http(s) URL", s))
 		}
-		if len(c.AllowedDomains) == 0 || c.Adapter == nil || len(c.Adapter.AllowedDomains) == 0 {
-			c.AllowedDomains = append(c.AllowedDomains, u.Hostname())
-		}
+		c.AllowedDomains = append(c.AllowedDomains, u.Hostname()) // start hosts are always allowed
 	}
 	return nil
 }
@@ -240,7 +238,7 @@ type crawler struct {
 	imgs   imageCache
 
 	pages, listings, errors, skipped, dups, images, retries, bytes atomic.Int64
-	begin                                                           time.Time
+	begin                                                          time.Time
 }
 
 // Crawl runs a crawl until the frontier is empty, MaxPages is reached, ctx

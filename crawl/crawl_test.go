@@ -172,3 +172,65 @@ func TestCrawlDemoSite(t *testing.T) {
 	}
 	_ = sort.Strings
 }
+
+// TestCrawlResume cancels a crawl mid-way and resumes it from its state
+// folder: every page is fetched exactly once over both runs and every
+// listing is emitted exactly once.
+func TestCrawlResume(t *testing.T) {
+	want, err := DemoCorpus()
+	if err != nil {
+		t.Fatal(err)
+	}
+	site := &countingHandler{h: DemoSite(want)}
+	srv := httptest.NewServer(site)
+	defer srv.Close()
+	state := t.TempDir()
+	cfg := fastConfig(srv.URL + "/")
+	cfg.Adapter = demoAdapter(t)
+	cfg.StateDir = state
+	cfg.Parallelism, cfg.Workers = 2, 2
+
+	var got collector
+	ctx, cancel := context.WithCancel(context.Background())
+	first := 0
+	_, err = Crawl(ctx, cfg, nil, func(l *corpus.Listing) error {
+		got.emit(l)
+		first++
+		if first == 25 {
+			cancel()
+		}
+		return nil
+	})
+	if err != context.Canceled {
+		t.Fatalf("first run: err = %v, want context.Canceled", err)
+	}
+	if len(got.ls) >= len(want) {
+		t.Fatalf("first run emitted %d listings; the test needs it stopped early", len(got.ls))
+	}
+	st, err := Crawl(context.Background(), cfg, nil, got.emit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Pages == 0 {
+		t.Fatal("second run fetched nothing")
+	}
+	ids := map[string]int{}
+	for _, l := range got.ls {
+		ids[l.URL]++
+	}
+	for _, w := range want {
+		if n := ids[srv.URL+"/ad/"+w.ID]; n != 1 {
+			t.Errorf("listing %s emitted %d times over both runs, want 1", w.ID, n)
+		}
+	}
+	for p, n := range site.counts() {
+		if n != 1 && p != "/robots.txt" {
+			t.Errorf("%s fetched %d times, want 1", p, n)
+		}
+	}
+	// A third run has nothing left to do.
+	st, err = Crawl(context.Background(), cfg, nil, got.emit)
+	if err != nil || st.Pages != 0 || st.Listings != 0 {
+		t.Errorf("third run: %+v, %v; want nothing fetched", st, err)
+	}
+}

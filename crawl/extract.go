@@ -552,20 +552,20 @@ var (
 	titleSel   = cascadia.MustCompile("title")
 	htmlSel    = cascadia.MustCompile("html[lang]")
 	bodySel    = cascadia.MustCompile("body")
+	imgSel     = cascadia.MustCompile("img[src]")
 	contactSel = cascadia.MustCompile(`a[href^="tel:"], a[href^="mailto:"]`)
-	// semanticMain are containers pages mark as their main content.
+	// semanticMain are containers pages mark as holding the listing text.
+	// (article, main and role=main mark too much on job sites: they hold the
+	// whole job view with its apply forms and company boxes.)
 	semanticMain = []cascadia.Selector{
 		cascadia.MustCompile(`[itemprop="description"]`),
-		cascadia.MustCompile("article"),
-		cascadia.MustCompile("main"),
-		cascadia.MustCompile(`[role="main"]`),
 	}
 )
 
 // GenericListing extracts a listing from a page without an adapter: the
 // title from <h1>, og:title or <title>; the body from the page's main text
-// (see MainText); contacts from tel: and mailto: links; the language from
-// <html lang>.
+// (see MainText) and the images inside it; contacts from tel: and mailto:
+// links; the language from <html lang>.
 func GenericListing(doc *goquery.Document, base *url.URL) *corpus.Listing {
 	l := &corpus.Listing{}
 	l.Title = strings.Join(strings.Fields(doc.FindMatcher(h1Sel).First().Text()), " ")
@@ -575,7 +575,15 @@ func GenericListing(doc *goquery.Document, base *url.URL) *corpus.Listing {
 	if l.Title == "" {
 		l.Title = strings.Join(strings.Fields(doc.FindMatcher(titleSel).First().Text()), " ")
 	}
-	l.Body = MainText(doc)
+	main := mainContent(doc)
+	l.Body = corpus.Text(main)
+	seenImg := map[string]bool{}
+	main.FindMatcher(imgSel).Each(func(_ int, s *goquery.Selection) {
+		if u := absURL(base, s.AttrOr("src", "")); u != "" && !seenImg[u] {
+			seenImg[u] = true
+			l.Images = append(l.Images, corpus.Image{URL: u})
+		}
+	})
 	if lang := doc.FindMatcher(htmlSel).First().AttrOr("lang", ""); len(lang) >= 2 {
 		l.Language = strings.ToLower(lang[:2])
 	}
@@ -598,22 +606,30 @@ func GenericListing(doc *goquery.Document, base *url.URL) *corpus.Listing {
 var inlineTags = map[string]bool{"span": true, "b": true, "strong": true, "em": true, "i": true, "u": true,
 	"font": true, "small": true, "big": true, "sup": true, "sub": true, "mark": true, "abbr": true, "time": true, "label": true}
 
+// paraTags hold one paragraph of a text, not a text.
+var paraTags = map[string]bool{"p": true, "li": true, "dd": true, "dt": true, "blockquote": true, "pre": true,
+	"h2": true, "h3": true, "h4": true, "h5": true, "h6": true}
+
 // boilerTags hold navigation and chrome, never the main text.
 var boilerTags = map[string]bool{"script": true, "style": true, "noscript": true, "template": true, "svg": true,
 	"head": true, "iframe": true, "nav": true, "header": true, "footer": true, "aside": true, "form": true,
 	"button": true, "select": true, "a": true}
 
-// MainText returns a page's main text: a container the page marks as main
-// (itemprop=description, article, main, role=main) when it holds enough
-// text, else the element that collects the most paragraph text, scored the
+// MainText returns a page's main text: a container the page marks as the
+// description (itemprop=description) when it holds enough text, else the element that collects the most paragraph text, scored the
 // way readability tools do: each run of text of 25 bytes or more outside
 // links and page chrome counts fully for its block and half for the block's
 // parent.
 func MainText(doc *goquery.Document) string {
+	return corpus.Text(mainContent(doc))
+}
+
+// mainContent returns the element holding a page's main text (see MainText).
+func mainContent(doc *goquery.Document) *goquery.Selection {
 	for _, m := range semanticMain {
 		if s := doc.FindMatcher(m); s.Length() == 1 {
 			if t := corpus.Text(s); len(t) >= 200 {
-				return t
+				return s
 			}
 		}
 	}
@@ -662,8 +678,16 @@ func MainText(doc *goquery.Document) string {
 			best, bestScore = n, s
 		}
 	}
-	if best == nil {
-		return corpus.Text(doc.FindMatcher(bodySel))
+	// Main text spans paragraphs: a single winning paragraph stands for
+	// the container it sits in.
+	if best != nil && paraTags[best.Data] && best.Parent != nil && best.Parent.Type == xhtml.ElementNode {
+		best = best.Parent
 	}
-	return corpus.Text(goquery.NewDocumentFromNode(best).Selection)
+	if best == nil {
+		if b := doc.FindMatcher(bodySel); b.Length() > 0 {
+			return b
+		}
+		return doc.Selection
+	}
+	return doc.Selection.FindNodes(best)
 }

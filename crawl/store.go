@@ -88,10 +88,10 @@ func (s *store) close() error {
 
 // state is what a resumed crawl starts from.
 type state struct {
-	queue     []task
-	done      map[string]bool
+	queue      []task
+	done       map[string]bool
 	pageHashes map[string]bool
-	ids       map[string]bool
+	ids        map[string]bool
 }
 
 func (s *store) load() (*state, error) {
