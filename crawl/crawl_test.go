@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -234,3 +235,5 @@ func TestCrawlResume(t *testing.T) {
 		t.Errorf("third run: %+v, %v; want nothing fetched", st, err)
 	}
 }
+
+func regexpMust(s string) *regexp.Regexp { return regexp.MustCompile(s) }
