@@ -7,7 +7,7 @@
 // The crawler obeys robots.txt, keeps a per-host delay and parallelism,
 // sends an honest user agent, retries 429 and 5xx with backoff, bounds
 // every response in time and size, refuses non-public addresses (checked at
-// dial time), keeps raw pages as gzip evidence, and persists its frontier
+// dial time), keeps raw pages as WARC evidence, and persists its frontier
 // so a killed crawl resumes without fetching a page twice. It also serves
 // the demo classifieds site (DemoSite).
 package crawl
@@ -81,8 +81,9 @@ type Config struct {
 	// StateDir keeps the frontier (crawl.db) for resuming; empty keeps
 	// nothing.
 	StateDir string
-	// EvidenceDir keeps raw pages, gzip'd, and an index; default
-	// StateDir/evidence, "-" for none.
+	// EvidenceDir keeps raw pages as WARC files and an index
+	// (evidence.jsonl, see EvidenceRecord); default StateDir/evidence, "-"
+	// for none.
 	EvidenceDir string
 
 	// FetchImages fetches listing images, checks them and hands them to
@@ -221,8 +222,8 @@ type crawler struct {
 
 	mu        sync.Mutex
 	cond      *sync.Cond
-	listingsQ []task // listing pages go first, so listings flow early
-	indexQ    []task
+	listingsQ []task // listing pages
+	indexQ    []task // index pages
 	seen      map[string]bool // queued or done
 	done      map[string]bool
 	pageHash  map[string]bool
@@ -393,8 +394,13 @@ func (cr *crawler) next() (task, bool) {
 			cr.cond.Broadcast()
 			return task{}, false
 		}
+		// Listing pages go first so listings flow early and the queue stays
+		// short, but an index page is taken whenever few listings wait, so
+		// the next page of links arrives before the workers run dry.
 		var t task
 		switch {
+		case len(cr.indexQ) > 0 && len(cr.listingsQ) < 2*cr.cfg.Workers:
+			t, cr.indexQ = cr.indexQ[0], cr.indexQ[1:]
 		case len(cr.listingsQ) > 0:
 			t, cr.listingsQ = cr.listingsQ[0], cr.listingsQ[1:]
 		case len(cr.indexQ) > 0:
@@ -689,7 +695,7 @@ func (cr *crawler) process(t task) {
 	c.rec.SHA256 = hash
 	c.rec.Status = strconv.Itoa(f.status)
 	if err := cr.ev.save(EvidenceRecord{URL: t.URL, FinalURL: ifDiff(final, t.URL), FetchedAt: c.rec.At, Status: f.status,
-		ContentType: f.ct, SHA256: hash, Bytes: len(f.body)}, f.body); err != nil {
+		ContentType: f.ct, SHA256: hash, Bytes: len(f.body)}, f.header, f.body); err != nil {
 		cr.fail(errs.E("crawl: evidence", errs.IO, err))
 	}
 	cr.mu.Lock()

@@ -2,51 +2,75 @@ package crawl
 
 import (
 	"bufio"
+	"bytes"
 	"compress/gzip"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
+	"sort"
+	"strconv"
 	"sync"
 	"time"
 )
 
 // EvidenceRecord is one line of the evidence index, evidence.jsonl: what a
-// URL returned and when. File is relative to the evidence folder and holds
-// the raw body, gzip-compressed, named by its SHA-256.
+// URL returned and when, and where the response is kept. File is relative
+// to the evidence folder: a WARC file (ISO 28500) of gzip members, one
+// record per response; Offset and Length locate the record's gzip member,
+// so one page can be read without the rest.
 type EvidenceRecord struct {
 	URL         string    `json:"url"`
 	FinalURL    string    `json:"final_url,omitempty"`
 	FetchedAt   time.Time `json:"fetched_at"`
 	Status      int       `json:"status"`
 	ContentType string    `json:"content_type,omitempty"`
-	SHA256      string    `json:"sha256"`
+	SHA256      string    `json:"sha256"` // of the body
 	Bytes       int       `json:"bytes"`
 	File        string    `json:"file"`
+	Offset      int64     `json:"offset"`
+	Length      int64     `json:"length"`
 }
 
-// evidence keeps raw pages as they were fetched.
+// maxWARCBytes is where a WARC file is closed and the next one begun.
+const maxWARCBytes = 1 << 30
+
+// evidence keeps raw pages as they were fetched, as WARC response records.
+// Each run writes new WARC files, so a killed run never leaves a torn
+// record in the middle of a file that a later run appends to.
 type evidence struct {
-	dir string
-	mu  sync.Mutex
-	f   *os.File
-	w   *bufio.Writer
+	dir    string
+	run    string
+	mu     sync.Mutex
+	idx    *os.File
+	iw     *bufio.Writer
+	warc   *os.File
+	name   string
+	off    int64
+	seq    int
+	gz     *gzip.Writer
+	buf    bytes.Buffer
+	record bytes.Buffer
 }
 
 func openEvidence(dir string) (*evidence, error) {
 	if dir == "" {
 		return nil, nil
 	}
-	if err := os.MkdirAll(filepath.Join(dir, "pages"), 0o755); err != nil {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("evidence folder: %w", err)
 	}
 	f, err := os.OpenFile(filepath.Join(dir, "evidence.jsonl"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("evidence index: %w", err)
 	}
-	return &evidence{dir: dir, f: f, w: bufio.NewWriter(f)}, nil
+	e := &evidence{dir: dir, idx: f, iw: bufio.NewWriter(f), run: time.Now().UTC().Format("20060102T150405Z")}
+	e.gz, _ = gzip.NewWriterLevel(&e.buf, gzip.BestSpeed)
+	return e, nil
 }
 
 // sha256Hex returns the hex SHA-256 of b.
@@ -55,49 +79,94 @@ func sha256Hex(b []byte) string {
 	return hex.EncodeToString(h[:])
 }
 
-// save writes body (once per content) and appends its index record.
-func (e *evidence) save(rec EvidenceRecord, body []byte) error {
+func uuid() string {
+	var b [16]byte
+	rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	h := hex.EncodeToString(b[:])
+	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+}
+
+// save appends a WARC response record for the fetch, then its index line.
+func (e *evidence) save(rec EvidenceRecord, header http.Header, body []byte) error {
 	if e == nil {
 		return nil
 	}
-	rec.File = filepath.ToSlash(filepath.Join("pages", rec.SHA256[:2], rec.SHA256+".gz"))
-	p := filepath.Join(e.dir, filepath.FromSlash(rec.File))
-	if _, err := os.Stat(p); err != nil {
-		if err := writeGzip(p, body); err != nil {
-			return fmt.Errorf("save evidence for %s: %w", rec.URL, err)
-		}
-	}
-	line, _ := json.Marshal(rec)
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.w.Write(line)
-	e.w.WriteByte('\n')
-	return e.w.Flush()
+	if e.warc == nil || e.off > maxWARCBytes {
+		if err := e.rotate(); err != nil {
+			return err
+		}
+	}
+	// HTTP block: status line, headers as received (bodies are stored
+	// decoded, so transfer and content encodings are dropped), body.
+	e.record.Reset()
+	fmt.Fprintf(&e.record, "HTTP/1.1 %d %s\r\n", rec.Status, http.StatusText(rec.Status))
+	keys := make([]string, 0, len(header))
+	for k := range header {
+		switch k {
+		case "Content-Length", "Transfer-Encoding", "Content-Encoding":
+			continue
+		}
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if k == "Content-Type" && rec.ContentType != "" {
+			fmt.Fprintf(&e.record, "Content-Type: %s\r\n", rec.ContentType) // as sent, charset included
+			continue
+		}
+		for _, v := range header[k] {
+			fmt.Fprintf(&e.record, "%s: %s\r\n", k, v)
+		}
+	}
+	fmt.Fprintf(&e.record, "Content-Length: %d\r\n\r\n", len(body))
+	blockLen := e.record.Len() + len(body)
+
+	e.buf.Reset()
+	e.gz.Reset(&e.buf)
+	fmt.Fprintf(e.gz, "WARC/1.1\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:%s>\r\nWARC-Date: %s\r\n"+
+		"WARC-Target-URI: %s\r\nWARC-Payload-Digest: sha-256:%s\r\nContent-Type: application/http;msgtype=response\r\n"+
+		"Content-Length: %d\r\n\r\n", uuid(), rec.FetchedAt.UTC().Format(time.RFC3339Nano), rec.URL, rec.SHA256, blockLen)
+	e.gz.Write(e.record.Bytes())
+	e.gz.Write(body)
+	e.gz.Write([]byte("\r\n\r\n"))
+	if err := e.gz.Close(); err != nil {
+		return err
+	}
+	n, err := e.warc.Write(e.buf.Bytes())
+	if err != nil {
+		return fmt.Errorf("save evidence for %s: %w", rec.URL, err)
+	}
+	rec.File, rec.Offset, rec.Length = e.name, e.off, int64(n)
+	e.off += int64(n)
+	line, _ := json.Marshal(rec)
+	e.iw.Write(line)
+	e.iw.WriteByte('\n')
+	return e.iw.Flush()
 }
 
-func writeGzip(p string, body []byte) error {
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+func (e *evidence) rotate() error {
+	if e.warc != nil {
+		if err := e.warc.Close(); err != nil {
+			return err
+		}
+	}
+	e.seq++
+	e.name = "pages-" + e.run + "-" + strconv.Itoa(e.seq) + ".warc.gz"
+	f, err := os.OpenFile(filepath.Join(e.dir, e.name), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+	if err != nil {
+		return fmt.Errorf("evidence file: %w", err)
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(p), ".tmp-*")
-	if err != nil {
-		return err
-	}
-	zw, _ := gzip.NewWriterLevel(tmp, gzip.BestSpeed)
-	_, err = zw.Write(body)
-	if cerr := zw.Close(); err == nil {
-		err = cerr
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), p)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-	}
-	return err
+	e.warc, e.off = f, st.Size()
+	return nil
 }
 
 func (e *evidence) close() error {
@@ -106,6 +175,14 @@ func (e *evidence) close() error {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.w.Flush()
-	return e.f.Close()
+	err := e.iw.Flush()
+	if e.warc != nil {
+		if cerr := e.warc.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if cerr := e.idx.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }

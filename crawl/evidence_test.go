@@ -10,11 +10,12 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
 
-// TestCrawlEvidenceAndImages keeps raw pages as gzip evidence with their
+// TestCrawlEvidenceAndImages keeps raw pages as WARC records with their
 // URL and fetch time, and images on disk with images[].path set.
 func TestCrawlEvidenceAndImages(t *testing.T) {
 	want, err := DemoCorpus()
@@ -52,16 +53,7 @@ func TestCrawlEvidenceAndImages(t *testing.T) {
 		if r.FetchedAt.IsZero() || r.Status != 200 || !strings.HasPrefix(r.URL, srv.URL) {
 			t.Errorf("record %+v", r)
 		}
-		zf, err := os.Open(filepath.Join(state, "evidence", filepath.FromSlash(r.File)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		zr, err := gzip.NewReader(zf)
-		if err != nil {
-			t.Fatal(err)
-		}
-		body, _ := io.ReadAll(zr)
-		zf.Close()
+		body := readWARCBody(t, filepath.Join(state, "evidence", r.File), r)
 		if sha256Hex(body) != r.SHA256 || len(body) != r.Bytes {
 			t.Errorf("%s: stored page does not match its hash", r.URL)
 		}
@@ -94,4 +86,44 @@ func TestCrawlEvidenceAndImages(t *testing.T) {
 	if images == 0 {
 		t.Error("test corpus slice has no images")
 	}
+}
+
+// readWARCBody reads the record an index line points at and returns the
+// HTTP body, checking the WARC and HTTP headers on the way.
+func readWARCBody(t *testing.T, file string, r EvidenceRecord) []byte {
+	t.Helper()
+	f, err := os.Open(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(io.NewSectionReader(f, r.Offset, r.Length))
+	if err != nil {
+		t.Fatal(err)
+	}
+	zr.Multistream(false)
+	rec, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	warcHead, block, ok := strings.Cut(string(rec), "\r\n\r\n")
+	if !ok || !strings.HasPrefix(warcHead, "WARC/1.1\r\nWARC-Type: response\r\n") ||
+		!strings.Contains(warcHead, "\r\nWARC-Target-URI: "+r.URL+"\r\n") ||
+		!strings.Contains(warcHead, "\r\nWARC-Payload-Digest: sha-256:"+r.SHA256+"\r\n") {
+		t.Fatalf("%s: bad WARC header:\n%s", r.URL, warcHead)
+	}
+	var clen int
+	for _, ln := range strings.Split(warcHead, "\r\n") {
+		if v, ok := strings.CutPrefix(ln, "Content-Length: "); ok {
+			clen, _ = strconv.Atoi(v)
+		}
+	}
+	if !strings.HasSuffix(block, "\r\n\r\n") || len(block)-4 != clen {
+		t.Fatalf("%s: WARC block of %d bytes, Content-Length %d", r.URL, len(block)-4, clen)
+	}
+	httpHead, body, ok := strings.Cut(block[:clen], "\r\n\r\n")
+	if !ok || !strings.HasPrefix(httpHead, "HTTP/1.1 200 OK\r\n") || !strings.Contains(httpHead, "Content-Type: "+r.ContentType) {
+		t.Fatalf("%s: bad HTTP header:\n%s", r.URL, httpHead)
+	}
+	return []byte(body)
 }
