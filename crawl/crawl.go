@@ -222,8 +222,8 @@ type crawler struct {
 
 	mu        sync.Mutex
 	cond      *sync.Cond
-	listingsQ []task // listing pages
-	indexQ    []task // index pages
+	listingsQ []task          // listing pages
+	indexQ    []task          // index pages
 	seen      map[string]bool // queued or done
 	done      map[string]bool
 	pageHash  map[string]bool

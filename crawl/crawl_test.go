@@ -237,3 +237,5 @@ func TestCrawlResume(t *testing.T) {
 }
 
 func regexpMust(s string) *regexp.Regexp { return regexp.MustCompile(s) }
+
+var anyRe = regexp.MustCompile(`.`)
