@@ -2,6 +2,7 @@ package crawl
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/binary"
 	"fmt"
@@ -37,6 +38,20 @@ func page(title, body string) string {
 }
 
 const goodText = "This vacancy is a good page that must be crawled whatever the other pages do to the crawler."
+
+// gzipBomb is 64 MiB of zeros gzip'd to about 64 KiB.
+func gzipBomb(t *testing.T) []byte {
+	var b bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&b, gzip.BestCompression)
+	zero := make([]byte, 1<<20)
+	for range 64 {
+		zw.Write(zero)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
 
 // badSite serves every kind of trouble a crawl meets, linked from /.
 func badSite(t *testing.T) (http.Handler, []string) {
@@ -126,7 +141,8 @@ func badSite(t *testing.T) (http.Handler, []string) {
 	mux.HandleFunc("/bad/images", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprint(w, `<html><body><h1>Ad with bad images</h1><div><p>Photos of this ad are broken in every way a server can break them.</p>
 <img class=photo src="/img/html.png"><img class=photo src="/img/bomb.png"><img class=photo src="/img/garbage.png">
-<img class=photo src="/img/huge.png"><img class=photo src="/img/missing.png"><img class=photo src="/img/ok.png"></div></body></html>`)
+<img class=photo src="/img/huge.png"><img class=photo src="/img/missing.png"><img class=photo src="/img/ok.png">
+<img class=photo src="/img/gzip.png"><img class=photo src="/img/xgzip.png"></div></body></html>`)
 	})
 	mux.HandleFunc("/img/html.png", func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, "<html>not an image</html>") })
 	mux.HandleFunc("/img/bomb.png", func(w http.ResponseWriter, r *http.Request) {
@@ -145,6 +161,15 @@ func badSite(t *testing.T) (http.Handler, []string) {
 				return
 			}
 		}
+	})
+	mux.HandleFunc("/img/gzip.png", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/gzip")
+		w.Write(gzipBomb(t))
+	})
+	mux.HandleFunc("/img/xgzip.png", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "image/png")
+		w.Header().Set("Content-Encoding", "x-gzip")
+		w.Write(gzipBomb(t))
 	})
 	mux.HandleFunc("/img/ok.png", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "image/png")
@@ -216,7 +241,8 @@ func TestCrawlBadInput(t *testing.T) {
 			t.Errorf("%s: not logged", p)
 		}
 	}
-	for _, p := range []string{"/img/html.png", "/img/bomb.png", "/img/garbage.png", "/img/huge.png", "/img/missing.png"} {
+	for _, p := range []string{"/img/html.png", "/img/bomb.png", "/img/garbage.png", "/img/huge.png", "/img/missing.png",
+		"/img/gzip.png", "/img/xgzip.png"} {
 		if !strings.Contains(logBuf.String(), "url="+srv.URL+p) {
 			t.Errorf("image %s failure not logged", p)
 		}

@@ -87,7 +87,7 @@ type Config struct {
 	EvidenceDir string
 
 	// FetchImages fetches listing images, checks them and hands them to
-	// OnImage and KeepImagesDir.
+	// OnImage and KeepImagesDir; setting either of those implies it.
 	FetchImages    bool
 	MaxImageBytes  int64 // default 20 MiB
 	MaxImagePixels int   // width × height; default 50 000 000
@@ -185,7 +185,7 @@ func (c *Config) setDefaults() error {
 	if c.EvidenceDir == "-" {
 		c.EvidenceDir = ""
 	}
-	if c.KeepImagesDir != "" {
+	if c.KeepImagesDir != "" || c.OnImage != nil {
 		c.FetchImages = true
 	}
 	if len(c.Start) == 0 && c.Adapter != nil {
@@ -302,6 +302,13 @@ func Crawl(ctx context.Context, cfg Config, log *slog.Logger, emit func(*corpus.
 	if err := st.add(seeds); err != nil {
 		return Stats{}, errs.E("crawl", errs.IO, err)
 	}
+
+	mode := "generic"
+	if cfg.Adapter != nil {
+		mode = "adapter " + cfg.Adapter.Name
+	}
+	log.Info("crawl starting", "mode", mode, "start", strings.Join(cfg.Start, " "), "robots_txt", !cfg.IgnoreRobots,
+		"delay", cfg.Delay, "parallel_per_host", cfg.Parallelism, "user_agent", cfg.UserAgent)
 
 	// Requests run under their own context: on cancellation the pages in
 	// flight finish and are recorded instead of being cut off.
@@ -517,6 +524,19 @@ func (cr *crawler) setupCollectors(ctx context.Context) {
 			// Keep the body's bytes as sent: charset is decoded later,
 			// with detection, and evidence must be the raw bytes.
 			r.Headers.Set("Content-Type", mt)
+		}
+		// colly gunzips these bodies itself, after its size limit: a small
+		// compressed body could expand without bound. (Plain gzip transfer
+		// is decoded by net/http before the size cap and is fine.)
+		if ce := r.Headers.Get("Content-Encoding"); ce != "" && ce != "identity" {
+			r.Ctx.Put(ctxErr, fmt.Errorf("unsupported content encoding %q", ce))
+			r.Request.Abort()
+			return
+		}
+		if strings.Contains(mt, "gzip") || strings.HasSuffix(strings.ToLower(r.Request.URL.Path), ".gz") {
+			r.Ctx.Put(ctxErr, fmt.Errorf("compressed body refused (%s)", mt))
+			r.Request.Abort()
+			return
 		}
 		limit := cr.cfg.MaxBodyBytes
 		image := r.Ctx.Get(ctxKind) == "image"
