@@ -326,8 +326,11 @@ func Crawl(ctx context.Context, cfg Config, log *slog.Logger, emit func(*corpus.
 	defer stop()
 
 	progressDone := make(chan struct{})
+	var progressWG sync.WaitGroup
 	if cfg.Progress != nil {
+		progressWG.Add(1)
 		go func() {
+			defer progressWG.Done()
 			tk := time.NewTicker(time.Second)
 			defer tk.Stop()
 			for {
@@ -357,6 +360,7 @@ func Crawl(ctx context.Context, cfg Config, log *slog.Logger, emit func(*corpus.
 	}
 	wg.Wait()
 	close(progressDone)
+	progressWG.Wait()
 	s := cr.stats()
 	if cfg.Progress != nil {
 		cfg.Progress(s)
