@@ -216,7 +216,8 @@ type crawler struct {
 	log   *slog.Logger
 	emit  func(*corpus.Listing) error
 	x     extractor
-	pc    *colly.Collector // pages and images, told apart by ctxKind
+	pc     *colly.Collector // pages and images, told apart by ctxKind
+	robots *robots          // nil when robots.txt is ignored
 	store *store
 	ev    *evidence
 
@@ -507,8 +508,14 @@ func (cr *crawler) setupCollectors(ctx context.Context) {
 		colly.MaxBodySize(int(max(cr.cfg.MaxBodyBytes, cr.cfg.MaxImageBytes)+1)),
 		colly.StdlibContext(ctx),
 	)
-	pc.IgnoreRobotsTxt = cr.cfg.IgnoreRobots
-	pc.WithTransport(newTransport(&cr.cfg))
+	// robots.txt is read by cr.robots: colly's reader fails every page of
+	// a host whose robots.txt has a syntax error, and ignores Crawl-delay.
+	pc.IgnoreRobotsTxt = true
+	rt := newTransport(&cr.cfg)
+	pc.WithTransport(rt)
+	if !cr.cfg.IgnoreRobots {
+		cr.robots = newRobots(ctx, rt, cr.cfg.Timeout, cr.cfg.UserAgent, cr.log)
+	}
 	pc.SetRequestTimeout(cr.cfg.Timeout)
 	pc.SetRedirectHandler(func(req *http.Request, via []*http.Request) error {
 		if len(via) >= 10 {
@@ -586,15 +593,22 @@ func (cr *crawler) allowedHost(host string) bool {
 	return false
 }
 
-// limitHost gives each host its own delay and parallelism rule.
-func (cr *crawler) limitHost(host string) {
+// limitHost gives each host its own delay and parallelism rule; the delay
+// is the longer of the configured one and the host's robots.txt
+// Crawl-delay.
+func (cr *crawler) limitHost(host string, crawlDelay time.Duration) {
 	cr.mu.Lock()
 	defer cr.mu.Unlock()
 	if cr.hosts[host] {
 		return
 	}
 	cr.hosts[host] = true
-	err := cr.pc.Limit(&colly.LimitRule{DomainGlob: glob.QuoteMeta(host), Parallelism: cr.cfg.Parallelism, Delay: cr.cfg.Delay})
+	delay := cr.cfg.Delay
+	if crawlDelay > delay {
+		delay = crawlDelay
+		cr.log.Info("crawl: using the robots.txt crawl-delay", "host", host, "delay", delay)
+	}
+	err := cr.pc.Limit(&colly.LimitRule{DomainGlob: glob.QuoteMeta(host), Parallelism: cr.cfg.Parallelism, Delay: delay})
 	if err != nil {
 		cr.log.Warn("crawl: per-host limit", "host", host, "err", err)
 	}
@@ -616,7 +630,18 @@ func (cr *crawler) fetch(u, kind string) fetched {
 	if err != nil {
 		return fetched{err: err}
 	}
-	cr.limitHost(pu.Host)
+	var crawlDelay time.Duration
+	if cr.robots != nil {
+		ok, d, err := cr.robots.allowed(pu)
+		if err != nil {
+			return fetched{final: u, err: err}
+		}
+		if !ok {
+			return fetched{final: u, err: colly.ErrRobotsTxtBlocked}
+		}
+		crawlDelay = d
+	}
+	cr.limitHost(pu.Host, crawlDelay)
 	ctx := colly.NewContext()
 	ctx.Put(ctxKind, kind)
 	hdr := http.Header{}
@@ -663,7 +688,7 @@ func retryable(f fetched) (bool, time.Duration) {
 	if f.status != 0 || f.err == nil {
 		return false, 0
 	}
-	if errors.Is(f.err, ErrPrivateAddress) || errors.Is(f.err, colly.ErrRobotsTxtBlocked) {
+	if errors.Is(f.err, ErrPrivateAddress) || errors.Is(f.err, colly.ErrRobotsTxtBlocked) || errors.Is(f.err, errRobotsUnreachable) {
 		return false, 0
 	}
 	var ne net.Error
@@ -698,7 +723,10 @@ func (cr *crawler) process(t task) {
 			if f.status != 0 {
 				c.rec.Status = strconv.Itoa(f.status)
 			}
-			cr.log.Warn("crawl: page failed", "url", t.URL, "status", f.status, "err", errText(f.err, f.status))
+			// Failures that may pass stay queued for the next run.
+			again, _ := retryable(f)
+			c.later = again || errors.Is(f.err, errRobotsUnreachable)
+			cr.log.Warn("crawl: page failed", "url", t.URL, "status", f.status, "err", errText(f.err, f.status), "retry_next_run", c.later)
 		}
 		cr.finish(t, c)
 		return

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/PuerkitoBio/goquery"
+	"github.com/temoto/robotstxt"
 )
 
 // FuzzExtract runs every extraction path (adapter fields, items, JSON-LD,
@@ -88,6 +89,28 @@ func FuzzNormalizeDate(f *testing.F) {
 			if _, ok2 := NormalizeDate(out); !ok2 {
 				t.Fatalf("NormalizeDate(%q) = %q, which does not parse again", s, out)
 			}
+		}
+	})
+}
+
+// FuzzRobots parses arbitrary robots.txt files the way the crawler does
+// (sanitized only when the parser rejects them): no panics, and sanitizing
+// only ever drops lines.
+func FuzzRobots(f *testing.F) {
+	for _, s := range []string{"User-agent: *\nDisallow: /no/\nCrawl-delay: soon\n", "Disallow: /x\nUser-agent: *\n",
+		"User-agent: redthread\nAllow: /\n\nUser-agent: *\nDisallow: /\n", "UserAgent *\nDisAllow:a"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		if _, err := robotstxt.FromBytes(body); err == nil {
+			return
+		}
+		clean := sanitizeRobots(body)
+		if len(clean) > len(body)+1 {
+			t.Fatalf("sanitizing grew %q to %q", body, clean)
+		}
+		if r, err := robotstxt.FromBytes(clean); err == nil {
+			r.TestAgent("/a/b?c", DefaultUserAgent)
 		}
 	})
 }

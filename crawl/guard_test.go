@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"net/netip"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -99,5 +100,76 @@ func TestCrawlRobots(t *testing.T) {
 		if !ignore && st.Skipped != 1 {
 			t.Errorf("skipped = %d, want 1", st.Skipped)
 		}
+	}
+}
+
+// TestCrawlRobotsEdgeCases: Crawl-delay raises the host's delay; a robots.txt
+// that does not parse reads as no rules; an unreachable one (5xx) keeps the
+// host's pages queued for the next run.
+func TestCrawlRobotsEdgeCases(t *testing.T) {
+	var mu sync.Mutex
+	robots := "User-agent: *\nCrawl-delay: 0.2\nDisallow: /no/\n"
+	robotsStatus := 200
+	mux := http.NewServeMux()
+	mux.HandleFunc("/robots.txt", func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		w.WriteHeader(robotsStatus)
+		fmt.Fprint(w, robots)
+	})
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `<html><body><a href="/ads/1">one</a><a href="/no/2">two</a></body></html>`)
+	})
+	mux.HandleFunc("/ads/1", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, page("Public ad", "A public ad that robots.txt lets crawlers read and index."))
+	})
+	mux.HandleFunc("/no/2", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, page("Private ad", "A page robots.txt forbids to crawlers."))
+	})
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	crawlOnce := func(state string) (*collector, string, Stats) {
+		cfg := fastConfig(srv.URL + "/")
+		cfg.Follow = regexpMust(`/(ads|no)/`)
+		cfg.StateDir = state
+		var logBuf bytes.Buffer
+		var got collector
+		st, err := Crawl(context.Background(), cfg, testLog(&logBuf), got.emit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &got, logBuf.String(), st
+	}
+
+	got, log, _ := crawlOnce("")
+	if !strings.Contains(log, "crawl-delay") || !strings.Contains(log, "delay=200ms") {
+		t.Errorf("Crawl-delay not applied:\n%s", log)
+	}
+	if len(got.ls) != 1 {
+		t.Errorf("%d listings, want 1", len(got.ls))
+	}
+
+	mu.Lock()
+	robots = "Disallow: /ads/\nUser-agent: *\nCrawl-delay: soon\nDisallow: /no/\n"
+	mu.Unlock()
+	got, log, _ = crawlOnce("")
+	if len(got.ls) != 1 || got.ls[0].Title != "Public ad" || !strings.Contains(log, "bad lines") {
+		t.Errorf("robots.txt with bad lines: %d listings, want the public one (bad lines dropped, good kept)\n%s", len(got.ls), log)
+	}
+
+	mu.Lock()
+	robots, robotsStatus = "", 503
+	mu.Unlock()
+	state := t.TempDir()
+	got, log, st := crawlOnce(state)
+	if len(got.ls) != 0 || st.Pages != 0 || !strings.Contains(log, "robots.txt unreachable") {
+		t.Errorf("robots.txt 503: %d listings, %d pages; want none fetched\n%s", len(got.ls), st.Pages, log)
+	}
+	mu.Lock()
+	robots, robotsStatus = "User-agent: *\nDisallow: /no/\n", 200
+	mu.Unlock()
+	got, _, _ = crawlOnce(state)
+	if len(got.ls) != 1 {
+		t.Errorf("next run after robots.txt came back: %d listings, want 1", len(got.ls))
 	}
 }

@@ -35,6 +35,9 @@ type completion struct {
 	next     []task
 	pageHash string
 	ids      []string // listing IDs emitted
+	// later leaves the page queued for a later run (it failed for a
+	// reason that may pass: 5xx, timeouts, robots.txt unreachable).
+	later bool
 }
 
 var (
@@ -152,6 +155,9 @@ func (s *store) complete(c *completion) error {
 	rec, _ := json.Marshal(c.rec)
 	return s.db.Batch(func(tx *bolt.Tx) error {
 		q, d := tx.Bucket(bQueue), tx.Bucket(bDone)
+		if c.later {
+			return putTasks(tx, c.next)
+		}
 		for _, u := range append([]string{c.url}, c.aliases...) {
 			if err := q.Delete([]byte(u)); err != nil {
 				return err
