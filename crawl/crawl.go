@@ -212,14 +212,14 @@ func (c *Config) setDefaults() error {
 
 // crawler is one run.
 type crawler struct {
-	cfg   Config
-	log   *slog.Logger
-	emit  func(*corpus.Listing) error
-	x     extractor
+	cfg    Config
+	log    *slog.Logger
+	emit   func(*corpus.Listing) error
+	x      extractor
 	pc     *colly.Collector // pages and images, told apart by ctxKind
 	robots *robots          // nil when robots.txt is ignored
-	store *store
-	ev    *evidence
+	store  *store
+	ev     *evidence
 
 	mu        sync.Mutex
 	cond      *sync.Cond
