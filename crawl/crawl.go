@@ -725,7 +725,7 @@ func (cr *crawler) process(t task) {
 			}
 			// Failures that may pass stay queued for the next run.
 			again, _ := retryable(f)
-			c.later = again || errors.Is(f.err, errRobotsUnreachable)
+			c.later = (again || errors.Is(f.err, errRobotsUnreachable)) && !errors.Is(f.err, ErrPrivateAddress)
 			cr.log.Warn("crawl: page failed", "url", t.URL, "status", f.status, "err", errText(f.err, f.status), "retry_next_run", c.later)
 		}
 		cr.finish(t, c)

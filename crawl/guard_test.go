@@ -48,8 +48,9 @@ func TestCrawlRefusesPrivate(t *testing.T) {
 	if len(got.ls) != 0 || st.Pages != 0 || st.Errors != 1 {
 		t.Errorf("pages %d listings %d errors %d; want the page refused", st.Pages, len(got.ls), st.Errors)
 	}
-	if !strings.Contains(logBuf.String(), "non-public address") || !strings.Contains(logBuf.String(), srv.URL+"/ad/1") {
-		t.Errorf("refusal not logged with its URL:\n%s", logBuf.String())
+	if !strings.Contains(logBuf.String(), "non-public address") || !strings.Contains(logBuf.String(), srv.URL+"/ad/1") ||
+		!strings.Contains(logBuf.String(), "retry_next_run=false") {
+		t.Errorf("refusal not logged with its URL, as final:\n%s", logBuf.String())
 	}
 	// The guard works at dial time: a redirect to loopback is refused the
 	// same way. (The transport is exercised directly: no public server is

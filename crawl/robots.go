@@ -117,12 +117,12 @@ func (r *robots) fetch(base string) (*robotstxt.RobotsData, error) {
 	req.Header.Set("User-Agent", r.ua)
 	resp, err := r.client.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", errRobotsUnreachable, err)
+		return nil, fmt.Errorf("%w: %w", errRobotsUnreachable, err)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxRobotsBytes))
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", errRobotsUnreachable, err)
+		return nil, fmt.Errorf("%w: %w", errRobotsUnreachable, err)
 	}
 	if resp.StatusCode >= 500 {
 		return nil, fmt.Errorf("%w: HTTP %d", errRobotsUnreachable, resp.StatusCode)

@@ -108,6 +108,9 @@ func runCrawl(ctx context.Context, e *env, args []string) error {
 	if cfg.ListingPattern, err = compileFlag("listing", *listing); err != nil {
 		return err
 	}
+	if *adapter != "" && (*follow != "" || *listing != "") {
+		return fmt.Errorf("%w: --follow and --listing are for generic mode; the adapter says which links to follow", errUsage)
+	}
 	if *adapter == "" && (len(start) == 0 || *follow == "") {
 		return fmt.Errorf("%w: give --adapter, or --start URL and --follow REGEX for generic mode", errUsage)
 	}

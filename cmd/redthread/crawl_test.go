@@ -97,6 +97,7 @@ func TestCrawlCommandErrors(t *testing.T) {
 		{[]string{"crawl", "--start", "http://example.com/"}, exitUsage, "give --adapter"},
 		{[]string{"crawl", "--start", "http://example.com/", "--follow", "("}, exitUsage, "--follow"},
 		{[]string{"crawl", "--adapter", "nosuchsite"}, exitConfig, "no built-in adapter"},
+		{[]string{"crawl", "--adapter", "demo", "--follow", "x"}, exitUsage, "generic mode"},
 		{[]string{"crawl", "--adapter", "demo", "--start", "ftp://x/"}, exitConfig, "start URL"},
 		{[]string{"crawl", "--adapter", "demo", "--scan"}, exitConfig, "not available yet"},
 	} {
