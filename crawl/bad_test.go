@@ -14,6 +14,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"golang.org/x/text/encoding/charmap"
 )
 
 // pngHeader returns the start of a PNG declaring w×h pixels: enough for
@@ -61,7 +63,7 @@ func badSite(t *testing.T) (http.Handler, []string) {
 		return hits[p]
 	}
 	pages := []string{"/bad/404", "/bad/500", "/bad/flaky", "/bad/429", "/bad/loop", "/bad/endless", "/bad/slow",
-		"/bad/malformed", "/bad/latin1-declared-utf8", "/bad/utf8-declared-cp1251", "/bad/images", "/bad/pdf",
+		"/bad/malformed", "/bad/latin1-declared-utf8", "/bad/utf8-declared-cp1251", "/bad/meta-cp1251", "/bad/images", "/bad/pdf",
 		"/good/1", "/good/2", "/good/3"}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/{$}", func(w http.ResponseWriter, r *http.Request) {
@@ -129,6 +131,12 @@ func badSite(t *testing.T) (http.Handler, []string) {
 	mux.HandleFunc("/bad/utf8-declared-cp1251", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=windows-1251")
 		w.Write([]byte(page("Работа в Москве", "Требуются работники склада, жильё предоставляется, оплата еженедельно.")))
+	})
+	mux.HandleFunc("/bad/meta-cp1251", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		b, _ := charmap.Windows1251.NewEncoder().Bytes([]byte(strings.Replace(page("Вакансия", "Работа официантом, зарплата каждую неделю."),
+			"<head>", `<head><meta charset="windows-1251">`, 1)))
+		w.Write(b)
 	})
 	mux.HandleFunc("/bad/pdf", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/pdf")
@@ -218,6 +226,7 @@ func TestCrawlBadInput(t *testing.T) {
 		{"/bad/malformed", "Malformed page", "stray > brackets & ampersands"},
 		{"/bad/latin1-declared-utf8", "Café crème", "salaire décent, logement à Paris"},
 		{"/bad/utf8-declared-cp1251", "Работа в Москве", "жильё предоставляется"},
+		{"/bad/meta-cp1251", "Вакансия", "зарплата каждую неделю"},
 		{"/bad/images", "Ad with bad images", "broken in every way"},
 	} {
 		l := byURL[srv.URL+tc.path]

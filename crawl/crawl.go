@@ -709,6 +709,10 @@ func (cr *crawler) process(t task) {
 		}
 		var nh errNotHTML
 		switch {
+		case errors.Is(f.err, context.Canceled):
+			// Cut off by the end of a stopped crawl: fetch it next run.
+			c.later = true
+			cr.log.Info("crawl: stopped before the page arrived; queued for the next run", "url", t.URL)
 		case errors.Is(f.err, colly.ErrRobotsTxtBlocked):
 			cr.skipped.Add(1)
 			c.rec.Status = "robots.txt"
