@@ -36,6 +36,10 @@ type Adapter struct {
 	// AllowedDomains limits pages (not images) to these host names; empty
 	// means the hosts of the start URLs.
 	AllowedDomains []string `yaml:"allowed_domains"`
+	// DropParams are query parameters removed from the site's URLs
+	// (session IDs, cache busters) so one page has one URL. Tracking
+	// parameters (utm_*, fbclid, gclid) are always removed.
+	DropParams []string `yaml:"drop_params"`
 	// Delay and Parallelism are the site's politeness defaults; flags
 	// override them.
 	Delay       Duration `yaml:"delay"`

@@ -30,6 +30,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -92,7 +93,10 @@ type Config struct {
 	MaxImageBytes  int64 // default 20 MiB
 	MaxImagePixels int   // width × height; default 50 000 000
 	MaxImages      int   // per listing; default 20
-	// OnImage receives each fetched, checked image in memory.
+	// OnImage receives each fetched, checked image in memory, before the
+	// listing that shows it is emitted. It is called from several
+	// goroutines, and must not modify data: an image shown by several
+	// listings is handed to each.
 	OnImage func(listingID, url string, data []byte)
 	// KeepImagesDir, when set, stores images there by SHA-256 and sets
 	// images[].path.
@@ -293,7 +297,7 @@ func Crawl(ctx context.Context, cfg Config, log *slog.Logger, emit func(*corpus.
 	}
 	var seeds []task
 	for _, s := range cfg.Start {
-		t := task{URL: normalizeURL(s)}
+		t := task{URL: cr.norm(s)}
 		t.Listing = cr.x.isListingURL(t.URL)
 		if !cr.seen[t.URL] {
 			seeds = append(seeds, t)
@@ -743,7 +747,7 @@ func (cr *crawler) process(t task) {
 		cr.finish(t, c)
 		return
 	}
-	final := normalizeURL(f.final)
+	final := cr.norm(f.final)
 	if final != t.URL {
 		c.aliases = append(c.aliases, final)
 	}
@@ -816,7 +820,7 @@ func (cr *crawler) newTasks(t task, pl pageLinks) []task {
 	cr.mu.Lock()
 	defer cr.mu.Unlock()
 	add := func(n task) {
-		n.URL = normalizeURL(n.URL)
+		n.URL = cr.norm(n.URL)
 		if cr.seen[n.URL] {
 			return
 		}
@@ -842,7 +846,7 @@ func (cr *crawler) newTasks(t task, pl pageLinks) []task {
 	if pl.next != "" {
 		if t.Chain+1 < maxChain {
 			add(task{URL: pl.next, Depth: t.Depth, Chain: t.Chain + 1})
-		} else if !cr.seen[normalizeURL(pl.next)] {
+		} else if !cr.seen[cr.norm(pl.next)] {
 			cr.log.Info("crawl: pagination limit reached", "url", t.URL, "max_pages", maxChain)
 		}
 	}
@@ -855,6 +859,7 @@ func (cr *crawler) deliver(l *corpus.Listing, pageURL string, c *completion) err
 	if l.URL == "" {
 		l.URL = pageURL
 	}
+	l.URL = cr.norm(l.URL)
 	if ad := cr.cfg.Adapter; ad != nil {
 		l.Source = ad.Name
 		if l.Kind == "" {
@@ -1030,9 +1035,24 @@ func decodePage(body []byte, contentType string) string {
 	return s
 }
 
-// normalizeURL lower-cases scheme and host, drops default ports and the
-// fragment, so one page has one key.
-func normalizeURL(s string) string {
+// trackingParams are query parameters that only track visitors; they are
+// dropped from every URL so one page has one key.
+var trackingParams = map[string]bool{"utm_source": true, "utm_medium": true, "utm_campaign": true, "utm_term": true,
+	"utm_content": true, "fbclid": true, "gclid": true, "mc_cid": true, "mc_eid": true}
+
+// norm normalizes a URL with the adapter's drop_params.
+func (cr *crawler) norm(s string) string {
+	var drop []string
+	if cr.cfg.Adapter != nil {
+		drop = cr.cfg.Adapter.DropParams
+	}
+	return normalizeURL(s, drop)
+}
+
+// normalizeURL lower-cases scheme and host, drops default ports, the
+// fragment, tracking parameters and the given ones, so one page has one
+// key.
+func normalizeURL(s string, drop []string) string {
 	u, err := url.Parse(strings.TrimSpace(s))
 	if err != nil {
 		return s
@@ -1046,5 +1066,17 @@ func normalizeURL(s string) string {
 		u.Path = "/"
 	}
 	u.Fragment, u.RawFragment = "", ""
+	if u.RawQuery != "" {
+		q := u.Query()
+		n := len(q)
+		for k := range q {
+			if trackingParams[strings.ToLower(k)] || slices.Contains(drop, k) {
+				delete(q, k)
+			}
+		}
+		if len(q) != n {
+			u.RawQuery = q.Encode()
+		}
+	}
 	return u.String()
 }

@@ -239,3 +239,21 @@ func TestCrawlResume(t *testing.T) {
 func regexpMust(s string) *regexp.Regexp { return regexp.MustCompile(s) }
 
 var anyRe = regexp.MustCompile(`.`)
+
+func TestNormalizeURL(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		drop []string
+		want string
+	}{
+		{"HTTP://Example.COM:80/a#frag", nil, "http://example.com/a"},
+		{"https://example.com:443", nil, "https://example.com/"},
+		{"https://example.com:8443/x?b=2&a=1", nil, "https://example.com:8443/x?b=2&a=1"},
+		{"https://example.com/x?utm_source=n&id=7&fbclid=z", nil, "https://example.com/x?id=7"},
+		{"https://example.com/job?jobListingId=3&cb=99&pos=1", []string{"cb", "pos"}, "https://example.com/job?jobListingId=3"},
+	} {
+		if got := normalizeURL(tc.in, tc.drop); got != tc.want {
+			t.Errorf("normalizeURL(%q, %v) = %q, want %q", tc.in, tc.drop, got, tc.want)
+		}
+	}
+}
