@@ -143,3 +143,48 @@ func TestDemoSiteCommand(t *testing.T) {
 		t.Errorf("exit %d: %s", code, errb.String())
 	}
 }
+
+// TestCrawlCommandSink checks the --scan/--index hook: listings and images
+// reach the sink, and the sink is closed.
+func TestCrawlCommandSink(t *testing.T) {
+	ls, err := crawl.DemoCorpus()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(crawl.DemoSite(ls[:10]))
+	defer srv.Close()
+	saved := newCrawlSink
+	defer func() { newCrawlSink = saved }()
+	var mu sync.Mutex
+	var got []string
+	images, closed := 0, false
+	var opts crawlSinkOptions
+	newCrawlSink = func(ctx context.Context, e *env, opt crawlSinkOptions) (*crawlSink, error) {
+		opts = opt
+		return &crawlSink{
+			Emit: func(l *corpus.Listing) error {
+				mu.Lock()
+				defer mu.Unlock()
+				got = append(got, l.ID)
+				return nil
+			},
+			OnImage: func(id, u string, data []byte) {
+				mu.Lock()
+				defer mu.Unlock()
+				images++
+			},
+			Close: func() error { closed = true; return nil },
+		}, nil
+	}
+	code, _, stderr := runCmd(context.Background(), "crawl", "--adapter", "demo", "--start", srv.URL+"/",
+		"--allow-private", "--delay", "0", "--scan", "--index", t.TempDir(), "--progress", "on")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if len(got) != 10 || images == 0 || !closed || !opts.Scan || opts.IndexDir == "" {
+		t.Errorf("sink got %d listings, %d images, closed %v, options %+v", len(got), images, closed, opts)
+	}
+	if !strings.Contains(stderr, "\rcrawl: ") || !strings.Contains(stderr, "10 listings") {
+		t.Errorf("no progress line on stderr:\n%q", stderr)
+	}
+}
