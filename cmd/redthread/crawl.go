@@ -47,8 +47,8 @@ func runCrawl(ctx context.Context, e *env, args []string) error {
 	follow := fs.String("follow", "", "generic mode (no adapter): follow links whose URL matches this regexp")
 	listing := fs.String("listing", "", "generic mode: only followed pages whose URL matches this regexp are listings")
 	out := fs.String("o", "", "write listings JSONL to this file (appended to when --state is given) instead of stdout")
-	state := fs.String("state", "", "keep the crawl state here, to resume a stopped crawl")
-	evidence := fs.String("evidence", "", "keep raw pages (gzip) and an index here (default STATE/evidence; \"-\" for none)")
+	state := fs.String("state", "", "keep the crawl state (and evidence) here; the same command with the same --state resumes a stopped crawl")
+	evidence := fs.String("evidence", "", "keep raw pages (WARC) and an index here (default STATE/evidence; \"-\" for none)")
 	images := fs.Bool("images", false, "fetch listing images (size and format checked) for photo hashing")
 	keepImages := fs.String("keep-images", "", "store fetched images in this folder and set images[].path (implies --images)")
 	allowPrivate := fs.Bool("allow-private", false, "allow loopback, private and link-local addresses (local test sites)")
@@ -65,7 +65,7 @@ func runCrawl(ctx context.Context, e *env, args []string) error {
 	contact := fs.String("contact", "", "contact URL or e-mail added to the user agent, so site owners can reach you")
 	scan := fs.Bool("scan", false, "scan the listings as they come and write scan results instead of listings")
 	indexDir := fs.String("index", "", "index the scanned listings in this folder")
-	progress := fs.String("progress", "auto", "progress display: auto (on a terminal), on, off")
+	progress := fs.String("progress", "auto", "progress line: auto (on a terminal), on, off; otherwise a log line every 10s")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
