@@ -791,6 +791,7 @@ func (cr *crawler) process(t task) {
 	for _, l := range ls {
 		if err := cr.deliver(l, final, c); err != nil {
 			cr.fail(err)
+			c.later = true // not all its listings went out: fetch it again next run
 			break
 		}
 	}
