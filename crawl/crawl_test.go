@@ -3,6 +3,7 @@ package crawl
 import (
 	"bytes"
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -254,6 +255,43 @@ func TestNormalizeURL(t *testing.T) {
 	} {
 		if got := normalizeURL(tc.in, tc.drop); got != tc.want {
 			t.Errorf("normalizeURL(%q, %v) = %q, want %q", tc.in, tc.drop, got, tc.want)
+		}
+	}
+}
+
+// TestCrawlEmitError stops the crawl when the consumer fails, and a resumed
+// run delivers what was not delivered.
+func TestCrawlEmitError(t *testing.T) {
+	want, err := DemoCorpus()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(DemoSite(want))
+	defer srv.Close()
+	cfg := fastConfig(srv.URL + "/")
+	cfg.Adapter = demoAdapter(t)
+	cfg.StateDir = t.TempDir()
+	full := errors.New("disk full")
+	var got collector
+	_, err = Crawl(context.Background(), cfg, nil, func(l *corpus.Listing) error {
+		if len(got.ls) == 10 {
+			return full
+		}
+		return got.emit(l)
+	})
+	if !errors.Is(err, full) {
+		t.Fatalf("err = %v, want the emit error", err)
+	}
+	if _, err := Crawl(context.Background(), cfg, nil, got.emit); err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, l := range got.ls {
+		seen[l.URL] = true
+	}
+	for _, w := range want {
+		if !seen[srv.URL+"/ad/"+w.ID] {
+			t.Errorf("listing %s never delivered", w.ID)
 		}
 	}
 }
