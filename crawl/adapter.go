@@ -225,6 +225,9 @@ func (a *Adapter) validate() error {
 	if a.Parallelism < 0 {
 		return fmt.Errorf("parallelism %d: must not be negative", a.Parallelism)
 	}
+	if a.Item.self || a.Item.Attr != "" {
+		return fmt.Errorf("item: give a CSS selector, without @attribute")
+	}
 	if a.Fields.Title.Empty() && a.Fields.Body.Empty() && a.Item.Empty() {
 		return fmt.Errorf("fields: give at least title or body selectors")
 	}

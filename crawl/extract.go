@@ -105,7 +105,11 @@ func collectLinks(root *goquery.Selection, base *url.URL, sel Selector, re *rege
 	}
 	var out []string
 	seen := map[string]bool{}
-	root.FindMatcher(sel.m).Each(func(_ int, s *goquery.Selection) {
+	matches := root
+	if !sel.self {
+		matches = root.FindMatcher(sel.m)
+	}
+	matches.Each(func(_ int, s *goquery.Selection) {
 		v, ok := s.Attr(attr)
 		if !ok {
 			return
@@ -266,7 +270,11 @@ func (f *Fields) imageURLs(root *goquery.Selection) []string {
 		return f.Images.values(root)
 	}
 	var out []string
-	root.FindMatcher(f.Images.m).Each(func(_ int, s *goquery.Selection) {
+	matches := root
+	if !f.Images.self {
+		matches = root.FindMatcher(f.Images.m)
+	}
+	matches.Each(func(_ int, s *goquery.Selection) {
 		for _, a := range []string{"src", "data-src", "data-original", "href"} {
 			if v, ok := s.Attr(a); ok && strings.TrimSpace(v) != "" && !strings.HasPrefix(v, "data:") {
 				out = append(out, v)

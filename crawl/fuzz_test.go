@@ -56,7 +56,8 @@ func FuzzExtract(f *testing.F) {
 	})
 }
 
-// FuzzLoadAdapter loads arbitrary YAML as an adapter: errors, no panics.
+// FuzzLoadAdapter loads arbitrary YAML as an adapter and runs what loads
+// on a page: errors, no panics.
 func FuzzLoadAdapter(f *testing.F) {
 	for _, name := range BuiltinAdapters() {
 		b, err := builtinAdapters.ReadFile("adapters/" + name + ".yaml")
@@ -67,11 +68,26 @@ func FuzzLoadAdapter(f *testing.F) {
 	}
 	f.Add([]byte("name: x\nfields: {title: 'a[', body: '@'}\n"))
 	f.Add([]byte("name: x\nitem: li\nlistings: {pattern: '('}\ndelay: -1s\n"))
+	f.Add([]byte("name: x\nitem: li\nfields: {url: '@href', images: '@src', contacts: '@title'}\nlistings: {selector: '@href'}\npagination: {selector: '@href'}\n"))
+	f.Add([]byte("name: x\nitem: '@id'\nfields: {body: p}\n"))
+	page := []byte(`<html><body><ul><li id=a href="/x" src="/i.png" title="+381 64 1">One <a href="/ad/1">ad</a></li>
+<li><a rel=next href="/page/2">next</a><img class=photo src="/p.jpg"></li></ul><div class=description>Body</div></body></html>`)
+	base, _ := url.Parse("https://example.com/")
 	f.Fuzz(func(t *testing.T, data []byte) {
 		a, err := LoadAdapter(bytes.NewReader(data), "fuzz.yaml")
-		if err == nil && a.Name == "" {
+		if err != nil {
+			return
+		}
+		if a.Name == "" {
 			t.Fatal("adapter without a name accepted")
 		}
+		doc, err := goquery.NewDocumentFromReader(bytes.NewReader(page))
+		if err != nil {
+			t.Fatal(err)
+		}
+		x := extractor{ad: a}
+		x.listings(doc, base, true)
+		x.links(doc, base)
 	})
 }
 
