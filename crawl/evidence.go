@@ -166,7 +166,24 @@ func (e *evidence) rotate() error {
 		return err
 	}
 	e.warc, e.off = f, st.Size()
-	return nil
+	if e.off > 0 {
+		return nil
+	}
+	// A warcinfo record opens each file: what wrote it, and how.
+	info := "software: redthread-crawler\r\nformat: WARC File Format 1.1\r\n" +
+		"conformsTo: https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/\r\n" +
+		"description: raw pages as fetched; bodies are stored decoded (no transfer or content encoding)\r\n"
+	e.buf.Reset()
+	e.gz.Reset(&e.buf)
+	fmt.Fprintf(e.gz, "WARC/1.1\r\nWARC-Type: warcinfo\r\nWARC-Record-ID: <urn:uuid:%s>\r\nWARC-Date: %s\r\n"+
+		"WARC-Filename: %s\r\nContent-Type: application/warc-fields\r\nContent-Length: %d\r\n\r\n%s\r\n\r\n",
+		uuid(), time.Now().UTC().Format(time.RFC3339), e.name, len(info), info)
+	if err := e.gz.Close(); err != nil {
+		return err
+	}
+	n, err := e.warc.Write(e.buf.Bytes())
+	e.off += int64(n)
+	return err
 }
 
 func (e *evidence) close() error {

@@ -67,6 +67,32 @@ func TestCrawlEvidenceAndImages(t *testing.T) {
 			t.Errorf("%s: evidence differs from what the site serves", r.URL)
 		}
 	}
+	// The file opens with a warcinfo record, and holds nothing but records.
+	ents, _ := os.ReadDir(filepath.Join(state, "evidence"))
+	for _, e := range ents {
+		if !strings.HasSuffix(e.Name(), ".warc.gz") {
+			continue
+		}
+		wf, err := os.Open(filepath.Join(state, "evidence", e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		zr, err := gzip.NewReader(wf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all, err := io.ReadAll(zr) // every gzip member, in sequence
+		wf.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(string(all), "WARC/1.1\r\nWARC-Type: warcinfo\r\n") {
+			t.Errorf("%s does not open with warcinfo", e.Name())
+		}
+		if got := strings.Count(string(all), "\r\n\r\nWARC/1.1\r\n"); got != n {
+			t.Errorf("%s: %d records after warcinfo, want %d", e.Name(), got, n)
+		}
+	}
 	if int64(n) != st.Pages {
 		t.Errorf("%d evidence records for %d pages", n, st.Pages)
 	}
