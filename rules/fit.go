@@ -26,7 +26,7 @@ type FitOptions struct {
 }
 
 // DefaultLambdas are the L2 strengths Fit tries by default.
-var DefaultLambdas = []float64{0.03, 0.1, 0.3, 1, 3, 10}
+var DefaultLambdas = []float64{0.01, 0.03, 0.1, 0.3, 1, 3, 10}
 
 // FitResult is a fitted pack and how well it did under cross-validation.
 type FitResult struct {
@@ -44,7 +44,8 @@ type FitResult struct {
 // listing i (see FiredVector); labels[i] is 1 or 0. The regularization
 // strength is chosen by stratified k-fold cross-validation, and the level
 // thresholds are the lowest scores whose out-of-fold precision reaches
-// opt.Precision (high) and opt.MediumPrecision (medium).
+// opt.Precision (high) and opt.MediumPrecision (medium), but always above
+// the score of a listing on which no rule fires, which stays low.
 func Fit(p *Pack, fired [][]bool, labels []int, opt FitOptions) (*FitResult, error) {
 	fail := func(format string, args ...any) error {
 		return errs.E("fit rules", errs.Invalid, fmt.Errorf(format, args...))
@@ -166,13 +167,15 @@ func Fit(p *Pack, fired [][]bool, labels []int, opt FitOptions) (*FitResult, err
 	for i, z := range bestOOF {
 		scores[i] = float64(ScoreOf(z))
 	}
-	high, hc, ok := ThresholdFor(scores, labels, opt.Precision, 2)
+	// A listing on which no rule fires stays low whatever the labels say.
+	floor := ScoreOf(out.Bias) + 1
+	high, hc, ok := ThresholdFor(scores, labels, opt.Precision, floor+1)
 	if !ok {
 		high = p.Levels.High
 		res.Notes = append(res.Notes, fmt.Sprintf("no score threshold reaches precision %.2f on cross-validated scores; high kept at %d", opt.Precision, high))
 		hc = CutAt(scores, labels, float64(high))
 	}
-	med, mc, ok := ThresholdFor(scores, labels, opt.MediumPrecision, 1)
+	med, mc, ok := ThresholdFor(scores, labels, opt.MediumPrecision, floor)
 	if !ok || med >= high {
 		if !ok {
 			res.Notes = append(res.Notes, fmt.Sprintf("no score threshold reaches precision %.2f for medium", opt.MediumPrecision))
@@ -276,6 +279,7 @@ func fitLogistic(rows [][]int32, y []int, d int, lambda float64, prior []float64
 	grad := make([]float64, n)
 	hess := make([]float64, n*n)
 	step := make([]float64, n)
+	cand := make([]float64, n)
 	prevLoss := math.Inf(1)
 	for iter := 0; iter < 100; iter++ {
 		clear(grad)
@@ -326,10 +330,21 @@ func fitLogistic(rows [][]int32, y []int, d int, lambda float64, prior []float64
 		if !choleskySolve(hess, grad, step, n) {
 			break
 		}
+		// Damped Newton: halve the step until the penalised loss falls, so
+		// nearly separable labels cannot make it overshoot.
+		t := 1.0
+		for ; t > 1e-6; t /= 2 {
+			for j := range theta {
+				cand[j] = theta[j] - t*step[j]
+			}
+			if penalisedLoss(rows, y, cand, lambda, prior) <= loss+1e-12*(1+math.Abs(loss)) {
+				break
+			}
+		}
 		var maxStep float64
 		for j := range theta {
-			theta[j] -= step[j]
-			maxStep = max(maxStep, math.Abs(step[j]))
+			theta[j] -= t * step[j]
+			maxStep = max(maxStep, math.Abs(t*step[j]))
 		}
 		if maxStep < 1e-9 || math.Abs(prevLoss-loss) < 1e-12*(1+math.Abs(loss)) {
 			break
@@ -337,6 +352,27 @@ func fitLogistic(rows [][]int32, y []int, d int, lambda float64, prior []float64
 		prevLoss = loss
 	}
 	return theta[0], theta[1:]
+}
+
+// penalisedLoss is the objective fitLogistic minimises, at theta.
+func penalisedLoss(rows [][]int32, y []int, theta []float64, lambda float64, prior []float64) float64 {
+	var loss float64
+	for i, row := range rows {
+		z := theta[0]
+		for _, j := range row {
+			z += theta[j+1]
+		}
+		if y[i] == 1 {
+			loss += softplus(-z)
+		} else {
+			loss += softplus(z)
+		}
+	}
+	for j := 1; j < len(theta); j++ {
+		diff := theta[j] - prior[j-1]
+		loss += lambda / 2 * diff * diff
+	}
+	return loss
 }
 
 // choleskySolve solves A x = b for a symmetric positive-definite A (n×n,
