@@ -41,6 +41,11 @@ type Rule struct {
 
 	prog *vm.Program
 	tmpl *template.Template
+	fast []explainPart // the template as parts when it uses only .Texts and .Count (see fastExplain)
+	// guards are conjuncts of When decided without the VM; when
+	// guardsOnly, they are the whole condition (see compileGuards).
+	guards     []guard
+	guardsOnly bool
 }
 
 // Levels are the score thresholds of the levels.
@@ -242,6 +247,7 @@ func compileRule(r *Rule) error {
 		return fail(fmt.Errorf("condition: %v", err))
 	}
 	r.prog = prog
+	r.guards, r.guardsOnly = compileGuards(r.When)
 	text := r.Explain
 	if text == "" {
 		text = r.Indicator + ": {{.Texts}}"
@@ -251,6 +257,7 @@ func compileRule(r *Rule) error {
 		return fail(fmt.Errorf("explain template: %v", err))
 	}
 	r.tmpl = t
+	r.fast = fastExplain(t)
 	return nil
 }
 

@@ -24,8 +24,9 @@ type Scored struct {
 
 // Evaluator evaluates a pack. It reuses a VM, so use one per goroutine.
 type Evaluator struct {
-	pack *Pack
-	vm   vm.VM
+	pack   *Pack
+	vm     vm.VM
+	noFast bool // always run the VM (tests compare the fast path with it)
 }
 
 // NewEvaluator returns an evaluator for p.
@@ -46,6 +47,21 @@ func (ev *Evaluator) fires(r *Rule, f *indicators.Features) (bool, error) {
 			return false, nil
 		}
 	}
+	// Without evidence a rule cannot fire, so most rules are decided by a
+	// few map lookups before the condition runs.
+	if !hasEvidence(r, f) {
+		return false, nil
+	}
+	if !ev.noFast {
+		for _, g := range r.guards {
+			if !g.holds(f) {
+				return false, nil
+			}
+		}
+		if r.guardsOnly {
+			return true, nil
+		}
+	}
 	out, err := ev.vm.Run(r.prog, f)
 	if err != nil {
 		return false, fmt.Errorf("rule %s: %w", r.ID, err)
@@ -61,6 +77,7 @@ func (ev *Evaluator) Evaluate(f *indicators.Features) (Scored, error) {
 	var s Scored
 	logit := p.Bias
 	byIndicator := map[string]int{}
+	var merged []int // rules fired per hit
 	for _, r := range p.Rules {
 		ok, err := ev.fires(r, f)
 		if err != nil {
@@ -80,6 +97,7 @@ func (ev *Evaluator) Evaluate(f *indicators.Features) (Scored, error) {
 			i = len(s.Hits)
 			byIndicator[r.Indicator] = i
 			s.Hits = append(s.Hits, corpus.Hit{ID: r.Indicator})
+			merged = append(merged, 0)
 		}
 		h := &s.Hits[i]
 		h.Weight = round3(h.Weight + r.Weight)
@@ -88,14 +106,23 @@ func (ev *Evaluator) Evaluate(f *indicators.Features) (Scored, error) {
 		} else {
 			h.Rule += "," + r.ID
 		}
-		expl := explain(r, f, evidence)
+		expl := explain(r, f, evidence, !ev.noFast)
 		if h.Explanation == "" {
 			h.Explanation = expl
 		} else if expl != "" && !strings.Contains(h.Explanation, expl) {
 			h.Explanation += " " + expl
 		}
-		h.Evidence = mergeEvidence(h.Evidence, evidence)
-		h.Linked = mergeIDs(h.Linked, linked)
+		// Sorted and deduplicated once below, when several rules raise it.
+		h.Evidence = append(h.Evidence, evidence...)
+		h.Linked = append(h.Linked, linked...)
+		merged[i]++
+	}
+	for i := range s.Hits {
+		if merged[i] > 1 {
+			h := &s.Hits[i]
+			h.Evidence = sortEvidence(h.Evidence)
+			h.Linked = dedupeIDs(h.Linked)
+		}
 	}
 	s.Logit = logit
 	s.Score = ScoreOf(logit)
@@ -128,13 +155,7 @@ func collectEvidence(r *Rule, f *indicators.Features) ([]corpus.Evidence, []stri
 			linked = append(linked, sp.Linked...)
 		}
 	}
-	sort.SliceStable(ev, func(i, j int) bool {
-		if ev[i].Field != ev[j].Field {
-			return fieldOrder(ev[i].Field) < fieldOrder(ev[j].Field)
-		}
-		return ev[i].Start < ev[j].Start
-	})
-	return dedupeEvidence(ev), dedupeIDs(linked)
+	return sortEvidence(ev), dedupeIDs(linked)
 }
 
 func fieldOrder(f string) int {
@@ -169,18 +190,15 @@ func dedupeEvidence(ev []corpus.Evidence) []corpus.Evidence {
 	return out
 }
 
-func mergeEvidence(a, b []corpus.Evidence) []corpus.Evidence {
-	if len(a) == 0 {
-		return b
-	}
-	all := append(append([]corpus.Evidence{}, a...), b...)
-	sort.SliceStable(all, func(i, j int) bool {
-		if all[i].Field != all[j].Field {
-			return fieldOrder(all[i].Field) < fieldOrder(all[j].Field)
+// sortEvidence orders evidence by field and position and drops repeats.
+func sortEvidence(ev []corpus.Evidence) []corpus.Evidence {
+	sort.SliceStable(ev, func(i, j int) bool {
+		if ev[i].Field != ev[j].Field {
+			return fieldOrder(ev[i].Field) < fieldOrder(ev[j].Field)
 		}
-		return all[i].Start < all[j].Start
+		return ev[i].Start < ev[j].Start
 	})
-	return dedupeEvidence(all)
+	return dedupeEvidence(ev)
 }
 
 func dedupeIDs(ids []string) []string {
@@ -197,13 +215,6 @@ func dedupeIDs(ids []string) []string {
 	return out
 }
 
-func mergeIDs(a, b []string) []string {
-	if len(b) == 0 {
-		return a
-	}
-	return dedupeIDs(append(append([]string{}, a...), b...))
-}
-
 // explainData is what explanation templates see.
 type explainData struct {
 	Texts string               // the evidence texts, quoted and joined
@@ -213,7 +224,7 @@ type explainData struct {
 	Ev    []corpus.Evidence    // the evidence itself
 }
 
-func explain(r *Rule, f *indicators.Features, ev []corpus.Evidence) string {
+func explain(r *Rule, f *indicators.Features, ev []corpus.Evidence, fast bool) string {
 	var texts []string
 	for i, e := range ev {
 		if i == 5 {
@@ -233,6 +244,10 @@ func explain(r *Rule, f *indicators.Features, ev []corpus.Evidence) string {
 		texts = append(texts, strconv.Quote(t))
 	}
 	var b strings.Builder
+	if fast && r.fast != nil {
+		renderFast(&b, r.fast, texts, f, ev)
+		return b.String()
+	}
 	if err := r.tmpl.Execute(&b, explainData{Texts: strings.Join(texts, ", "), Count: len(ev), F: f, Rule: r, Ev: ev}); err != nil {
 		return r.Indicator + ": " + strings.Join(texts, ", ")
 	}
