@@ -135,8 +135,8 @@ func ParseTests(src Source) (*TestSuite, error) {
 	names := map[string]int{}
 	for i, n := range cases.Content {
 		var tc testCaseFile
-		if err := decodeStrict(n, &tc); err != nil {
-			return nil, fail(n.Line, "", err)
+		if err := decodeCase(n, &tc); err != nil {
+			return nil, fail(n.Line, caseName(n), err)
 		}
 		name := tc.Name
 		if name == "" {
@@ -175,18 +175,21 @@ func ParseTests(src Source) (*TestSuite, error) {
 	return suite, nil
 }
 
-func decodeStrict(n *yaml.Node, v any) error {
+// caseKeys are the keys a test case may have.
+var caseKeys = map[string]bool{"name": true, "listing": true, "links": true, "expect": true, "expect_not": true,
+	"rules": true, "rules_not": true, "level": true, "min_level": true, "max_level": true}
+
+// decodeCase decodes a case, refusing unknown keys with their own line.
+func decodeCase(n *yaml.Node, tc *testCaseFile) error {
 	if n.Kind != yaml.MappingNode {
-		return fmt.Errorf("line %d: a test case is a mapping", n.Line)
+		return fmt.Errorf("a test case is a mapping")
 	}
-	var buf strings.Builder
-	enc := yaml.NewEncoder(&buf)
-	if err := enc.Encode(n); err != nil {
-		return err
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if k := n.Content[i]; !caseKeys[k.Value] {
+			return fmt.Errorf("line %d: unknown key %q (use %s)", k.Line, k.Value, strings.Join(sortedKeys(caseKeys), ", "))
+		}
 	}
-	d := yaml.NewDecoder(strings.NewReader(buf.String()))
-	d.KnownFields(true)
-	return d.Decode(v)
+	return n.Decode(tc)
 }
 
 // decodeListing reads the listing node through JSON so its field names are
@@ -214,6 +217,16 @@ func decodeListing(n *yaml.Node) (*corpus.Listing, error) {
 		return nil, fmt.Errorf("listing has neither body nor html")
 	}
 	return &l, nil
+}
+
+// caseName is the name: of a case node, if it has one.
+func caseName(n *yaml.Node) string {
+	for i := 0; n.Kind == yaml.MappingNode && i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == "name" {
+			return n.Content[i+1].Value
+		}
+	}
+	return ""
 }
 
 func sortedKeys[V any](m map[string]V) []string {
