@@ -169,6 +169,9 @@ func parsePackFile(src Source) (*packFile, error) {
 		return nil, &errs.Error{Op: "load rules", Kind: errs.Config, Path: src.Name, Err: fmt.Errorf("empty rule pack")}
 	}
 	doc := root.Content[0]
+	if err := checkPackNodes(src, doc); err != nil {
+		return nil, err
+	}
 	var pf packFile
 	dec := func(n *yaml.Node, v any) error {
 		var buf bytes.Buffer
