@@ -20,7 +20,10 @@ type FitOptions struct {
 	Lambdas []float64 // L2 strengths to try; the one with the best cross-validated log-loss wins (default DefaultLambdas)
 	// Prior shrinks weights towards the pack's own weights instead of 0, so
 	// rules that the labels never exercise keep their hand-set weights.
-	Prior           bool
+	Prior bool
+	// AllowNegative lets weights go below 0. By default a weight that would
+	// be negative is held at 0, so every hit adds to the score.
+	AllowNegative   bool
 	Precision       float64 // precision the high level must reach on cross-validated scores (default 0.9)
 	MediumPrecision float64 // precision the medium level must reach (default 0.6)
 }
@@ -136,7 +139,7 @@ func Fit(p *Pack, fired [][]bool, labels []int, opt FitOptions) (*FitResult, err
 					trainY = append(trainY, labels[i])
 				}
 			}
-			bias, w := fitLogistic(trainX, trainY, d, lambda, prior, p.Bias)
+			bias, w := fitWeights(trainX, trainY, d, lambda, prior, p.Bias, !opt.AllowNegative)
 			for i := range labels {
 				if folds[i] == k {
 					oof[i] = logitOf(rows[i], bias, w)
@@ -154,7 +157,7 @@ func Fit(p *Pack, fired [][]bool, labels []int, opt FitOptions) (*FitResult, err
 		return nil, errs.E("fit rules", errs.Invalid, err)
 	}
 
-	bias, w := fitLogistic(rows, labels, d, res.Lambda, prior, p.Bias)
+	bias, w := fitWeights(rows, labels, d, res.Lambda, prior, p.Bias, !opt.AllowNegative)
 	out := &Pack{Name: p.Name, Version: p.Version, Bias: round3(bias), Levels: p.Levels, Sources: p.Sources}
 	for j, r := range p.Rules {
 		nr := *r
@@ -271,11 +274,16 @@ func softplus(x float64) float64 {
 // fitLogistic minimises the logistic loss plus λ/2·Σ(w−prior)² (the bias
 // is not penalised) by Newton's method with a Cholesky solve. Rows are the
 // indices of the rules that fired.
-func fitLogistic(rows [][]int32, y []int, d int, lambda float64, prior []float64, bias0 float64) (float64, []float64) {
+func fitLogistic(rows [][]int32, y []int, d int, lambda float64, prior []float64, bias0 float64, fixed []bool) (float64, []float64) {
 	n := d + 1 // θ[0] is the bias
 	theta := make([]float64, n)
 	theta[0] = bias0
 	copy(theta[1:], prior)
+	for j, fx := range fixed {
+		if fx {
+			theta[j+1] = 0
+		}
+	}
 	grad := make([]float64, n)
 	hess := make([]float64, n*n)
 	step := make([]float64, n)
@@ -327,6 +335,17 @@ func fitLogistic(rows [][]int32, y []int, d int, lambda float64, prior []float64
 				hess[a*n+b], hess[b*n+a] = v, v
 			}
 		}
+		// Weights held at 0 do not move.
+		for j, fx := range fixed {
+			if !fx {
+				continue
+			}
+			c := j + 1
+			for k := 0; k < n; k++ {
+				hess[c*n+k], hess[k*n+c] = 0, 0
+			}
+			hess[c*n+c], grad[c] = 1, 0
+		}
 		if !choleskySolve(hess, grad, step, n) {
 			break
 		}
@@ -352,6 +371,30 @@ func fitLogistic(rows [][]int32, y []int, d int, lambda float64, prior []float64
 		prevLoss = loss
 	}
 	return theta[0], theta[1:]
+}
+
+// fitWeights fits the bias and weights; with nonNegative, weights that
+// come out negative are held at 0 and the rest refitted, until none is
+// negative (an active-set method: a rule that fires more often on
+// ordinary listings then simply adds nothing, instead of lowering scores).
+func fitWeights(rows [][]int32, y []int, d int, lambda float64, prior []float64, bias0 float64, nonNegative bool) (float64, []float64) {
+	var fixed []bool
+	if nonNegative {
+		fixed = make([]bool, d)
+	}
+	for range d + 1 {
+		bias, w := fitLogistic(rows, y, d, lambda, prior, bias0, fixed)
+		changed := false
+		for j := range fixed {
+			if !fixed[j] && w[j] < 0 {
+				fixed[j], changed = true, true
+			}
+		}
+		if !changed {
+			return bias, w
+		}
+	}
+	return fitLogistic(rows, y, d, lambda, prior, bias0, fixed)
 }
 
 // penalisedLoss is the objective fitLogistic minimises, at theta.

@@ -69,7 +69,7 @@ func synthData(n int, seed uint64) ([][]bool, []int) {
 func TestFitRecoversWeights(t *testing.T) {
 	p := smallPack(t)
 	X, y := synthData(20000, 7)
-	res, err := Fit(p, X, y, FitOptions{Seed: 1, Lambdas: []float64{0.01, 1}})
+	res, err := Fit(p, X, y, FitOptions{Seed: 1, Lambdas: []float64{0.01, 1}, AllowNegative: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,9 +95,52 @@ func TestFitRecoversWeights(t *testing.T) {
 		t.Errorf("high level precision %.2f < 0.9", res.High.Precision)
 	}
 	// The same seed gives the same fit.
-	res2, _ := Fit(p, X, y, FitOptions{Seed: 1, Lambdas: []float64{0.01, 1}})
+	res2, _ := Fit(p, X, y, FitOptions{Seed: 1, Lambdas: []float64{0.01, 1}, AllowNegative: true})
 	if res2.CV != res.CV || res2.Pack.Levels != res.Pack.Levels {
 		t.Errorf("not deterministic: %+v vs %+v", res.CV, res2.CV)
+	}
+}
+
+// A rule that fires on ordinary listings gets a negative weight only when
+// allowed; by default it is held at 0 and the others are refitted.
+func TestFitNonNegative(t *testing.T) {
+	p := smallPack(t)
+	rng := rand.New(rand.NewPCG(5, 5))
+	var X [][]bool
+	var y []int
+	for i := 0; i < 3000; i++ {
+		row := []bool{rng.Float64() < 0.3, rng.Float64() < 0.4, rng.Float64() < 0.5}
+		z := -1.0
+		if row[0] {
+			z += 2
+		}
+		if row[2] {
+			z -= 1.5 // rule c marks ordinary listings
+		}
+		lab := 0
+		if rng.Float64() < sigmoid(z) {
+			lab = 1
+		}
+		X, y = append(X, row), append(y, lab)
+	}
+	free, err := Fit(p, X, y, FitOptions{Lambdas: []float64{0.1}, AllowNegative: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := free.Pack.Rules[2].Weight; w > -1 {
+		t.Errorf("free fit: rule c weight %v, want about -1.5", w)
+	}
+	nn, err := Fit(p, X, y, FitOptions{Lambdas: []float64{0.1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range nn.Pack.Rules {
+		if r.Weight < 0 {
+			t.Errorf("%s: negative weight %v", r.ID, r.Weight)
+		}
+	}
+	if nn.Pack.Rules[2].Weight != 0 || nn.Pack.Rules[0].Weight < 1 {
+		t.Errorf("non-negative fit: %v %v", nn.Pack.Rules[0].Weight, nn.Pack.Rules[2].Weight)
 	}
 }
 

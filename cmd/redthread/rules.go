@@ -212,7 +212,8 @@ func runRulesFit(ctx context.Context, e *env, args []string) error {
 	folds := fs.Int("folds", 5, "cross-validation folds")
 	seed := fs.Uint64("seed", 1, "seed of the fold shuffle")
 	lambda := fs.Float64("lambda", 0, "L2 strength; 0 chooses it by cross-validation")
-	prior := fs.Bool("prior", false, "shrink weights towards the pack's own weights instead of 0 (keeps rules the labels never exercise)")
+	prior := fs.Bool("prior", true, "shrink weights towards the pack's own weights, so rules the labels never exercise keep theirs; --prior=false shrinks towards 0")
+	allowNeg := fs.Bool("allow-negative", false, "let weights go below 0 (by default a rule that would lower scores is held at 0)")
 	precision := fs.Float64("precision", 0.9, "precision the high level must reach on cross-validated scores")
 	medPrecision := fs.Float64("medium-precision", 0.6, "precision the medium level must reach")
 	name := fs.String("name", "", "name of the fitted pack (default: the pack's name + \"-fitted\")")
@@ -246,7 +247,7 @@ func runRulesFit(ctx context.Context, e *env, args []string) error {
 	if unlabelled > 0 {
 		e.log.Warn("listings without a 0/1 label left out of the fit", "count", unlabelled)
 	}
-	opt := rules.FitOptions{Folds: *folds, Seed: *seed, Prior: *prior, Precision: *precision, MediumPrecision: *medPrecision}
+	opt := rules.FitOptions{Folds: *folds, Seed: *seed, Prior: *prior, AllowNegative: *allowNeg, Precision: *precision, MediumPrecision: *medPrecision}
 	if *lambda != 0 {
 		opt.Lambdas = []float64{*lambda}
 	}
