@@ -150,42 +150,143 @@ func renderFast(b *strings.Builder, parts []explainPart, texts []string, f *indi
 	}
 }
 
-// hasEvidence reports whether any of r's evidence sources has spans in f.
-func hasEvidence(r *Rule, f *indicators.Features) bool {
-	for _, src := range r.Evidence {
-		if len(f.Spans[src]) > 0 {
+// index numbers the evidence sources and guarded lexicon tags of a pack,
+// so that each Evaluate looks each of them up in the listing at most once,
+// however many rules use it.
+type index struct {
+	srcNames []string  // evidence sources by number
+	tagNames []string  // guarded terms tags by number
+	ruleSrc  [][]int32 // per rule, its evidence sources
+	guards   [][]guard // per rule, its guards
+	guardTag [][]int32 // per rule, per guard, its tag number (-1: not a term guard)
+	present  []int8    // per source, for this listing: 0 not looked up, 1 has spans, 2 none
+	counts   []int     // per tag, for this listing: count + 1 (0: not looked up)
+}
+
+func (x *index) build(p *Pack) {
+	src, tag := map[string]int32{}, map[string]int32{}
+	number := func(m map[string]int32, names *[]string, key string) int32 {
+		i, ok := m[key]
+		if !ok {
+			i = int32(len(*names))
+			m[key] = i
+			*names = append(*names, key)
+		}
+		return i
+	}
+	for _, r := range p.Rules {
+		var srcs []int32
+		for _, e := range r.Evidence {
+			srcs = append(srcs, number(src, &x.srcNames, e))
+		}
+		x.ruleSrc = append(x.ruleSrc, srcs)
+		var tags []int32
+		for _, g := range r.guards {
+			t := int32(-1)
+			if g.tag != "" {
+				t = number(tag, &x.tagNames, g.tag)
+			}
+			tags = append(tags, t)
+		}
+		x.guardTag = append(x.guardTag, tags)
+		x.guards = append(x.guards, r.guards)
+	}
+	x.present = make([]int8, len(x.srcNames))
+	x.counts = make([]int, len(x.tagNames))
+}
+
+// quote quotes an evidence text for an explanation, once per listing
+// however many rules cite it.
+func (x *Evaluator) quote(t string) string {
+	if q, ok := x.quoted[t]; ok {
+		return q
+	}
+	q := strconv.Quote(t)
+	if x.quoted == nil {
+		x.quoted = make(map[string]string)
+	}
+	x.quoted[t] = q
+	return q
+}
+
+// reset forgets the previous listing.
+func (x *index) reset() {
+	clear(x.present)
+	clear(x.counts)
+}
+
+// hasEvidence reports whether any of rule ri's evidence sources has spans.
+func (x *index) hasEvidence(ri int, f *indicators.Features) bool {
+	for _, i := range x.ruleSrc[ri] {
+		st := x.present[i]
+		if st == 0 {
+			st = 2
+			if len(f.Spans[x.srcNames[i]]) > 0 {
+				st = 1
+			}
+			x.present[i] = st
+		}
+		if st == 1 {
 			return true
 		}
 	}
 	return false
 }
 
+// guardsHold reports whether every guard of rule ri holds.
+func (x *index) guardsHold(ri int, f *indicators.Features) bool {
+	for gi, g := range x.guards[ri] {
+		if t := x.guardTag[ri][gi]; t >= 0 {
+			c := x.counts[t]
+			if c == 0 {
+				c = f.Terms[x.tagNames[t]] + 1
+				x.counts[t] = c
+			}
+			if !g.compare(c - 1) {
+				return false
+			}
+		} else if !g.holds(f) {
+			return false
+		}
+	}
+	return true
+}
+
 // guard is a conjunct of a condition simple enough to decide without the
-// expression VM: terms["tag"] OP n, or language/kind/country/id ==/!= "s".
+// expression VM: terms["tag"] OP n, words OP n, or
+// language/kind/country/id ==/!= "s".
 type guard struct {
 	tag   string // terms key, for term guards
-	field string // "language", "kind", "country", "id" for string guards
+	field string // "words", or "language", "kind", "country", "id" for string guards
 	op    string
 	n     int
 	s     string
 }
 
+// holds evaluates the guard on f.
 func (g guard) holds(f *indicators.Features) bool {
-	if g.field != "" {
-		var v string
-		switch g.field {
-		case "language":
-			v = f.Language
-		case "kind":
-			v = f.Kind
-		case "country":
-			v = f.Country
-		case "id":
-			v = f.ID
-		}
-		return (v == g.s) == (g.op == "==")
+	switch g.field {
+	case "":
+		return g.compare(f.Terms[g.tag])
+	case "words":
+		return g.compare(f.Words)
 	}
-	v := f.Terms[g.tag]
+	var v string
+	switch g.field {
+	case "language":
+		v = f.Language
+	case "kind":
+		v = f.Kind
+	case "country":
+		v = f.Country
+	case "id":
+		v = f.ID
+	}
+	return (v == g.s) == (g.op == "==")
+}
+
+// compare applies a numeric guard's operator to v.
+func (g guard) compare(v int) bool {
 	switch g.op {
 	case ">":
 		return v > g.n
@@ -255,6 +356,9 @@ func asGuard(n ast.Node) (guard, bool) {
 			return guard{tag: key.Value, op: op, n: num.Value}, true
 		}
 	case *ast.IdentifierNode:
+		if num, ok := right.(*ast.IntegerNode); ok && l.Value == "words" {
+			return guard{field: "words", op: op, n: num.Value}, true
+		}
 		s, ok := right.(*ast.StringNode)
 		if ok && (op == "==" || op == "!=") {
 			switch l.Value {

@@ -44,7 +44,7 @@ func TestFastPathMatchesVM(t *testing.T) {
 }
 
 func TestGuards(t *testing.T) {
-	f := &indicators.Features{Kind: "job", Language: "ro", Country: "RO", Terms: map[string]int{"a": 2}}
+	f := &indicators.Features{Kind: "job", Language: "ro", Country: "RO", Words: 40, Terms: map[string]int{"a": 2}}
 	tests := []struct {
 		cond     string
 		holds    bool
@@ -59,6 +59,9 @@ func TestGuards(t *testing.T) {
 		{`kind != "job" || terms["a"] > 0`, true, false},
 		{`language == "ro" and pay.ratio > 2`, true, false},
 		{`terms["a"] + terms["b"] > 0`, true, false},
+		{`words > 30 && kind == "job"`, true, true},
+		{`words < 30`, false, true},
+		{`words > 2.5`, true, false},
 	}
 	for _, tt := range tests {
 		gs, complete := compileGuards(tt.cond)

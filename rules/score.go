@@ -3,9 +3,10 @@ package rules
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
-	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/expr-lang/expr/vm"
 
@@ -26,15 +27,21 @@ type Scored struct {
 type Evaluator struct {
 	pack   *Pack
 	vm     vm.VM
-	noFast bool // always run the VM (tests compare the fast path with it)
+	noFast bool              // always run the VM (tests compare the fast path with it)
+	index                    // evidence and term lookups by number (fastpath.go)
+	quoted map[string]string // quoted evidence texts of the current listing
 }
 
 // NewEvaluator returns an evaluator for p.
-func (p *Pack) NewEvaluator() *Evaluator { return &Evaluator{pack: p} }
+func (p *Pack) NewEvaluator() *Evaluator {
+	ev := &Evaluator{pack: p}
+	ev.index.build(p)
+	return ev
+}
 
 // Fires reports whether r fires on f: its kind matches, its condition
 // holds, and it has evidence to show.
-func (ev *Evaluator) fires(r *Rule, f *indicators.Features) (bool, error) {
+func (ev *Evaluator) fires(ri int, r *Rule, f *indicators.Features) (bool, error) {
 	if len(r.Kinds) > 0 {
 		ok := false
 		for _, k := range r.Kinds {
@@ -47,16 +54,11 @@ func (ev *Evaluator) fires(r *Rule, f *indicators.Features) (bool, error) {
 			return false, nil
 		}
 	}
-	// Without evidence a rule cannot fire, so most rules are decided by a
-	// few map lookups before the condition runs.
-	if !hasEvidence(r, f) {
-		return false, nil
-	}
 	if !ev.noFast {
-		for _, g := range r.guards {
-			if !g.holds(f) {
-				return false, nil
-			}
+		// Without evidence a rule cannot fire, so most rules are decided
+		// before their condition runs; guards decide simple conjuncts.
+		if !ev.hasEvidence(ri, f) || !ev.guardsHold(ri, f) {
+			return false, nil
 		}
 		if r.guardsOnly {
 			return true, nil
@@ -78,8 +80,10 @@ func (ev *Evaluator) Evaluate(f *indicators.Features) (Scored, error) {
 	logit := p.Bias
 	byIndicator := map[string]int{}
 	var merged []int // rules fired per hit
-	for _, r := range p.Rules {
-		ok, err := ev.fires(r, f)
+	ev.reset()
+	clear(ev.quoted)
+	for ri, r := range p.Rules {
+		ok, err := ev.fires(ri, r, f)
 		if err != nil {
 			return s, err
 		}
@@ -106,7 +110,7 @@ func (ev *Evaluator) Evaluate(f *indicators.Features) (Scored, error) {
 		} else {
 			h.Rule += "," + r.ID
 		}
-		expl := explain(r, f, evidence, !ev.noFast)
+		expl := ev.explain(r, f, evidence)
 		if h.Explanation == "" {
 			h.Explanation = expl
 		} else if expl != "" && !strings.Contains(h.Explanation, expl) {
@@ -147,7 +151,11 @@ func (p *Pack) Level(score int) string {
 }
 
 func collectEvidence(r *Rule, f *indicators.Features) ([]corpus.Evidence, []string) {
-	var ev []corpus.Evidence
+	n := 0
+	for _, src := range r.Evidence {
+		n += len(f.Spans[src])
+	}
+	ev := make([]corpus.Evidence, 0, n)
 	var linked []string
 	for _, src := range r.Evidence {
 		for _, sp := range f.Spans[src] {
@@ -192,12 +200,15 @@ func dedupeEvidence(ev []corpus.Evidence) []corpus.Evidence {
 
 // sortEvidence orders evidence by field and position and drops repeats.
 func sortEvidence(ev []corpus.Evidence) []corpus.Evidence {
-	sort.SliceStable(ev, func(i, j int) bool {
-		if ev[i].Field != ev[j].Field {
-			return fieldOrder(ev[i].Field) < fieldOrder(ev[j].Field)
+	cmp := func(a, b corpus.Evidence) int {
+		if a.Field != b.Field {
+			return fieldOrder(a.Field) - fieldOrder(b.Field)
 		}
-		return ev[i].Start < ev[j].Start
-	})
+		return a.Start - b.Start
+	}
+	if !slices.IsSortedFunc(ev, cmp) {
+		slices.SortStableFunc(ev, cmp)
+	}
 	return dedupeEvidence(ev)
 }
 
@@ -224,7 +235,8 @@ type explainData struct {
 	Ev    []corpus.Evidence    // the evidence itself
 }
 
-func explain(r *Rule, f *indicators.Features, ev []corpus.Evidence, fast bool) string {
+func (x *Evaluator) explain(r *Rule, f *indicators.Features, ev []corpus.Evidence) string {
+	fast := !x.noFast
 	var texts []string
 	for i, e := range ev {
 		if i == 5 {
@@ -239,9 +251,13 @@ func explain(r *Rule, f *indicators.Features, ev []corpus.Evidence, fast bool) s
 			t = e.Note
 		}
 		if len(t) > 80 {
-			t = t[:80] + "…"
+			cut := 80
+			for cut > 0 && !utf8.RuneStart(t[cut]) {
+				cut--
+			}
+			t = t[:cut] + "…"
 		}
-		texts = append(texts, strconv.Quote(t))
+		texts = append(texts, x.quote(t))
 	}
 	var b strings.Builder
 	if fast && r.fast != nil {
