@@ -1,9 +1,12 @@
 package rules
 
 import (
+	"encoding/json"
 	"errors"
 	"math"
 	"testing"
+
+	"github.com/redthread/redthread/corpus"
 )
 
 func near(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
@@ -93,5 +96,22 @@ func TestCutAndThreshold(t *testing.T) {
 	}
 	if _, _, ok := ThresholdFor(scores, []int{0, 0, 0, 0, 0, 0, 0, 0}, 0.5, 1); ok {
 		t.Error("found a threshold with no positives")
+	}
+}
+
+func TestLabelsOfCSVStrings(t *testing.T) {
+	l := &corpus.Listing{ID: "a", Fields: map[string]json.RawMessage{
+		"label": json.RawMessage(`"yes"`), "expect": json.RawMessage(`"job.urgency, job.fee_or_debt"`)}}
+	lb := LabelsOf(l)
+	if !lb.HasLabel || lb.Label != 1 || !lb.HasIDs || len(lb.Expect) != 2 || lb.Expect[1] != "job.fee_or_debt" {
+		t.Errorf("%+v", lb)
+	}
+	l.Fields["label"] = json.RawMessage(`"maybe"`)
+	if lb := LabelsOf(l); lb.HasLabel {
+		t.Errorf("'maybe' read as a label: %+v", lb)
+	}
+	l.Fields["label"] = json.RawMessage(`0`)
+	if lb := LabelsOf(l); !lb.HasLabel || lb.Label != 0 {
+		t.Errorf("0: %+v", lb)
 	}
 }

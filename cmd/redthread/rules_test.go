@@ -194,3 +194,22 @@ func TestFitAndEvalRefuseDegenerateLabels(t *testing.T) {
 	}
 
 }
+
+// Labels in CSV arrive as strings; eval reads them.
+func TestEvalCSVLabels(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("id,kind,country,title,body,label\n")
+	for i := 0; i < 5; i++ {
+		fmt.Fprintf(&b, "p%d,job,GB,Urgent,\"Urgent! Visa and ticket provided, agency fee deducted from your first salary. WhatsApp only %d.\",1\n", i, i)
+		fmt.Fprintf(&b, "n%d,job,GB,Clerk,\"Office clerk for our accounts team in Leeds, 37.5 hours a week, reference %d.\",0\n", i, i)
+	}
+	path := writeFile(t, t.TempDir(), "labels.csv", b.String())
+	code, out, errOut := runCmd(t, "eval", "--labels", path, "--json")
+	var rep evalReport
+	if code != exitOK || json.Unmarshal([]byte(out), &rep) != nil || rep.Ranking == nil || rep.Ranking.N != 10 || rep.Ranking.Positives != 5 {
+		t.Fatalf("exit %d %s\n%s", code, errOut, out)
+	}
+	if rep.Ranking.ROCAUC != 1 {
+		t.Errorf("ROC AUC %v on clearly separated labels", rep.Ranking.ROCAUC)
+	}
+}
