@@ -25,6 +25,7 @@ func packN(tb testing.TB, n int, perMarket bool) *Pack {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	n = max(n, len(def.Rules))
 	extra := &Pack{Name: "bench", Version: "1", Bias: def.Bias, Levels: def.Levels}
 	for i := 0; len(def.Rules)+len(extra.Rules) < n; i++ {
 		r := *def.Rules[i%len(def.Rules)]

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -13,14 +12,6 @@ import (
 )
 
 const devsetPath = "../../corpus/devset/devset.jsonl"
-
-// runCmd runs the command in-process and returns its exit code and output.
-func runCmd(t *testing.T, args ...string) (int, string, string) {
-	t.Helper()
-	var out, errOut bytes.Buffer
-	code := run(context.Background(), args, strings.NewReader(""), &out, &errOut, func(string) string { return "" })
-	return code, out.String(), errOut.String()
-}
 
 func writeFile(t *testing.T, dir, name, text string) string {
 	t.Helper()
@@ -43,7 +34,7 @@ rules:
 `
 
 func TestRulesTestCommand(t *testing.T) {
-	code, out, errOut := runCmd(t, "rules", "test")
+	code, out, errOut := runCmd(context.Background(), "rules", "test")
 	if code != exitOK || !strings.Contains(out, "rule tests passed") || strings.Contains(out, "FAIL") {
 		t.Fatalf("default tests: code %d\n%s%s", code, out, errOut)
 	}
@@ -60,7 +51,7 @@ func TestRulesTestCommand(t *testing.T) {
     expect: [job.fee_or_debt]
     expect_not: [job.urgency]
 `)
-	code, out, _ = runCmd(t, "rules", "test", pack)
+	code, out, _ = runCmd(context.Background(), "rules", "test", pack)
 	if code != exitFailure {
 		t.Errorf("failing case: exit %d, want %d", code, exitFailure)
 	}
@@ -73,12 +64,12 @@ func TestRulesTestCommand(t *testing.T) {
 
 	// A pack without tests, and a pack that does not load.
 	other := writeFile(t, dir, "other.yaml", myPack)
-	if code, _, errOut := runCmd(t, "rules", "test", other); code != exitConfig || !strings.Contains(errOut, "other_test.yaml") {
+	if code, _, errOut := runCmd(context.Background(), "rules", "test", other); code != exitConfig || !strings.Contains(errOut, "other_test.yaml") {
 		t.Errorf("pack without tests: exit %d: %s", code, errOut)
 	}
 	bad := writeFile(t, dir, "bad.yaml", strings.Replace(myPack, `terms["job.urgency"] > 0`, `pay.monthly_euros > 0`, 1))
 	writeFile(t, dir, "bad_test.yaml", "tests: []\n")
-	code, out, errOut = runCmd(t, "rules", "test", bad)
+	code, out, errOut = runCmd(context.Background(), "rules", "test", bad)
 	if code != exitConfig || !strings.Contains(errOut, "bad.yaml line 4 (job.urgency/lexicon)") || strings.Contains(out, "passed") {
 		t.Errorf("bad pack: exit %d\n%s%s", code, out, errOut)
 	}
@@ -92,7 +83,7 @@ func TestRulesLintCommand(t *testing.T) {
     weight: 0.4
     evidence: ["terms:custom.night"]
 `)
-	code, out, errOut := runCmd(t, "rules", "lint", pack)
+	code, out, errOut := runCmd(context.Background(), "rules", "lint", pack)
 	if code != exitOK {
 		t.Fatalf("lint: exit %d\n%s%s", code, out, errOut)
 	}
@@ -100,22 +91,22 @@ func TestRulesLintCommand(t *testing.T) {
 		pack + `:4: info (job.urgency/lexicon): overrides the rule of default/pack.yaml`,
 		pack + `:10: warning (job.night/custom): terms["custom.night"]: the lexicon has no tag custom.night`,
 		pack + `:10: warning (job.night/custom): no test case fires this rule`,
-		pack + `:10: warning (job.night/custom): never fires on the 207 corpus listings`,
+		pack + `:10: warning (job.night/custom): never fires on the 322 corpus listings`,
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("lint output lacks %q:\n%s", want, out)
 		}
 	}
-	if code, _, _ := runCmd(t, "rules", "lint", "--strict", pack); code != exitFailure {
+	if code, _, _ := runCmd(context.Background(), "rules", "lint", "--strict", pack); code != exitFailure {
 		t.Errorf("--strict with warnings: exit %d", code)
 	}
-	code, out, _ = runCmd(t, "rules", "lint", "--json", pack)
+	code, out, _ = runCmd(context.Background(), "rules", "lint", "--json", pack)
 	var findings []map[string]any
 	if code != exitOK || json.Unmarshal([]byte(out), &findings) != nil || len(findings) == 0 {
 		t.Errorf("--json: exit %d, %q", code, out)
 	}
 	dup := writeFile(t, dir, "dup.yaml", myPack+strings.SplitN(myPack, "rules:\n", 2)[1])
-	if code, out, _ := runCmd(t, "rules", "lint", dup); code != exitConfig || !strings.Contains(out, "error (job.urgency/lexicon): duplicate rule ID") {
+	if code, out, _ := runCmd(context.Background(), "rules", "lint", dup); code != exitConfig || !strings.Contains(out, "error (job.urgency/lexicon): duplicate rule ID") {
 		t.Errorf("duplicate: exit %d\n%s", code, out)
 	}
 }
@@ -123,7 +114,7 @@ func TestRulesLintCommand(t *testing.T) {
 func TestRulesFitAndEval(t *testing.T) {
 	dir := t.TempDir()
 	fitted := filepath.Join(dir, "fitted.yaml")
-	code, out, errOut := runCmd(t, "rules", "fit", "--labels", devsetPath, "-o", fitted, "--version", "test")
+	code, out, errOut := runCmd(context.Background(), "rules", "fit", "--labels", devsetPath, "-o", fitted, "--version", "test")
 	if code != exitOK {
 		t.Fatalf("fit: exit %d\n%s%s", code, out, errOut)
 	}
@@ -136,7 +127,7 @@ func TestRulesFitAndEval(t *testing.T) {
 		t.Errorf("NaN in fit output:\n%s", out)
 	}
 	// The fitted pack loads with --rules and ranks the dev set.
-	code, out, errOut = runCmd(t, "eval", "--labels", devsetPath, "--rules", fitted, "--json")
+	code, out, errOut = runCmd(context.Background(), "eval", "--labels", devsetPath, "--rules", fitted, "--json")
 	if code != exitOK {
 		t.Fatalf("eval with fitted pack: exit %d\n%s", code, errOut)
 	}
@@ -144,17 +135,17 @@ func TestRulesFitAndEval(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &rep); err != nil {
 		t.Fatal(err)
 	}
-	if rep.Ranking == nil || rep.Ranking.ROCAUC < 0.8 || rep.Ranking.N != 207 || !strings.HasSuffix(rep.RulePack, "+default-fitted@test") {
+	if rep.Ranking == nil || rep.Ranking.ROCAUC < 0.8 || rep.Ranking.N != 322 || !strings.HasSuffix(rep.RulePack, "+default-fitted@test") {
 		t.Errorf("eval report: %+v %+v", rep.Ranking, rep.RulePack)
 	}
 	if len(rep.Levels) != 2 || rep.Levels[0].Flagged == 0 || rep.Levels[0].Precision < 0.8 || len(rep.Indicators) == 0 {
 		t.Errorf("levels %+v, %d indicator rows", rep.Levels, len(rep.Indicators))
 	}
-	code, out, _ = runCmd(t, "eval", "--labels", devsetPath)
+	code, out, _ = runCmd(context.Background(), "eval", "--labels", devsetPath)
 	if code != exitOK || !strings.Contains(out, "ROC AUC") || !strings.Contains(out, "per indicator") {
 		t.Errorf("eval text: exit %d\n%s", code, out)
 	}
-	code, out, errOut = runCmd(t, "scan", "-q", "--rules", fitted, devsetPath)
+	code, out, errOut = runCmd(context.Background(), "scan", "-q", "--rules", fitted, devsetPath)
 	if code != exitOK || !strings.Contains(out, "default-fitted@test") {
 		t.Errorf("scan with fitted pack: exit %d %s", code, errOut)
 	}
@@ -184,7 +175,7 @@ func TestFitAndEvalRefuseDegenerateLabels(t *testing.T) {
 		{[]string{"rules", "fit", "--labels", filepath.Join(dir, "missing.jsonl"), "-o", out}, "missing.jsonl"},
 	}
 	for _, tt := range tests {
-		code, stdout, errOut := runCmd(t, tt.args...)
+		code, stdout, errOut := runCmd(context.Background(), tt.args...)
 		if code == exitOK || !strings.Contains(errOut, tt.want) || strings.Contains(stdout+errOut, "NaN") {
 			t.Errorf("%v: exit %d, stderr %q, want error containing %q", tt.args, code, errOut, tt.want)
 		}
@@ -204,7 +195,7 @@ func TestEvalCSVLabels(t *testing.T) {
 		fmt.Fprintf(&b, "n%d,job,GB,Clerk,\"Office clerk for our accounts team in Leeds, 37.5 hours a week, reference %d.\",0\n", i, i)
 	}
 	path := writeFile(t, t.TempDir(), "labels.csv", b.String())
-	code, out, errOut := runCmd(t, "eval", "--labels", path, "--json")
+	code, out, errOut := runCmd(context.Background(), "eval", "--labels", path, "--json")
 	var rep evalReport
 	if code != exitOK || json.Unmarshal([]byte(out), &rep) != nil || rep.Ranking == nil || rep.Ranking.N != 10 || rep.Ranking.Positives != 5 {
 		t.Fatalf("exit %d %s\n%s", code, errOut, out)
