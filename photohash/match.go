@@ -92,7 +92,7 @@ func parseThresholds(r io.Reader, th Thresholds) (Thresholds, error) {
 // MatchDistances are the distances Match decides on.
 type MatchDistances struct {
 	Global int // smallest whole-photo PDQ distance over the 8 orientations (256 if unavailable)
-	Region int // smallest distance over pairs involving at least one region hash (256 if none)
+	Region int // smallest distance between one Set's whole-photo PDQ and the other's region hashes (256 if none)
 }
 
 // Distances computes the distances between two Sets that Match thresholds. Hashes below
@@ -123,7 +123,10 @@ func Distances(a, b Set, minQuality int) MatchDistances {
 			continue
 		}
 		for _, y := range b.Hashes {
-			if family(y.Algo) != AlgoPDQ || y.Quality < minQuality || (x.Region == "" && y.Region == "") {
+			// One whole-photo hash against the other's windows: a crop of a photo looks like
+			// one of its windows. Window against window would multiply the comparisons (and
+			// the false matches) without adding recall for small crops.
+			if family(y.Algo) != AlgoPDQ || y.Quality < minQuality || (x.Region == "") == (y.Region == "") {
 				continue
 			}
 			if dist, err := Distance(x, y); err == nil && dist < d.Region {
@@ -135,7 +138,8 @@ func Distances(a, b Set, minQuality int) MatchDistances {
 }
 
 // Match reports whether two Sets show the same photo: whole-photo PDQ within th.PDQGlobal in any
-// of the 8 orientations, or a region pair within th.PDQRegion. dist is the whole-photo distance
+// of the 8 orientations, or one photo's whole-photo PDQ within th.PDQRegion of one of the other's region
+// hashes (a crop). dist is the whole-photo distance
 // (or the region distance when only a region matched).
 func Match(a, b Set, th Thresholds) (dist int, ok bool) {
 	d := Distances(a, b, th.MinQuality)

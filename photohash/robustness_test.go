@@ -277,6 +277,28 @@ func TestRobustness(t *testing.T) {
 			fmt.Fprintf(&sb, " %9d %9.2g\n", n, float64(n)/float64(max(1, len(falsePairs))))
 		}
 	}
+	pct := func(v []int, p float64) int { return v[min(len(v)-1, int(p*float64(len(v))))] }
+	fmt.Fprintf(&sb, "distance percentiles (global / region) p50 p90 p95 max:\n")
+	for e, ed := range edits {
+		var g, r []int
+		for _, d := range truePairs[e] {
+			g, r = append(g, int(d.g)), append(r, int(d.r))
+		}
+		sort.Ints(g)
+		sort.Ints(r)
+		fmt.Fprintf(&sb, "  %-9s global %3d %3d %3d %3d   region %3d %3d %3d %3d\n", ed.name,
+			pct(g, .5), pct(g, .9), pct(g, .95), g[len(g)-1], pct(r, .5), pct(r, .9), pct(r, .95), r[len(r)-1])
+	}
+	{
+		var g, r []int
+		for _, d := range falsePairs {
+			g, r = append(g, int(d.g)), append(r, int(d.r))
+		}
+		sort.Ints(g)
+		sort.Ints(r)
+		fmt.Fprintf(&sb, "  false pairs: global p0.001 %d p0.01 %d p1 %d; region p0.001 %d p0.01 %d p1 %d\n",
+			pct(g, 1e-5), pct(g, 1e-4), pct(g, .01), pct(r, 1e-5), pct(r, 1e-4), pct(r, .01))
+	}
 	// Distance distribution of false pairs, to see how far the chosen thresholds are from them.
 	var ming, minr uint16 = 256, 256
 	for _, d := range falsePairs {

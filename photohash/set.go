@@ -19,18 +19,25 @@ type region struct {
 	x0, y0, sz float64 // left, top, side (same fraction of width and of height)
 }
 
-// regions are the sub-windows hashed besides the whole photo. A cropped repost is close to one
-// of the original's windows (or the reverse), so comparing every window pair recovers small
-// crops that defeat global hashes. Names: c = centred, tl/tr/bl/br = corner-anchored, with the
-// window side in percent.
-var regions = []region{
-	{"c90", 0.05, 0.05, 0.90},
-	{"c80", 0.10, 0.10, 0.80},
-	{"tl90", 0, 0, 0.90},
-	{"tr90", 0.10, 0, 0.90},
-	{"bl90", 0, 0.10, 0.90},
-	{"br90", 0.10, 0.10, 0.90},
-}
+// regions are the sub-windows hashed besides the whole photo: windows of 95% and 90% of each
+// side, each at the 9 positions of a 3×3 grid (corners, edge midpoints, centre). A cropped repost
+// is close to one of the original's windows, so comparing one photo's whole-photo hash with the
+// other's windows recovers small crops that defeat global hashes. Names are the window side in
+// percent, then the anchor: "95tl", "95t", ..., "90c", ..., "90br".
+var regions = func() []region {
+	var rs []region
+	anchors := []struct {
+		name   string
+		ax, ay float64
+	}{{"tl", 0, 0}, {"t", 0.5, 0}, {"tr", 1, 0}, {"l", 0, 0.5}, {"c", 0.5, 0.5}, {"r", 1, 0.5},
+		{"bl", 0, 1}, {"b", 0.5, 1}, {"br", 1, 1}}
+	for _, sz := range []float64{0.95, 0.90} {
+		for _, a := range anchors {
+			rs = append(rs, region{fmt.Sprintf("%.0f%s", sz*100, a.name), a.ax * (1 - sz), a.ay * (1 - sz), sz})
+		}
+	}
+	return rs
+}()
 
 // Set is everything computed for one photo: the global PDQ hash, the 64-bit pHash and PDQ hashes
 // of the sub-windows listed in regions. All carry Pipeline.
@@ -93,25 +100,17 @@ func HashImage(img image.Image) (Set, error) {
 		return Set{}, fmt.Errorf("photohash: %w", errTooSmall)
 	}
 	s := Set{Hashes: make([]Hash, 0, 2+len(regions))}
-	work := make([]float32, len(buf))
 	for _, r := range regions {
-		x0 := int(r.x0 * float64(cols))
-		y0 := int(r.y0 * float64(rows))
-		w := max(1, int(r.sz*float64(cols)))
-		h := max(1, int(r.sz*float64(rows)))
-		w, h = min(w, cols-x0), min(h, rows-y0)
-		sub := work[:w*h]
-		for y := range h {
-			copy(sub[y*w:(y+1)*w], buf[(y0+y)*cols+x0:])
-		}
-		c, q, err := pdqFromLuma(sub, h, w)
+		cell := areaAverage64(buf, rows, cols, r.x0*float64(cols), r.y0*float64(rows), r.sz*float64(cols), r.sz*float64(rows))
+		c, q, err := pdqFromLuma(cell, pdqDim, pdqDim)
 		if err != nil {
-			continue // window too small to hash: the global hashes still stand
+			return Set{}, fmt.Errorf("photohash: region %s: %w", r.name, err)
 		}
 		b := c.bits()
 		s.Hashes = append(s.Hashes, Hash{Algo: AlgoPDQRegion, Pipeline: Pipeline, Bits: b[:], Quality: q, Region: r.name})
 	}
-	c, q, err := pdqFromLuma(buf, rows, cols)
+	cell := areaAverage64(buf, rows, cols, 0, 0, float64(cols), float64(rows))
+	c, q, err := pdqFromLuma(cell, pdqDim, pdqDim)
 	if err != nil {
 		return Set{}, fmt.Errorf("photohash: %w", err)
 	}
