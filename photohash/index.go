@@ -45,6 +45,10 @@ type Result struct {
 	Region   bool   // the stored hash is a region hash (AlgoPDQRegion)
 }
 
+// linearCost is how many hashes a linear scan checks in the time the index takes to verify one
+// candidate (a random access), measured on the benchmark machine (README.md).
+const linearCost = 8
+
 // blockBits is the size of one multi-index block.
 const blockBits = 16
 
@@ -193,8 +197,9 @@ func (ix *Index) search(q Hash, maxDist int, out []Result) ([]Result, error) {
 	nb := ix.blocks()
 	r := min(maxDist/nb, blockBits)
 	probes := weightEnd[r]
-	// Expected candidates: probes per block × average posting length × blocks.
-	if float64(probes)*float64(len(ix.ids))/float64(1<<blockBits)*float64(nb) >= float64(len(ix.ids))/2 {
+	// Expected candidates: probes per block × average posting length × blocks. Each costs a
+	// random memory access where the scan reads sequentially, roughly linearCost times cheaper.
+	if float64(probes)*float64(len(ix.ids))/float64(1<<blockBits)*float64(nb)*linearCost >= float64(len(ix.ids)) {
 		return ix.linear(qw[:ix.words], maxDist, out), nil
 	}
 	first := len(out)
@@ -230,6 +235,11 @@ func (ix *Index) firstCloseBlock(q []uint64, e, r int) int {
 }
 
 func (ix *Index) dist(q []uint64, e int) int {
+	if ix.words == 4 {
+		h := ix.hashes[4*e : 4*e+4 : 4*e+4]
+		return bits.OnesCount64(q[0]^h[0]) + bits.OnesCount64(q[1]^h[1]) +
+			bits.OnesCount64(q[2]^h[2]) + bits.OnesCount64(q[3]^h[3])
+	}
 	h := ix.hashes[e*ix.words : (e+1)*ix.words]
 	d := 0
 	for w, x := range q {
@@ -241,9 +251,22 @@ func (ix *Index) dist(q []uint64, e int) int {
 // linear is the plain scan Search falls back to (and the baseline the benchmarks compare with).
 func (ix *Index) linear(q []uint64, maxDist int, out []Result) []Result {
 	first := len(out)
-	for e := range ix.ids {
-		if d := ix.dist(q, e); d <= maxDist {
-			out = append(out, Result{ID: ix.ids[e], Distance: d, Region: ix.region[e]})
+	if ix.words == 4 {
+		q0, q1, q2, q3 := q[0], q[1], q[2], q[3]
+		hs := ix.hashes
+		for e := 0; 4*e+3 < len(hs); e++ {
+			h := hs[4*e : 4*e+4 : 4*e+4]
+			d := bits.OnesCount64(q0^h[0]) + bits.OnesCount64(q1^h[1]) +
+				bits.OnesCount64(q2^h[2]) + bits.OnesCount64(q3^h[3])
+			if d <= maxDist {
+				out = append(out, Result{ID: ix.ids[e], Distance: d, Region: ix.region[e]})
+			}
+		}
+	} else {
+		for e := range ix.ids {
+			if d := ix.dist(q, e); d <= maxDist {
+				out = append(out, Result{ID: ix.ids[e], Distance: d, Region: ix.region[e]})
+			}
 		}
 	}
 	sortResults(out[first:])
