@@ -40,7 +40,7 @@ func gifBomb(w, h uint16) []byte {
 	b = binary.LittleEndian.AppendUint16(b, w)
 	b = binary.LittleEndian.AppendUint16(b, h)
 	b = append(b, 0x80, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff) // 2-colour global table
-	b = append(b, 0x2c, 0, 0, 0, 0)                     // image descriptor at 0,0 ...
+	b = append(b, 0x2c, 0, 0, 0, 0)                      // image descriptor at 0,0 ...
 	b = binary.LittleEndian.AppendUint16(b, w)
 	b = binary.LittleEndian.AppendUint16(b, h)
 	b = append(b, 0, 2, 2, 0x4c, 0x01, 0, 0x3b)

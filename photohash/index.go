@@ -173,6 +173,11 @@ func (ix *Index) Search(q Hash, maxDist int) ([]Result, error) {
 }
 
 func (ix *Index) search(q Hash, maxDist int, out []Result) ([]Result, error) {
+	return ix.searchCount(q, maxDist, out, nil)
+}
+
+// searchCount is search that also adds the number of hashes it compared to *checked.
+func (ix *Index) searchCount(q Hash, maxDist int, out []Result, checked *int) ([]Result, error) {
 	ix.mu.RLock()
 	if ix.dirty {
 		ix.mu.RUnlock()
@@ -200,15 +205,21 @@ func (ix *Index) search(q Hash, maxDist int, out []Result) ([]Result, error) {
 	// Expected candidates: probes per block × average posting length × blocks. Each costs a
 	// random memory access where the scan reads sequentially, roughly linearCost times cheaper.
 	if float64(probes)*float64(len(ix.ids))/float64(1<<blockBits)*float64(nb)*linearCost >= float64(len(ix.ids)) {
+		if checked != nil {
+			*checked += len(ix.ids)
+		}
 		return ix.linear(qw[:ix.words], maxDist, out), nil
 	}
+	n := 0
 	first := len(out)
 	for b := range nb {
 		key := uint16(qw[b/4] >> (48 - 16*(b%4)))
 		start, post := ix.start[b], ix.post[b]
 		for _, m := range masksByWeight[:probes] {
 			v := key ^ m
-			for _, e := range post[start[v]:start[int(v)+1]] {
+			ps := post[start[v]:start[int(v)+1]]
+			n += len(ps)
+			for _, e := range ps {
 				if d := ix.dist(qw[:ix.words], int(e)); d <= maxDist {
 					// An entry found through several blocks is reported once: only
 					// through the first block within the per-block radius.
@@ -218,6 +229,9 @@ func (ix *Index) search(q Hash, maxDist int, out []Result) ([]Result, error) {
 				}
 			}
 		}
+	}
+	if checked != nil {
+		*checked += n
 	}
 	sortResults(out[first:])
 	return out, nil

@@ -98,6 +98,43 @@ func TestIndexMatchesLinearScan(t *testing.T) {
 	}
 }
 
+func TestIndexSearchSet(t *testing.T) {
+	th := DefaultThresholds()
+	ix, _ := NewIndex(AlgoPDQ)
+	paths := []string{"reg-test-input/dih/bridge-1-original.jpg", "misc-images/c.png",
+		"reg-test-input/labelme-subset/q0122.jpg", "reg-test-input/labelme-subset/q2821.jpg"}
+	for i, p := range paths {
+		if err := ix.AddSet(uint32(i), hashTestFile(t, "testdata/pdq/"+p)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if ix.Len() != len(paths)*(1+len(regions)) {
+		t.Fatalf("Len %d", ix.Len())
+	}
+	// A rotated, re-encoded copy finds the original (id 0) and nothing else.
+	got, err := ix.SearchSet(hashTestFile(t, "testdata/pdq/reg-test-input/dih/bridge-4-rotate-270.jpg"), th)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].ID != 0 || got[0].Crop {
+		t.Errorf("rotated copy: %+v", got)
+	}
+	// Each stored photo finds itself at distance 0, whatever Match would say.
+	for i, p := range paths {
+		s := hashTestFile(t, "testdata/pdq/"+p)
+		got, _ := ix.SearchSet(s, th)
+		if len(got) == 0 || got[0].ID != uint32(i) || got[0].Distance != 0 {
+			t.Errorf("%s: %+v", p, got)
+		}
+		for _, m := range got {
+			other := hashTestFile(t, "testdata/pdq/"+paths[m.ID])
+			if _, ok := Match(s, other, th); !ok {
+				t.Errorf("%s: SearchSet found %d, Match disagrees", p, m.ID)
+			}
+		}
+	}
+}
+
 func TestIndexRefusesOtherKinds(t *testing.T) {
 	ix, _ := NewIndex(AlgoPDQ)
 	rng := rand.New(rand.NewPCG(1, 2))
@@ -187,7 +224,7 @@ func benchIndex(b *testing.B, n, radius int, linear bool) {
 	ix.Search(queries[0], 0) // build posting lists outside the timer
 	var out []Result
 	b.ResetTimer()
-	hits := 0
+	hits, checked := 0, 0
 	for i := 0; b.Loop(); i++ {
 		q := queries[i%len(queries)]
 		if linear {
@@ -198,12 +235,14 @@ func benchIndex(b *testing.B, n, radius int, linear bool) {
 				}
 			}
 			out = ix.linear(qw[:], radius, out[:0])
+			checked += ix.Len()
 		} else {
-			out, _ = ix.search(q, radius, out[:0])
+			out, _ = ix.searchCount(q, radius, out[:0], &checked)
 		}
 		hits += len(out)
 	}
 	b.ReportMetric(float64(hits)/float64(b.N), "hits/op")
+	b.ReportMetric(float64(checked)/float64(b.N), "compared/op")
 }
 
 func BenchmarkIndexSearch1M(b *testing.B) {

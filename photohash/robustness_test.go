@@ -204,6 +204,16 @@ func loadStudy(t *testing.T) []studyPhoto {
 	return photos
 }
 
+func phashDist(a, b Set) uint16 {
+	pa, _ := a.Global(AlgoPHash)
+	pb, _ := b.Global(AlgoPHash)
+	d, err := Distance(pa, pb)
+	if err != nil {
+		return 64
+	}
+	return uint16(d)
+}
+
 func TestRobustness(t *testing.T) {
 	if testing.Short() {
 		t.Skip("short")
@@ -211,12 +221,12 @@ func TestRobustness(t *testing.T) {
 	photos := loadStudy(t)
 	th := DefaultThresholds()
 	// True pairs: original vs its edit.
-	type dist struct{ g, r uint16 }
+	type dist struct{ g, r, p uint16 } // PDQ global, PDQ region, plain pHash
 	truePairs := make([][]dist, len(edits))
 	for _, p := range photos {
 		for e := range edits {
 			d := Distances(p.orig, p.edited[e], th.MinQuality)
-			truePairs[e] = append(truePairs[e], dist{uint16(d.Global), uint16(d.Region)})
+			truePairs[e] = append(truePairs[e], dist{uint16(d.Global), uint16(d.Region), phashDist(p.orig, p.edited[e])})
 		}
 	}
 	// False pairs: every version (original or edit) of one photo against every version of a
@@ -232,7 +242,7 @@ func TestRobustness(t *testing.T) {
 			for _, a := range vi {
 				for _, b := range vj {
 					d := Distances(a, b, th.MinQuality)
-					falsePairs = append(falsePairs, dist{uint16(d.Global), uint16(d.Region)})
+					falsePairs = append(falsePairs, dist{uint16(d.Global), uint16(d.Region), phashDist(a, b)})
 				}
 			}
 		}
@@ -277,6 +287,24 @@ func TestRobustness(t *testing.T) {
 			fmt.Fprintf(&sb, " %9d %9.2g\n", n, float64(n)/float64(max(1, len(falsePairs))))
 		}
 	}
+	// For comparison: the plain 64-bit pHash alone at distance ≤ 10 (no orientations, no regions).
+	fmt.Fprintf(&sb, "%-17s", "phash<=10")
+	for e := range edits {
+		n := 0
+		for _, d := range truePairs[e] {
+			if d.p <= 10 {
+				n++
+			}
+		}
+		fmt.Fprintf(&sb, " %9.3f", float64(n)/float64(max(1, len(truePairs[e]))))
+	}
+	np := 0
+	for _, d := range falsePairs {
+		if d.p <= 10 {
+			np++
+		}
+	}
+	fmt.Fprintf(&sb, " %9d %9.2g\n", np, float64(np)/float64(max(1, len(falsePairs))))
 	pct := func(v []int, p float64) int { return v[min(len(v)-1, int(p*float64(len(v))))] }
 	fmt.Fprintf(&sb, "distance percentiles (global / region) p50 p90 p95 max:\n")
 	for e, ed := range edits {
