@@ -230,6 +230,7 @@ func benchIndex(b *testing.B, n, radius int, linear bool) {
 	var out []Result
 	b.ResetTimer()
 	hits, checked := 0, 0
+	cpu0 := cpuTime()
 	for i := 0; b.Loop(); i++ {
 		q := queries[i%len(queries)]
 		if linear {
@@ -248,6 +249,7 @@ func benchIndex(b *testing.B, n, radius int, linear bool) {
 	}
 	b.ReportMetric(float64(hits)/float64(b.N), "hits/op")
 	b.ReportMetric(float64(checked)/float64(b.N), "compared/op")
+	b.ReportMetric(float64(cpuTime()-cpu0)/1e6/float64(b.N), "cpu-ms/op")
 }
 
 func BenchmarkIndexSearch1M(b *testing.B) {
