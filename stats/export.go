@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -248,6 +249,29 @@ func (x *Exporter) redact(r *corpus.Result, field, text string) string {
 			spans = append(spans, span{e.Start, e.End, "[" + tk.Token(typ, e.Shared) + "]"})
 		}
 	}
+	// fallbacks for what the extractor may miss: anything shaped like an
+	// e-mail address or a phone number (8 or more digits in one run of
+	// digits and separators) is replaced too
+	// (unless they overlap a span found above, whose token is the better one)
+	primary := len(spans)
+	free := func(a, b int) bool {
+		for _, s := range spans[:primary] {
+			if a < s.end && s.start < b {
+				return false
+			}
+		}
+		return true
+	}
+	for _, m := range emailRE.FindAllStringIndex(text, -1) {
+		if free(m[0], m[1]) {
+			spans = append(spans, span{m[0], m[1], "[" + tk.Token("email", text[m[0]:m[1]]) + "]"})
+		}
+	}
+	for _, m := range phoneRE.FindAllStringIndex(text, -1) {
+		if digits(text[m[0]:m[1]]) >= 8 && free(m[0], m[1]) {
+			spans = append(spans, span{m[0], m[1], "[" + tk.Token("phone", text[m[0]:m[1]]) + "]"})
+		}
+	}
 	text = applySpans(text, spans)
 	// literal forms the spans may have missed
 	lits := map[string]string{}
@@ -280,6 +304,21 @@ func (x *Exporter) redact(r *corpus.Result, field, text string) string {
 		}
 	}
 	return text
+}
+
+var (
+	emailRE = regexp.MustCompile(`[\p{L}\p{N}._%+\-]+@[\p{L}\p{N}\-]+(?:\.[\p{L}\p{N}\-]+)+`)
+	phoneRE = regexp.MustCompile(`\+?\(?\d[\d\s().\-/]{6,}\d`)
+)
+
+func digits(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			n++
+		}
+	}
+	return n
 }
 
 // applySpans replaces spans of text, skipping spans that are out of range,
