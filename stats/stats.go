@@ -126,6 +126,10 @@ func NewAggregator() *Aggregator {
 // Count is the number of results added.
 func (a *Aggregator) Count() int64 { return a.total.n }
 
+// Unscored is the number of results added without a level: inputs that
+// are listings rather than scan results.
+func (a *Aggregator) Unscored() int64 { return a.levels[Unknown] }
+
 // RulePacks returns the distinct rule-pack versions of the results added,
 // sorted.
 func (a *Aggregator) RulePacks() []string {
