@@ -45,7 +45,7 @@ func export(t testing.TB, rs []*corpus.Result, f Format, text bool) []byte {
 		x.Count(r)
 	}
 	meta := ExportMeta(Meta{ScannerVersion: "test", RulePacks: []string{"default@2026.11.23"},
-		Inputs: []Input{{Path: testInput, SHA256: "5b7fdbe64afce6c1890b63d0f223109c101850a6ccaa1467362cc220549d4d00"}},
+		Inputs:  []Input{{Path: testInput, SHA256: "5b7fdbe64afce6c1890b63d0f223109c101850a6ccaa1467362cc220549d4d00"}},
 		Created: testCreated, Results: int64(len(rs))}, opt)
 	var buf bytes.Buffer
 	w, err := NewExportWriter(&buf, f, meta, text)
@@ -243,7 +243,7 @@ func TestApplySpans(t *testing.T) {
 	}{
 		{[]span{{5, 21, "[P]"}}, "call [P] or Ana"},
 		{[]span{{5, 21, "[P]"}, {10, 12, "[X]"}}, "call [P] or Ana"}, // overlap: first wins
-		{[]span{{-1, 3, "x"}, {5, 999, "x"}, {7, 6, "x"}}, text},    // out of range: skipped
+		{[]span{{-1, 3, "x"}, {5, 999, "x"}, {7, 6, "x"}}, text},     // out of range: skipped
 	}
 	for _, tt := range tests {
 		if got := applySpans(text, tt.spans); got != tt.want {
