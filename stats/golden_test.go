@@ -141,3 +141,19 @@ func TestEmptyReport(t *testing.T) {
 		}
 	}
 }
+
+func TestWriteChartsFragment(t *testing.T) {
+	var buf bytes.Buffer
+	if err := testReport(t).WriteCharts(&buf); err != nil {
+		t.Fatal(err)
+	}
+	s := buf.String()
+	if !bytes.Contains(buf.Bytes(), []byte("<svg")) || bytes.Contains(buf.Bytes(), []byte("<html")) || bytes.Contains(buf.Bytes(), []byte("<script")) {
+		t.Errorf("charts fragment: %.200q", s)
+	}
+	for _, h := range []string{"Indicators", "Weekly trend", "Co-occurrence", "Networks"} {
+		if !bytes.Contains(buf.Bytes(), []byte("<h2>"+h+"</h2>")) {
+			t.Errorf("charts fragment lacks %q", h)
+		}
+	}
+}

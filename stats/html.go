@@ -39,6 +39,27 @@ svg{display:block;margin:.5em 0}svg text{font:12px system-ui,sans-serif}
 <h1>redthread statistics</h1>
 `)
 	writeMetaHTML(b, &rep.Meta)
+	rep.charts(b)
+	b.WriteString("<h2>Tables</h2>\n")
+	for _, t := range rep.Tables {
+		tableHTML(b, t)
+	}
+	b.WriteString("</body></html>\n")
+	bw.WriteString(b.String())
+	return bw.Flush()
+}
+
+// WriteCharts writes only the charts, as an HTML fragment of inline SVG
+// with <h2> headings, for embedding in another page (the web app). It uses
+// no script and no external asset; suppressed counts are hatched.
+func (rep *Report) WriteCharts(w io.Writer) error {
+	b := &strings.Builder{}
+	rep.charts(b)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func (rep *Report) charts(b *strings.Builder) {
 	b.WriteString(svgDefs)
 	if t := rep.Table("total"); t != nil && len(t.Rows) == 1 {
 		fmt.Fprintf(b, "<p>Listings: <b>%s</b>; flagged (medium or high): <b>%s</b>.</p>\n", cellText(t.Rows[0].Values[0]), cellText(t.Rows[0].Values[1]))
@@ -68,13 +89,6 @@ svg{display:block;margin:.5em 0}svg text{font:12px system-ui,sans-serif}
 		b.WriteString("<h2>Networks</h2>\n")
 		barChart(b, "Networks of linked listings by size", t.Rows, 0)
 	}
-	b.WriteString("<h2>Tables</h2>\n")
-	for _, t := range rep.Tables {
-		tableHTML(b, t)
-	}
-	b.WriteString("</body></html>\n")
-	bw.WriteString(b.String())
-	return bw.Flush()
 }
 
 const svgDefs = `<svg width="0" height="0" aria-hidden="true"><defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#eee"/><line x1="0" y1="0" x2="0" y2="6" stroke="#aaa" stroke-width="2"/></pattern></defs></svg>
