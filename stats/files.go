@@ -54,6 +54,14 @@ func parseLean(data []byte, lr *leanResult, r *corpus.Result, l *corpus.Listing)
 	if i == len(data) || data[i] != '{' {
 		return errors.New("not a JSON object")
 	}
+	if parseFast(data, r, l) == nil {
+		return nil
+	}
+	return parseLeanJSON(data, lr, r, l)
+}
+
+// parseLeanJSON is parseLean with encoding/json only.
+func parseLeanJSON(data []byte, lr *leanResult, r *corpus.Result, l *corpus.Listing) error {
 	*lr = leanResult{} // fresh: decoding into reused slice elements keeps fields a line leaves out
 	if err := json.Unmarshal(data, lr); err != nil {
 		var se *json.SyntaxError

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -50,6 +51,45 @@ func FuzzParseResult(f *testing.F) {
 		a := NewAggregator()
 		a.Add(full)
 		a.Report(Meta{})
+	})
+}
+
+// FuzzParseFast checks that the fast field reader, whenever it accepts a
+// line that encoding/json also accepts, reads the same fields.
+func FuzzParseFast(f *testing.F) {
+	data, err := os.ReadFile(testInput)
+	if err != nil {
+		f.Fatal(err)
+	}
+	for i, line := range bytes.Split(data, []byte("\n")) {
+		if i%40 == 0 {
+			f.Add(line)
+		}
+	}
+	f.Add([]byte(`{"id":"a\u00e9","score":null,"indicators":[null,{"id":"x","linked":["b",null]}],"listing":{"posted_at":"2026-01-01","x":[1,{"y":"]"}]}}`))
+	f.Add([]byte(`{"ID":"a"}`))
+	f.Add([]byte(`{"id":"a","listing":{"source":"s"},"listing":{"country":"DE"}}`))
+	f.Fuzz(func(t *testing.T, line []byte) {
+		var r1, r2 corpus.Result
+		var l1, l2 corpus.Listing
+		var lr leanResult
+		errFast := parseFast(line, &r1, &l1)
+		errJSON := parseLeanJSON(line, &lr, &r2, &l2)
+		if errFast != nil || errJSON != nil {
+			return
+		}
+		if Dims(&r1, nil) != Dims(&r2, nil) || r1.ID != r2.ID || r1.Score != r2.Score || r1.Level != r2.Level || r1.RulePack != r2.RulePack ||
+			(r1.Listing == nil) != (r2.Listing == nil) || len(r1.Indicators) != len(r2.Indicators) {
+			t.Fatalf("fast and json readers disagree on %q:\n%+v\n%+v", line, r1, r2)
+		}
+		if r1.Listing != nil && !reflect.DeepEqual(*r1.Listing, *r2.Listing) {
+			t.Fatalf("listing differs on %q", line)
+		}
+		for i := range r1.Indicators {
+			if r1.Indicators[i].ID != r2.Indicators[i].ID || !slices.Equal(r1.Indicators[i].Linked, r2.Indicators[i].Linked) {
+				t.Fatalf("indicator %d differs on %q", i, line)
+			}
+		}
 	})
 }
 
