@@ -119,33 +119,41 @@ func ReadResults(ctx context.Context, r io.Reader, name string, opt corpus.Optio
 func ReadResultFiles(ctx context.Context, paths []string, stdin io.Reader, opt corpus.Options, inputs *[]Input) iter.Seq[ResultRecord] {
 	return func(yield func(ResultRecord) bool) {
 		for _, p := range paths {
-			var r io.Reader
-			if p == "-" {
-				r = stdin
-			} else {
-				f, err := os.Open(p)
-				if err != nil {
-					kind := errs.IO
-					if errors.Is(err, os.ErrNotExist) {
-						kind = errs.NotExist
-					}
-					if !yield(ResultRecord{Err: &errs.Error{Op: "open input", Kind: kind, Path: p, Err: err}, Path: p}) {
-						return
-					}
-					continue
-				}
-				defer f.Close()
-				r = f
-			}
-			h := sha256.New()
-			for rec := range ReadResults(ctx, io.TeeReader(r, h), p, opt) {
-				if !yield(rec) {
-					return
-				}
-			}
-			if inputs != nil {
-				*inputs = append(*inputs, Input{Path: p, SHA256: hex.EncodeToString(h.Sum(nil))})
+			if !readOneFile(ctx, p, stdin, opt, inputs, yield) {
+				return
 			}
 		}
 	}
+}
+
+// readOneFile yields the records of one input; false means stop.
+func readOneFile(ctx context.Context, p string, stdin io.Reader, opt corpus.Options, inputs *[]Input, yield func(ResultRecord) bool) bool {
+	var r io.Reader
+	if p == "-" {
+		if stdin == nil {
+			return yield(ResultRecord{Err: &errs.Error{Op: "open input", Kind: errs.Config, Path: p, Err: errors.New("no standard input")}, Path: p})
+		}
+		r = stdin
+	} else {
+		f, err := os.Open(p)
+		if err != nil {
+			kind := errs.IO
+			if errors.Is(err, os.ErrNotExist) {
+				kind = errs.NotExist
+			}
+			return yield(ResultRecord{Err: &errs.Error{Op: "open input", Kind: kind, Path: p, Err: err}, Path: p})
+		}
+		defer f.Close()
+		r = f
+	}
+	h := sha256.New()
+	for rec := range ReadResults(ctx, io.TeeReader(r, h), p, opt) {
+		if !yield(rec) {
+			return false
+		}
+	}
+	if inputs != nil {
+		*inputs = append(*inputs, Input{Path: p, SHA256: hex.EncodeToString(h.Sum(nil))})
+	}
+	return true
 }

@@ -155,3 +155,22 @@ func TestExportCommand(t *testing.T) {
 		t.Errorf("export of stdin: exit %d %q", code, stderr)
 	}
 }
+
+func TestStatsStdin(t *testing.T) {
+	in, err := os.ReadFile(statsInput)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in = append(in, []byte("not json\n")...)
+	var out, errb bytes.Buffer
+	code := run(context.Background(), []string{"stats", "--format", "json", "-"}, bytes.NewReader(in), &out, &errb, func(string) string { return "" })
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	if !strings.Contains(errb.String(), "- line 323") || strings.Contains(errb.String(), "not json") {
+		t.Errorf("a bad line must be reported by place, not content: %q", errb.String())
+	}
+	if !strings.Contains(out.String(), `"results": 322`) || !strings.Contains(out.String(), `"skipped_lines": 1`) {
+		t.Errorf("json output: %.300q", out.String())
+	}
+}
