@@ -69,19 +69,21 @@ type lineSource struct {
 	templates [][]byte // each line without its leading {"id":"...",
 	n, i      int
 	buf       []byte
+	off       int
 }
 
 func (s *lineSource) Read(p []byte) (int, error) {
-	for len(s.buf) == 0 {
+	for s.off == len(s.buf) {
 		if s.i == s.n {
 			return 0, io.EOF
 		}
 		s.buf = fmt.Appendf(s.buf[:0], `{"id":"syn-%d",`, s.i)
 		s.buf = append(s.buf, s.templates[s.i%len(s.templates)]...)
+		s.off = 0
 		s.i++
 	}
-	n := copy(p, s.buf)
-	s.buf = s.buf[n:]
+	n := copy(p, s.buf[s.off:])
+	s.off += n
 	return n, nil
 }
 

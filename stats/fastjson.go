@@ -22,7 +22,14 @@ var errFallback = errors.New("fast path not applicable")
 type jscan struct {
 	b []byte
 	i int
+	// in interns the values of low-cardinality fields (kinds, levels,
+	// indicator IDs, countries, dates) so that they are allocated once per
+	// worker, not once per line; nil disables interning.
+	in map[string]string
 }
+
+// maxInterned caps the interned strings of one reader.
+const maxInterned = 1 << 16
 
 func (s *jscan) ws() {
 	for s.i < len(s.b) {
@@ -105,6 +112,29 @@ func (s *jscan) str() (string, error) {
 	return v, nil
 }
 
+// istr is str for low-cardinality values, interned.
+func (s *jscan) istr() (string, error) {
+	s.ws()
+	if s.in == nil || s.peek() != '"' {
+		return s.str()
+	}
+	end, esc, err := s.stringEnd()
+	if err != nil || esc {
+		return s.str()
+	}
+	raw := s.b[s.i+1 : end-1]
+	if v, ok := s.in[string(raw)]; ok {
+		s.i = end
+		return v, nil
+	}
+	v := string(raw)
+	s.i = end
+	if len(s.in) < maxInterned {
+		s.in[v] = v
+	}
+	return v, nil
+}
+
 func (s *jscan) lit(w string) error {
 	if !strings.HasPrefix(string(s.b[s.i:min(len(s.b), s.i+len(w))]), w) {
 		return errFallback
@@ -159,7 +189,7 @@ func (s *jscan) skip() error {
 }
 
 // object calls field for each key of an object (or does nothing for null).
-func (s *jscan) object(field func(key string) error) error {
+func (s *jscan) object(field func(key []byte) error) error {
 	s.ws()
 	if s.peek() == 'n' {
 		return s.lit("null")
@@ -181,7 +211,7 @@ func (s *jscan) object(field func(key string) error) error {
 		if err != nil || esc {
 			return errFallback
 		}
-		key := string(s.b[s.i+1 : end-1])
+		key := s.b[s.i+1 : end-1]
 		s.i = end
 		if err := s.expect(':'); err != nil {
 			return err
@@ -236,12 +266,12 @@ func (s *jscan) array(elem func() error) error {
 // known reports whether key is one of names, and refuses (errFallback) a
 // key that matches one only case-insensitively, which encoding/json would
 // accept.
-func known(key string, names ...string) (bool, error) {
+func known(key []byte, names ...string) (bool, error) {
 	for _, n := range names {
-		if key == n {
+		if string(key) == n {
 			return true, nil
 		}
-		if strings.EqualFold(key, n) {
+		if bytes.EqualFold(key, []byte(n)) {
 			return false, errFallback
 		}
 	}
@@ -250,24 +280,24 @@ func known(key string, names ...string) (bool, error) {
 
 // parseFast reads the aggregation fields of data into r (and l, for the
 // listing) or returns errFallback.
-func parseFast(data []byte, r *corpus.Result, l *corpus.Listing) error {
-	s := &jscan{b: data}
+func parseFast(data []byte, r *corpus.Result, l *corpus.Listing, in map[string]string) error {
+	s := &jscan{b: data, in: in}
 	hits := r.Indicators[:0]
 	*r = corpus.Result{}
 	var hasListing, seenHits, seenListing bool
-	err := s.object(func(key string) error {
+	err := s.object(func(key []byte) error {
 		var err error
-		switch key {
+		switch string(key) {
 		case "id":
 			r.ID, err = s.str()
 		case "kind":
-			r.Kind, err = s.str()
+			r.Kind, err = s.istr()
 		case "level":
-			r.Level, err = s.str()
+			r.Level, err = s.istr()
 		case "language":
-			r.Language, err = s.str()
+			r.Language, err = s.istr()
 		case "rule_pack":
-			r.RulePack, err = s.str()
+			r.RulePack, err = s.istr()
 		case "score":
 			s.ws()
 			st := s.i
@@ -290,11 +320,11 @@ func parseFast(data []byte, r *corpus.Result, l *corpus.Listing) error {
 			seenHits = true
 			err = s.array(func() error {
 				var h corpus.Hit
-				err := s.object(func(key string) error {
-					switch key {
+				err := s.object(func(key []byte) error {
+					switch string(key) {
 					case "id":
 						var err error
-						h.ID, err = s.str()
+						h.ID, err = s.istr()
 						return err
 					case "linked":
 						h.Linked = nil
@@ -324,19 +354,19 @@ func parseFast(data []byte, r *corpus.Result, l *corpus.Listing) error {
 			}
 			hasListing = true
 			*l = corpus.Listing{}
-			err = s.object(func(key string) error {
+			err = s.object(func(key []byte) error {
 				var err error
-				switch key {
+				switch string(key) {
 				case "source":
-					l.Source, err = s.str()
+					l.Source, err = s.istr()
 				case "country":
-					l.Country, err = s.str()
+					l.Country, err = s.istr()
 				case "language":
-					l.Language, err = s.str()
+					l.Language, err = s.istr()
 				case "kind":
-					l.Kind, err = s.str()
+					l.Kind, err = s.istr()
 				case "posted_at":
-					l.PostedAt, err = s.str()
+					l.PostedAt, err = s.istr()
 				default:
 					if _, err := known(key, "source", "country", "language", "kind", "posted_at"); err != nil {
 						return err

@@ -43,7 +43,7 @@ type leanResult struct {
 
 // parseLean decodes the fields of a result that aggregation uses into r,
 // reusing r's slices. Fields it does not use are not checked.
-func parseLean(data []byte, lr *leanResult, r *corpus.Result, l *corpus.Listing) error {
+func parseLean(data []byte, lr *leanResult, r *corpus.Result, l *corpus.Listing, in map[string]string) error {
 	if !utf8.Valid(data) {
 		return errors.New("not valid UTF-8")
 	}
@@ -54,7 +54,7 @@ func parseLean(data []byte, lr *leanResult, r *corpus.Result, l *corpus.Listing)
 	if i == len(data) || data[i] != '{' {
 		return errors.New("not a JSON object")
 	}
-	if parseFast(data, r, l) == nil {
+	if parseFast(data, r, l, in) == nil {
 		return nil
 	}
 	return parseLeanJSON(data, lr, r, l)
@@ -139,7 +139,7 @@ func AggregateFiles(ctx context.Context, paths []string, opt FileOptions) (*Aggr
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	batches := make(chan *lineBatch, 2*workers)
-	free := sync.Pool{New: func() any { return &lineBatch{} }}
+	free := &freeList{c: make(chan *lineBatch, 3*workers+2)}
 	aggs := make([]*Aggregator, workers)
 	counts := make([]int64, workers)
 	var wg sync.WaitGroup
@@ -151,6 +151,7 @@ func AggregateFiles(ctx context.Context, paths []string, opt FileOptions) (*Aggr
 			var lr leanResult
 			var r corpus.Result
 			var l corpus.Listing
+			in := make(map[string]string)
 			for b := range batches {
 				for _, e := range b.bad {
 					report(e)
@@ -162,7 +163,7 @@ func AggregateFiles(ctx context.Context, paths []string, opt FileOptions) (*Aggr
 					if len(line) == 0 {
 						continue
 					}
-					if err := parseLean(line, &lr, &r, &l); err != nil {
+					if err := parseLean(line, &lr, &r, &l, in); err != nil {
 						report(&errs.Error{Op: "read results", Kind: errs.Invalid, Path: b.path, Line: b.first + i, Err: err})
 						continue
 					}
@@ -170,14 +171,14 @@ func AggregateFiles(ctx context.Context, paths []string, opt FileOptions) (*Aggr
 					counts[w]++
 				}
 				b.data, b.ends, b.bad = b.data[:0], b.ends[:0], b.bad[:0]
-				free.Put(b)
+				free.put(b)
 			}
 		}()
 	}
 	err := func() error {
 		defer close(batches)
 		for _, p := range paths {
-			in, err := readFile(ctx, p, opt.Stdin, max, batches, &free)
+			in, err := readFile(ctx, p, opt.Stdin, max, batches, free)
 			if err != nil {
 				return err
 			}
@@ -203,7 +204,27 @@ func AggregateFiles(ctx context.Context, paths []string, opt FileOptions) (*Aggr
 }
 
 // readFile splits one input into batches of lines and hashes it.
-func readFile(ctx context.Context, path string, stdin io.Reader, max int, out chan<- *lineBatch, free *sync.Pool) (Input, error) {
+// freeList recycles line batches; unlike a sync.Pool it survives garbage
+// collections, so the batch buffers are allocated once.
+type freeList struct{ c chan *lineBatch }
+
+func (f *freeList) get() *lineBatch {
+	select {
+	case b := <-f.c:
+		return b
+	default:
+		return &lineBatch{}
+	}
+}
+
+func (f *freeList) put(b *lineBatch) {
+	select {
+	case f.c <- b:
+	default:
+	}
+}
+
+func readFile(ctx context.Context, path string, stdin io.Reader, max int, out chan<- *lineBatch, free *freeList) (Input, error) {
 	var r io.Reader = stdin
 	if path != "-" {
 		f, err := os.Open(path)
@@ -222,7 +243,7 @@ func readFile(ctx context.Context, path string, stdin io.Reader, max int, out ch
 	h := sha256.New()
 	br := bufio.NewReaderSize(io.TeeReader(r, h), 256<<10)
 	const batchBytes = 1 << 20
-	b := free.Get().(*lineBatch)
+	b := free.get()
 	b.path, b.first = path, 1
 	send := func(next int) error {
 		select {
@@ -230,7 +251,7 @@ func readFile(ctx context.Context, path string, stdin io.Reader, max int, out ch
 		case <-ctx.Done():
 			return errs.E("read "+path, errs.IO, ctx.Err())
 		}
-		b = free.Get().(*lineBatch)
+		b = free.get()
 		b.path, b.first = path, next
 		return nil
 	}

@@ -33,7 +33,7 @@ func FuzzParseResult(f *testing.F) {
 		var lr leanResult
 		var lean corpus.Result
 		var l corpus.Listing
-		errLean := parseLean(line, &lr, &lean, &l)
+		errLean := parseLean(line, &lr, &lean, &l, map[string]string{})
 		if errFull != nil || errLean != nil {
 			return
 		}
@@ -73,7 +73,7 @@ func FuzzParseFast(f *testing.F) {
 		var r1, r2 corpus.Result
 		var l1, l2 corpus.Listing
 		var lr leanResult
-		errFast := parseFast(line, &r1, &l1)
+		errFast := parseFast(line, &r1, &l1, map[string]string{})
 		errJSON := parseLeanJSON(line, &lr, &r2, &l2)
 		if errFast != nil || errJSON != nil {
 			return
