@@ -105,7 +105,7 @@ func statsNotes(minCount int, unknownDims bool) []string {
 	n := []string{
 		"listings: results counted; flagged: results with level medium or high.",
 		fmt.Sprintf("Counts from 1 to %d are suppressed (empty or null, with a suppressed flag); zeros are shown.", minCount-1),
-		"Complementary suppression: where a published total minus the visible cells it sums would reveal a single suppressed cell, the smallest other cell is suppressed too, repeated until no total gives a suppressed cell away. Co-occurrence, score, level and network tables are protected by the first rule only; they share no published sums with a suppressed cell except the grand total.",
+		"Complementary suppression: where a published total minus the visible cells it sums would reveal a single suppressed cell, the smallest other cell is suppressed too, repeated until no total gives a suppressed cell away. Sums covered: the grand total over each one-way table, the score and level tables and the cube; each one-way cell over its cube cells; each indicator over its cube and indicator_week cells; medium + high over flagged; a level over the score bins only it fills. Co-occurrence counts share no published sum and get the first rule only.",
 		"cube: indicator '*' counts all listings whatever their indicators; other rows count listings that raised that indicator (a listing counts once per indicator).",
 		"week: ISO 8601 week of the listing's posted_at; 'unknown' when absent or unparsable.",
 		"network_size: listings joined through linked IDs of cross-listing indicators (union of every result ID with its linked IDs).",
@@ -328,6 +328,28 @@ func (a *Aggregator) report(meta Meta) (*Report, []constraint) {
 		}
 	}
 	cs = append(cs, constraint{&total.Rows[0].Values[1], flaggedLevels})
+	// a level whose results fill score bins no other level shares is the
+	// sum of those bins (e.g. high = 60-69 + ... + 90-100)
+	for i := range lv.Rows {
+		l := lv.Rows[i].Dims[0]
+		bins := a.levelBins[l]
+		var parts []*Value
+		clean := true
+		for b := range sc.Rows {
+			if bins[b] == 0 {
+				continue
+			}
+			for other, ob := range a.levelBins {
+				if other != l && ob[b] > 0 {
+					clean = false
+				}
+			}
+			parts = append(parts, &sc.Rows[b].Values[0])
+		}
+		if clean && len(parts) > 0 {
+			cs = append(cs, constraint{&lv.Rows[i].Values[0], parts})
+		}
+	}
 	// in the network table, listings = size × networks for the fixed sizes:
 	// hide both together
 	for i := range nt.Rows {

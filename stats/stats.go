@@ -92,9 +92,12 @@ type Aggregator struct {
 	cube   map[cubeKey]*pair
 	co     map[[2]uint32]int64
 	scores [10]int64
-	levels map[string]int64
-	packs  map[string]int64
-	total  pair
+	// levelBins counts results by level and score bin, to find the score
+	// bins whose sum equals a level's count
+	levelBins map[string]*[10]int64
+	levels    map[string]int64
+	packs     map[string]int64
+	total     pair
 
 	// network union-find over listing IDs
 	nodes  map[string]int32
@@ -108,13 +111,14 @@ type Aggregator struct {
 // NewAggregator returns an empty Aggregator.
 func NewAggregator() *Aggregator {
 	a := &Aggregator{
-		inds:   newInterner(),
-		cube:   make(map[cubeKey]*pair),
-		co:     make(map[[2]uint32]int64),
-		levels: make(map[string]int64),
-		packs:  make(map[string]int64),
-		nodes:  make(map[string]int32),
-		weeks:  make(map[string]string),
+		inds:      newInterner(),
+		cube:      make(map[cubeKey]*pair),
+		co:        make(map[[2]uint32]int64),
+		levels:    make(map[string]int64),
+		levelBins: make(map[string]*[10]int64),
+		packs:     make(map[string]int64),
+		nodes:     make(map[string]int32),
+		weeks:     make(map[string]string),
 	}
 	for i := range a.dims {
 		a.dims[i] = newInterner()
@@ -195,6 +199,12 @@ func (a *Aggregator) Add(r *corpus.Result) {
 		lvl = Unknown
 	}
 	a.levels[lvl]++
+	lb := a.levelBins[lvl]
+	if lb == nil {
+		lb = new([10]int64)
+		a.levelBins[lvl] = lb
+	}
+	lb[min(s/10, 9)]++
 	pack := r.RulePack
 	if pack == "" {
 		pack = Unknown
@@ -274,6 +284,16 @@ func (a *Aggregator) Merge(b *Aggregator) {
 	}
 	for k, n := range b.levels {
 		a.levels[k] += n
+	}
+	for k, bins := range b.levelBins {
+		lb := a.levelBins[k]
+		if lb == nil {
+			lb = new([10]int64)
+			a.levelBins[k] = lb
+		}
+		for i, n := range bins {
+			lb[i] += n
+		}
 	}
 	for k, n := range b.packs {
 		a.packs[k] += n

@@ -255,3 +255,26 @@ func diffTables(t *testing.T, a, b []*Table) {
 		}
 	}
 }
+
+// TestSuppressionScoreLevel: when only high results fill the top score
+// bins, level high minus the visible bins would reveal a suppressed bin.
+func TestSuppressionScoreLevel(t *testing.T) {
+	a := NewAggregator()
+	for i := range 20 {
+		a.Add(res(fmt.Sprint("l", i), "job", "low", 10, nil))
+	}
+	for i := range 2 {
+		a.Add(res(fmt.Sprint("h", i), "job", "high", 62, nil))
+	}
+	for i := range 5 {
+		a.Add(res(fmt.Sprint("H", i), "job", "high", 75, nil))
+	}
+	rep, cs := a.report(Meta{MinCount: 5})
+	if r := find(rep.Table("score"), "60-69"); !r.Values[0].Suppressed {
+		t.Fatal("bin 60-69 (2) not suppressed")
+	}
+	if r := find(rep.Table("score"), "70-79"); !r.Values[0].Suppressed {
+		t.Error("bin 70-79 must be suppressed too: high (7) - 70-79 (5) gives 60-69 away")
+	}
+	checkNoSingleHidden(t, cs)
+}
