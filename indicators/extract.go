@@ -164,6 +164,8 @@ func (x *Extractor) Extract(l *corpus.Listing) *Features {
 		}
 	}
 
+	f.Destination = destination(f)
+
 	// Kind.
 	f.Kind = normalizeKind(l.Kind)
 	if f.Kind == "" {
@@ -359,10 +361,16 @@ func (x *Extractor) extractPay(f *Features, l *corpus.Listing, fields []corpus.N
 	sector := x.sector(f)
 	best.Sector = sector
 	f.Pay = PayFeatures{Stated: true, MonthlyEUR: best.MonthlyEUR, Sector: sector, Period: best.Period, Currency: best.Currency, Net: best.Net}
-	// Work abroad is paid in the destination's currency: judge the pay
-	// against the wages of the country whose currency it is.
+	// Pay is judged against the wages where the work is: the one country
+	// whose currency the pay is in (pounds: the UK), else the destination
+	// the ad names (euro or dollars for "work in Germany"), else the
+	// listing's country.
 	where := f.Country
-	if c, ok := x.tables.CountryOfCurrency(best.Currency); ok && c != f.Country {
+	if c, ok := x.tables.CountryOfCurrency(best.Currency); ok && best.Currency != "USD" {
+		where = c
+	} else if f.Destination != "" {
+		where = f.Destination
+	} else if ok {
 		where = c
 	}
 	f.Pay.Country = where
@@ -477,4 +485,28 @@ func firstLine(s string) string {
 		s = s[:cut]
 	}
 	return s
+}
+
+// destination is the country the ad most often names (place.* lexicon
+// tags) other than the listing's own, in upper case; "" when none.
+func destination(f *Features) string {
+	best, n, first := "", 0, -1
+	for tag, c := range f.Terms {
+		code, ok := strings.CutPrefix(tag, "place.")
+		if !ok {
+			continue
+		}
+		code = strings.ToUpper(code)
+		if code == f.Country {
+			continue
+		}
+		at := -1
+		if sp := f.Spans["terms:"+tag]; len(sp) > 0 {
+			at = sp[0].Start
+		}
+		if c > n || (c == n && at < first) {
+			best, n, first = code, c, at
+		}
+	}
+	return best
 }

@@ -103,7 +103,7 @@ type pattern struct {
 	needStart bool // first rune is a word rune: must start at a word boundary
 	needEnd   bool // last rune is a word rune (and not prefix): must end at a word boundary
 	suppress  bool
-	caps      bool // an acronym in an employer.* tag: matches only when written in capitals
+	caps      bool // an acronym in an employer.* or place.* tag: matches only when written in capitals
 }
 
 // isAcronym reports whether term is a short abbreviation written in
@@ -364,7 +364,7 @@ func compile(files []*file) (*Lexicon, error) {
 		l.pats = append(l.pats, pattern{
 			key: key, tag: tag, term: term, lang: lang, prefix: prefix, suffix: suffix, suppress: suppress,
 			needStart: !suffix && isWordRune(first), needEnd: !prefix && isWordRune(last),
-			caps: !suppress && strings.HasPrefix(tagNames[tag], "employer.") && isAcronym(term),
+			caps: !suppress && (strings.HasPrefix(tagNames[tag], "employer.") || strings.HasPrefix(tagNames[tag], "place.")) && isAcronym(term),
 		})
 	}
 	langSet := map[string]bool{}
