@@ -8,6 +8,7 @@ require (
 	github.com/blevesearch/bleve_index_api v1.2.11
 	github.com/nyaruka/phonenumbers v1.6.5
 	go.etcd.io/bbolt v1.4.3
+	golang.org/x/crypto v0.44.0
 	golang.org/x/net v0.47.0
 )
 
