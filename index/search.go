@@ -309,6 +309,22 @@ func snippet(field, text string, tl search.TermLocationMap) (Snippet, bool) {
 		return Snippet{}, false
 	}
 	sort.Slice(spans, func(i, j int) bool { return spans[i].s < spans[j].s })
+	// Words of one phrase read better as one mark.
+	merged := spans[:1]
+	for _, sp := range spans[1:] {
+		last := &merged[len(merged)-1]
+		if sp.s <= last.e {
+			last.e = max(last.e, sp.e)
+			continue
+		}
+		if gap := text[last.e:sp.s]; len(gap) <= 5 && strings.HasPrefix(gap, " ") && strings.HasSuffix(gap, " ") &&
+			!strings.ContainsAny(gap, "\n.,;:!?") {
+			last.e = sp.e
+			continue
+		}
+		merged = append(merged, sp)
+	}
+	spans = merged
 	start := 0
 	if field != FieldTitle {
 		start = runeStart(text, spans[0].s-snippetLen/4)
