@@ -46,13 +46,13 @@ func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) {
 
 // listingJSON is the listing page's content.
 type listingJSON struct {
-	Result   any                  `json:"result"`
-	Fields   []FieldView          `json:"fields"`
-	Unplaced []Unplaced           `json:"unplaced_evidence,omitempty"`
-	Links    []index.Link         `json:"links"`
-	Review   review.Review        `json:"review"`
-	Audit    []review.AuditEntry  `json:"audit"`
-	Labels   map[string]string    `json:"labels"`
+	Result   any                 `json:"result"`
+	Fields   []FieldView         `json:"fields"`
+	Unplaced []Unplaced          `json:"unplaced_evidence,omitempty"`
+	Links    []index.Link        `json:"links"`
+	Review   review.Review       `json:"review"`
+	Audit    []review.AuditEntry `json:"audit"`
+	Labels   map[string]string   `json:"labels"`
 }
 
 func (s *Server) apiListing(w http.ResponseWriter, r *http.Request) {

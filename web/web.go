@@ -134,7 +134,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 var funcs = template.FuncMap{
-	"show":   ShowControls,
+	"show": ShowControls,
 	"listingURL": func(id string) string {
 		return "/listing/" + url.PathEscape(id)
 	},
