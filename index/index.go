@@ -169,3 +169,39 @@ func decodeRaw(raw []byte) (*corpus.Result, error) {
 	}
 	return &r, nil
 }
+
+// Writer buffers results and writes them to the index in batches; the scan
+// command uses it to index results as they are produced.
+type Writer struct {
+	x   *Index
+	buf []corpus.Result
+	n   int
+}
+
+// NewWriter returns a Writer on x. Call Flush when done.
+func (x *Index) NewWriter() *Writer { return &Writer{x: x} }
+
+// Add queues r, writing a batch when BatchSize results are queued.
+func (w *Writer) Add(r corpus.Result) error {
+	w.buf = append(w.buf, r)
+	if len(w.buf) >= BatchSize {
+		return w.Flush()
+	}
+	return nil
+}
+
+// Flush writes the queued results.
+func (w *Writer) Flush() error {
+	if len(w.buf) == 0 {
+		return nil
+	}
+	err := w.x.Put(w.buf)
+	if err == nil || errs.Is(errs.Invalid, err) {
+		w.n += len(w.buf)
+	}
+	w.buf = w.buf[:0]
+	return err
+}
+
+// Written returns how many results were passed to the index.
+func (w *Writer) Written() int { return w.n }

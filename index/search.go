@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -263,7 +264,9 @@ func makeHit(h *search.DocumentMatch, highlight bool) Hit {
 	}
 	hit.Score, hit.Level, hit.Kind, hit.Language = r.Score, r.Level, r.Kind, r.Language
 	for _, ind := range r.Indicators {
-		hit.Indicators = append(hit.Indicators, ind.ID)
+		if !slices.Contains(hit.Indicators, ind.ID) {
+			hit.Indicators = append(hit.Indicators, ind.ID)
+		}
 	}
 	if l := r.Listing; l != nil {
 		hit.Title, hit.Source, hit.Country, hit.Posted = l.Title, l.Source, strings.ToUpper(l.Country), l.PostedAt
