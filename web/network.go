@@ -41,12 +41,12 @@ func shortLabel(s string, n int) string {
 
 // layoutGraph places the listing and its links.
 func layoutGraph(id, level string, links []index.Link) Graph {
-	const w, h, radius = 560, 360, 140
+	const w, h, radius = 420, 320, 115
 	g := Graph{Width: w, Height: h, Center: GraphNode{ID: id, Label: shortLabel(id, 18), Level: level, X: w / 2, Y: h / 2}}
 	n := len(links)
 	for i, l := range links {
 		a := 2*math.Pi*float64(i)/float64(max(n, 1)) - math.Pi/2
-		x := w/2 + int(math.Round(radius*1.6*math.Cos(a)))
+		x := w/2 + int(math.Round(radius*1.4*math.Cos(a)))
 		y := h/2 + int(math.Round(radius*math.Sin(a)))
 		g.Nodes = append(g.Nodes, GraphNode{ID: l.ID, Label: shortLabel(l.ID, 18), Level: l.Level, X: x, Y: y})
 		for j, v := range l.Via {
