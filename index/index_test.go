@@ -341,3 +341,12 @@ func TestNormalizePhone(t *testing.T) {
 		}
 	}
 }
+
+func TestNationalNumber(t *testing.T) {
+	for in, want := range map[string]string{"+447700900123": "7700900123", "+381641234567": "641234567", "+12025550123": "2025550123",
+		"+390612345678": "0612345678", "447700900123": "", "+44": "", "+44abc12345": ""} {
+		if got := nationalNumber(in); got != want {
+			t.Errorf("nationalNumber(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package index
 import (
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/blevesearch/bleve/v2/mapping"
@@ -11,16 +12,26 @@ import (
 )
 
 // nationalNumber returns the national significant number of an E.164
-// phone number, or "" when it is not one.
+// phone number (the digits after the country calling code), or "" when it
+// is not one. Calling codes are prefix-free, so the first known prefix is
+// the code.
 func nationalNumber(e164 string) string {
-	if !strings.HasPrefix(e164, "+") {
+	if len(e164) < 5 || e164[0] != '+' {
 		return ""
 	}
-	n, err := phonenumbers.Parse(e164, "")
-	if err != nil {
-		return ""
+	digits := e164[1:]
+	for _, r := range digits {
+		if r < '0' || r > '9' {
+			return ""
+		}
 	}
-	return phonenumbers.GetNationalSignificantNumber(n)
+	for l := 1; l <= 3 && l < len(digits); l++ {
+		cc, _ := strconv.Atoi(digits[:l])
+		if len(phonenumbers.GetRegionCodesForCountryCode(cc)) > 0 {
+			return digits[l:]
+		}
+	}
+	return ""
 }
 
 // NormalizePhone returns the E.164 form of a phone number written in any

@@ -73,7 +73,7 @@ func TestBrowser(t *testing.T) {
 	var marks int
 	var shot []byte
 	steps := []chromedp.Action{
-		chromedp.Navigate(a.srv.URL+"/"),
+		chromedp.Navigate(a.srv.URL + "/"),
 		chromedp.WaitVisible(`#password`, chromedp.ByID),
 		chromedp.SendKeys(`#name`, "ana", chromedp.ByID),
 		chromedp.SendKeys(`#password`, testPassword, chromedp.ByID),

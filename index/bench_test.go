@@ -1,0 +1,128 @@
+package index
+
+import (
+	"context"
+	"os"
+	"slices"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+)
+
+// benchN is the number of listings the benchmarks index: 100,000, or
+// REDTHREAD_BENCH_N.
+func benchN() int {
+	if n, err := strconv.Atoi(os.Getenv("REDTHREAD_BENCH_N")); err == nil && n > 0 {
+		return n
+	}
+	return 100_000
+}
+
+// BenchmarkIndex measures indexing throughput: each iteration indexes
+// benchN synthetic results into a fresh index, in batches of BatchSize.
+func BenchmarkIndex(b *testing.B) {
+	n := benchN()
+	results := synthResults(n, 1)
+	b.ResetTimer()
+	var elapsed time.Duration
+	for range b.N {
+		b.StopTimer()
+		x, err := Open(b.TempDir())
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		start := time.Now()
+		for i := 0; i < n; i += BatchSize {
+			if err := x.Put(results[i:min(i+BatchSize, n)]); err != nil {
+				b.Fatal(err)
+			}
+		}
+		elapsed += time.Since(start)
+		b.StopTimer()
+		x.Close()
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(n*b.N)/elapsed.Seconds(), "listings/s")
+}
+
+var (
+	benchOnce sync.Once
+	benchIdx  *Index
+	benchErr  error
+)
+
+func benchIndex(b *testing.B) *Index {
+	benchOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "redthread-bench-")
+		if err != nil {
+			benchErr = err
+			return
+		}
+		benchIdx, benchErr = Open(dir)
+		if benchErr != nil {
+			return
+		}
+		n := benchN()
+		results := synthResults(n, 2)
+		for i := 0; i < n; i += BatchSize {
+			if benchErr = benchIdx.Put(results[i:min(i+BatchSize, n)]); benchErr != nil {
+				return
+			}
+		}
+	})
+	if benchErr != nil {
+		b.Fatal(benchErr)
+	}
+	return benchIdx
+}
+
+// BenchmarkSearch measures search latency over benchN listings with two
+// facets and highlighting, on a mix of analyst queries, and reports the
+// 50th and 95th percentiles.
+func BenchmarkSearch(b *testing.B) {
+	x := benchIndex(b)
+	queries := []Request{
+		{Query: `"new in town"`},
+		{Query: `new in town`},
+		{Query: `indicators:service.movement country:GR`},
+		{Query: `+30 69 0000 1234`},
+		{Query: `passport`, Sort: SortScore},
+		{Query: `Spargelsaison`},
+		{Query: `chica`},
+		{Query: `работа`},
+		{Query: `level:high kind:job`, Sort: SortDate},
+		{Query: ``, Sort: SortScore},
+	}
+	ctx := context.Background()
+	lat := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for i := range b.N {
+		req := queries[i%len(queries)]
+		req.Facets = []string{FieldIndicators, FieldCountry}
+		req.Highlight = true
+		req.Size = 20
+		start := time.Now()
+		if _, err := x.Search(ctx, req); err != nil {
+			b.Fatal(err)
+		}
+		lat = append(lat, time.Since(start))
+	}
+	b.StopTimer()
+	slices.Sort(lat)
+	pct := func(p float64) float64 {
+		return float64(lat[min(int(float64(len(lat))*p), len(lat)-1)].Microseconds()) / 1000
+	}
+	b.ReportMetric(pct(0.50), "p50-ms")
+	b.ReportMetric(pct(0.95), "p95-ms")
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if benchIdx != nil {
+		benchIdx.Close()
+		os.RemoveAll(benchIdx.Dir())
+	}
+	os.Exit(code)
+}
