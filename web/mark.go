@@ -54,7 +54,7 @@ func locate(text string, e corpus.Evidence) (start, end int, ok bool) {
 		en = len(text)
 	}
 	if e.Text != "" {
-		if s < en && text[s:en] == e.Text {
+		if s < en && text[s:en] == e.Text && onBoundaries(text, s, en) {
 			return s, en, true
 		}
 		// Offsets disagree with the quote: find the quote nearest to them.
@@ -65,6 +65,10 @@ func locate(text string, e corpus.Evidence) (start, end int, ok bool) {
 				break
 			}
 			at := i + j
+			if !onBoundaries(text, at, at+len(e.Text)) {
+				i = at + 1
+				continue
+			}
 			if best < 0 || abs(at-e.Start) < abs(best-e.Start) {
 				best = at
 			}
@@ -85,6 +89,12 @@ func locate(text string, e corpus.Evidence) (start, end int, ok bool) {
 		en++
 	}
 	return s, en, true
+}
+
+// onBoundaries reports whether text[s:e] starts and ends between
+// characters.
+func onBoundaries(text string, s, e int) bool {
+	return utf8.RuneStart(text[s]) && (e == len(text) || utf8.RuneStart(text[e]))
 }
 
 func abs(x int) int {
