@@ -48,9 +48,23 @@ func TestBrowser(t *testing.T) {
 		}
 	}, photos)
 
+	// Chromium's helpers may still write to their profile for a moment
+	// after the browser exits: remove it with retries, not t.TempDir.
+	profile, err := os.MkdirTemp("", "redthread-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		for range 50 {
+			if os.RemoveAll(profile) == nil {
+				return
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	})
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(exe),
-		chromedp.UserDataDir(t.TempDir()),
+		chromedp.UserDataDir(profile),
 		chromedp.Flag("headless", true),
 		chromedp.Flag("no-sandbox", true),
 		chromedp.Flag("disable-gpu", true),
@@ -71,7 +85,7 @@ func TestBrowser(t *testing.T) {
 
 	var total, statusText, evidence, photoClass, url string
 	var marks int
-	var shot []byte
+	var shot, searchShot []byte
 	steps := []chromedp.Action{
 		chromedp.Navigate(a.srv.URL + "/"),
 		chromedp.WaitVisible(`#password`, chromedp.ByID),
@@ -81,8 +95,10 @@ func TestBrowser(t *testing.T) {
 		chromedp.WaitVisible(`header .searchbox input[name="q"]`, chromedp.ByQuery),
 		chromedp.SetValue(`header .searchbox input[name="q"]`, `"new in town"`, chromedp.ByQuery),
 		chromedp.Submit(`header .searchbox input[name="q"]`, chromedp.ByQuery),
-		chromedp.WaitVisible(`#total`, chromedp.ByID),
+		// The page before also has a #total: wait for the results page.
+		chromedp.WaitVisible(`#total[data-q]:not([data-q=""])`, chromedp.ByQuery),
 		chromedp.Text(`#total`, &total, chromedp.ByID),
+		chromedp.FullScreenshot(&searchShot, 100),
 		chromedp.Click(`a.hit-title[href="/listing/gr-esc-101"]`, chromedp.ByQuery),
 		chromedp.WaitVisible(`mark.ev`, chromedp.ByQuery),
 		chromedp.Evaluate(`document.querySelectorAll("mark.ev").length`, &marks),
@@ -136,12 +152,16 @@ func TestBrowser(t *testing.T) {
 	if !strings.HasSuffix(url, "/listing/gr-esc-101?saved=1") {
 		t.Errorf("location %s", url)
 	}
-	path := filepath.Join(t.TempDir(), "listing.png")
-	if err := os.WriteFile(path, shot, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("screenshot: %s", path)
-	if dir := os.Getenv("REDTHREAD_SCREENSHOTS"); dir != "" {
-		_ = os.WriteFile(filepath.Join(dir, "listing.png"), shot, 0o600)
+	tmp := t.TempDir()
+	for name, png := range map[string][]byte{"search.png": searchShot, "listing.png": shot} {
+		path := filepath.Join(tmp, name)
+		if err := os.WriteFile(path, png, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("screenshot: %s", path)
+		// REDTHREAD_SCREENSHOTS keeps copies beyond the test.
+		if dir := os.Getenv("REDTHREAD_SCREENSHOTS"); dir != "" {
+			_ = os.WriteFile(filepath.Join(dir, name), png, 0o600)
+		}
 	}
 }

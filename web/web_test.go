@@ -222,16 +222,16 @@ func TestSearchPage(t *testing.T) {
 		absent   []string
 	}{
 		{q: "?q=" + url.QueryEscape(`"new in town"`), code: 200,
-			contains: []string{"New in town!! Sweet Anna 19", "&lt;script&gt;alert(", "[RLO]", "<mark>new in town</mark>", `id="total">2 listings`},
+			contains: []string{"New in town!! Sweet Anna 19", "&lt;script&gt;alert(", "[RLO]", "<mark>new in town</mark>", `">2 listings`},
 			absent:   []string{"<script>alert", "<img src=x", "\u202e"}},
-		{q: "?q=" + url.QueryEscape("+44 7700 900123"), code: 200, contains: []string{"&#43;447700900123", `id="total">3 listings`}},
-		{q: "?q=" + url.QueryEscape("064/123-4567") + "&f=country:RS", code: 200, contains: []string{"Posao u Nemačkoj", `id="total">1 listings`}},
-		{q: "?q=" + url.QueryEscape(`indicators:service.youth country:GR`), code: 200, contains: []string{`id="total">2 listings`}},
-		{q: "?f=kind:job&sort=score", code: 200, contains: []string{`id="total">4 listings`, "Filters:", "Fruit picking"}},
+		{q: "?q=" + url.QueryEscape("+44 7700 900123"), code: 200, contains: []string{"&#43;447700900123", `">3 listings`}},
+		{q: "?q=" + url.QueryEscape("064/123-4567") + "&f=country:RS", code: 200, contains: []string{"Posao u Nemačkoj", `">1 listings`}},
+		{q: "?q=" + url.QueryEscape(`indicators:service.youth country:GR`), code: 200, contains: []string{`">2 listings`}},
+		{q: "?f=kind:job&sort=score", code: 200, contains: []string{`">4 listings`, "Filters:", "Fruit picking"}},
 		{q: "?q=" + url.QueryEscape(`title:`), code: 400, contains: []string{"cannot understand the query"}},
 		{q: "?q=" + url.QueryEscape(`posted:>"yesterday"`), code: 400, contains: []string{"cannot understand the query"}},
 		{q: "?f=body:x", code: 400, contains: []string{"cannot filter on"}},
-		{q: "?status=escalated", code: 200, contains: []string{`id="total">0 listings`}},
+		{q: "?status=escalated", code: 200, contains: []string{`">0 listings`}},
 		{q: "?sort=sideways", code: 400},
 	}
 	for _, tt := range tests {
@@ -339,11 +339,11 @@ func TestReviewFlow(t *testing.T) {
 		}
 	}
 	_, body, _ = get(t, bob, a.srv.URL+"/?status=escalated")
-	if !strings.Contains(body, `id="total">1 listings`) || !strings.Contains(body, "Fruit picking") {
+	if !strings.Contains(body, `">1 listings`) || !strings.Contains(body, "Fruit picking") {
 		t.Error("status filter escalated does not show the listing")
 	}
 	_, body, _ = get(t, bob, a.srv.URL+"/?status=new&f=kind:job")
-	if !strings.Contains(body, `id="total">3 listings`) {
+	if !strings.Contains(body, `">3 listings`) {
 		t.Error("status filter new still shows the escalated listing")
 	}
 	// JSON API, same login.
