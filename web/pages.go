@@ -163,7 +163,7 @@ type searchPage struct {
 	pageBase
 	Sort, Status    string
 	Sorts           []string
-	Statuses        []review.Status
+	Statuses        []statusView
 	Filters         []filterView
 	Facets          []facetView
 	Hits            []hitView
@@ -174,13 +174,26 @@ type searchPage struct {
 	NextURL         string
 	Error           string
 	Phones          []string
-	CurrentURLNoSrt string
+}
+
+// statusView is a review status in the search page's status filter, with
+// how many listings have it (new: not counted).
+type statusView struct {
+	Status review.Status
+	Count  int
 }
 
 func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 	p := parseSearchParams(r, pageSize)
 	page := searchPage{pageBase: s.base(r, "Search"), Sort: p.Sort, Status: p.Status,
-		Sorts: []string{index.SortRelevance, index.SortScore, index.SortDate, index.SortOldest}, Statuses: review.Statuses}
+		Sorts: []string{index.SortRelevance, index.SortScore, index.SortDate, index.SortOldest}}
+	counts, err := s.cfg.Store.Counts()
+	if err != nil {
+		s.log.Error("review counts", "err", err)
+	}
+	for _, st := range review.Statuses {
+		page.Statuses = append(page.Statuses, statusView{Status: st, Count: counts[st]})
+	}
 	res, err := s.runSearch(r.Context(), p)
 	status := http.StatusOK
 	if err != nil {

@@ -466,3 +466,13 @@ func TestStaticAssetsEmbedded(t *testing.T) {
 		t.Error("login page refers to another origin or has inline script")
 	}
 }
+
+func TestStatusCountsShown(t *testing.T) {
+	a := newApp(t, nil, "")
+	c, csrf := a.login(t, "ana")
+	post(t, c, a.srv.URL+"/listing/gr-esc-102/review", url.Values{"status": {"in review"}, "csrf": {csrf}})
+	_, body, _ := get(t, c, a.srv.URL+"/")
+	if !strings.Contains(body, `<option value="in_review">in review (1)</option>`) {
+		t.Error("status filter lacks the count of listings in review")
+	}
+}
