@@ -161,19 +161,19 @@ type hitView struct {
 
 type searchPage struct {
 	pageBase
-	Sort, Status    string
-	Sorts           []string
-	Statuses        []statusView
-	Filters         []filterView
-	Facets          []facetView
-	Hits            []hitView
-	Total           uint64
-	Took            string
-	From, To        int
-	PrevURL         string
-	NextURL         string
-	Error           string
-	Phones          []string
+	Sort, Status string
+	Sorts        []string
+	Statuses     []statusView
+	Filters      []filterView
+	Facets       []facetView
+	Hits         []hitView
+	Total        uint64
+	Took         string
+	From, To     int
+	PrevURL      string
+	NextURL      string
+	Error        string
+	Phones       []string
 }
 
 // statusView is a review status in the search page's status filter, with
