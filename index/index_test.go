@@ -311,7 +311,8 @@ func TestReopenAndLock(t *testing.T) {
 }
 
 func TestReadResultsBadLines(t *testing.T) {
-	in := "{\"id\":\"a\",\"score\":1}\n\nnot json\n{\"score\":2}\n[1]\n{\"id\":\"b\",\"listing\":{\"body\":\"x\"}}\n"
+	in := "{\"id\":\"a\",\"score\":1}\n\nnot json\n{\"score\":2}\n[1]\n{\"id\":\"b\",\"listing\":{\"body\":\"x\"}}\n" +
+		"{\"url\":\"https://x.example/1\",\"title\":\"Nanny\",\"body\":\"plain listing\",\"kind\":\"job\"}\n"
 	var good, bad []int
 	for rec := range ReadResults(context.Background(), strings.NewReader(in), "in") {
 		if rec.Err != nil {
@@ -320,8 +321,30 @@ func TestReadResultsBadLines(t *testing.T) {
 			good = append(good, rec.Line)
 		}
 	}
-	if !slices.Equal(good, []int{1, 6}) || !slices.Equal(bad, []int{3, 4, 5}) {
+	if !slices.Equal(good, []int{1, 6, 7}) || !slices.Equal(bad, []int{3, 4, 5}) {
 		t.Errorf("good %v bad %v", good, bad)
+	}
+}
+
+func TestPlainListingIsIndexed(t *testing.T) {
+	r, err := ParseResult([]byte(`{"url":"https://x.example/1","title":"Nanny wanted","body":"free accommodation","kind":"job","country":"GB"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Listing == nil || r.Listing.Title != "Nanny wanted" || r.ID == "" || r.Kind != "job" {
+		t.Fatalf("plain listing: %+v", r)
+	}
+	x, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	if err := x.Put([]corpus.Result{*r}); err != nil {
+		t.Fatal(err)
+	}
+	res, _ := x.Search(context.Background(), Request{Query: "accommodation country:GB"})
+	if res.Total != 1 {
+		t.Errorf("plain listing not found: %d", res.Total)
 	}
 }
 

@@ -69,7 +69,9 @@ func ReadResults(ctx context.Context, r io.Reader, name string) iter.Seq[ResultR
 }
 
 // ParseResult decodes one scan result from a JSON object and checks that it
-// can be indexed: it needs an id (or a listing to derive one from).
+// can be indexed: it needs an id (or a listing to derive one from). A line
+// that is a plain listing (FORMATS.md input, no indicators) is accepted as
+// an unscored result, so a corpus can be searched before it is scanned.
 func ParseResult(data []byte) (*corpus.Result, error) {
 	if !utf8.Valid(data) {
 		return nil, errors.New("not valid UTF-8")
@@ -80,6 +82,13 @@ func ParseResult(data []byte) (*corpus.Result, error) {
 	var r corpus.Result
 	if err := json.Unmarshal(data, &r); err != nil {
 		return nil, fmt.Errorf("not a scan result: %w", err)
+	}
+	if r.Listing == nil && r.Indicators == nil {
+		// A listing that was not scanned: index its text, unscored.
+		if l, err := corpus.ParseListingJSON(data); err == nil {
+			l.EnsureID()
+			return &corpus.Result{ID: l.ID, Kind: l.Kind, Language: l.Language, Listing: l}, nil
+		}
 	}
 	if r.ID == "" && r.Listing != nil {
 		r.Listing.EnsureID()
