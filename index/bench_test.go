@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"os"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"sync"
@@ -21,8 +22,10 @@ func benchN() int {
 }
 
 // BenchmarkIndex measures indexing throughput: each iteration indexes
-// benchN synthetic results into a fresh index, in batches of BatchSize.
+// benchN synthetic results into a fresh index, in batches of BatchSize,
+// with the garbage collector set as `redthread index` sets it (GOGC 400).
 func BenchmarkIndex(b *testing.B) {
+	defer debug.SetGCPercent(debug.SetGCPercent(400))
 	n := benchN()
 	results := synthResults(n, 1)
 	b.ResetTimer()

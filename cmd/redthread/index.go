@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"runtime/debug"
 	"time"
 
 	"github.com/redthread/redthread/errs"
@@ -13,6 +14,9 @@ import (
 func init() {
 	commands["index"] = command{summary: "add scan results (with embedded listings) to a search index", run: runIndex}
 }
+
+// IndexGCPercent is the GOGC setting while `redthread index` runs.
+const IndexGCPercent = 400
 
 // defaultIndexDir is the index folder when neither --index nor
 // REDTHREAD_INDEX says otherwise.
@@ -35,6 +39,9 @@ func runIndex(ctx context.Context, e *env, args []string) error {
 	if len(files) == 0 {
 		return fmt.Errorf("%w: no results file given (use - for standard input; write results with `redthread scan --embed-listing`)", errUsage)
 	}
+	// Bulk indexing allocates heavily; collecting garbage less often
+	// saves about a quarter of the CPU time for some more memory.
+	defer debug.SetGCPercent(debug.SetGCPercent(IndexGCPercent))
 	x, err := index.Open(*dir)
 	if err != nil {
 		return err
