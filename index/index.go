@@ -46,6 +46,8 @@ type Index struct {
 
 	mu     sync.Mutex // serializes Put so batches are committed in order
 	closed bool
+
+	facets facetCache
 }
 
 // bleveDir is where the bleve index lives inside the index folder; the
@@ -120,7 +122,9 @@ func (x *Index) Put(results []corpus.Result) error {
 			continue
 		}
 		if batch.Size() >= BatchSize {
-			if err := x.b.Batch(batch); err != nil {
+			err := x.b.Batch(batch)
+			x.facets.invalidate()
+			if err != nil {
 				return errs.E("index put", errs.IO, err)
 			}
 			batch.Reset()
@@ -131,6 +135,7 @@ func (x *Index) Put(results []corpus.Result) error {
 			return errs.E("index put", errs.IO, err)
 		}
 	}
+	x.facets.invalidate()
 	if len(skipped) > 0 {
 		if len(skipped) > 5 {
 			skipped = append(skipped[:5], fmt.Sprintf("and %d more", len(skipped)-5))

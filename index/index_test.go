@@ -373,3 +373,34 @@ func TestNationalNumber(t *testing.T) {
 		}
 	}
 }
+
+func TestFacetCacheFollowsWrites(t *testing.T) {
+	x := openFixture(t)
+	ctx := context.Background()
+	count := func(res Response, field, term string) int {
+		for _, f := range res.Facets {
+			if f.Field == field {
+				for _, tm := range f.Terms {
+					if tm.Term == term {
+						return tm.Count
+					}
+				}
+			}
+		}
+		return 0
+	}
+	first, _ := x.Search(ctx, Request{Query: "kind:job", Size: 1})
+	second, _ := x.Search(ctx, Request{Query: "kind:job", Size: 1, From: 1, Sort: SortDate})
+	if count(first, "country", "DE") != 1 || count(second, "country", "DE") != 1 || second.Hits[0].ID == first.Hits[0].ID {
+		t.Fatalf("paging: %v %v", first.Facets, second.Facets)
+	}
+	r, _ := x.Get("de-job-401")
+	r.ID, r.Listing.ID = "de-job-402", "de-job-402"
+	if err := x.Put([]corpus.Result{*r}); err != nil {
+		t.Fatal(err)
+	}
+	after, _ := x.Search(ctx, Request{Query: "kind:job", Size: 1})
+	if count(after, "country", "DE") != 2 || after.Total != 5 {
+		t.Errorf("facets not updated after a write: %v total %d", after.Facets, after.Total)
+	}
+}

@@ -195,13 +195,13 @@ func (x *Index) Search(ctx context.Context, req Request) (Response, error) {
 	sr.IncludeLocations = req.Highlight
 	switch req.Sort {
 	case SortScore:
-		sr.SortBy([]string{"-" + FieldScore, "-_score", "_id"})
+		sr.SortBy([]string{"-" + FieldScore, "-_score"})
 	case SortDate:
-		sr.SortBy([]string{"-" + FieldPosted, "-" + FieldScore, "_id"})
+		sr.SortBy([]string{"-" + FieldPosted, "-" + FieldScore})
 	case SortOldest:
-		sr.SortBy([]string{FieldPosted, "-" + FieldScore, "_id"})
+		sr.SortBy([]string{FieldPosted, "-" + FieldScore})
 	case SortRelevance, "":
-		sr.SortBy([]string{"-_score", "-" + FieldScore, "_id"})
+		sr.SortBy([]string{"-_score", "-" + FieldScore})
 	default:
 		return Response{}, errs.E("search", errs.Invalid, fmt.Sprintf("unknown sort %q (relevance, score, date, oldest)", req.Sort))
 	}
@@ -217,7 +217,13 @@ func (x *Index) Search(ctx context.Context, req Request) (Response, error) {
 		if !isKeyword(f) {
 			return Response{}, errs.E("search", errs.Invalid, fmt.Sprintf("cannot facet on %q", f))
 		}
-		sr.AddFacet(f, bleve.NewFacetRequest(f, fsize))
+	}
+	key := facetKey(req, facets, fsize)
+	cached, haveFacets := x.facets.get(key)
+	if !haveFacets {
+		for _, f := range facets {
+			sr.AddFacet(f, bleve.NewFacetRequest(f, fsize))
+		}
 	}
 	res, err := x.b.SearchInContext(ctx, sr)
 	if err != nil {
@@ -229,6 +235,10 @@ func (x *Index) Search(ctx context.Context, req Request) (Response, error) {
 	out := Response{Total: res.Total, Took: res.Took, Phones: phones, Hits: make([]Hit, 0, len(res.Hits))}
 	for _, h := range res.Hits {
 		out.Hits = append(out.Hits, makeHit(h, req.Highlight))
+	}
+	if haveFacets {
+		out.Facets = cached.facets
+		return out, nil
 	}
 	for _, f := range facets {
 		fr := res.Facets[f]
@@ -242,6 +252,9 @@ func (x *Index) Search(ctx context.Context, req Request) (Response, error) {
 			}
 		}
 		out.Facets = append(out.Facets, fc)
+	}
+	if len(facets) > 0 {
+		x.facets.put(key, cachedFacets{total: res.Total, facets: out.Facets})
 	}
 	return out, nil
 }
