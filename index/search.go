@@ -197,11 +197,11 @@ func (x *Index) Search(ctx context.Context, req Request) (Response, error) {
 	case SortScore:
 		sr.SortBy([]string{"-" + FieldScore, "-_score"})
 	case SortDate:
-		sr.SortBy([]string{"-" + FieldPosted, "-" + FieldScore})
+		sr.SortBy([]string{"-" + FieldPosted})
 	case SortOldest:
-		sr.SortBy([]string{FieldPosted, "-" + FieldScore})
+		sr.SortBy([]string{FieldPosted})
 	case SortRelevance, "":
-		sr.SortBy([]string{"-_score", "-" + FieldScore})
+		sr.SortBy([]string{"-_score"})
 	default:
 		return Response{}, errs.E("search", errs.Invalid, fmt.Sprintf("unknown sort %q (relevance, score, date, oldest)", req.Sort))
 	}
