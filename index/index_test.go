@@ -389,7 +389,7 @@ func TestFacetCacheFollowsWrites(t *testing.T) {
 		}
 		return 0
 	}
-	first, _ := x.Search(ctx, Request{Query: "kind:job", Size: 1})
+	first, _ := x.Search(ctx, Request{Query: "kind:job", Size: 1, Sort: SortDate})
 	second, _ := x.Search(ctx, Request{Query: "kind:job", Size: 1, From: 1, Sort: SortDate})
 	if count(first, "country", "DE") != 1 || count(second, "country", "DE") != 1 || second.Hits[0].ID == first.Hits[0].ID {
 		t.Fatalf("paging: %v %v", first.Facets, second.Facets)
