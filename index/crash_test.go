@@ -39,7 +39,7 @@ func TestCrashDuringIndexing(t *testing.T) {
 	for sc.Scan() && time.Now().Before(deadline) {
 		if n, ok := strings.CutPrefix(sc.Text(), "committed "); ok {
 			committed, _ = strconv.Atoi(n)
-			if committed >= 2000 {
+			if committed >= 1000 {
 				break
 			}
 		}
@@ -86,12 +86,12 @@ func crashChild(dir string) {
 		os.Exit(1)
 	}
 	rs := synthResults(50000, 3)
-	for i := 0; i < len(rs); i += 500 {
-		if err := x.Put(rs[i : i+500]); err != nil {
+	for i := 0; i < len(rs); i += 250 {
+		if err := x.Put(rs[i : i+250]); err != nil {
 			fmt.Println("error", err)
 			os.Exit(1)
 		}
-		fmt.Printf("committed %d\n", i+500)
+		fmt.Printf("committed %d\n", i+250)
 	}
 	x.Close()
 	os.Exit(0)
