@@ -85,7 +85,7 @@ func crashChild(dir string) {
 		fmt.Println("error", err)
 		os.Exit(1)
 	}
-	rs := synthResults(50000, 3)
+	rs := synthResults(20000, 3)
 	for i := 0; i < len(rs); i += 250 {
 		if err := x.Put(rs[i : i+250]); err != nil {
 			fmt.Println("error", err)
