@@ -63,7 +63,7 @@ func Open(dir string) (*Index, error) {
 	cfg := map[string]any{"bolt_timeout": OpenTimeout.String()}
 	var b bleve.Index
 	var err error
-	if _, statErr := os.Stat(filepath.Join(path, "index_meta.json")); statErr == nil {
+	if Exists(dir) {
 		b, err = bleve.OpenUsing(path, cfg)
 	} else {
 		if err := os.MkdirAll(dir, 0o700); err != nil {
@@ -78,6 +78,12 @@ func Open(dir string) (*Index, error) {
 		return nil, &errs.Error{Op: "open index", Kind: errs.IO, Path: dir, Err: err}
 	}
 	return &Index{dir: dir, b: b}, nil
+}
+
+// Exists reports whether folder dir holds an index.
+func Exists(dir string) bool {
+	_, err := os.Stat(filepath.Join(dir, bleveDir, "index_meta.json"))
+	return err == nil
 }
 
 // Dir returns the index folder.

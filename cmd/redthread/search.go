@@ -60,6 +60,10 @@ func runSearch(ctx context.Context, e *env, args []string) error {
 	if *noFacets {
 		req.Facets = []string{}
 	}
+	if !index.Exists(*dir) {
+		return &errs.Error{Op: "open index", Kind: errs.NotExist, Path: *dir,
+			Err: errors.New("no index here (make one with: redthread index --index DIR RESULTS.jsonl)")}
+	}
 	x, err := index.Open(*dir)
 	if err != nil {
 		return err

@@ -130,3 +130,15 @@ func TestServeCommand(t *testing.T) {
 		t.Fatal("serve did not stop")
 	}
 }
+
+func TestSearchWithoutIndex(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "none")
+	code, _, stderr := runWebCmd(t, "", "search", "--index", dir, "x")
+	if code != exitInput || !strings.Contains(stderr, "no index here") {
+		t.Errorf("search without index: %d %s", code, stderr)
+	}
+	code, _, stderr = runWebCmd(t, "", "serve", "--index", dir, "--addr", "127.0.0.1:0")
+	if code != exitInput || !strings.Contains(stderr, "no index here") {
+		t.Errorf("serve without index: %d %s", code, stderr)
+	}
+}

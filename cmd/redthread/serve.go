@@ -32,6 +32,10 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if len(pos) > 0 {
 		return fmt.Errorf("%w: unexpected arguments %q", errUsage, pos)
 	}
+	if !index.Exists(*dir) {
+		return &errs.Error{Op: "open index", Kind: errs.NotExist, Path: *dir,
+			Err: errors.New("no index here (make one with: redthread index --index DIR RESULTS.jsonl)")}
+	}
 	x, err := index.Open(*dir)
 	if err != nil {
 		return err
