@@ -83,7 +83,7 @@ func TestBrowser(t *testing.T) {
 	ctx, cancelT := context.WithTimeout(ctx, 90*time.Second)
 	defer cancelT()
 
-	var total, statusText, evidence, photoClass, url string
+	var total, statusText, evidence, photoClass, url, wide string
 	var marks int
 	var shot, searchShot []byte
 	steps := []chromedp.Action{
@@ -112,6 +112,7 @@ func TestBrowser(t *testing.T) {
 		chromedp.WaitVisible(`#review-status`, chromedp.ByID),
 		chromedp.Text(`#review-status`, &statusText, chromedp.ByID),
 		chromedp.Location(&url),
+		chromedp.Evaluate(`(() => { const w = document.documentElement.clientWidth; return [...document.querySelectorAll("body *")].filter(e => e.getBoundingClientRect().right > w + 1).map(e => e.tagName + "." + e.className).slice(0, 8).join(" ") })()`, &wide),
 		chromedp.FullScreenshot(&shot, 100),
 	}
 	// Start the browser on the test's context: the context of the first
@@ -145,6 +146,9 @@ func TestBrowser(t *testing.T) {
 	}
 	if strings.Contains(photoClass, "blurred") {
 		t.Errorf("photo still blurred after a click (is app.js blocked?): class %q", photoClass)
+	}
+	if wide != "" {
+		t.Errorf("elements wider than the window: %s", wide)
 	}
 	if statusText != "escalated" {
 		t.Errorf("status after reload %q", statusText)
