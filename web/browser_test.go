@@ -45,6 +45,9 @@ func TestBrowser(t *testing.T) {
 			if rs[i].ID == "gr-esc-101" {
 				rs[i].Photos = append([]corpus.Photo{{Path: "anna.png", PHash: "c3c3e1f0f0e1c3c3"}}, rs[i].Photos...)
 			}
+			if rs[i].ID == "hostile-601" {
+				rs[i].Listing.Body += " " + strings.Repeat("x", 1<<20)
+			}
 		}
 	}, photos)
 
@@ -83,7 +86,8 @@ func TestBrowser(t *testing.T) {
 	ctx, cancelT := context.WithTimeout(ctx, 90*time.Second)
 	defer cancelT()
 
-	var total, statusText, evidence, photoClass, url, wide string
+	var total, statusText, evidence, photoClass, url, wide, hostileWide string
+	var scripts int
 	var marks int
 	var shot, searchShot []byte
 	steps := []chromedp.Action{
@@ -114,6 +118,12 @@ func TestBrowser(t *testing.T) {
 		chromedp.Location(&url),
 		chromedp.Evaluate(`(() => { const w = document.documentElement.clientWidth; return [...document.querySelectorAll("body *")].filter(e => e.getBoundingClientRect().right > w + 1).map(e => e.tagName + "." + e.className).slice(0, 8).join(" ") })()`, &wide),
 		chromedp.FullScreenshot(&shot, 100),
+		// Hostile text: script tags, entities, a right-to-left override
+		// and a 1 MB line. An alert() would block the page and fail here.
+		chromedp.Navigate(a.srv.URL + "/listing/hostile-601"),
+		chromedp.WaitVisible(`mark.ev`, chromedp.ByQuery),
+		chromedp.Evaluate(`document.scripts.length`, &scripts),
+		chromedp.Evaluate(`(() => { const w = document.documentElement.clientWidth; return [...document.querySelectorAll("body *")].filter(e => e.getBoundingClientRect().right > w + 1).map(e => e.tagName + "." + e.className).slice(0, 8).join(" ") })()`, &hostileWide),
 	}
 	// Start the browser on the test's context: the context of the first
 	// Run owns the browser.
@@ -147,8 +157,11 @@ func TestBrowser(t *testing.T) {
 	if strings.Contains(photoClass, "blurred") {
 		t.Errorf("photo still blurred after a click (is app.js blocked?): class %q", photoClass)
 	}
-	if wide != "" {
-		t.Errorf("elements wider than the window: %s", wide)
+	if wide != "" || hostileWide != "" {
+		t.Errorf("elements wider than the window: %s / %s", wide, hostileWide)
+	}
+	if scripts != 1 {
+		t.Errorf("hostile listing page runs %d scripts, want only app.js", scripts)
 	}
 	if statusText != "escalated" {
 		t.Errorf("status after reload %q", statusText)
