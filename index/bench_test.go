@@ -1,0 +1,186 @@
+package index
+
+import (
+	"context"
+	"os"
+	"runtime/debug"
+	"slices"
+	"strconv"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// benchN is the number of listings the benchmarks index: 100,000, or
+// REDTHREAD_BENCH_N.
+func benchN() int {
+	if n, err := strconv.Atoi(os.Getenv("REDTHREAD_BENCH_N")); err == nil && n > 0 {
+		return n
+	}
+	return 100_000
+}
+
+// BenchmarkIndex measures indexing throughput: each iteration indexes
+// benchN synthetic results into a fresh index, in batches of BatchSize,
+// with the garbage collector set as `redthread index` sets it (GOGC 400).
+func BenchmarkIndex(b *testing.B) {
+	defer debug.SetGCPercent(debug.SetGCPercent(400))
+	n := benchN()
+	results := synthResults(n, 1)
+	b.ResetTimer()
+	var elapsed time.Duration
+	cpu0 := cpuTime()
+	for range b.N {
+		b.StopTimer()
+		x, err := Open(b.TempDir())
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		start := time.Now()
+		for i := 0; i < n; i += BatchSize {
+			if err := x.Put(results[i:min(i+BatchSize, n)]); err != nil {
+				b.Fatal(err)
+			}
+		}
+		elapsed += time.Since(start)
+		b.StopTimer()
+		x.Close()
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(n*b.N)/elapsed.Seconds(), "listings/s")
+	// On a shared machine wall time depends on the neighbours; CPU time
+	// does not: listings per CPU-second times the cores is the rate an
+	// idle machine reaches at best.
+	b.ReportMetric(float64(n*b.N)/(cpuTime()-cpu0).Seconds(), "listings/cpu-s")
+}
+
+var (
+	benchOnce sync.Once
+	benchIdx  *Index
+	benchErr  error
+)
+
+func benchIndex(b *testing.B) *Index {
+	benchOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "redthread-bench-")
+		if err != nil {
+			benchErr = err
+			return
+		}
+		benchIdx, benchErr = Open(dir)
+		if benchErr != nil {
+			return
+		}
+		n := benchN()
+		results := synthResults(n, 2)
+		for i := 0; i < n; i += BatchSize {
+			if benchErr = benchIdx.Put(results[i:min(i+BatchSize, n)]); benchErr != nil {
+				return
+			}
+		}
+	})
+	if benchErr != nil {
+		b.Fatal(benchErr)
+	}
+	return benchIdx
+}
+
+// BenchmarkSearch measures search latency over benchN listings with two
+// facets and highlighting, on a mix of analyst queries, and reports the
+// 50th and 95th percentiles. One iteration runs 50 searches.
+func BenchmarkSearch(b *testing.B) {
+	x := benchIndex(b)
+	queries := []Request{
+		{Query: `"new in town"`},
+		{Query: `new in town`},
+		{Query: `indicators:service.movement country:GR`},
+		{Query: `+30 69 0000 1234`},
+		{Query: `passport`, Sort: SortScore},
+		{Query: `Spargelsaison`},
+		{Query: `chica`},
+		{Query: `работа`},
+		{Query: `level:high kind:job`, Sort: SortDate},
+		{Query: `kind:escort -country:GR`, Sort: SortScore},
+	}
+	ctx := context.Background()
+	const rounds = 5 // each iteration runs every query this many times
+	lat := make([]time.Duration, 0, b.N*rounds*len(queries))
+	cpu := make([]time.Duration, 0, cap(lat))
+	b.ResetTimer()
+	for range b.N {
+		for i := range rounds * len(queries) {
+			req := queries[i%len(queries)]
+			req.Facets = []string{FieldIndicators, FieldCountry}
+			req.Highlight = true
+			req.Size = 20
+			x.facets.invalidate() // measure searches whose facets must be counted
+			c0, start := cpuTime(), time.Now()
+			if _, err := x.Search(ctx, req); err != nil {
+				b.Fatal(err)
+			}
+			lat = append(lat, time.Since(start))
+			cpu = append(cpu, cpuTime()-c0)
+		}
+	}
+	b.StopTimer()
+	slices.Sort(lat)
+	slices.Sort(cpu)
+	pct := func(d []time.Duration, p float64) float64 {
+		return float64(d[min(int(float64(len(d))*p), len(d)-1)].Microseconds()) / 1000
+	}
+	b.ReportMetric(pct(lat, 0.50), "p50-ms")
+	b.ReportMetric(pct(lat, 0.95), "p95-ms")
+	// CPU time per search does not depend on the machine's other load;
+	// a search runs on one core, so on an idle machine latency is close
+	// to it.
+	b.ReportMetric(pct(cpu, 0.50), "p50-cpu-ms")
+	b.ReportMetric(pct(cpu, 0.95), "p95-cpu-ms")
+}
+
+// BenchmarkBrowseAll measures the landing page: every listing, by score,
+// with two facets, first with the facets counted (cold), then from the
+// facet cache (warm, as when paging).
+func BenchmarkBrowseAll(b *testing.B) {
+	x := benchIndex(b)
+	ctx := context.Background()
+	req := Request{Sort: SortScore, Facets: []string{FieldIndicators, FieldCountry}, Highlight: true, Size: 20}
+	var cold, warm time.Duration
+	b.ResetTimer()
+	for range b.N {
+		x.facets.invalidate()
+		start := time.Now()
+		if _, err := x.Search(ctx, req); err != nil {
+			b.Fatal(err)
+		}
+		cold += time.Since(start)
+		start = time.Now()
+		req.From = 20
+		if _, err := x.Search(ctx, req); err != nil {
+			b.Fatal(err)
+		}
+		req.From = 0
+		warm += time.Since(start)
+	}
+	b.ReportMetric(float64(cold.Microseconds())/1000/float64(b.N), "cold-ms")
+	b.ReportMetric(float64(warm.Microseconds())/1000/float64(b.N), "warm-ms")
+}
+
+// cpuTime is the CPU time this process used so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if benchIdx != nil {
+		benchIdx.Close()
+		os.RemoveAll(benchIdx.Dir())
+	}
+	os.Exit(code)
+}

@@ -1,0 +1,21 @@
+// redthread analyst app: the only script, loaded from this site (the
+// Content-Security-Policy allows no inline script).
+"use strict";
+document.addEventListener("click", function (ev) {
+  // Photos are blurred until an analyst chooses to look; a second click
+  // blurs again.
+  var btn = ev.target.closest && ev.target.closest("button.photo");
+  if (btn) {
+    btn.classList.toggle("blurred");
+    btn.setAttribute("aria-pressed", btn.classList.contains("blurred") ? "false" : "true");
+  }
+});
+document.addEventListener("DOMContentLoaded", function () {
+  // Changing sort or status applies at once.
+  ["sort", "status"].forEach(function (id) {
+    var el = document.getElementById(id);
+    if (el && el.form) {
+      el.addEventListener("change", function () { el.form.submit(); });
+    }
+  });
+});
