@@ -69,6 +69,7 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	embed := fs.Bool("embed-listing", false, "include each listing in its result (for indexing and review)")
 	maxBytes := fs.Int("max-bytes", corpus.DefaultMaxListingBytes, "largest listing to read, in bytes")
 	quiet := fs.Bool("q", false, "no summary on stderr")
+	indexDir := fs.String("index", "", "also add the results, with their listings, to the search index in `DIR`")
 	paths, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -80,7 +81,7 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	sc, err := scanner.New(scanner.Config{Extractor: x, Pack: pack, Workers: *workers, EmbedListing: *embed, Log: e.log})
+	sc, err := scanner.New(scanner.Config{Extractor: x, Pack: pack, Workers: *workers, EmbedListing: *embed || *indexDir != "", Log: e.log})
 	if err != nil {
 		return err
 	}
@@ -89,9 +90,31 @@ func runScan(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	w := corpus.NewWriter(sink.w)
-	sum, err := sc.Scan(ctx, readAll(ctx, e, paths, corpus.Options{MaxListingBytes: *maxBytes}), func(r *corpus.Result) error { return w.Write(r) })
+	emit := func(r *corpus.Result) error { return w.Write(r) }
+	closeIndex := func() error { return nil }
+	if *indexDir != "" {
+		toIndex, closeIdx, err := openIndexWriter(ctx, e, *indexDir)
+		if err != nil {
+			sink.close(false)
+			return err
+		}
+		closeIndex = closeIdx
+		emit = func(r *corpus.Result) error {
+			if err := toIndex(r); err != nil {
+				return err
+			}
+			if !*embed {
+				r.Listing = nil // the index needs the listing; stdout only when asked
+			}
+			return w.Write(r)
+		}
+	}
+	sum, err := sc.Scan(ctx, readAll(ctx, e, paths, corpus.Options{MaxListingBytes: *maxBytes}), emit)
 	if err == nil {
 		err = w.Flush()
+	}
+	if cerr := closeIndex(); err == nil {
+		err = cerr
 	}
 	if cerr := sink.close(err == nil && sum.Scanned > 0); err == nil {
 		err = cerr
