@@ -26,5 +26,9 @@ fuzz:
 	  done; \
 	done
 
+## demo: demo site → crawl → scan → index → analyst app on 127.0.0.1:8080.
+demo: build
+	BIN=$(BIN) scripts/demo.sh
+
 clean:
 	rm -rf bin
