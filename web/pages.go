@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
@@ -404,4 +405,26 @@ func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request) {
 	p := auditPage{pageBase: s.base(r, "Audit log"), Entries: entries}
 	p.pageBase.Query = ""
 	s.render(w, r, "audit", p)
+}
+
+type statsPage struct {
+	pageBase
+	Charts template.HTML
+}
+
+// handleStats shows the same charts as `redthread stats -o report.html`,
+// over everything in the index, small counts suppressed.
+func (s *Server) handleStats(w http.ResponseWriter, r *http.Request) {
+	if s.cfg.Charts == nil {
+		s.fail(w, r, false, http.StatusNotFound, "statistics are not available in this app", nil)
+		return
+	}
+	charts, err := s.cfg.Charts(r.Context())
+	if err != nil {
+		s.fail(w, r, false, http.StatusInternalServerError, "cannot compute the statistics", err)
+		return
+	}
+	p := statsPage{pageBase: s.base(r, "Statistics"), Charts: charts}
+	p.pageBase.Query = ""
+	s.render(w, r, "stats", p)
 }

@@ -52,6 +52,9 @@ type Config struct {
 	// SecureCookies marks cookies Secure (set it behind HTTPS).
 	SecureCookies bool
 	Logger        *slog.Logger
+	// Charts renders the statistics charts (inline SVG, text escaped) for
+	// the /stats page; nil leaves the page out.
+	Charts func(ctx context.Context) (template.HTML, error)
 }
 
 // Server is the app; it is an http.Handler.
@@ -103,6 +106,7 @@ func New(cfg Config) (*Server, error) {
 	s.mux.HandleFunc("POST /listing/{id}/review", s.requireLogin(false, s.handleReviewPost))
 	s.mux.HandleFunc("GET /photo/{id}/{n}", s.requireLogin(false, s.handlePhoto))
 	s.mux.HandleFunc("GET /audit", s.requireLogin(false, s.handleAudit))
+	s.mux.HandleFunc("GET /stats", s.requireLogin(false, s.handleStats))
 	s.mux.HandleFunc("GET /api/me", s.requireLogin(true, s.apiMe))
 	s.mux.HandleFunc("GET /api/search", s.requireLogin(true, s.apiSearch))
 	s.mux.HandleFunc("GET /api/listing/{id}", s.requireLogin(true, s.apiListing))
@@ -160,7 +164,7 @@ func (s *Server) parseTemplates() error {
 		f[k] = v
 	}
 	s.pages = map[string]*template.Template{}
-	for _, p := range []string{"login", "search", "listing", "audit", "error"} {
+	for _, p := range []string{"login", "search", "listing", "audit", "stats", "error"} {
 		t, err := template.New("layout.html").Funcs(f).ParseFS(templateFS, "templates/layout.html", "templates/"+p+".html")
 		if err != nil {
 			return errs.E("parse templates", errs.Internal, err)

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"html/template"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -74,7 +75,10 @@ func newApp(t testing.TB, mutate func([]corpus.Result), photoRoot string) *app {
 			t.Fatal(err)
 		}
 	}
-	s, err := New(Config{Index: idx, Store: store, PhotoRoot: photoRoot})
+	charts := func(context.Context) (template.HTML, error) {
+		return template.HTML(`<svg class="chart"><title>levels</title></svg>`), nil
+	}
+	s, err := New(Config{Index: idx, Store: store, PhotoRoot: photoRoot, Charts: charts})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -474,5 +478,18 @@ func TestStatusCountsShown(t *testing.T) {
 	_, body, _ := get(t, c, a.srv.URL+"/")
 	if !strings.Contains(body, `<option value="in_review">in review (1)</option>`) {
 		t.Error("status filter lacks the count of listings in review")
+	}
+}
+
+func TestStatsPage(t *testing.T) {
+	a := newApp(t, nil, "")
+	anon := a.client(t)
+	if code, _, _ := get(t, anon, a.srv.URL+"/stats"); code != http.StatusSeeOther && code != http.StatusFound {
+		t.Errorf("anonymous /stats: status %d, want a redirect to the login", code)
+	}
+	c, _ := a.login(t, "ana")
+	code, body, _ := get(t, c, a.srv.URL+"/stats")
+	if code != http.StatusOK || !strings.Contains(body, `<svg class="chart">`) || !strings.Contains(body, "Statistics") {
+		t.Errorf("/stats: status %d, body lacks the charts:\n%.500s", code, body)
 	}
 }

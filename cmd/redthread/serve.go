@@ -1,9 +1,14 @@
 package main
 
 import (
+	"html/template"
+	"strings"
+
 	"context"
 	"errors"
 	"fmt"
+	"github.com/redthread/redthread/corpus"
+	"github.com/redthread/redthread/stats"
 	"net"
 	"net/http"
 	"time"
@@ -54,7 +59,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stderr, "warning: no user accounts yet; add one with: redthread users add --index %s NAME\n", *dir)
 	}
 	app, err := web.New(web.Config{Index: x, Store: store, PhotoRoot: *photos, SessionTTL: *ttl,
-		SecureCookies: *secure, Logger: e.log})
+		SecureCookies: *secure, Logger: e.log, Charts: indexCharts(x, e)})
 	if err != nil {
 		return err
 	}
@@ -83,5 +88,36 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		_ = srv.Shutdown(sctx)
 		fmt.Fprintln(e.stderr, "redthread: stopped")
 		return nil
+	}
+}
+
+// indexCharts computes the statistics charts over the whole index for the
+// app's /stats page, with the same suppression of small counts as exports.
+func indexCharts(x *index.Index, e *env) func(ctx context.Context) (template.HTML, error) {
+	return func(ctx context.Context) (template.HTML, error) {
+		agg := stats.NewAggregator()
+		var iterErr error
+		agg.AddAll(func(yield func(*corpus.Result) bool) {
+			for r, err := range x.All(ctx) {
+				if err != nil {
+					iterErr = err
+					return
+				}
+				if !yield(r) {
+					return
+				}
+			}
+		})
+		if iterErr != nil {
+			return "", iterErr
+		}
+		rep := agg.Report(stats.Meta{ScannerVersion: version, Created: now(e), MinCount: stats.DefaultMinCount,
+			Inputs: []stats.Input{{Path: "index:" + x.Dir()}}})
+		var b strings.Builder
+		if err := rep.WriteCharts(&b); err != nil {
+			return "", err
+		}
+		// The stats package writes the SVG itself and escapes every text in it.
+		return template.HTML(b.String()), nil
 	}
 }
