@@ -1,7 +1,10 @@
 package main
 
 import (
+	"errors"
+
 	"context"
+	"github.com/redthread/redthread/errs"
 	"iter"
 	"runtime/debug"
 
@@ -38,6 +41,10 @@ func openIndexWriter(ctx context.Context, e *env, dir string) (func(*corpus.Resu
 
 // statsFromIndex reads every result of an index for `stats --index`.
 func statsFromIndex(ctx context.Context, dir string) (iter.Seq[*corpus.Result], func() error, stats.Input, error) {
+	if !index.Exists(dir) {
+		return nil, nil, stats.Input{}, &errs.Error{Op: "open index", Kind: errs.NotExist, Path: dir,
+			Err: errors.New("no index here (make one with: redthread scan --index DIR FILE)")}
+	}
 	x, err := index.Open(dir)
 	if err != nil {
 		return nil, nil, stats.Input{}, err

@@ -88,7 +88,7 @@ func TestStatsBadInput(t *testing.T) {
 		{"missing", []string{"stats", filepath.Join(dir, "nope.jsonl"), "-o", filepath.Join(dir, "out.csv")}, exitInput, "nope.jsonl"},
 		{"no input", []string{"stats"}, exitUsage, "--index"},
 		{"format", []string{"stats", "--format", "xls", statsInput}, exitUsage, "unknown format"},
-		{"index", []string{"stats", "--index", dir}, exitConfig, "index"},
+		{"index", []string{"stats", "--index", dir}, exitInput, "no index here"},
 	}
 	for _, tt := range tests {
 		code, _, stderr := runStatsCmd(t, nil, tt.args...)
