@@ -1,0 +1,61 @@
+package photohash
+
+import (
+	"os"
+	"testing"
+)
+
+// BenchmarkHashFile reports, for a 1600×1004 JPEG and a 1432×812 PNG, the decode time (read +
+// DecodeConfig + decode + EXIF) and the hashing time (shrink + PDQ + 18 region PDQs + pHash)
+// separately, and the whole HashFile.
+func BenchmarkHashFile(b *testing.B) {
+	for _, tc := range []struct{ name, path string }{
+		{"jpeg1600x1004", "testdata/pdq/reg-test-input/dih/bridge-1-original.jpg"},
+		{"png1432x812", "testdata/pdq/misc-images/c.png"},
+	} {
+		b.Run(tc.name+"/decode", func(b *testing.B) {
+			for b.Loop() {
+				if _, err := DecodeFile(tc.path, DefaultLimits); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		img, err := DecodeFile(tc.path, DefaultLimits)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(tc.name+"/hash", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := HashImage(img); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(tc.name+"/total", func(b *testing.B) {
+			for b.Loop() {
+				if _, err := HashFile(tc.path, DefaultLimits); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkPDQReference is Meta's algorithm at full resolution (no shrink), for comparison.
+func BenchmarkPDQReference(b *testing.B) {
+	f, err := os.Open("testdata/pdq/reg-test-input/dih/bridge-1-original.jpg")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	img, err := Decode(f, DefaultLimits)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := PDQ(img); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

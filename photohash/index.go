@@ -1,0 +1,463 @@
+package photohash
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math/bits"
+	"slices"
+	"sort"
+	"sync"
+)
+
+// Index finds stored hashes within a Hamming distance of a query faster than a linear scan, by
+// multi-index hashing (Norouzi, Punjani & Fleet, 2012): each hash is cut into 16-bit blocks and
+// every block value has a posting list. A hash within distance r of the query has, by the
+// pigeonhole principle, at least one block within r/blocks of the query's block, so Search
+// looks up only block values that close, then verifies the full distance. Results are exact
+// (identical to a linear scan). When the radius is so large that probing would touch most of
+// the index, Search scans linearly instead.
+//
+// An Index holds one hash family: 256-bit PDQ (whole photo and regions together) or 64-bit
+// pHash. It is safe for concurrent use; Add after Search makes the next Search rebuild the
+// posting lists (O(n)), so add in bulk. MarshalBinary/UnmarshalBinary (and so encoding/gob)
+// persist it.
+type Index struct {
+	mu       sync.RWMutex
+	algo     string // family: AlgoPDQ or AlgoPHash
+	pipeline string // pipeline of the first hash added
+	words    int    // 64-bit words per hash
+	ids      []uint32
+	region   []bool   // entry is a region hash
+	hashes   []uint64 // words per entry, contiguous
+	// posting lists, rebuilt when dirty: for block b, entries with block value v are
+	// post[b][start[b][v]:start[b][v+1]].
+	start [][]uint32
+	post  [][]uint32
+	dirty bool
+}
+
+// Result is one Search hit.
+type Result struct {
+	ID       uint32 // the id given to Add
+	Distance int    // Hamming distance to the query
+	Region   bool   // the stored hash is a region hash (AlgoPDQRegion)
+}
+
+// linearCost is how many hashes a linear scan checks in the time the index takes to verify one
+// candidate (a random access), measured on the benchmark machine (README.md).
+const linearCost = 8
+
+// blockBits is the size of one multi-index block.
+const blockBits = 16
+
+// NewIndex returns an empty Index for AlgoPDQ (which also takes AlgoPDQRegion hashes) or
+// AlgoPHash hashes.
+func NewIndex(algo string) (*Index, error) {
+	n, err := hashBytes(algo)
+	if err != nil {
+		return nil, err
+	}
+	return &Index{algo: family(algo), words: n / 8}, nil
+}
+
+// Len returns the number of hashes in the index.
+func (ix *Index) Len() int {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return len(ix.ids)
+}
+
+func (ix *Index) blocks() int { return ix.words * 64 / blockBits }
+
+// check refuses hashes of another family or pipeline.
+func (ix *Index) check(h Hash) error {
+	if family(h.Algo) != ix.algo || len(h.Bits) != ix.words*8 {
+		return fmt.Errorf("%w: index of %s, hash %s", ErrIncomparable, ix.algo, h.Algo)
+	}
+	if h.Pipeline != "" && ix.pipeline != "" && h.Pipeline != ix.pipeline {
+		return fmt.Errorf("%w: index pipeline %s, hash %s", ErrIncomparable, ix.pipeline, h.Pipeline)
+	}
+	return nil
+}
+
+// Add stores h under id (ids need not be unique: add a photo's global and region hashes under
+// the photo's id).
+func (ix *Index) Add(id uint32, h Hash) error {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if err := ix.check(h); err != nil {
+		return err
+	}
+	if ix.pipeline == "" {
+		ix.pipeline = h.Pipeline
+	}
+	ix.ids = append(ix.ids, id)
+	ix.region = append(ix.region, h.Algo == AlgoPDQRegion)
+	for w := range ix.words {
+		ix.hashes = append(ix.hashes, binary.BigEndian.Uint64(h.Bits[8*w:]))
+	}
+	ix.dirty = true
+	return nil
+}
+
+// AddSet adds every hash of s that belongs in this index (for a PDQ index: the whole-photo hash
+// and all region hashes) under id.
+func (ix *Index) AddSet(id uint32, s Set) error {
+	for _, h := range s.Hashes {
+		if family(h.Algo) == ix.algo {
+			if err := ix.Add(id, h); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// block returns block b (0 = most significant 16 bits) of hash e.
+func (ix *Index) block(e, b int) uint16 {
+	w := ix.hashes[e*ix.words+b/4]
+	return uint16(w >> (48 - 16*(b%4)))
+}
+
+// rebuild recomputes the posting lists (counting sort per block). Caller holds the write lock.
+func (ix *Index) rebuild() {
+	n := len(ix.ids)
+	nb := ix.blocks()
+	ix.start = make([][]uint32, nb)
+	ix.post = make([][]uint32, nb)
+	for b := range nb {
+		start := make([]uint32, 1<<blockBits+1)
+		for e := range n {
+			start[int(ix.block(e, b))+1]++
+		}
+		for v := 1; v < len(start); v++ {
+			start[v] += start[v-1]
+		}
+		post := make([]uint32, n)
+		fill := slices.Clone(start[:1<<blockBits])
+		for e := range n {
+			v := ix.block(e, b)
+			post[fill[v]] = uint32(e)
+			fill[v]++
+		}
+		ix.start[b], ix.post[b] = start, post
+	}
+	ix.dirty = false
+}
+
+// masksByWeight lists all 16-bit masks ordered by popcount; weightEnd[w] is how many have
+// popcount ≤ w.
+var masksByWeight, weightEnd = func() ([]uint16, [blockBits + 1]int) {
+	m := make([]uint16, 1<<blockBits)
+	for i := range m {
+		m[i] = uint16(i)
+	}
+	sort.SliceStable(m, func(i, j int) bool { return bits.OnesCount16(m[i]) < bits.OnesCount16(m[j]) })
+	var end [blockBits + 1]int
+	for _, x := range m {
+		end[bits.OnesCount16(x)]++
+	}
+	for w := 1; w <= blockBits; w++ {
+		end[w] += end[w-1]
+	}
+	return m, end
+}()
+
+// Search returns the stored hashes within maxDist of q, nearest first (ties by id). Each stored
+// hash is reported once, so a photo added with AddSet can appear several times (once per
+// matching hash); Result.Region tells which kind matched.
+func (ix *Index) Search(q Hash, maxDist int) ([]Result, error) {
+	return ix.search(q, maxDist, nil)
+}
+
+func (ix *Index) search(q Hash, maxDist int, out []Result) ([]Result, error) {
+	return ix.searchCount(q, maxDist, out, nil)
+}
+
+// searchCount is search that also adds the number of hashes it compared to *checked.
+func (ix *Index) searchCount(q Hash, maxDist int, out []Result, checked *int) ([]Result, error) {
+	ix.mu.RLock()
+	if ix.dirty {
+		ix.mu.RUnlock()
+		ix.mu.Lock()
+		if ix.dirty {
+			ix.rebuild()
+		}
+		ix.mu.Unlock()
+		ix.mu.RLock()
+	}
+	defer ix.mu.RUnlock()
+	if err := ix.check(q); err != nil {
+		return out, err
+	}
+	if maxDist < 0 || len(ix.ids) == 0 {
+		return out, nil
+	}
+	var qw [4]uint64
+	for w := range ix.words {
+		qw[w] = binary.BigEndian.Uint64(q.Bits[8*w:])
+	}
+	nb := ix.blocks()
+	r := min(maxDist/nb, blockBits)
+	probes := weightEnd[r]
+	// Expected candidates: probes per block × average posting length × blocks. Each costs a
+	// random memory access where the scan reads sequentially, roughly linearCost times cheaper.
+	if float64(probes)*float64(len(ix.ids))/float64(1<<blockBits)*float64(nb)*linearCost >= float64(len(ix.ids)) {
+		if checked != nil {
+			*checked += len(ix.ids)
+		}
+		return ix.linear(qw[:ix.words], maxDist, out), nil
+	}
+	n := 0
+	first := len(out)
+	for b := range nb {
+		key := uint16(qw[b/4] >> (48 - 16*(b%4)))
+		start, post := ix.start[b], ix.post[b]
+		for _, m := range masksByWeight[:probes] {
+			v := key ^ m
+			ps := post[start[v]:start[int(v)+1]]
+			n += len(ps)
+			for _, e := range ps {
+				if d := ix.dist(qw[:ix.words], int(e)); d <= maxDist {
+					// An entry found through several blocks is reported once: only
+					// through the first block within the per-block radius.
+					if ix.firstCloseBlock(qw[:ix.words], int(e), r) == b {
+						out = append(out, Result{ID: ix.ids[e], Distance: d, Region: ix.region[e]})
+					}
+				}
+			}
+		}
+	}
+	if checked != nil {
+		*checked += n
+	}
+	sortResults(out[first:])
+	return out, nil
+}
+
+// firstCloseBlock returns the first block of entry e within r bits of the query.
+func (ix *Index) firstCloseBlock(q []uint64, e, r int) int {
+	for b := range ix.blocks() {
+		key := uint16(q[b/4] >> (48 - 16*(b%4)))
+		if bits.OnesCount16(key^ix.block(e, b)) <= r {
+			return b
+		}
+	}
+	return -1
+}
+
+func (ix *Index) dist(q []uint64, e int) int {
+	if ix.words == 4 {
+		h := ix.hashes[4*e : 4*e+4 : 4*e+4]
+		return bits.OnesCount64(q[0]^h[0]) + bits.OnesCount64(q[1]^h[1]) +
+			bits.OnesCount64(q[2]^h[2]) + bits.OnesCount64(q[3]^h[3])
+	}
+	h := ix.hashes[e*ix.words : (e+1)*ix.words]
+	d := 0
+	for w, x := range q {
+		d += bits.OnesCount64(x ^ h[w])
+	}
+	return d
+}
+
+// linear is the plain scan Search falls back to (and the baseline the benchmarks compare with).
+func (ix *Index) linear(q []uint64, maxDist int, out []Result) []Result {
+	first := len(out)
+	if ix.words == 4 {
+		q0, q1, q2, q3 := q[0], q[1], q[2], q[3]
+		hs := ix.hashes
+		for e := 0; 4*e+3 < len(hs); e++ {
+			h := hs[4*e : 4*e+4 : 4*e+4]
+			d := bits.OnesCount64(q0^h[0]) + bits.OnesCount64(q1^h[1]) +
+				bits.OnesCount64(q2^h[2]) + bits.OnesCount64(q3^h[3])
+			if d <= maxDist {
+				out = append(out, Result{ID: ix.ids[e], Distance: d, Region: ix.region[e]})
+			}
+		}
+	} else {
+		for e := range ix.ids {
+			if d := ix.dist(q, e); d <= maxDist {
+				out = append(out, Result{ID: ix.ids[e], Distance: d, Region: ix.region[e]})
+			}
+		}
+	}
+	sortResults(out[first:])
+	return out
+}
+
+func sortResults(rs []Result) {
+	slices.SortFunc(rs, func(a, b Result) int {
+		if a.Distance != b.Distance {
+			return a.Distance - b.Distance
+		}
+		if a.ID != b.ID {
+			return int(int64(a.ID) - int64(b.ID))
+		}
+		if a.Region == b.Region {
+			return 0
+		}
+		if !a.Region {
+			return -1
+		}
+		return 1
+	})
+}
+
+// SetMatch is one photo found by SearchSet.
+type SetMatch struct {
+	ID       uint32
+	Distance int  // the distance that decided the match
+	Crop     bool // matched through a region (crop) hash rather than the whole photo
+}
+
+// SearchSet applies Match's rule through the index: the query's whole-photo PDQ in all 8
+// orientations (when s has them) against stored whole-photo hashes within th.PDQGlobal and
+// against stored region hashes within th.PDQRegion, and the query's region hashes against
+// stored whole-photo hashes within th.PDQRegion. Stored hashes below th.MinQuality are not
+// filtered (the index keeps no quality); queries below it return nothing. One SetMatch per id,
+// best distance first.
+func (ix *Index) SearchSet(s Set, th Thresholds) ([]SetMatch, error) {
+	if ix.algo != AlgoPDQ {
+		return nil, fmt.Errorf("photohash: SearchSet needs a PDQ index, have %s", ix.algo)
+	}
+	g, ok := s.Global(AlgoPDQ)
+	if !ok {
+		return nil, errors.New("photohash: SearchSet: set has no PDQ hash")
+	}
+	if g.Quality < th.MinQuality {
+		return nil, nil
+	}
+	best := map[uint32]SetMatch{}
+	note := func(r Result, crop bool) {
+		if m, ok := best[r.ID]; !ok || r.Distance < m.Distance || (r.Distance == m.Distance && !crop && m.Crop) {
+			best[r.ID] = SetMatch{ID: r.ID, Distance: r.Distance, Crop: crop}
+		}
+	}
+	variants := s.Dihedral()
+	if variants == nil {
+		variants = []Hash{g}
+	}
+	var buf []Result
+	var err error
+	for _, v := range variants {
+		if buf, err = ix.search(v, max(th.PDQGlobal, th.PDQRegion), buf[:0]); err != nil {
+			return nil, err
+		}
+		for _, r := range buf {
+			if !r.Region && r.Distance <= th.PDQGlobal {
+				note(r, false)
+			} else if r.Region && r.Distance <= th.PDQRegion {
+				note(r, true)
+			}
+		}
+	}
+	for _, h := range s.Hashes {
+		if h.Algo != AlgoPDQRegion || h.Quality < th.MinQuality {
+			continue
+		}
+		if buf, err = ix.search(h, th.PDQRegion, buf[:0]); err != nil {
+			return nil, err
+		}
+		for _, r := range buf {
+			if !r.Region {
+				note(r, true)
+			}
+		}
+	}
+	out := make([]SetMatch, 0, len(best))
+	for _, m := range best {
+		out = append(out, m)
+	}
+	slices.SortFunc(out, func(a, b SetMatch) int {
+		if a.Distance != b.Distance {
+			return a.Distance - b.Distance
+		}
+		return int(int64(a.ID) - int64(b.ID))
+	})
+	return out, nil
+}
+
+// indexMagic starts a serialised Index; the version byte after it changes with the layout.
+const indexMagic = "RTPHIDX\x01"
+
+// MarshalBinary encodes the index: magic, family, pipeline, count, then per entry id, region
+// flag and hash words (big-endian). Posting lists are rebuilt on load.
+func (ix *Index) MarshalBinary() ([]byte, error) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	var b bytes.Buffer
+	b.WriteString(indexMagic)
+	for _, s := range []string{ix.algo, ix.pipeline} {
+		b.WriteByte(byte(len(s)))
+		b.WriteString(s)
+	}
+	out := binary.BigEndian.AppendUint64(b.Bytes(), uint64(len(ix.ids)))
+	for e, id := range ix.ids {
+		out = binary.BigEndian.AppendUint32(out, id)
+		flag := byte(0)
+		if ix.region[e] {
+			flag = 1
+		}
+		out = append(out, flag)
+		for _, w := range ix.hashes[e*ix.words : (e+1)*ix.words] {
+			out = binary.BigEndian.AppendUint64(out, w)
+		}
+	}
+	return out, nil
+}
+
+// UnmarshalBinary replaces ix with an index encoded by MarshalBinary.
+func (ix *Index) UnmarshalBinary(data []byte) error {
+	bad := func(why string) error { return fmt.Errorf("photohash: decode index: %s", why) }
+	if len(data) < len(indexMagic) || string(data[:len(indexMagic)]) != indexMagic {
+		return bad("not an index (bad magic or version)")
+	}
+	p := data[len(indexMagic):]
+	var strs [2]string
+	for i := range strs {
+		if len(p) < 1 || len(p) < 1+int(p[0]) {
+			return bad("truncated header")
+		}
+		strs[i] = string(p[1 : 1+int(p[0])])
+		p = p[1+int(p[0]):]
+	}
+	n, err := hashBytes(strs[0])
+	if err != nil || family(strs[0]) != strs[0] {
+		return bad(fmt.Sprintf("unknown family %.20q", strs[0]))
+	}
+	words := n / 8
+	if len(p) < 8 {
+		return bad("truncated count")
+	}
+	count := binary.BigEndian.Uint64(p)
+	p = p[8:]
+	rec := uint64(5 + 8*words)
+	if count > uint64(len(p))/rec || uint64(len(p)) != count*rec {
+		return bad(fmt.Sprintf("%d entries do not fit %d bytes", count, len(p)))
+	}
+	nix := Index{algo: strs[0], pipeline: strs[1], words: words, dirty: true,
+		ids: make([]uint32, count), region: make([]bool, count), hashes: make([]uint64, count*uint64(words))}
+	for e := range nix.ids {
+		nix.ids[e] = binary.BigEndian.Uint32(p)
+		switch p[4] {
+		case 0:
+		case 1:
+			nix.region[e] = true
+		default:
+			return bad(fmt.Sprintf("entry %d: bad region flag %d", e, p[4]))
+		}
+		p = p[5:]
+		for w := range words {
+			nix.hashes[e*words+w] = binary.BigEndian.Uint64(p)
+			p = p[8:]
+		}
+	}
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	ix.algo, ix.pipeline, ix.words = nix.algo, nix.pipeline, nix.words
+	ix.ids, ix.region, ix.hashes, ix.dirty = nix.ids, nix.region, nix.hashes, true
+	ix.start, ix.post = nil, nil
+	return nil
+}

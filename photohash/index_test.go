@@ -1,0 +1,270 @@
+package photohash
+
+import (
+	"bytes"
+	"encoding/gob"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+var long = flag.Bool("long", false, "run the 10M-hash index benchmarks")
+
+// randomHash returns a random hash of algo's size.
+func randomHash(rng *rand.Rand, algo string) Hash {
+	n, _ := hashBytes(algo)
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = byte(rng.Uint32())
+	}
+	return Hash{Algo: algo, Pipeline: Pipeline, Bits: b}
+}
+
+// flipBits returns a copy of h with d distinct random bits flipped.
+func flipBits(rng *rand.Rand, h Hash, d int) Hash {
+	out := h
+	out.Bits = slices.Clone(h.Bits)
+	for _, k := range rng.Perm(len(h.Bits) * 8)[:d] {
+		out.Bits[k/8] ^= 1 << (k % 8)
+	}
+	return out
+}
+
+// buildIndex returns an index of n random hashes, with near copies of the first few planted at
+// distances 0..maxPlant.
+func buildIndex(t testing.TB, algo string, n, maxPlant int, seed uint64) (*Index, []Hash) {
+	rng := rand.New(rand.NewPCG(seed, 1))
+	ix, err := NewIndex(algo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var base []Hash
+	for i := range n {
+		var h Hash
+		if i < n/2 || len(base) == 0 || maxPlant == 0 {
+			h = randomHash(rng, algo)
+			base = append(base, h)
+		} else {
+			h = flipBits(rng, base[rng.IntN(len(base))], rng.IntN(maxPlant+1))
+		}
+		if err := ix.Add(uint32(i), h); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return ix, base
+}
+
+func TestIndexMatchesLinearScan(t *testing.T) {
+	for _, tc := range []struct {
+		algo  string
+		n     int
+		radii []int
+	}{
+		{AlgoPDQ, 20000, []int{0, 10, 15, 16, 31, 40, 48, 70}},
+		{AlgoPHash, 20000, []int{0, 3, 4, 10, 12, 20}},
+	} {
+		maxPlant := 60
+		if tc.algo == AlgoPHash {
+			maxPlant = 16
+		}
+		ix, base := buildIndex(t, tc.algo, tc.n, maxPlant, 7)
+		rng := rand.New(rand.NewPCG(9, 9))
+		for _, r := range tc.radii {
+			found := 0
+			for q := range 50 {
+				query := flipBits(rng, base[q*7%len(base)], rng.IntN(r+1))
+				got, err := ix.Search(query, r)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var qw [4]uint64
+				for w := range ix.words {
+					for k := range 8 {
+						qw[w] = qw[w]<<8 | uint64(query.Bits[8*w+k])
+					}
+				}
+				want := ix.linear(qw[:ix.words], r, nil)
+				if !slices.Equal(got, want) {
+					t.Fatalf("%s r=%d: index %d results, linear %d", tc.algo, r, len(got), len(want))
+				}
+				found += len(got)
+			}
+			if r >= 10 && found < 50 {
+				t.Errorf("%s r=%d: only %d hits for 50 queries planted within r", tc.algo, r, found)
+			}
+		}
+	}
+}
+
+func TestIndexSearchSet(t *testing.T) {
+	th := DefaultThresholds()
+	ix, _ := NewIndex(AlgoPDQ)
+	paths := []string{"reg-test-input/dih/bridge-1-original.jpg", "misc-images/c.png",
+		"reg-test-input/labelme-subset/q0122.jpg", "reg-test-input/labelme-subset/q2821.jpg"}
+	for i, p := range paths {
+		if err := ix.AddSet(uint32(i), hashTestFile(t, "testdata/pdq/"+p)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if ix.Len() != len(paths)*(1+len(regions)) {
+		t.Fatalf("Len %d", ix.Len())
+	}
+	// A rotated, re-encoded copy finds the original (id 0) and nothing else.
+	got, err := ix.SearchSet(hashTestFile(t, "testdata/pdq/reg-test-input/dih/bridge-4-rotate-270.jpg"), th)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].ID != 0 || got[0].Crop {
+		t.Errorf("rotated copy: %+v", got)
+	}
+	// Each stored photo finds itself at distance 0, whatever Match would say.
+	for i, p := range paths {
+		s := hashTestFile(t, "testdata/pdq/"+p)
+		got, _ := ix.SearchSet(s, th)
+		if len(got) == 0 || got[0].ID != uint32(i) || got[0].Distance != 0 {
+			t.Errorf("%s: %+v", p, got)
+		}
+		for _, m := range got {
+			other := hashTestFile(t, "testdata/pdq/"+paths[m.ID])
+			if _, ok := Match(s, other, th); !ok {
+				t.Errorf("%s: SearchSet found %d, Match disagrees", p, m.ID)
+			}
+		}
+	}
+}
+
+func TestIndexRefusesOtherKinds(t *testing.T) {
+	ix, _ := NewIndex(AlgoPDQ)
+	rng := rand.New(rand.NewPCG(1, 2))
+	if err := ix.Add(1, randomHash(rng, AlgoPHash)); err == nil {
+		t.Error("PDQ index accepted a pHash")
+	}
+	h := randomHash(rng, AlgoPDQ)
+	if err := ix.Add(1, h); err != nil {
+		t.Fatal(err)
+	}
+	other := h
+	other.Pipeline = "rt-photo-0"
+	if _, err := ix.Search(other, 10); err == nil {
+		t.Error("index searched with a hash from another pipeline")
+	}
+	if _, err := NewIndex("md5"); err == nil {
+		t.Error("NewIndex accepted an unknown algorithm")
+	}
+}
+
+func TestIndexSerialise(t *testing.T) {
+	ix, base := buildIndex(t, AlgoPDQ, 3000, 30, 3)
+	data, err := ix.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back Index
+	if err := back.UnmarshalBinary(data); err != nil {
+		t.Fatal(err)
+	}
+	// Through encoding/gob as well, as the links registry may store it.
+	var buf bytes.Buffer
+	if err := gob.NewEncoder(&buf).Encode(ix); err != nil {
+		t.Fatal(err)
+	}
+	var viaGob Index
+	if err := gob.NewDecoder(&buf).Decode(&viaGob); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range base[:20] {
+		want, _ := ix.Search(q, 31)
+		for name, other := range map[string]*Index{"binary": &back, "gob": &viaGob} {
+			got, err := other.Search(q, 31)
+			if err != nil || !slices.Equal(got, want) {
+				t.Fatalf("%s round trip: %v, %d results, want %d", name, err, len(got), len(want))
+			}
+		}
+	}
+	for _, cut := range []int{0, 5, len(indexMagic) + 3, len(data) - 1} {
+		if err := new(Index).UnmarshalBinary(data[:cut]); err == nil {
+			t.Errorf("truncated to %d bytes: no error", cut)
+		}
+	}
+}
+
+func FuzzIndexUnmarshal(f *testing.F) {
+	ix, _ := buildIndex(f, AlgoPHash, 5, 2, 1)
+	good, _ := ix.MarshalBinary()
+	f.Add(good)
+	f.Add([]byte(indexMagic))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var ix Index
+		if err := ix.UnmarshalBinary(data); err != nil {
+			return
+		}
+		again, err := ix.MarshalBinary()
+		if err != nil || !bytes.Equal(again, data) {
+			t.Fatalf("re-encoding differs")
+		}
+		h := Hash{Algo: ix.algo, Bits: make([]byte, ix.words*8)}
+		if _, err := ix.Search(h, 5); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+func benchIndex(b *testing.B, n, radius int, linear bool) {
+	if n > 1_000_000 && !*long {
+		b.Skip("10M benchmarks need -long")
+	}
+	ix, base := buildIndex(b, AlgoPDQ, n, 40, 11)
+	rng := rand.New(rand.NewPCG(5, 5))
+	queries := make([]Hash, 256)
+	for i := range queries {
+		queries[i] = flipBits(rng, base[rng.IntN(len(base))], rng.IntN(radius+1))
+	}
+	ix.Search(queries[0], 0) // build posting lists outside the timer
+	var out []Result
+	b.ResetTimer()
+	hits, checked := 0, 0
+	for i := 0; b.Loop(); i++ {
+		q := queries[i%len(queries)]
+		if linear {
+			var qw [4]uint64
+			for w := range 4 {
+				for k := range 8 {
+					qw[w] = qw[w]<<8 | uint64(q.Bits[8*w+k])
+				}
+			}
+			out = ix.linear(qw[:], radius, out[:0])
+			checked += ix.Len()
+		} else {
+			out, _ = ix.searchCount(q, radius, out[:0], &checked)
+		}
+		hits += len(out)
+	}
+	b.ReportMetric(float64(hits)/float64(b.N), "hits/op")
+	b.ReportMetric(float64(checked)/float64(b.N), "compared/op")
+}
+
+func BenchmarkIndexSearch1M(b *testing.B) {
+	for _, r := range []int{31, 48} {
+		b.Run(fmt.Sprintf("r%d", r), func(b *testing.B) { benchIndex(b, 1_000_000, r, false) })
+	}
+}
+
+func BenchmarkLinear1M(b *testing.B) {
+	for _, r := range []int{31, 48} {
+		b.Run(fmt.Sprintf("r%d", r), func(b *testing.B) { benchIndex(b, 1_000_000, r, true) })
+	}
+}
+
+func BenchmarkIndexSearch10M(b *testing.B) {
+	for _, r := range []int{31, 48} {
+		b.Run(fmt.Sprintf("r%d", r), func(b *testing.B) { benchIndex(b, 10_000_000, r, false) })
+	}
+}
+
+func BenchmarkLinear10M(b *testing.B) {
+	for _, r := range []int{31, 48} {
+		b.Run(fmt.Sprintf("r%d", r), func(b *testing.B) { benchIndex(b, 10_000_000, r, true) })
+	}
+}

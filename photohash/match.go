@@ -1,0 +1,153 @@
+package photohash
+
+import (
+	"bufio"
+	_ "embed"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+)
+
+//go:embed thresholds.tsv
+var defaultThresholdsTSV string
+
+// Thresholds is the decision rule of Match. The defaults come from thresholds.tsv, chosen from the
+// robustness measurement in README.md; LoadThresholds reads a user's own file.
+type Thresholds struct {
+	PDQGlobal  int // largest Hamming distance (of 256) between whole-photo PDQ hashes, over the 8 orientations
+	PDQRegion  int // largest distance between a region hash and a region or whole-photo hash (crops)
+	MinQuality int // PDQ hashes below this quality are ignored (featureless images)
+}
+
+// embeddedThresholds is thresholds.tsv parsed once.
+var embeddedThresholds, embeddedErr = parseThresholds(strings.NewReader(defaultThresholdsTSV), Thresholds{})
+
+// DefaultThresholds returns the thresholds of the embedded thresholds.tsv.
+func DefaultThresholds() Thresholds {
+	if embeddedErr != nil {
+		panic("photohash: embedded thresholds.tsv: " + embeddedErr.Error()) // a build defect, not input
+	}
+	return embeddedThresholds
+}
+
+// LoadThresholds reads "name<TAB>value[<TAB>note]" lines (# comments and a "name" header allowed)
+// with names pdq_global, pdq_region and min_quality. Names not given keep the embedded default.
+func LoadThresholds(r io.Reader) (Thresholds, error) {
+	return parseThresholds(r, embeddedThresholds)
+}
+
+// LoadThresholdsFile is LoadThresholds on the named file.
+func LoadThresholdsFile(path string) (Thresholds, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return Thresholds{}, err
+	}
+	defer f.Close()
+	th, err := LoadThresholds(f)
+	if err != nil {
+		return Thresholds{}, fmt.Errorf("%s: %w", path, err)
+	}
+	return th, nil
+}
+
+func parseThresholds(r io.Reader, th Thresholds) (Thresholds, error) {
+	sc := bufio.NewScanner(r)
+	line := 0
+	for sc.Scan() {
+		line++
+		t := strings.TrimSpace(sc.Text())
+		if t == "" || strings.HasPrefix(t, "#") {
+			continue
+		}
+		f := strings.Split(t, "\t")
+		if len(f) < 2 {
+			return th, fmt.Errorf("thresholds line %d: want name<TAB>value", line)
+		}
+		if strings.TrimSpace(f[0]) == "name" {
+			continue // header
+		}
+		v, err := strconv.Atoi(strings.TrimSpace(f[1]))
+		if err != nil || v < 0 || v > 256 {
+			return th, fmt.Errorf("thresholds line %d: value %.20q: want an integer 0..256", line, f[1])
+		}
+		switch strings.TrimSpace(f[0]) {
+		case "pdq_global":
+			th.PDQGlobal = v
+		case "pdq_region":
+			th.PDQRegion = v
+		case "min_quality":
+			th.MinQuality = v
+		default:
+			return th, fmt.Errorf("thresholds line %d: unknown name %.40q", line, f[0])
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return th, fmt.Errorf("thresholds line %d: %w", line, err)
+	}
+	return th, nil
+}
+
+// MatchDistances are the distances Match decides on.
+type MatchDistances struct {
+	Global int // smallest whole-photo PDQ distance over the 8 orientations (256 if unavailable)
+	Region int // smallest distance between one Set's whole-photo PDQ and the other's region hashes (256 if none)
+}
+
+// Distances computes the distances between two Sets that Match thresholds. Hashes below
+// minQuality are skipped. Orientations are tried when either Set has its coefficients (a Set
+// computed here rather than rebuilt from storage).
+func Distances(a, b Set, minQuality int) MatchDistances {
+	d := MatchDistances{Global: 256, Region: 256}
+	ga, okA := a.Global(AlgoPDQ)
+	gb, okB := b.Global(AlgoPDQ)
+	if okA && okB && ga.Quality >= minQuality && gb.Quality >= minQuality {
+		var variants []Hash
+		other := ga
+		if v := b.Dihedral(); v != nil {
+			variants = v
+		} else if v := a.Dihedral(); v != nil {
+			variants, other = v, gb
+		} else {
+			variants = []Hash{gb}
+		}
+		for _, v := range variants {
+			if x, err := Distance(other, v); err == nil && x < d.Global {
+				d.Global = x
+			}
+		}
+	}
+	for _, x := range a.Hashes {
+		if family(x.Algo) != AlgoPDQ || x.Quality < minQuality {
+			continue
+		}
+		for _, y := range b.Hashes {
+			// One whole-photo hash against the other's windows: a crop of a photo looks like
+			// one of its windows. Window against window would multiply the comparisons (and
+			// the false matches) without adding recall for small crops.
+			if family(y.Algo) != AlgoPDQ || y.Quality < minQuality || (x.Region == "") == (y.Region == "") {
+				continue
+			}
+			if dist, err := Distance(x, y); err == nil && dist < d.Region {
+				d.Region = dist
+			}
+		}
+	}
+	return d
+}
+
+// Match reports whether two Sets show the same photo: whole-photo PDQ within th.PDQGlobal in any
+// of the 8 orientations, or one photo's whole-photo PDQ within th.PDQRegion of one of the other's region
+// hashes (a crop). dist is the whole-photo distance
+// (or the region distance when only a region matched).
+func Match(a, b Set, th Thresholds) (dist int, ok bool) {
+	d := Distances(a, b, th.MinQuality)
+	if d.Global <= th.PDQGlobal {
+		return d.Global, true
+	}
+	if d.Region <= th.PDQRegion {
+		return d.Region, true
+	}
+	return d.Global, false
+}
