@@ -1,0 +1,353 @@
+package links
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/redthread/redthread/corpus"
+	"github.com/redthread/redthread/indicators"
+	"github.com/redthread/redthread/photohash"
+)
+
+// linkedBy records why another listing is linked: the shared key (for
+// inconsistency evidence).
+type linkedBy map[uint32]string
+
+// Link fills f.Links and the links:* evidence of a listing entered with
+// Add, against every live entry of the registry.
+func (r *Registry) Link(l *corpus.Listing, f *indicators.Features) {
+	r.build()
+	r.pmu.Lock()
+	pr, okP := r.pending[f]
+	ord, okO := r.ordOf[f]
+	delete(r.pending, f)
+	delete(r.ordOf, f)
+	r.pmu.Unlock()
+	if !okP || !okO {
+		return // not added: nothing to link
+	}
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	self := pr.e.ID
+	near := linkedBy{}
+	r.linkContacts(pr, ord, self, f, near)
+	r.linkPhotos(l, pr, ord, self, f, near)
+	r.linkTemplate(l, pr, ord, self, f)
+	r.linkInconsistent(pr.e, self, f, near)
+}
+
+// other reports whether ordinal o is a live entry of another listing.
+func (r *Registry) other(o, ord uint32, self string) bool {
+	return o != ord && r.live[o] && r.entries[o].ID != self
+}
+
+// ids returns the sorted IDs of a set of ordinals.
+func (r *Registry) ids(ords map[uint32]int) []string {
+	out := make([]string, 0, len(ords))
+	for o := range ords {
+		out = append(out, r.entries[o].ID)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// generic adds the evidence of a key shared too widely to link.
+func (r *Registry) generic(f *indicators.Features, ev corpus.Evidence, what string, n int) {
+	ev.Note = fmt.Sprintf("%s shared by %d listings (more than %d): treated as generic, not linked", what, n, r.p.GenericLimit)
+	f.Add(SourceGeneric, indicators.Span{Evidence: ev})
+}
+
+func (r *Registry) linkContacts(pr *prepared, ord uint32, self string, f *indicators.Features, near linkedBy) {
+	all := map[uint32]int{}
+	for i, c := range pr.contacts {
+		ps := r.contacts.lookup(pr.e.Contacts[i])
+		if len(ps) > r.p.GenericLimit {
+			f.Links.GenericContact++
+			ev := c.ev
+			ev.Shared = c.key
+			r.generic(f, ev, "contact", len(ps))
+			continue
+		}
+		ords := map[uint32]int{}
+		for _, p := range ps {
+			if r.other(p.ord, ord, self) {
+				ords[p.ord] = 0
+				all[p.ord] = 0
+				if _, ok := near[p.ord]; !ok {
+					near[p.ord] = c.key
+				}
+			}
+		}
+		if len(ords) == 0 {
+			continue
+		}
+		ev := c.ev
+		ev.Shared = c.key
+		f.Add(SourceSharedContact, indicators.Span{Evidence: ev, Linked: r.ids(ords)})
+	}
+	f.Links.SharedContacts = len(all)
+}
+
+func (r *Registry) linkPhotos(l *corpus.Listing, pr *prepared, ord uint32, self string, f *indicators.Features, near linkedBy) {
+	all := map[uint32]int{}
+	for _, ph := range pr.photos {
+		field := fmt.Sprintf("images[%d]", ph.image)
+		name := imageName(l.Images[ph.image])
+		key := ""
+		if g, ok := ph.set.Global(photohash.AlgoPDQ); ok {
+			key = "pdq:" + g.Hex()
+		} else if g, ok := ph.set.Global(photohash.AlgoPHash); ok {
+			key = "phash:" + g.Hex()
+		}
+		ev := corpus.Evidence{Field: field, Text: name, Shared: key}
+		matches, err := r.hl.match(ph.set, r.th, r.p.Photo.PHashDistance)
+		if err != nil {
+			r.log.Debug("hash list match failed", "id", self, "err", err)
+		}
+		negative := false
+		for _, m := range matches {
+			negative = negative || m.Negative
+		}
+		if negative {
+			continue // a stock photo or logo: neither a match nor a link
+		}
+		for _, m := range matches {
+			d := m.Distance
+			e := ev
+			e.Distance = &d
+			e.Note = "list " + m.List
+			if m.Label != "" {
+				e.Note += " (" + m.Label + ")"
+			}
+			e.Shared = m.Hash
+			f.Add(SourceHashList, indicators.Span{Evidence: e})
+			f.Links.HashList++
+		}
+		ords := map[uint32]int{} // listing -> best distance
+		note := func(pid uint32, d int) {
+			o := r.photoOwn[pid]
+			if !r.other(o, ord, self) {
+				return
+			}
+			if best, ok := ords[o]; !ok || d < best {
+				ords[o] = d
+			}
+		}
+		_, hasPDQ := ph.set.Global(photohash.AlgoPDQ)
+		if hasPDQ {
+			ms, err := r.pdq.SearchSet(ph.set, r.th)
+			if err != nil {
+				r.log.Debug("photo search failed", "id", self, "err", err)
+			}
+			for _, m := range ms {
+				note(m.ID, m.Distance)
+			}
+		}
+		if g, ok := ph.set.Global(photohash.AlgoPHash); ok {
+			// pHash links photos only when one side has no PDQ (a hash given by the source).
+			rs, _ := r.phash.Search(g, r.p.Photo.PHashDistance)
+			for _, m := range rs {
+				if !hasPDQ || !r.photoPDQ[m.ID] {
+					note(m.ID, m.Distance)
+				}
+			}
+		}
+		if len(ords) == 0 {
+			continue
+		}
+		if len(ords)+1 > r.p.GenericLimit {
+			r.generic(f, ev, "photo", len(ords)+1)
+			continue
+		}
+		best := 256
+		for o, d := range ords {
+			best = min(best, d)
+			all[o] = 0
+			if _, ok := near[o]; !ok {
+				near[o] = "photo " + field
+			}
+		}
+		ev.Distance = &best
+		f.Add(SourceReusedPhoto, indicators.Span{Evidence: ev, Linked: r.ids(ords)})
+	}
+	f.Links.ReusedPhotos = len(all)
+}
+
+// snippetBytes bounds the body text quoted in template evidence.
+const snippetBytes = 80
+
+func (r *Registry) linkTemplate(l *corpus.Listing, pr *prepared, ord uint32, self string, f *indicators.Features) {
+	e := pr.e
+	t := r.p.Template
+	if len(e.Signature) != t.Bands*t.Rows {
+		return
+	}
+	cands := map[uint32]bool{}
+	for b := range t.Bands {
+		ps := r.bands.lookup(bandKey(e.Signature, b, t.Rows))
+		if len(ps) > 4*r.p.GenericLimit {
+			continue // boilerplate shared by very many bodies
+		}
+		for _, p := range ps {
+			if r.other(p.ord, ord, self) {
+				cands[p.ord] = true
+			}
+		}
+	}
+	type hit struct {
+		id  string
+		sim float64
+	}
+	var hits []hit
+	for o := range cands {
+		oe := r.entries[o]
+		if len(oe.Signature) != len(e.Signature) || oe.ShingleWords != e.ShingleWords {
+			continue
+		}
+		sim := estimateJaccard(e.Signature, oe.Signature)
+		if sim < t.MinJaccard || !advertiserDiffers(e, oe) {
+			continue
+		}
+		hits = append(hits, hit{oe.ID, sim})
+	}
+	if len(hits) == 0 {
+		return
+	}
+	end := len(l.Body)
+	if end > snippetBytes {
+		end = snippetBytes
+		for end > 0 && !utf8.RuneStart(l.Body[end]) {
+			end--
+		}
+	}
+	ev := corpus.Evidence{Field: "body", Start: 0, End: end, Text: l.Body[:end], Shared: sketch(e.Signature)}
+	if len(hits)+1 > r.p.GenericLimit {
+		r.generic(f, ev, "text template", len(hits)+1)
+		return
+	}
+	slices.SortFunc(hits, func(a, b hit) int { return strings.Compare(a.id, b.id) })
+	for _, h := range hits {
+		sim := h.sim
+		e := ev
+		e.Similarity = &sim
+		f.Add(SourceTemplate, indicators.Span{Evidence: e, Linked: []string{h.id}})
+	}
+	f.Links.Templates = len(hits)
+}
+
+// advertiserDiffers reports whether two near-identical texts come from
+// different advertisers: no shared contact, and different contacts or
+// names (the same contact is the same advertiser reposting, which
+// shared_contact reports).
+func advertiserDiffers(a, b *Entry) bool {
+	for _, k := range a.Contacts {
+		if slices.Contains(b.Contacts, k) {
+			return false
+		}
+	}
+	if len(a.Contacts)+len(b.Contacts) > 0 {
+		return true
+	}
+	return !sameFolded(a.Names, b.Names)
+}
+
+func sameFolded(a, b []string) bool {
+	fa := foldSet(a)
+	fb := foldSet(b)
+	return maps.Equal(fa, fb)
+}
+
+func foldSet(ss []string) map[string]bool {
+	m := make(map[string]bool, len(ss))
+	for _, s := range ss {
+		m[fold(s)] = true
+	}
+	return m
+}
+
+func (r *Registry) linkInconsistent(e *Entry, self string, f *indicators.Features, near linkedBy) {
+	ords := slices.Sorted(maps.Keys(near))
+	slices.SortFunc(ords, func(a, b uint32) int { return strings.Compare(r.entries[a].ID, r.entries[b].ID) })
+	for _, o := range ords {
+		oe := r.entries[o]
+		fields, diffs := r.differ(e, oe)
+		if len(fields) == 0 {
+			continue
+		}
+		f.Add(SourceInconsistent, indicators.Span{Evidence: corpus.Evidence{
+			Field: "links", Text: strings.Join(diffs, "; "), Shared: near[o],
+			Note: "differs: " + strings.Join(fields, ", ")}, Linked: []string{oe.ID}})
+		f.Links.Inconsistent++
+	}
+}
+
+// differ compares the attributes of two linked listings and returns the
+// names of the fields that disagree and a description of each.
+func (r *Registry) differ(a, b *Entry) (fields, diffs []string) {
+	add := func(field, av, bv string) {
+		fields = append(fields, field)
+		diffs = append(diffs, fmt.Sprintf("%s %s vs %s", field, av, bv))
+	}
+	if len(a.Names) > 0 && len(b.Names) > 0 && disjoint(foldSet(a.Names), foldSet(b.Names)) {
+		add("name", quoteList(a.Names), quoteList(b.Names))
+	}
+	if len(a.Ages) > 0 && len(b.Ages) > 0 {
+		gap := 1000
+		for _, x := range a.Ages {
+			for _, y := range b.Ages {
+				gap = min(gap, max(x-y, y-x))
+			}
+		}
+		if gap >= r.p.Inconsistency.MinAgeGap {
+			add("age", fmt.Sprint(a.Ages), fmt.Sprint(b.Ages))
+		}
+	}
+	if a.Location != "" && b.Location != "" && disjoint(wordSet(a.Location), wordSet(b.Location)) {
+		add("location", fmt.Sprintf("%q", a.Location), fmt.Sprintf("%q", b.Location))
+	}
+	if len(a.Nationality) > 0 && len(b.Nationality) > 0 && disjoint(stems(a.Nationality), stems(b.Nationality)) {
+		add("nationality", quoteList(a.Nationality), quoteList(b.Nationality))
+	}
+	return fields, diffs
+}
+
+func quoteList(ss []string) string {
+	q := make([]string, len(ss))
+	for i, s := range ss {
+		q[i] = fmt.Sprintf("%q", s)
+	}
+	return strings.Join(q, ", ")
+}
+
+func wordSet(s string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(s) {
+		m[w] = true
+	}
+	return m
+}
+
+// stems keys nationality words by their first four letters, so
+// "colombiana" and "colombienne" agree.
+func stems(ws []string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range ws {
+		if n := utf8.RuneCountInString(w); n > 4 {
+			w = string([]rune(w)[:4])
+		}
+		m[w] = true
+	}
+	return m
+}
+
+func disjoint(a, b map[string]bool) bool {
+	for k := range a {
+		if b[k] {
+			return false
+		}
+	}
+	return true
+}
