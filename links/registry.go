@@ -58,12 +58,12 @@ type Config struct {
 // concurrently with Link (the scanner runs every Add of a batch, then its
 // Links).
 type Registry struct {
-	p     Params
-	th    photohash.Thresholds
-	lim   photohash.Limits
-	hl    *HashList
-	store Store
-	log   *slog.Logger
+	p      Params
+	th     photohash.Thresholds
+	lim    photohash.Limits
+	hl     *HashList
+	store  Store
+	log    *slog.Logger
 	ignNat map[string]bool
 
 	pmu     sync.Mutex
