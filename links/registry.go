@@ -81,6 +81,7 @@ type Registry struct {
 	photoOwn []uint32 // photo ordinal -> entry ordinal
 	photoPDQ []bool   // photo has PDQ hashes
 	unsaved  []*Entry
+	closed   bool
 }
 
 // prepared is what Prepare computed for one listing.
@@ -399,9 +400,29 @@ func (r *Registry) Flush() error {
 	return nil
 }
 
-// Close flushes and closes the Store.
+// Close flushes and closes the Store. Later calls do nothing.
 func (r *Registry) Close() error {
+	if r.closed {
+		return nil
+	}
 	err := r.Flush()
+	return r.closeStore(err)
+}
+
+// Discard closes the Store without writing the entries added since the
+// last Flush (after a failed scan). It does nothing after Close.
+func (r *Registry) Discard() error {
+	if r.closed {
+		return nil
+	}
+	r.mu.Lock()
+	r.unsaved = nil
+	r.mu.Unlock()
+	return r.closeStore(nil)
+}
+
+func (r *Registry) closeStore(err error) error {
+	r.closed = true
 	if r.store != nil {
 		if cerr := r.store.Close(); err == nil {
 			err = cerr

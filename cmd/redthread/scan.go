@@ -69,6 +69,8 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	embed := fs.Bool("embed-listing", false, "include each listing in its result (for indexing and review)")
 	maxBytes := fs.Int("max-bytes", corpus.DefaultMaxListingBytes, "largest listing to read, in bytes")
 	quiet := fs.Bool("q", false, "no summary on stderr")
+	var lf linkFlags
+	addLinkFlags(fs, &lf)
 	paths, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -80,7 +82,16 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	sc, err := scanner.New(scanner.Config{Extractor: x, Pack: pack, Workers: *workers, EmbedListing: *embed, Log: e.log})
+	reg, err := lf.registry(e)
+	if err != nil {
+		return err
+	}
+	cfg := scanner.Config{Extractor: x, Pack: pack, Workers: *workers, EmbedListing: *embed, Log: e.log}
+	if reg != nil {
+		cfg.Linker = reg
+		defer reg.Discard() // after a failed scan; nothing after Close
+	}
+	sc, err := scanner.New(cfg)
 	if err != nil {
 		return err
 	}
@@ -92,6 +103,9 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	sum, err := sc.Scan(ctx, readAll(ctx, e, paths, corpus.Options{MaxListingBytes: *maxBytes}), func(r *corpus.Result) error { return w.Write(r) })
 	if err == nil {
 		err = w.Flush()
+	}
+	if err == nil && reg != nil {
+		err = reg.Close() // persist the registry only after a complete scan
 	}
 	if cerr := sink.close(err == nil && sum.Scanned > 0); err == nil {
 		err = cerr
