@@ -26,8 +26,13 @@ func randomHash(rng *rand.Rand, algo string) Hash {
 func flipBits(rng *rand.Rand, h Hash, d int) Hash {
 	out := h
 	out.Bits = slices.Clone(h.Bits)
-	for _, k := range rng.Perm(len(h.Bits) * 8)[:d] {
+	for flipped := 0; flipped < d; {
+		k := rng.IntN(len(h.Bits) * 8)
+		if out.Bits[k/8]&(1<<(k%8)) != h.Bits[k/8]&(1<<(k%8)) {
+			continue // already flipped
+		}
 		out.Bits[k/8] ^= 1 << (k % 8)
+		flipped++
 	}
 	return out
 }
