@@ -59,10 +59,10 @@ func (h *HashList) Load(r io.Reader, name string) error {
 		if err == io.EOF {
 			return nil
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
-			return fmt.Errorf("hash list %s: %w", name, err)
+			return fmt.Errorf("hash list %s: %w", name, err) // csv errors name the line
 		}
+		line, _ := cr.FieldPos(0)
 		if first && strings.EqualFold(strings.TrimSpace(rec[0]), "hash") {
 			continue
 		}
