@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -251,21 +252,13 @@ func advertiserDiffers(a, b *Entry) bool {
 	if len(a.Contacts)+len(b.Contacts) > 0 {
 		return true
 	}
-	return !sameFolded(a.Names, b.Names)
+	return !sameFolded(a.nameKeys, b.nameKeys)
 }
 
 func sameFolded(a, b []string) bool {
-	fa := foldSet(a)
-	fb := foldSet(b)
-	return maps.Equal(fa, fb)
-}
-
-func foldSet(ss []string) map[string]bool {
-	m := make(map[string]bool, len(ss))
-	for _, s := range ss {
-		m[fold(s)] = true
-	}
-	return m
+	x := slices.Sorted(slices.Values(a))
+	y := slices.Sorted(slices.Values(b))
+	return slices.Equal(slices.Compact(x), slices.Compact(y))
 }
 
 func (r *Registry) linkInconsistent(e *Entry, self string, f *indicators.Features, near linkedBy) {
@@ -285,13 +278,16 @@ func (r *Registry) linkInconsistent(e *Entry, self string, f *indicators.Feature
 }
 
 // differ compares the attributes of two linked listings and returns the
-// names of the fields that disagree and a description of each.
+// names of the fields that disagree and a description of each. Names and
+// nationality words are compared folded (case, accents); nationality words
+// by their first four letters, so "colombiana" and "colombienne" agree;
+// locations differ when they share no word.
 func (r *Registry) differ(a, b *Entry) (fields, diffs []string) {
 	add := func(field, av, bv string) {
 		fields = append(fields, field)
-		diffs = append(diffs, fmt.Sprintf("%s %s vs %s", field, av, bv))
+		diffs = append(diffs, field+" "+av+" vs "+bv)
 	}
-	if len(a.Names) > 0 && len(b.Names) > 0 && disjoint(foldSet(a.Names), foldSet(b.Names)) {
+	if disjoint(a.nameKeys, b.nameKeys) {
 		add("name", quoteList(a.Names), quoteList(b.Names))
 	}
 	if len(a.Ages) > 0 && len(b.Ages) > 0 {
@@ -305,10 +301,10 @@ func (r *Registry) differ(a, b *Entry) (fields, diffs []string) {
 			add("age", fmt.Sprint(a.Ages), fmt.Sprint(b.Ages))
 		}
 	}
-	if a.Location != "" && b.Location != "" && disjoint(wordSet(a.Location), wordSet(b.Location)) {
-		add("location", fmt.Sprintf("%q", a.Location), fmt.Sprintf("%q", b.Location))
+	if disjoint(a.locWords, b.locWords) {
+		add("location", strconv.Quote(a.Location), strconv.Quote(b.Location))
 	}
-	if len(a.Nationality) > 0 && len(b.Nationality) > 0 && disjoint(stems(a.Nationality), stems(b.Nationality)) {
+	if disjoint(a.natStems, b.natStems) {
 		add("nationality", quoteList(a.Nationality), quoteList(b.Nationality))
 	}
 	return fields, diffs
@@ -317,35 +313,18 @@ func (r *Registry) differ(a, b *Entry) (fields, diffs []string) {
 func quoteList(ss []string) string {
 	q := make([]string, len(ss))
 	for i, s := range ss {
-		q[i] = fmt.Sprintf("%q", s)
+		q[i] = strconv.Quote(s)
 	}
 	return strings.Join(q, ", ")
 }
 
-func wordSet(s string) map[string]bool {
-	m := map[string]bool{}
-	for _, w := range strings.Fields(s) {
-		m[w] = true
+// disjoint reports whether two non-empty lists share no element.
+func disjoint(a, b []string) bool {
+	if len(a) == 0 || len(b) == 0 {
+		return false
 	}
-	return m
-}
-
-// stems keys nationality words by their first four letters, so
-// "colombiana" and "colombienne" agree.
-func stems(ws []string) map[string]bool {
-	m := map[string]bool{}
-	for _, w := range ws {
-		if n := utf8.RuneCountInString(w); n > 4 {
-			w = string([]rune(w)[:4])
-		}
-		m[w] = true
-	}
-	return m
-}
-
-func disjoint(a, b map[string]bool) bool {
-	for k := range a {
-		if b[k] {
+	for _, x := range a {
+		if slices.Contains(b, x) {
 			return false
 		}
 	}

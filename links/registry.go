@@ -321,6 +321,7 @@ func (r *Registry) Add(l *corpus.Listing, f *indicators.Features) {
 // r exclusively.
 func (r *Registry) insert(e *Entry) uint32 {
 	ord := uint32(len(r.entries))
+	e.derive()
 	if old, ok := r.byID[e.ID]; ok {
 		r.live[old] = false
 	}

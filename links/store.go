@@ -9,7 +9,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 // Entry is what the registry keeps of one listing, in memory and in a
@@ -31,6 +33,25 @@ type Entry struct {
 	Signature    []uint32     `json:"sig,omitempty"`
 	ShingleWords int          `json:"sw,omitempty"`
 	Photos       []PhotoEntry `json:"p,omitempty"`
+
+	// keys derived once for comparisons (see derive)
+	nameKeys, locWords, natStems []string
+}
+
+// derive computes the comparison keys of an entry.
+func (e *Entry) derive() {
+	e.nameKeys = e.nameKeys[:0]
+	for _, n := range e.Names {
+		e.nameKeys = append(e.nameKeys, fold(n))
+	}
+	e.locWords = strings.Fields(e.Location)
+	e.natStems = e.natStems[:0]
+	for _, w := range e.Nationality {
+		if utf8.RuneCountInString(w) > 4 {
+			w = string([]rune(w)[:4])
+		}
+		e.natStems = append(e.natStems, w)
+	}
 }
 
 // PhotoEntry is one photo's hashes.
