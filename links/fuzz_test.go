@@ -23,7 +23,7 @@ func FuzzLoadHashList(f *testing.F) {
 }
 
 func FuzzReadEntries(f *testing.F) {
-	f.Add(storeHeader + "\n" + `{"id":"a","c":[1,2],"n":["Ana"],"a":[19],"loc":"x","sig":[1,2,3],"sw":5,"p":[{"ref":"r","pl":"rt-photo-1","h":["phash:0011223344556677","pdq-region/90c:` + strings.Repeat("00", 32) + `"]}]}` + "\n")
+	f.Add(storeHeader + "\n" + `{"id":"a","c":[1,2],"n":["Ana"],"a":[19],"loc":"x","sig":"AQAAAAIAAAA=","sw":5,"p":[{"ref":"r","pl":"rt-photo-1","h":["phash:0011223344556677","pdq-region/90c:` + strings.Repeat("00", 32) + `"]}]}` + "\n")
 	f.Add(storeHeader + "\n{\"id\":\n")
 	f.Add("garbage")
 	f.Fuzz(func(t *testing.T, in string) {

@@ -3,6 +3,7 @@ package links
 import (
 	"bufio"
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -30,7 +31,7 @@ type Entry struct {
 	Nationality []string `json:"nat,omitempty"`
 	// Signature is the MinHash signature of the body over ShingleWords-word
 	// shingles; nil when the body is too short to compare.
-	Signature    []uint32     `json:"sig,omitempty"`
+	Signature    MinHash      `json:"sig,omitempty"`
 	ShingleWords int          `json:"sw,omitempty"`
 	Photos       []PhotoEntry `json:"p,omitempty"`
 
@@ -52,6 +53,36 @@ func (e *Entry) derive() {
 		}
 		e.natStems = append(e.natStems, w)
 	}
+}
+
+// MinHash is a MinHash signature. It is stored as base64 of its values in
+// little-endian order (4 bytes each).
+type MinHash []uint32
+
+// MarshalJSON encodes the signature as a base64 string.
+func (m MinHash) MarshalJSON() ([]byte, error) {
+	b := make([]byte, 4*len(m))
+	for i, v := range m {
+		binary.LittleEndian.PutUint32(b[4*i:], v)
+	}
+	return json.Marshal(b)
+}
+
+// UnmarshalJSON decodes a signature written by MarshalJSON.
+func (m *MinHash) UnmarshalJSON(data []byte) error {
+	var b []byte
+	if err := json.Unmarshal(data, &b); err != nil {
+		return err
+	}
+	if len(b)%4 != 0 {
+		return errors.New("minhash signature: length not a multiple of 4")
+	}
+	out := make(MinHash, len(b)/4)
+	for i := range out {
+		out[i] = binary.LittleEndian.Uint32(b[4*i:])
+	}
+	*m = out
+	return nil
 }
 
 // PhotoEntry is one photo's hashes.
