@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -414,6 +415,52 @@ func TestLoadParams(t *testing.T) {
 	for _, bad := range []string{"generic_limit: 1\n", "template:\n  bands: 1000\n", "nonsense: 1\n", "template:\n  min_jaccard: 2\n"} {
 		if _, err := LoadParams(strings.NewReader(bad)); err == nil {
 			t.Errorf("%q accepted", bad)
+		}
+	}
+}
+
+func TestGivenPHash(t *testing.T) {
+	r := newRegistry(t, Config{})
+	fs := linkAll(t, r, []*corpus.Listing{
+		{ID: "g1", Body: "a", Images: []corpus.Image{{URL: "https://img.example/1.jpg", PHash: "c3c3e1f0f0e1c3c3"}}},
+		{ID: "g2", Body: "b", Images: []corpus.Image{{URL: "https://img.example/2.jpg", PHash: "C3C3E1F0F0E1C3C2"}}}, // 1 bit away
+		{ID: "g3", Body: "c", Images: []corpus.Image{{URL: "https://img.example/3.jpg", PHash: "3c3c1e0f0f1e3c3c"}}},
+	})
+	if got := linked(fs[0], SourceReusedPhoto); !slices.Equal(got, []string{"g2"}) {
+		t.Errorf("g1 photo links %v, want [g2]", got)
+	}
+	sp := fs[1].Spans[SourceReusedPhoto]
+	if len(sp) != 1 || *sp[0].Distance != 1 || sp[0].Text != "https://img.example/2.jpg" || sp[0].Shared != "phash:c3c3e1f0f0e1c3c2" {
+		t.Errorf("g2 evidence %+v", sp)
+	}
+	if fs[2].Links.ReusedPhotos != 0 {
+		t.Error("g3 linked")
+	}
+}
+
+// TestDeterministic links the same batch twice (Prepare and Link run
+// concurrently) and expects identical features.
+func TestDeterministic(t *testing.T) {
+	dev := loadDevSet(t)
+	run := func() map[string]indicators.Features {
+		r := newRegistry(t, Config{})
+		var ls []*corpus.Listing
+		for _, d := range dev {
+			l := *d.l
+			ls = append(ls, &l)
+		}
+		out := map[string]indicators.Features{}
+		for _, f := range linkAll(t, r, ls) {
+			out[f.ID] = indicators.Features{Links: f.Links, Spans: map[string][]indicators.Span{
+				SourceSharedContact: f.Spans[SourceSharedContact], SourceTemplate: f.Spans[SourceTemplate],
+				SourceInconsistent: f.Spans[SourceInconsistent]}}
+		}
+		return out
+	}
+	a, b := run(), run()
+	for id, fa := range a {
+		if !reflect.DeepEqual(fa, b[id]) {
+			t.Errorf("%s: links differ between runs:\n%+v\n%+v", id, fa, b[id])
 		}
 	}
 }
