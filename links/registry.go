@@ -223,8 +223,8 @@ func (r *Registry) Prepare(ctx context.Context, l *corpus.Listing, f *indicators
 	e.Location = fold(l.Location)
 	e.Nationality = r.nationality(f)
 	t := r.p.Template
-	if sh := bodyShingles(l, f, t.ShingleWords); len(sh) >= t.MinShingles {
-		e.Signature = signature(sh, t.Bands*t.Rows)
+	if sig := bodySignature(l, f, t.ShingleWords, t.MinShingles, t.Bands*t.Rows); sig != nil {
+		e.Signature = sig
 		e.ShingleWords = t.ShingleWords
 	}
 	for i, img := range l.Images {

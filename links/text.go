@@ -3,6 +3,7 @@ package links
 import (
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/redthread/redthread/corpus"
@@ -14,9 +15,33 @@ import (
 // shingling: contacts, names and ages vary between copies of a template.
 var maskSources = []string{"contacts:all", "names", "ages"}
 
+// bufPool recycles word and shingle buffers.
+var bufPool = sync.Pool{New: func() any { b := make([]uint64, 0, 256); return &b }}
+
+// bodySignature returns the MinHash signature of the listing's body, or
+// nil when the body has fewer than minShingles shingles.
+func bodySignature(l *corpus.Listing, f *indicators.Features, k, minShingles, n int) []uint32 {
+	wb := bufPool.Get().(*[]uint64)
+	sb := bufPool.Get().(*[]uint64)
+	defer bufPool.Put(wb)
+	defer bufPool.Put(sb)
+	*wb = wordHashes(l.Body, bodyMasks(l, f), (*wb)[:0])
+	*sb = shingles(*wb, k, (*sb)[:0])
+	if len(*sb) < minShingles {
+		return nil
+	}
+	return signature(*sb, n)
+}
+
 // bodyShingles returns the sorted, distinct shingle hashes of the
 // listing's normalized body.
 func bodyShingles(l *corpus.Listing, f *indicators.Features, k int) []uint64 {
+	words := wordHashes(l.Body, bodyMasks(l, f), nil)
+	return shingles(words, k, words[:0:0])
+}
+
+// bodyMasks returns the merged byte ranges of the body to mask.
+func bodyMasks(l *corpus.Listing, f *indicators.Features) []byteRange {
 	var masks []byteRange
 	for _, src := range maskSources {
 		for _, sp := range f.Spans[src] {
@@ -35,8 +60,7 @@ func bodyShingles(l *corpus.Listing, f *indicators.Features, k int) []uint64 {
 		}
 		merged = append(merged, m)
 	}
-	words := wordHashes(l.Body, merged, nil)
-	return shingles(words, k, words[:0:0])
+	return merged
 }
 
 // fold lower-cases s, strips accents and keeps letters and spaces only,
