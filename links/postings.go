@@ -58,20 +58,30 @@ func (p *postings) build() {
 	p.sorted, p.pending = out, nil
 }
 
-// lookup returns the postings of key (after build), ordinals ascending.
+// lookup returns the postings of key (after build), ordinals ascending,
+// in O(log n) whatever their number.
 func (p *postings) lookup(key uint64) []posting {
-	i, _ := slices.BinarySearchFunc(p.sorted, key, func(x posting, k uint64) int {
-		switch {
-		case x.key < k:
-			return -1
-		case x.key > k:
-			return 1
-		}
-		return 0
-	})
-	j := i
-	for j < len(p.sorted) && p.sorted[j].key == key {
-		j++
+	lo := lowerBound(p.sorted, key)
+	if lo == len(p.sorted) || p.sorted[lo].key != key {
+		return nil
 	}
-	return p.sorted[i:j]
+	hi := len(p.sorted)
+	if key != ^uint64(0) {
+		hi = lowerBound(p.sorted, key+1)
+	}
+	return p.sorted[lo:hi]
+}
+
+// lowerBound returns the first index whose key is >= key.
+func lowerBound(s []posting, key uint64) int {
+	lo, hi := 0, len(s)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if s[m].key < key {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo
 }

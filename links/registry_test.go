@@ -464,3 +464,26 @@ func TestDeterministic(t *testing.T) {
 		}
 	}
 }
+
+func TestPostings(t *testing.T) {
+	var p postings
+	for i, k := range []uint64{5, 3, 5, ^uint64(0), 0, 5, 9} {
+		p.add(k, uint32(i))
+	}
+	p.build()
+	p.add(5, 100)
+	p.add(4, 101)
+	p.build()
+	for _, tc := range []struct {
+		key  uint64
+		want []uint32
+	}{{5, []uint32{0, 2, 5, 100}}, {3, []uint32{1}}, {4, []uint32{101}}, {^uint64(0), []uint32{3}}, {0, []uint32{4}}, {7, nil}, {10, nil}} {
+		var got []uint32
+		for _, x := range p.lookup(tc.key) {
+			got = append(got, x.ord)
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("lookup(%d) = %v, want %v", tc.key, got, tc.want)
+		}
+	}
+}
