@@ -240,7 +240,7 @@ func (r *Registry) Prepare(ctx context.Context, l *corpus.Listing, f *indicators
 			f.Out.Warnings = append(f.Out.Warnings, fmt.Sprintf("listing %s: images[%d] %s: %v", l.ID, i, imageName(img), err))
 		}
 		f.Out.Photos = append(f.Out.Photos, ph)
-		if err != nil || len(set.Hashes) == 0 {
+		if len(set.Hashes) == 0 {
 			continue
 		}
 		pe := PhotoEntry{Ref: imageName(img), Hashes: make([]string, len(set.Hashes))}
@@ -268,12 +268,21 @@ func imageName(img corpus.Image) string {
 	return img.URL
 }
 
-// hashImage hashes a local image file, or takes the pHash the source gave.
+// hashImage hashes a local image file, or takes the pHash the source gave
+// (also when the file cannot be read: then the error is returned with the
+// given hash in the Set).
 func (r *Registry) hashImage(img corpus.Image) (corpus.Photo, photohash.Set, error) {
 	ph := corpus.Photo{URL: img.URL, Path: img.Path}
 	if img.Path != "" {
 		set, err := photohash.HashFile(img.Path, r.lim)
 		if err != nil {
+			if img.PHash != "" { // the file is unreadable: fall back to the source's hash
+				gph, gset, gerr := r.hashImage(corpus.Image{URL: img.URL, PHash: img.PHash})
+				if gerr == nil {
+					gph.Path = img.Path
+					return gph, gset, err
+				}
+			}
 			return ph, set, err
 		}
 		if g, ok := set.Global(photohash.AlgoPDQ); ok {

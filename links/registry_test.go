@@ -290,7 +290,8 @@ func TestBadImages(t *testing.T) {
 		}
 		imgs = append(imgs, corpus.Image{Path: p})
 	}
-	imgs = append(imgs, corpus.Image{Path: filepath.Join(dir, "missing.jpg")}, corpus.Image{PHash: "not-hex"})
+	imgs = append(imgs, corpus.Image{Path: filepath.Join(dir, "missing.jpg")}, corpus.Image{PHash: "not-hex"},
+		corpus.Image{Path: filepath.Join(dir, "gone.jpg"), PHash: "c3c3e1f0f0e1c3c3"})
 	r := newRegistry(t, Config{})
 	fs := linkAll(t, r, []*corpus.Listing{{ID: "bad-1", Body: "Call 020 7946 0999.", Images: imgs}})
 	f := fs[0]
@@ -304,6 +305,10 @@ func TestBadImages(t *testing.T) {
 		if f.Out.Photos[i].Error == "" || f.Out.Photos[i].PDQ != "" {
 			t.Errorf("photo %+v", f.Out.Photos[i])
 		}
+	}
+	// An unreadable file with a hash from the source keeps that hash.
+	if last := f.Out.Photos[len(imgs)-1]; last.PHash != "c3c3e1f0f0e1c3c3" {
+		t.Errorf("fallback photo %+v", last)
 	}
 }
 
