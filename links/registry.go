@@ -15,6 +15,32 @@
 // A contact, photo or text template shared by more listings than
 // Params.GenericLimit is counted as generic (a switchboard, a stock photo,
 // boilerplate) and links nothing.
+//
+// What links listings:
+//
+//   - Contacts: normalized phones, e-mails and messenger handles from the
+//     extractor; a handle that is a phone number ("whatsapp:+4477…") is
+//     that phone, counted once.
+//   - Photos: images[].path is decoded safely and hashed by package
+//     photohash (PDQ with region hashes for crops, pHash); matches use
+//     photohash's measured thresholds and its multi-index Index, so search
+//     stays sub-linear. images[].phash given by the source is matched by
+//     pHash distance. Photos are never kept, only hashes with algorithm and
+//     pipeline version.
+//   - Templates: MinHash over word shingles of the body (lower-cased;
+//     digits, contacts, names and ages masked) with banded LSH, verified by
+//     the estimated Jaccard similarity; only bodies of different advertisers
+//     (no shared contact) are linked.
+//   - Hash lists: CSV lists of known hashes (HashList); rows labelled
+//     "negative" suppress matches and links for that photo.
+//   - Inconsistencies: listings linked by a contact or photo that disagree
+//     on name, age, location or nationality.
+//
+// Parameters live in params.yaml (embedded; LoadParams overrides). With a
+// FileStore (OpenDir) the registry persists in DIR/links.jsonl, one JSON
+// Entry per line appended after each scan, and is reloaded by New, so a
+// later batch links to earlier ones. Grouper turns scan results into
+// networks (connected components of linked listings).
 package links
 
 import (
