@@ -7,79 +7,68 @@ import (
 )
 
 // Template detection hashes each body into a MinHash signature over word
-// shingles: the body is lower-cased, digits become one placeholder word and
-// contacts, names and ages (byte ranges given by the caller) one placeholder
-// each, so the same template with another phone number, name or age is
+// shingles: the body is lower-cased, digits are all read as 0 and
+// contacts, names and ages (byte ranges given by the caller) become one
+// placeholder word each, so the same template with another phone number, name or age is
 // still the same text.
 
-// maskWord and digitWord stand for masked spans and runs of digits.
-const (
-	maskWord  = 0x9e3779b97f4a7c15
-	digitWord = 0xc2b2ae3d27d4eb4f
-)
+// maskWord stands for a masked span.
+const maskWord = 0x9e3779b97f4a7c15
 
 // byteRange is a half-open byte range of the body.
 type byteRange struct{ start, end int }
 
-// wordHashes returns one 64-bit hash per word of text in order, with masked
-// ranges (sorted by start) and digit runs replaced by placeholder words.
+// wordHashes returns one 64-bit hash per word of text in order: a word is
+// a run of letters and digits, lower-cased, with every digit hashed as 0
+// (so "24h" and "12h" agree, and numbers do not tell copies apart), and
+// each masked range (sorted by start) is one placeholder word.
 func wordHashes(text string, masks []byteRange, buf []uint64) []uint64 {
 	out := buf[:0]
 	const (
 		offset = 14695981039346656037
 		prime  = 1099511628211
 	)
-	var h uint64
-	in, digits := false, false
+	h := uint64(offset)
+	in := false
 	mi := 0
-	flush := func() {
-		if in {
-			if digits {
-				h = digitWord
-			}
-			out = append(out, h)
-		}
-		in, digits = false, false
-	}
 	for i := 0; i < len(text); {
 		for mi < len(masks) && masks[mi].end <= i {
 			mi++
 		}
 		if mi < len(masks) && masks[mi].start <= i {
-			flush()
+			if in {
+				out = append(out, h)
+				in, h = false, offset
+			}
 			out = append(out, maskWord)
 			i = masks[mi].end
 			mi++
 			continue
 		}
 		r, n := utf8.DecodeRuneInString(text[i:])
+		i += n
 		switch {
 		case unicode.IsDigit(r):
-			if in && !digits {
-				flush()
-			}
-			if !in {
-				in, digits, h = true, true, offset
-			}
+			r = '0'
 		case unicode.IsLetter(r) || unicode.Is(unicode.Mn, r):
-			if in && digits {
-				flush()
-			}
-			if !in {
-				in, h = true, offset
-			}
 			r = unicode.ToLower(r)
-			for k := 0; k < 4 && r > 0; k++ { // hash the rune's bytes, little-endian
-				h ^= uint64(r & 0xff)
-				h *= prime
-				r >>= 8
-			}
 		default:
-			flush()
+			if in {
+				out = append(out, h)
+				in, h = false, offset
+			}
+			continue
 		}
-		i += n
+		in = true
+		for k := 0; k < 4 && r > 0; k++ { // hash the rune's bytes, little-endian
+			h ^= uint64(r & 0xff)
+			h *= prime
+			r >>= 8
+		}
 	}
-	flush()
+	if in {
+		out = append(out, h)
+	}
 	return out
 }
 

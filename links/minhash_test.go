@@ -110,11 +110,17 @@ func TestWordHashesMasksContactsAndDigits(t *testing.T) {
 	masks := []byteRange{{5, 8}, {12, 27}}
 	a := wordHashes(text, masks, nil)
 	b := wordHashes("CALL Mia on +44 7700 900999 now, age 35.", masks, nil)
+	if len(a) != 7 {
+		t.Errorf("%d words, want 7 (call, mask, on, mask, now, age, 00)", len(a))
+	}
 	if !slices.Equal(a, b) {
 		t.Errorf("masked texts differ:\n%v\n%v", a, b)
 	}
 	c := wordHashes("call Ana on +44 7700 900123 later, age 21.", masks, nil)
 	if slices.Equal(a, c) {
 		t.Error("different words hash the same")
+	}
+	if x, y := wordHashes("w3fa2c", nil, nil), wordHashes("w1fb2c", nil, nil); len(x) != 1 || x[0] == y[0] {
+		t.Errorf("alphanumeric words %v %v: want one word each, different", x, y)
 	}
 }
