@@ -72,7 +72,7 @@ const (
 // and thresholds, memory only, no hash lists.
 type Config struct {
 	Params     *Params               // nil: DefaultParams
-	Thresholds *photohash.Thresholds // nil: photohash.DefaultThresholds
+	Thresholds *photohash.Thresholds // nil: photohash.DefaultThresholds; capped by Params.Photo.Search*
 	Limits     *photohash.Limits     // nil: photohash.DefaultLimits
 	HashList   *HashList             // nil: no hash lists
 	Store      Store                 // nil: memory only
@@ -142,6 +142,8 @@ func New(cfg Config) (*Registry, error) {
 	if cfg.Thresholds != nil {
 		r.th = *cfg.Thresholds
 	}
+	r.th.PDQGlobal = min(r.th.PDQGlobal, r.p.Photo.SearchGlobal)
+	r.th.PDQRegion = min(r.th.PDQRegion, r.p.Photo.SearchRegion)
 	if cfg.Limits != nil {
 		r.lim = *cfg.Limits
 	}
