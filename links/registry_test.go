@@ -492,3 +492,18 @@ func TestPostings(t *testing.T) {
 		}
 	}
 }
+
+func TestGenericPhoto(t *testing.T) {
+	p := DefaultParams()
+	p.GenericLimit = 3
+	r := newRegistry(t, Config{Params: &p})
+	var ls []*corpus.Listing
+	for i := range 4 {
+		ls = append(ls, &corpus.Listing{ID: string(rune('a' + i)), Body: "x", Images: []corpus.Image{{URL: "https://stock.example/logo.png", PHash: "c3c3e1f0f0e1c3c3"}}})
+	}
+	for _, f := range linkAll(t, r, ls) {
+		if f.Links.ReusedPhotos != 0 || len(f.Spans[SourceGeneric]) != 1 || !strings.Contains(f.Spans[SourceGeneric][0].Note, "photo shared by 4 listings") {
+			t.Errorf("%s: links %+v, generic %v", f.ID, f.Links, f.Spans[SourceGeneric])
+		}
+	}
+}
