@@ -37,7 +37,7 @@ func (r *Registry) Link(l *corpus.Listing, f *indicators.Features) {
 	r.linkContacts(pr, ord, self, f, near)
 	r.linkPhotos(l, pr, ord, self, f, near)
 	r.linkTemplate(l, pr, ord, self, f)
-	r.linkInconsistent(pr.e, self, f, near)
+	r.linkInconsistent(pr.e, f, near)
 }
 
 // other reports whether ordinal o is a live entry of another listing.
@@ -261,19 +261,53 @@ func sameFolded(a, b []string) bool {
 	return slices.Equal(slices.Compact(x), slices.Compact(y))
 }
 
-func (r *Registry) linkInconsistent(e *Entry, self string, f *indicators.Features, near linkedBy) {
-	ords := slices.Sorted(maps.Keys(near))
-	slices.SortFunc(ords, func(a, b uint32) int { return strings.Compare(r.entries[a].ID, r.entries[b].ID) })
-	for _, o := range ords {
+// maxDiffsShown bounds the linked listings an inconsistency evidence
+// describes in its text (all are in Linked).
+const maxDiffsShown = 3
+
+// linkInconsistent adds one evidence per shared key (contact or photo)
+// whose linked listings disagree with this one: Linked lists them, Note
+// names the differing fields, Text shows the first few differences.
+func (r *Registry) linkInconsistent(e *Entry, f *indicators.Features, near linkedBy) {
+	type group struct {
+		ids, diffs []string
+		fields     map[string]bool
+	}
+	groups := map[string]*group{}
+	for o, key := range near {
 		oe := r.entries[o]
 		fields, diffs := r.differ(e, oe)
 		if len(fields) == 0 {
 			continue
 		}
-		f.Add(SourceInconsistent, indicators.Span{Evidence: corpus.Evidence{
-			Field: "links", Text: strings.Join(diffs, "; "), Shared: near[o],
-			Note: "differs: " + strings.Join(fields, ", ")}, Linked: []string{oe.ID}})
+		g := groups[key]
+		if g == nil {
+			g = &group{fields: map[string]bool{}}
+			groups[key] = g
+		}
+		g.ids = append(g.ids, oe.ID)
+		g.diffs = append(g.diffs, oe.ID+": "+strings.Join(diffs, ", "))
+		for _, fl := range fields {
+			g.fields[fl] = true
+		}
 		f.Links.Inconsistent++
+	}
+	for _, key := range slices.Sorted(maps.Keys(groups)) {
+		g := groups[key]
+		slices.Sort(g.ids)
+		slices.Sort(g.diffs) // each starts with its ID
+		text := strings.Join(g.diffs[:min(len(g.diffs), maxDiffsShown)], "; ")
+		if n := len(g.diffs) - maxDiffsShown; n > 0 {
+			text += fmt.Sprintf("; and %d more", n)
+		}
+		var fields []string
+		for _, fl := range []string{"name", "age", "location", "nationality"} {
+			if g.fields[fl] {
+				fields = append(fields, fl)
+			}
+		}
+		f.Add(SourceInconsistent, indicators.Span{Evidence: corpus.Evidence{
+			Field: "links", Text: text, Shared: key, Note: "differs: " + strings.Join(fields, ", ")}, Linked: g.ids})
 	}
 }
 
