@@ -1,7 +1,9 @@
 package links
 
 import (
+	"cmp"
 	"fmt"
+	"math"
 	"maps"
 	"slices"
 	"strconv"
@@ -229,13 +231,33 @@ func (r *Registry) linkTemplate(l *corpus.Listing, pr *prepared, ord uint32, sel
 		r.generic(f, ev, "text template", len(hits)+1)
 		return
 	}
-	slices.SortFunc(hits, func(a, b hit) int { return strings.Compare(a.id, b.id) })
-	for _, h := range hits {
-		sim := h.sim
-		e := ev
-		e.Similarity = &sim
-		f.Add(SourceTemplate, indicators.Span{Evidence: e, Linked: []string{h.id}})
+	// One evidence for the body: every linked listing, the highest
+	// similarity, and each listing's similarity in the note.
+	slices.SortFunc(hits, func(a, b hit) int {
+		if a.sim != b.sim {
+			return cmp.Compare(b.sim, a.sim)
+		}
+		return strings.Compare(a.id, b.id)
+	})
+	ids := make([]string, len(hits))
+	var note strings.Builder
+	note.WriteString("estimated Jaccard similarity: ")
+	for i, h := range hits {
+		ids[i] = h.id
+		if i == maxDiffsShown {
+			fmt.Fprintf(&note, "; and %d more", len(hits)-i)
+		} else if i < maxDiffsShown {
+			if i > 0 {
+				note.WriteString(", ")
+			}
+			fmt.Fprintf(&note, "%s %.2f", h.id, h.sim)
+		}
 	}
+	slices.Sort(ids)
+	best := math.Round(hits[0].sim*100) / 100
+	ev.Similarity = &best
+	ev.Note = note.String()
+	f.Add(SourceTemplate, indicators.Span{Evidence: ev, Linked: ids})
 	f.Links.Templates = len(hits)
 }
 
