@@ -389,6 +389,25 @@ func TestPersistAcrossBatches(t *testing.T) {
 			t.Errorf("%s: %s links %v, want [%s]", fs[i].ID, want.src, got, want.id)
 		}
 	}
+	// A crash cut the last line short: it is skipped, later entries are kept.
+	r2.Close()
+	f, err := os.OpenFile(filepath.Join(dir, storeFile), os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString(`{"id":"cut","c":[1`)
+	f.Close()
+	r2 = open()
+	defer r2.Close()
+	linkAll(t, r2, []*corpus.Listing{{ID: "C1", Country: "GB", Body: "Call 020 7946 0777 now."}})
+	if err := r2.Close(); err != nil {
+		t.Fatal(err)
+	}
+	r2 = open()
+	if r2.Len() != 7 {
+		t.Errorf("after a cut line: %d entries, want 7", r2.Len())
+	}
+
 	// Rescanning a listing replaces its entry: it does not link to itself.
 	fs = linkAll(t, r2, []*corpus.Listing{{ID: "A1", Country: "GB", Body: "Warehouse job abroad, free housing. Telegram @rabota_evropa24"}})
 	if got := linked(fs[0], SourceSharedContact); !slices.Equal(got, []string{"B1"}) {

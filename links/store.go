@@ -166,8 +166,16 @@ func OpenDir(dir string) (*FileStore, error) {
 		f.Close()
 		return nil, fmt.Errorf("open link registry: %w", err)
 	}
-	if st.Size() == 0 {
+	switch last := make([]byte, 1); {
+	case st.Size() == 0:
 		if _, err := f.WriteString(storeHeader + "\n"); err != nil {
+			f.Close()
+			return nil, fmt.Errorf("open link registry %s: %w", path, err)
+		}
+	case func() bool { _, err := f.ReadAt(last, st.Size()-1); return err == nil && last[0] != '\n' }():
+		// A write cut short by a crash: end that line so the next entry
+		// starts on its own (the cut line is skipped on load).
+		if _, err := f.WriteString("\n"); err != nil {
 			f.Close()
 			return nil, fmt.Errorf("open link registry %s: %w", path, err)
 		}
