@@ -77,6 +77,11 @@ func (lf *linkFlags) registry(e *env) (*links.Registry, error) {
 	return reg, nil
 }
 
+// runNetworks groups the listings of scan results into networks: connected
+// components over the linked IDs of network.* hits. Time span and
+// locations come from listings embedded in the results (scan
+// --embed-listing); members known only as link targets (earlier batches
+// not given) are listed as unscanned.
 func runNetworks(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "networks", "[flags] RESULTS.jsonl|- ...")
 	out := fs.String("o", "", "write networks to `FILE` instead of stdout")
