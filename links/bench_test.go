@@ -192,3 +192,89 @@ func BenchmarkPrepareImages(b *testing.B) {
 	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "images/s")
 	b.ReportMetric(float64((processCPU()-c0).Nanoseconds())/float64(b.N), "cpu-ns/image")
 }
+
+// photoEntries returns n registry entries with one photo each: a random
+// PDQ hash and 18 region hashes within 30 bits of it (as a photo's
+// windows are), and a pHash.
+func photoEntries(n int, rng *rand.Rand) []*Entry {
+	es := make([]*Entry, n)
+	for i := range es {
+		g := randomBits(rng, 32)
+		pe := PhotoEntry{Pipeline: "rt-photo-1", Hashes: []string{"pdq:" + hexOf(g), "phash:" + hexOf(randomBits(rng, 8))}}
+		for k := range 18 {
+			pe.Hashes = append(pe.Hashes, fmt.Sprintf("pdq-region/r%d:%s", k, hexOf(flip(rng, g, 20+rng.IntN(10)))))
+		}
+		es[i] = &Entry{ID: fmt.Sprintf("ph%07d", i), Photos: []PhotoEntry{pe}}
+	}
+	return es
+}
+
+func randomBits(rng *rand.Rand, n int) []byte {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = byte(rng.Uint32())
+	}
+	return b
+}
+
+func flip(rng *rand.Rand, b []byte, d int) []byte {
+	out := append([]byte(nil), b...)
+	for _, bit := range rng.Perm(len(b) * 8)[:d] {
+		out[bit/8] ^= 1 << (bit % 8)
+	}
+	return out
+}
+
+func hexOf(b []byte) string { return fmt.Sprintf("%x", b) }
+
+// benchmarkLinkPhotos links 1,000 listings, each with a photo that is a
+// near copy (10 bits) of a stored one, against a registry of n photos.
+func benchmarkLinkPhotos(b *testing.B, n int) {
+	rng := rand.New(rand.NewPCG(9, 9))
+	st := &MemStore{}
+	st.Append(photoEntries(n, rng))
+	r, err := New(Config{Store: st})
+	if err != nil {
+		b.Fatal(err)
+	}
+	const q = 1000
+	queries := make([]*prepared, q)
+	for i := range queries {
+		src := r.entries[rng.IntN(n)].Photos[0]
+		pe := PhotoEntry{Pipeline: src.Pipeline}
+		for _, h := range src.Hashes {
+			name, hx, _ := strings.Cut(h, ":")
+			raw := make([]byte, len(hx)/2)
+			fmt.Sscanf(hx, "%x", &raw)
+			pe.Hashes = append(pe.Hashes, name+":"+hexOf(flip(rng, raw, 10)))
+		}
+		queries[i] = &prepared{e: &Entry{ID: fmt.Sprintf("q%d", i), Photos: []PhotoEntry{pe}},
+			photos: []photoRef{{image: 0, set: parseSet(pe)}}}
+	}
+	l := &corpus.Listing{Images: []corpus.Image{{Path: "p.jpg"}}}
+	found := 0
+	c0 := processCPU()
+	for b.Loop() {
+		found = 0
+		for _, pr := range queries {
+			f := &indicators.Features{}
+			r.linkPhotos(l, pr, ^uint32(0), pr.e.ID, f, linkedBy{})
+			if f.Links.ReusedPhotos > 0 {
+				found++
+			}
+		}
+	}
+	b.ReportMetric(float64((processCPU()-c0).Nanoseconds())/float64(b.N*q), "cpu-ns/listing")
+	b.ReportMetric(float64(found)/q, "found")
+}
+
+// BenchmarkLinkPhotos100k: photo links for a listing against 100,000 stored photos.
+func BenchmarkLinkPhotos100k(b *testing.B) { benchmarkLinkPhotos(b, 100_000) }
+
+// BenchmarkLinkPhotos1M: photo links for a listing against 1,000,000 stored photos.
+func BenchmarkLinkPhotos1M(b *testing.B) {
+	if testing.Short() {
+		b.Skip("1M photos in -short mode")
+	}
+	benchmarkLinkPhotos(b, 1_000_000)
+}

@@ -102,7 +102,8 @@ type Registry struct {
 	byID     map[string]uint32
 	contacts postings
 	bands    postings
-	pdq      *photohash.Index
+	pdq      *photohash.Index // whole-photo PDQ hashes
+	regions  *photohash.Index // PDQ hashes of photo windows (crops)
 	phash    *photohash.Index
 	photoOwn []uint32 // photo ordinal -> entry ordinal
 	photoPDQ []bool   // photo has PDQ hashes
@@ -155,6 +156,7 @@ func New(cfg Config) (*Registry, error) {
 		r.ignNat[fold(w)] = true
 	}
 	r.pdq, _ = photohash.NewIndex(photohash.AlgoPDQ)
+	r.regions, _ = photohash.NewIndex(photohash.AlgoPDQ)
 	r.phash, _ = photohash.NewIndex(photohash.AlgoPHash)
 	if r.store != nil {
 		n := 0
@@ -380,8 +382,17 @@ func (r *Registry) insert(e *Entry) uint32 {
 		r.photoOwn = append(r.photoOwn, ord)
 		_, hasPDQ := set.Global(photohash.AlgoPDQ)
 		r.photoPDQ = append(r.photoPDQ, hasPDQ)
-		if err := r.pdq.AddSet(pid, set); err != nil {
-			r.log.Debug("link registry: photo not indexed", "id", e.ID, "err", err)
+		for _, h := range set.Hashes {
+			ix := r.pdq
+			switch h.Algo {
+			case photohash.AlgoPDQRegion:
+				ix = r.regions
+			case photohash.AlgoPHash:
+				continue
+			}
+			if err := ix.Add(pid, h); err != nil {
+				r.log.Debug("link registry: photo not indexed", "id", e.ID, "err", err)
+			}
 		}
 		if err := r.phash.AddSet(pid, set); err != nil {
 			r.log.Debug("link registry: photo not indexed", "id", e.ID, "err", err)

@@ -18,6 +18,7 @@ import (
 
 	"github.com/redthread/redthread/corpus"
 	"github.com/redthread/redthread/indicators"
+	"github.com/redthread/redthread/photohash"
 	"golang.org/x/image/draw"
 )
 
@@ -257,6 +258,35 @@ func TestReusedPhoto(t *testing.T) {
 	ph := fs[1].Out.Photos
 	if len(ph) != 2 || len(ph[1].PDQ) != 64 || len(ph[1].PHash) != 16 || ph[1].Pipeline == "" || ph[1].Error != "" || ph[1].URL == "" {
 		t.Errorf("photos %+v", ph)
+	}
+}
+
+// cropSource is a real photo (photohash's test data: Meta's PDQ test set).
+const cropSource = "../photohash/testdata/pdq/reg-test-input/dih/bridge-1-original.jpg"
+
+func TestCroppedPhoto(t *testing.T) {
+	img, err := photohash.DecodeFile(cropSource, photohash.DefaultLimits)
+	if err != nil {
+		t.Skip(err)
+	}
+	dir := t.TempDir()
+	orig, crop := filepath.Join(dir, "orig.jpg"), filepath.Join(dir, "crop.jpg")
+	writeJPEG(t, orig, img, 92)
+	// A 5% crop of the right and bottom edges, re-encoded.
+	b := img.Bounds()
+	sub := image.NewRGBA(image.Rect(0, 0, b.Dx()*95/100, b.Dy()*95/100))
+	draw.Draw(sub, sub.Bounds(), img, b.Min, draw.Src)
+	writeJPEG(t, crop, sub, 80)
+	r := newRegistry(t, Config{})
+	fs := linkAll(t, r, []*corpus.Listing{
+		{ID: "orig", Body: "a", Images: []corpus.Image{{Path: orig}}},
+		{ID: "crop", Body: "b", Images: []corpus.Image{{Path: crop}}},
+	})
+	if got := linked(fs[0], SourceReusedPhoto); !slices.Equal(got, []string{"crop"}) {
+		t.Errorf("original links %v, want [crop]", got)
+	}
+	if got := linked(fs[1], SourceReusedPhoto); !slices.Equal(got, []string{"orig"}) {
+		t.Errorf("crop links %v, want [orig]", got)
 	}
 }
 
