@@ -230,6 +230,7 @@ func benchIndex(b *testing.B, n, radius int, linear bool) {
 	var out []Result
 	b.ResetTimer()
 	hits, checked := 0, 0
+	cpu0 := cpuTime()
 	for i := 0; b.Loop(); i++ {
 		q := queries[i%len(queries)]
 		if linear {
@@ -248,6 +249,7 @@ func benchIndex(b *testing.B, n, radius int, linear bool) {
 	}
 	b.ReportMetric(float64(hits)/float64(b.N), "hits/op")
 	b.ReportMetric(float64(checked)/float64(b.N), "compared/op")
+	b.ReportMetric(float64(cpuTime()-cpu0)/1e6/float64(b.N), "cpu-ms/op")
 }
 
 func BenchmarkIndexSearch1M(b *testing.B) {
@@ -271,5 +273,33 @@ func BenchmarkIndexSearch10M(b *testing.B) {
 func BenchmarkLinear10M(b *testing.B) {
 	for _, r := range []int{31, 48} {
 		b.Run(fmt.Sprintf("r%d", r), func(b *testing.B) { benchIndex(b, 10_000_000, r, true) })
+	}
+}
+
+func TestIndexConcurrent(t *testing.T) {
+	ix, base := buildIndex(t, AlgoPDQ, 2000, 20, 4)
+	rng := rand.New(rand.NewPCG(3, 3))
+	extra := make([]Hash, 200)
+	for i := range extra {
+		extra[i] = randomHash(rng, AlgoPDQ)
+	}
+	done := make(chan bool)
+	go func() {
+		for i, h := range extra {
+			if err := ix.Add(uint32(5000+i), h); err != nil {
+				t.Error(err)
+			}
+		}
+		done <- true
+	}()
+	for i := range 200 {
+		if _, err := ix.Search(base[i%len(base)], 31); err != nil {
+			t.Fatal(err)
+		}
+	}
+	<-done
+	got, err := ix.Search(extra[len(extra)-1], 0)
+	if err != nil || len(got) != 1 || got[0].ID != uint32(5000+len(extra)-1) {
+		t.Errorf("after concurrent adds: %+v, %v", got, err)
 	}
 }

@@ -62,6 +62,16 @@ func luma(img image.Image) (buf []float32, rows, cols int) {
 				o[x] = rc*float32(p[4*x]) + gc*float32(p[4*x+1]) + bc*float32(p[4*x+2])
 			}
 		}
+	case *image.YCbCr:
+		for y := range rows {
+			o := buf[y*cols : (y+1)*cols]
+			for x := range o {
+				yi := m.YOffset(b.Min.X+x, b.Min.Y+y)
+				ci := m.COffset(b.Min.X+x, b.Min.Y+y)
+				r, g, bb := color.YCbCrToRGB(m.Y[yi], m.Cb[ci], m.Cr[ci])
+				o[x] = rc*float32(r) + gc*float32(g) + bc*float32(bb)
+			}
+		}
 	case *image.Gray:
 		for y := range rows {
 			p := m.Pix[y*m.Stride : y*m.Stride+cols]

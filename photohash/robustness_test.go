@@ -188,7 +188,7 @@ func loadStudy(t *testing.T) []studyPhoto {
 		}
 		m := toRGBA(img)
 		sp := studyPhoto{name: rel, group: grp}
-		if sp.orig, err = HashImage(m); err != nil {
+		if sp.orig, err = HashImage(img); err != nil { // as decoded from the file, like HashFile
 			t.Logf("skip %s: %v", rel, err)
 			continue
 		}

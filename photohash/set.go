@@ -86,8 +86,14 @@ func Shrink(img image.Image) image.Image {
 		w = max(1, (w*shrinkMax+h/2)/h)
 		h = shrinkMax
 	}
+	src := img
+	if y, ok := img.(*image.YCbCr); ok {
+		// Everything hashed is luma, and a JPEG's Y plane is exactly the luma PDQ and pHash
+		// compute from RGB (0.299 R + 0.587 G + 0.114 B), so scale one plane instead of three.
+		src = &image.Gray{Pix: y.Y, Stride: y.YStride, Rect: y.Rect}
+	}
 	dst := image.NewRGBA(image.Rect(0, 0, w, h))
-	boxKernel.Scale(dst, dst.Bounds(), img, b, draw.Src, nil)
+	boxKernel.Scale(dst, dst.Bounds(), src, b, draw.Src, nil)
 	return dst
 }
 
