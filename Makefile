@@ -14,7 +14,8 @@ test:
 
 ## bench: the speed figures recorded in README.md.
 bench:
-	$(GO) test -run='^$$' -bench=. -benchmem ./...
+	$(GO) test -run='^$$' -bench=. -benchmem -benchtime=1x ./scanner/
+	$(GO) test -run='^$$' -bench=BenchmarkCrawlDemoSite -benchtime=5x ./crawl/
 
 ## fuzz: run each fuzz target for FUZZTIME (default 30s).
 FUZZTIME ?= 30s

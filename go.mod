@@ -4,19 +4,41 @@ go 1.26.0
 
 require (
 	github.com/PuerkitoBio/goquery v1.10.2
+	github.com/andybalholm/cascadia v1.3.3
 	github.com/corona10/goimagehash v1.1.0
 	github.com/expr-lang/expr v1.17.6
+	github.com/gobwas/glob v0.2.3
+	github.com/gocolly/colly/v2 v2.2.0
 	github.com/nyaruka/phonenumbers v1.6.5
+	github.com/parquet-go/parquet-go v0.25.1
+	github.com/rogpeppe/go-internal v1.14.1
+	github.com/temoto/robotstxt v1.1.2
+	go.etcd.io/bbolt v1.4.3
 	go.yaml.in/yaml/v3 v3.0.4
-	golang.org/x/image v0.47.0
-	golang.org/x/net v0.38.0
-	golang.org/x/text v0.43.0
+	golang.org/x/image v0.27.0
+	golang.org/x/net v0.46.0
+	golang.org/x/text v0.31.0
 	gopkg.in/yaml.v3 v3.0.1
 )
 
 require (
-	github.com/andybalholm/cascadia v1.3.3 // indirect
+	github.com/andybalholm/brotli v1.1.0 // indirect
+	github.com/antchfx/htmlquery v1.3.4 // indirect
+	github.com/antchfx/xmlquery v1.4.4 // indirect
+	github.com/antchfx/xpath v1.3.3 // indirect
+	github.com/bits-and-blooms/bitset v1.22.0 // indirect
+	github.com/golang/groupcache v0.0.0-20241129210726-2c02b8208cf8 // indirect
+	github.com/golang/protobuf v1.5.4 // indirect
+	github.com/google/uuid v1.6.0 // indirect
+	github.com/kennygrant/sanitize v1.2.4 // indirect
+	github.com/klauspost/compress v1.17.9 // indirect
 	github.com/nfnt/resize v0.0.0-20180221191011-83c6a9932646 // indirect
+	github.com/nlnwa/whatwg-url v0.6.1 // indirect
+	github.com/pierrec/lz4/v4 v4.1.21 // indirect
+	github.com/saintfish/chardet v0.0.0-20230101081208-5e3ef4b5456d // indirect
 	golang.org/x/exp v0.0.0-20250305212735-054e65f0b394 // indirect
-	google.golang.org/protobuf v1.36.5 // indirect
+	golang.org/x/sys v0.49.0 // indirect
+	golang.org/x/tools v0.38.0 // indirect
+	google.golang.org/appengine v1.6.8 // indirect
+	google.golang.org/protobuf v1.36.6 // indirect
 )

@@ -11,6 +11,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"strings"
 )
 
 // Kinds of listing.
@@ -51,40 +52,162 @@ type Listing struct {
 	Fields map[string]json.RawMessage `json:"fields,omitempty"`
 }
 
-// knownFields are the top-level names FORMATS.md defines.
-var knownFields = map[string]bool{
-	"id": true, "source": true, "url": true, "kind": true, "title": true, "body": true,
-	"html": true, "employer": true, "employer_info": true, "location": true, "country": true,
-	"language": true, "posted_at": true, "pay": true, "contacts": true, "images": true, "fields": true,
-}
-
-// listingAlias has Listing's fields without its methods.
-type listingAlias Listing
-
-// UnmarshalJSON decodes a listing and moves unknown top-level fields into
-// Fields, so nothing the source provided is dropped.
+// UnmarshalJSON decodes a listing leniently, because real feeds vary: a
+// numeric id or date is kept as its literal text, contacts may be one
+// string or a list, images may be URLs or objects. Unknown top-level fields
+// go into Fields, so nothing the source provided is dropped.
 func (l *Listing) UnmarshalJSON(data []byte) error {
-	var a listingAlias
-	if err := json.Unmarshal(data, &a); err != nil {
-		return err
-	}
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(data, &raw); err != nil {
 		return err
 	}
+	*l = Listing{}
 	for k, v := range raw {
-		if knownFields[k] {
+		var err error
+		switch k {
+		case "id":
+			l.ID, err = textOf(v)
+		case "source":
+			l.Source, err = textOf(v)
+		case "url":
+			l.URL, err = textOf(v)
+		case "kind":
+			l.Kind, err = textOf(v)
+		case "title":
+			l.Title, err = textOf(v)
+		case "body":
+			l.Body, err = textOf(v)
+		case "html":
+			l.HTML, err = textOf(v)
+		case "employer":
+			l.Employer, err = textOf(v)
+		case "employer_info":
+			l.EmployerInfo, err = textOf(v)
+		case "location":
+			l.Location, err = textOf(v)
+		case "country":
+			l.Country, err = textOf(v)
+		case "language":
+			l.Language, err = textOf(v)
+		case "posted_at":
+			l.PostedAt, err = textOf(v)
+		case "pay":
+			l.Pay, err = textOf(v)
+		case "contacts":
+			l.Contacts, err = textsOf(v)
+		case "images":
+			l.Images, err = imagesOf(v)
+		case "fields":
+			var m map[string]json.RawMessage
+			if err = json.Unmarshal(v, &m); err == nil {
+				if l.Fields == nil {
+					l.Fields = m
+				} else {
+					for fk, fv := range m {
+						l.Fields[fk] = fv
+					}
+				}
+			} else if string(v) == "null" {
+				err = nil
+			}
+		default:
+			if l.Fields == nil {
+				l.Fields = make(map[string]json.RawMessage)
+			}
+			if _, taken := l.Fields[k]; !taken {
+				l.Fields[k] = v
+			}
 			continue
 		}
-		if a.Fields == nil {
-			a.Fields = make(map[string]json.RawMessage)
-		}
-		if _, taken := a.Fields[k]; !taken {
-			a.Fields[k] = v
+		if err != nil {
+			return fmt.Errorf("field %q: %v", k, err)
 		}
 	}
-	*l = Listing(a)
 	return nil
+}
+
+// textOf reads a JSON string, or keeps a number or boolean as its literal
+// text; null is empty.
+func textOf(v json.RawMessage) (string, error) {
+	v = bytes.TrimSpace(v)
+	if len(v) == 0 || string(v) == "null" {
+		return "", nil
+	}
+	switch v[0] {
+	case '"':
+		var s string
+		err := json.Unmarshal(v, &s)
+		return s, err
+	case '{', '[':
+		return "", fmt.Errorf("expected text, found a JSON %s", map[byte]string{'{': "object", '[': "array"}[v[0]])
+	}
+	return string(v), nil
+}
+
+// textsOf reads a list of texts, or one text as a list of one.
+func textsOf(v json.RawMessage) ([]string, error) {
+	v = bytes.TrimSpace(v)
+	if len(v) > 0 && v[0] == '[' {
+		var items []json.RawMessage
+		if err := json.Unmarshal(v, &items); err != nil {
+			return nil, err
+		}
+		out := make([]string, 0, len(items))
+		for _, it := range items {
+			s, err := textOf(it)
+			if err != nil {
+				return nil, err
+			}
+			if s != "" {
+				out = append(out, s)
+			}
+		}
+		return out, nil
+	}
+	s, err := textOf(v)
+	if s == "" || err != nil {
+		return nil, err
+	}
+	return []string{s}, nil
+}
+
+// imagesOf reads images given as objects, as URL or path strings, or as one
+// string.
+func imagesOf(v json.RawMessage) ([]Image, error) {
+	v = bytes.TrimSpace(v)
+	if len(v) == 0 || string(v) == "null" {
+		return nil, nil
+	}
+	var items []json.RawMessage
+	if v[0] == '[' {
+		if err := json.Unmarshal(v, &items); err != nil {
+			return nil, err
+		}
+	} else {
+		items = []json.RawMessage{v}
+	}
+	out := make([]Image, 0, len(items))
+	for _, it := range items {
+		it = bytes.TrimSpace(it)
+		if len(it) > 0 && it[0] == '{' {
+			var img Image
+			if err := json.Unmarshal(it, &img); err != nil {
+				return nil, err
+			}
+			out = append(out, img)
+			continue
+		}
+		s, err := textOf(it)
+		if err != nil {
+			return nil, err
+		}
+		if strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://") {
+			out = append(out, Image{URL: s})
+		} else if s != "" {
+			out = append(out, Image{Path: s})
+		}
+	}
+	return out, nil
 }
 
 // Field returns the text of a named text field ("title", "body", "employer",

@@ -41,7 +41,7 @@ func TestReadJSONL(t *testing.T) {
 		{"invalid utf8", "{\"id\":\"a\",\"body\":\"\xff\xfe\"}", 0, nil, []int{1}, []string{"UTF-8"}},
 		{"too long", big + "\n" + `{"id":"s","body":"x"}`, 1000, []string{"s"}, []int{1}, []string{"longer than 1000"}},
 		{"two objects one line", `{"id":"a","body":"x"}{"id":"b","body":"y"}`, 0, nil, []int{1}, []string{"after the JSON object"}},
-		{"wrong type", `{"id":"a","body":"x","contacts":"notalist"}`, 0, nil, []int{1}, []string{"contacts"}},
+		{"wrong type", `{"id":"a","body":"x","contacts":{"a":1}}`, 0, nil, []int{1}, []string{"contacts"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -184,4 +184,17 @@ func FuzzReadJSONL(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestLenientFields(t *testing.T) {
+	l, err := ParseListingJSON([]byte(`{"id":12345,"body":"x","contacts":"+44 7700 900123","images":["https://img.example/a.jpg","photos/b.jpg",{"url":"https://img.example/c.jpg"}],"posted_at":1762000000,"country":null}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l.ID != "12345" || l.PostedAt != "1762000000" || len(l.Contacts) != 1 || len(l.Images) != 3 || l.Images[1].Path != "photos/b.jpg" || l.Images[2].URL == "" {
+		t.Errorf("lenient decode: %+v", l)
+	}
+	if _, err := ParseListingJSON([]byte(`{"body":{"a":1}}`)); err == nil || !strings.Contains(err.Error(), `field "body"`) {
+		t.Errorf("object body: err = %v", err)
+	}
 }

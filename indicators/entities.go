@@ -4,6 +4,7 @@ import (
 	"bytes"
 	_ "embed"
 	"fmt"
+	"github.com/redthread/redthread/indicators/lexicon"
 	"io"
 	"strconv"
 	"strings"
@@ -56,9 +57,6 @@ func LoadEntityCues(extra ...io.Reader) (*EntityCues, error) {
 	}
 	for _, w := range c.AgeBefore {
 		c.before[strings.ToLower(strings.TrimSuffix(w, ":"))] = true
-	}
-	for _, w := range c.NameBefore {
-		c.names = append(c.names, strings.ToLower(w))
 	}
 	return c, nil
 }
@@ -149,59 +147,6 @@ type Name struct {
 	Start, End int
 }
 
-// Names finds names after name cues ("my name is Mila").
-func (c *EntityCues) Names(text string) []Name {
-	lower := strings.ToLower(text)
-	if len(lower) != len(text) {
-		lower = asciiLowerSameLen(text)
-	}
-	var out []Name
-	for _, cue := range c.names {
-		from := 0
-		for {
-			k := strings.Index(lower[from:], cue)
-			if k < 0 {
-				break
-			}
-			at := from + k
-			from = at + len(cue)
-			if at > 0 {
-				r, _ := utf8.DecodeLastRuneInString(text[:at])
-				if unicode.IsLetter(r) {
-					continue
-				}
-			}
-			p := from
-			for p < len(text) && (text[p] == ' ' || text[p] == ':') {
-				p++
-			}
-			w, wend := wordAt(text, p)
-			r, _ := utf8.DecodeRuneInString(w)
-			if w == "" || !unicode.IsUpper(r) || utf8.RuneCountInString(w) < 2 || utf8.RuneCountInString(w) > 20 {
-				continue
-			}
-			out = append(out, Name{Value: w, Start: p, End: wend})
-		}
-	}
-	return out
-}
-
-// asciiLowerSameLen lower-cases without changing byte length, so offsets
-// stay valid (non-ASCII letters whose lower case has another length are
-// left as they are).
-func asciiLowerSameLen(s string) string {
-	var b bytes.Buffer
-	b.Grow(len(s))
-	for _, r := range s {
-		l := unicode.ToLower(r)
-		if utf8.RuneLen(l) != utf8.RuneLen(r) {
-			l = r
-		}
-		b.WriteRune(l)
-	}
-	return b.String()
-}
-
 func isDigit(b byte) bool { return b >= '0' && b <= '9' }
 
 // wordAt returns the word (letters, and . / ' inside abbreviations) at i.
@@ -247,4 +192,45 @@ func skipSpace(s string, i int) int {
 		i++
 	}
 	return i
+}
+
+// nameCueTag is the lexicon tag of the phrases before a name.
+const nameCueTag = "entity.name_cue"
+
+// lexiconFile renders the name cues as a lexicon file, so the one-pass
+// lexicon matcher finds them with everything else.
+func (c *EntityCues) lexiconFile() (lexicon.NamedReader, error) {
+	doc := map[string]any{
+		"language": "xx",
+		"updated":  c.Updated,
+		"sources":  []string{"indicators/data/entities.yaml"},
+		"terms":    map[string][]string{nameCueTag: c.NameBefore},
+	}
+	b, err := yaml.Marshal(doc)
+	if err != nil {
+		return lexicon.NamedReader{}, err
+	}
+	return lexicon.NamedReader{Name: "entities.yaml (name cues)", R: bytes.NewReader(b)}, nil
+}
+
+// NamesAfter returns the capitalised word after each name cue found in
+// field (cue spans from the lexicon).
+func (c *EntityCues) NamesAfter(text string, cues []Span, field string) []Name {
+	var out []Name
+	for _, cue := range cues {
+		if cue.Field != field || cue.End > len(text) {
+			continue
+		}
+		p := cue.End
+		for p < len(text) && (text[p] == ' ' || text[p] == ':') {
+			p++
+		}
+		w, wend := wordAt(text, p)
+		r, _ := utf8.DecodeRuneInString(w)
+		if w == "" || !unicode.IsUpper(r) || utf8.RuneCountInString(w) < 2 || utf8.RuneCountInString(w) > 20 {
+			continue
+		}
+		out = append(out, Name{Value: w, Start: p, End: wend})
+	}
+	return out
 }

@@ -43,9 +43,6 @@ func New(cfg Config) (*Extractor, error) {
 	fail := func(what string, err error) error { return errs.E("load "+what, errs.Config, err) }
 	x := &Extractor{region: strings.ToUpper(cfg.DefaultRegion)}
 	var err error
-	if x.lex, err = lexicon.LoadFiles(cfg.Lexicons...); err != nil {
-		return nil, fail("lexicon", err)
-	}
 	var extra []*os.File
 	defer func() {
 		for _, f := range extra {
@@ -104,6 +101,22 @@ func New(cfg Config) (*Extractor, error) {
 	if x.cues, err = LoadEntityCues(readers(ef)...); err != nil {
 		return nil, fail("entity cues", err)
 	}
+	// The lexicon also finds the name cues, so names cost no extra pass.
+	cueLex, err := x.cues.lexiconFile()
+	if err != nil {
+		return nil, fail("entity cues", err)
+	}
+	lexFiles := []lexicon.NamedReader{cueLex}
+	lf, err := open(cfg.Lexicons)
+	if err != nil {
+		return nil, fail("lexicon", err)
+	}
+	for i, f := range lf {
+		lexFiles = append(lexFiles, lexicon.NamedReader{Name: cfg.Lexicons[i], R: f})
+	}
+	if x.lex, err = lexicon.Load(lexFiles...); err != nil {
+		return nil, fail("lexicon", err)
+	}
 	x.lang = NewLanguageDetector(x.lex.Stopwords())
 	return x, nil
 }
@@ -151,6 +164,8 @@ func (x *Extractor) Extract(l *corpus.Listing) *Features {
 		}
 	}
 
+	f.Destination = destination(f)
+
 	// Kind.
 	f.Kind = normalizeKind(l.Kind)
 	if f.Kind == "" {
@@ -168,6 +183,17 @@ func (x *Extractor) Extract(l *corpus.Listing) *Features {
 	countPoorSignals(&f.Text)
 
 	f.Spec = SpecFeatures{Hours: f.Terms["spec.hours"] > 0, Qualification: f.Terms["spec.qualification"] > 0, Tasks: f.Terms["spec.tasks"] > 0}
+	if !f.Spec.Hours && !f.Spec.Qualification && !f.Spec.Tasks {
+		// Absence is evidence too: point at what the ad calls the job.
+		field, text := "title", l.Title
+		if text == "" {
+			field, text = "body", firstLine(l.Body)
+		}
+		if text != "" {
+			f.Add("spec:absent", Span{Evidence: corpus.Evidence{Field: field, Start: 0, End: len(text), Text: text,
+				Note: "no duties, working hours or qualifications are named"}})
+		}
+	}
 	f.Words = countWords(l.Title) + countWords(l.Body)
 	return f
 }
@@ -184,25 +210,31 @@ func normalizeKind(k string) string {
 	return corpus.KindOther
 }
 
-// detectKind decides job/escort/other from the lexicon cues.
+// detectKind decides job/escort/other from the lexicon cues: a job ad
+// recruits (hiring words, or several recruitment indicators), an escort ad
+// sells sexual services, and everything else — romance messages, people
+// offering ordinary services — is other.
 func detectKind(f *Features) string {
-	job, esc := f.Terms["kind.job"]*2, f.Terms["kind.escort"]*2
+	jobWords, escWords := f.Terms["kind.job"], f.Terms["kind.escort"]
+	var jobCues, escCues, romance int
 	for tag, n := range f.Terms {
 		switch {
-		case strings.HasPrefix(tag, "job.") && tag != "job.word_abroad":
-			job += n
-		case strings.HasPrefix(tag, "sector."), strings.HasPrefix(tag, "spec."), strings.HasPrefix(tag, "employer."):
-			job += n
+		case strings.HasPrefix(tag, "romance."):
+			romance += n
+		case strings.HasPrefix(tag, "job.") && tag != "job.word_abroad" && tag != "job.high_risk_sector":
+			jobCues++
 		case strings.HasPrefix(tag, "service."):
-			esc += n
+			escCues += n
 		}
 	}
 	switch {
-	case esc > job && esc >= 2:
+	case (escWords >= 2 || escWords >= 1 && escCues >= 1) && escWords*2+escCues > jobWords*2+jobCues:
 		return corpus.KindEscort
-	case job > 0 && job >= esc:
+	case romance > 0 && jobWords <= romance:
+		return corpus.KindOther
+	case jobWords > 0 || jobCues >= 2:
 		return corpus.KindJob
-	case esc > 0:
+	case escCues >= 2:
 		return corpus.KindEscort
 	}
 	return corpus.KindOther
@@ -329,10 +361,16 @@ func (x *Extractor) extractPay(f *Features, l *corpus.Listing, fields []corpus.N
 	sector := x.sector(f)
 	best.Sector = sector
 	f.Pay = PayFeatures{Stated: true, MonthlyEUR: best.MonthlyEUR, Sector: sector, Period: best.Period, Currency: best.Currency, Net: best.Net}
-	// Work abroad is paid in the destination's currency: judge the pay
-	// against the wages of the country whose currency it is.
+	// Pay is judged against the wages where the work is: the one country
+	// whose currency the pay is in (pounds: the UK), else the destination
+	// the ad names (euro or dollars for "work in Germany"), else the
+	// listing's country.
 	where := f.Country
-	if c, ok := x.tables.CountryOfCurrency(best.Currency); ok && c != f.Country {
+	if c, ok := x.tables.CountryOfCurrency(best.Currency); ok && best.Currency != "USD" {
+		where = c
+	} else if f.Destination != "" {
+		where = f.Destination
+	} else if ok {
 		where = c
 	}
 	f.Pay.Country = where
@@ -370,7 +408,7 @@ func (x *Extractor) extractEntities(f *Features, l *corpus.Listing) {
 				f.Out.Ages = append(f.Out.Ages, a.Value)
 			}
 		}
-		for _, n := range x.cues.Names(ft.Text) {
+		for _, n := range x.cues.NamesAfter(ft.Text, f.Spans["terms:"+nameCueTag], ft.Field) {
 			f.Add("names", Span{Evidence: corpus.Evidence{Field: ft.Field, Start: n.Start, End: n.End, Text: n.Value}})
 			if !names[n.Value] {
 				names[n.Value] = true
@@ -432,3 +470,43 @@ func countWords(s string) int {
 }
 
 func round2(x float64) float64 { return float64(int64(x*100+0.5)) / 100 }
+
+// firstLine returns the first line of s, at most 200 bytes, cut at a rune
+// boundary.
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	if len(s) > 200 {
+		cut := 200
+		for cut > 0 && s[cut]&0xC0 == 0x80 {
+			cut--
+		}
+		s = s[:cut]
+	}
+	return s
+}
+
+// destination is the country the ad most often names (place.* lexicon
+// tags) other than the listing's own, in upper case; "" when none.
+func destination(f *Features) string {
+	best, n, first := "", 0, -1
+	for tag, c := range f.Terms {
+		code, ok := strings.CutPrefix(tag, "place.")
+		if !ok {
+			continue
+		}
+		code = strings.ToUpper(code)
+		if code == f.Country {
+			continue
+		}
+		at := -1
+		if sp := f.Spans["terms:"+tag]; len(sp) > 0 {
+			at = sp[0].Start
+		}
+		if c > n || (c == n && at < first) {
+			best, n, first = code, c, at
+		}
+	}
+	return best
+}

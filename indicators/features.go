@@ -23,7 +23,10 @@ type Features struct {
 	Kind     string `expr:"kind"`     // job, escort or other (given, or detected)
 	Language string `expr:"language"` // ISO 639-1 (given, or detected)
 	Country  string `expr:"country"`  // ISO 3166-1 alpha-2 ("" when unknown)
-	Words    int    `expr:"words"`    // words in title and body
+	// Destination is the other country the ad names most, where the work
+	// is ("" when none).
+	Destination string `expr:"destination"`
+	Words       int    `expr:"words"` // words in title and body
 
 	// Terms counts lexicon hits by tag: terms["job.urgency"], terms["sector.agriculture"].
 	Terms map[string]int `expr:"terms"`

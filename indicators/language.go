@@ -1,6 +1,7 @@
 package indicators
 
 import (
+	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -18,7 +19,13 @@ type LanguageDetector struct {
 // NewLanguageDetector builds a detector from stopword lists by language.
 func NewLanguageDetector(stopwords map[string][]string) *LanguageDetector {
 	d := &LanguageDetector{stop: map[string][]string{}, langs: map[string]bool{}}
-	for lang, words := range stopwords {
+	langs := make([]string, 0, len(stopwords))
+	for lang := range stopwords {
+		langs = append(langs, lang)
+	}
+	sort.Strings(langs)
+	for _, lang := range langs {
+		words := stopwords[lang]
 		d.langs[lang] = true
 		for _, w := range words {
 			w = strings.ToLower(w)
@@ -49,31 +56,39 @@ var letterVotes = map[rune]string{
 // no evidence.
 func (d *LanguageDetector) Detect(text string) string {
 	var votes [16]float64
-	idx := map[string]int{}
-	names := make([]string, 0, 16)
+	var namesBuf [16]string
+	names := namesBuf[:0]
 	vote := func(lang string, w float64) {
-		if lang == "" {
-			return
-		}
-		i, ok := idx[lang]
-		if !ok {
-			if len(names) == len(votes) {
+		for i, l := range names {
+			if l == lang {
+				votes[i] += w
 				return
 			}
-			i = len(names)
-			idx[lang] = i
+		}
+		if len(names) < len(votes) {
+			votes[len(names)] = w
 			names = append(names, lang)
 		}
-		votes[i] += w
 	}
 	var latin, cyr, greek int
-	start := -1
+	var buf [64]byte
+	word := buf[:0]
+	long := false
 	n := 0
-	for i, r := range text + " " {
-		if unicode.IsLetter(r) || r == '\'' {
-			if start < 0 {
-				start = i
+	endWord := func() {
+		if len(word) > 0 && !long {
+			for _, l := range d.stop[string(word)] {
+				vote(l, 1)
 			}
+			n++
+		}
+		word, long = word[:0], false
+	}
+	for _, r := range text {
+		if n > 400 {
+			break
+		}
+		if unicode.IsLetter(r) || r == '\'' {
 			switch {
 			case r < 0x250 || (r >= 0x1E00 && r <= 0x1EFF):
 				latin++
@@ -82,23 +97,20 @@ func (d *LanguageDetector) Detect(text string) string {
 			case unicode.Is(unicode.Greek, r):
 				greek++
 			}
-			if l, ok := letterVotes[unicode.ToLower(r)]; ok {
+			lr := unicode.ToLower(r)
+			if l, ok := letterVotes[lr]; ok {
 				vote(l, 0.5)
+			}
+			if len(word)+utf8.UTFMax > cap(word) {
+				long = true
+			} else {
+				word = utf8.AppendRune(word, lr)
 			}
 			continue
 		}
-		if start >= 0 {
-			w := strings.ToLower(text[start:i])
-			for _, l := range d.stop[w] {
-				vote(l, 1)
-			}
-			start = -1
-			n++
-			if n > 400 {
-				break
-			}
-		}
+		endWord()
 	}
+	endWord()
 	switch {
 	case greek > latin && greek > cyr:
 		return "el"

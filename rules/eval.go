@@ -3,6 +3,7 @@ package rules
 import (
 	"encoding/json"
 	"sort"
+	"strings"
 
 	"github.com/redthread/redthread/corpus"
 )
@@ -27,6 +28,7 @@ func LabelsOf(l *corpus.Listing) Labels {
 	if raw, ok := l.Fields["label"]; ok {
 		var n float64
 		var b bool
+		var str string
 		if json.Unmarshal(raw, &n) == nil {
 			lb.Label, lb.HasLabel = int(n), n == 0 || n == 1
 			if n > 0 {
@@ -37,11 +39,24 @@ func LabelsOf(l *corpus.Listing) Labels {
 			if b {
 				lb.Label = 1
 			}
+		} else if json.Unmarshal(raw, &str) == nil {
+			// CSV columns arrive as strings.
+			switch strings.ToLower(strings.TrimSpace(str)) {
+			case "1", "true", "yes":
+				lb.Label, lb.HasLabel = 1, true
+			case "0", "false", "no":
+				lb.Label, lb.HasLabel = 0, true
+			}
 		}
 	}
 	for key, dst := range map[string]*[]string{"expect": &lb.Expect, "allow": &lb.Allow} {
 		if raw, ok := l.Fields[key]; ok {
+			var str string
 			if json.Unmarshal(raw, dst) == nil {
+				lb.HasIDs = true
+			} else if json.Unmarshal(raw, &str) == nil {
+				// CSV: IDs separated by commas, semicolons or spaces.
+				*dst = strings.FieldsFunc(str, func(r rune) bool { return r == ',' || r == ';' || r == ' ' })
 				lb.HasIDs = true
 			}
 		}

@@ -41,6 +41,11 @@ type Rule struct {
 
 	prog *vm.Program
 	tmpl *template.Template
+	fast []explainPart // the template as parts when it uses only .Texts and .Count (see fastExplain)
+	// guards are conjuncts of When decided without the VM; when
+	// guardsOnly, they are the whole condition (see compileGuards).
+	guards     []guard
+	guardsOnly bool
 }
 
 // Levels are the score thresholds of the levels.
@@ -164,6 +169,9 @@ func parsePackFile(src Source) (*packFile, error) {
 		return nil, &errs.Error{Op: "load rules", Kind: errs.Config, Path: src.Name, Err: fmt.Errorf("empty rule pack")}
 	}
 	doc := root.Content[0]
+	if err := checkPackNodes(src, doc); err != nil {
+		return nil, err
+	}
 	var pf packFile
 	dec := func(n *yaml.Node, v any) error {
 		var buf bytes.Buffer
@@ -242,6 +250,7 @@ func compileRule(r *Rule) error {
 		return fail(fmt.Errorf("condition: %v", err))
 	}
 	r.prog = prog
+	r.guards, r.guardsOnly = compileGuards(r.When)
 	text := r.Explain
 	if text == "" {
 		text = r.Indicator + ": {{.Texts}}"
@@ -251,12 +260,13 @@ func compileRule(r *Rule) error {
 		return fail(fmt.Errorf("explain template: %v", err))
 	}
 	r.tmpl = t
+	r.fast = fastExplain(t)
 	return nil
 }
 
 // evidencePrefixes are the families of evidence sources.
 var evidenceSources = []string{"terms:", "pay", "contacts:obfuscated", "contacts:messenger", "contacts:freemail",
-	"contacts:phone", "contacts:all", "ages", "ages:under21", "ages:under18", "names", "text:poor", "employer:vague", "links:"}
+	"contacts:phone", "contacts:all", "ages", "ages:under21", "ages:under18", "names", "text:poor", "employer:vague", "spec:absent", "links:"}
 
 func validEvidence(e string) bool {
 	for _, s := range evidenceSources {

@@ -3,9 +3,10 @@ package rules
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
-	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/expr-lang/expr/vm"
 
@@ -24,16 +25,23 @@ type Scored struct {
 
 // Evaluator evaluates a pack. It reuses a VM, so use one per goroutine.
 type Evaluator struct {
-	pack *Pack
-	vm   vm.VM
+	pack   *Pack
+	vm     vm.VM
+	noFast bool              // always run the VM (tests compare the fast path with it)
+	index                    // evidence and term lookups by number (fastpath.go)
+	quoted map[string]string // quoted evidence texts of the current listing
 }
 
 // NewEvaluator returns an evaluator for p.
-func (p *Pack) NewEvaluator() *Evaluator { return &Evaluator{pack: p} }
+func (p *Pack) NewEvaluator() *Evaluator {
+	ev := &Evaluator{pack: p}
+	ev.index.build(p)
+	return ev
+}
 
 // Fires reports whether r fires on f: its kind matches, its condition
 // holds, and it has evidence to show.
-func (ev *Evaluator) fires(r *Rule, f *indicators.Features) (bool, error) {
+func (ev *Evaluator) fires(ri int, r *Rule, f *indicators.Features) (bool, error) {
 	if len(r.Kinds) > 0 {
 		ok := false
 		for _, k := range r.Kinds {
@@ -44,6 +52,16 @@ func (ev *Evaluator) fires(r *Rule, f *indicators.Features) (bool, error) {
 		}
 		if !ok {
 			return false, nil
+		}
+	}
+	if !ev.noFast {
+		// Without evidence a rule cannot fire, so most rules are decided
+		// before their condition runs; guards decide simple conjuncts.
+		if !ev.hasEvidence(ri, f) || !ev.guardsHold(ri, f) {
+			return false, nil
+		}
+		if r.guardsOnly {
+			return true, nil
 		}
 	}
 	out, err := ev.vm.Run(r.prog, f)
@@ -61,8 +79,11 @@ func (ev *Evaluator) Evaluate(f *indicators.Features) (Scored, error) {
 	var s Scored
 	logit := p.Bias
 	byIndicator := map[string]int{}
-	for _, r := range p.Rules {
-		ok, err := ev.fires(r, f)
+	var merged []int // rules fired per hit
+	ev.reset()
+	clear(ev.quoted)
+	for ri, r := range p.Rules {
+		ok, err := ev.fires(ri, r, f)
 		if err != nil {
 			return s, err
 		}
@@ -80,6 +101,7 @@ func (ev *Evaluator) Evaluate(f *indicators.Features) (Scored, error) {
 			i = len(s.Hits)
 			byIndicator[r.Indicator] = i
 			s.Hits = append(s.Hits, corpus.Hit{ID: r.Indicator})
+			merged = append(merged, 0)
 		}
 		h := &s.Hits[i]
 		h.Weight = round3(h.Weight + r.Weight)
@@ -88,14 +110,23 @@ func (ev *Evaluator) Evaluate(f *indicators.Features) (Scored, error) {
 		} else {
 			h.Rule += "," + r.ID
 		}
-		expl := explain(r, f, evidence)
+		expl := ev.explain(r, f, evidence)
 		if h.Explanation == "" {
 			h.Explanation = expl
 		} else if expl != "" && !strings.Contains(h.Explanation, expl) {
 			h.Explanation += " " + expl
 		}
-		h.Evidence = mergeEvidence(h.Evidence, evidence)
-		h.Linked = mergeIDs(h.Linked, linked)
+		// Sorted and deduplicated once below, when several rules raise it.
+		h.Evidence = append(h.Evidence, evidence...)
+		h.Linked = append(h.Linked, linked...)
+		merged[i]++
+	}
+	for i := range s.Hits {
+		if merged[i] > 1 {
+			h := &s.Hits[i]
+			h.Evidence = sortEvidence(h.Evidence)
+			h.Linked = dedupeIDs(h.Linked)
+		}
 	}
 	s.Logit = logit
 	s.Score = ScoreOf(logit)
@@ -120,7 +151,11 @@ func (p *Pack) Level(score int) string {
 }
 
 func collectEvidence(r *Rule, f *indicators.Features) ([]corpus.Evidence, []string) {
-	var ev []corpus.Evidence
+	n := 0
+	for _, src := range r.Evidence {
+		n += len(f.Spans[src])
+	}
+	ev := make([]corpus.Evidence, 0, n)
 	var linked []string
 	for _, src := range r.Evidence {
 		for _, sp := range f.Spans[src] {
@@ -128,13 +163,7 @@ func collectEvidence(r *Rule, f *indicators.Features) ([]corpus.Evidence, []stri
 			linked = append(linked, sp.Linked...)
 		}
 	}
-	sort.SliceStable(ev, func(i, j int) bool {
-		if ev[i].Field != ev[j].Field {
-			return fieldOrder(ev[i].Field) < fieldOrder(ev[j].Field)
-		}
-		return ev[i].Start < ev[j].Start
-	})
-	return dedupeEvidence(ev), dedupeIDs(linked)
+	return sortEvidence(ev), dedupeIDs(linked)
 }
 
 func fieldOrder(f string) int {
@@ -169,18 +198,18 @@ func dedupeEvidence(ev []corpus.Evidence) []corpus.Evidence {
 	return out
 }
 
-func mergeEvidence(a, b []corpus.Evidence) []corpus.Evidence {
-	if len(a) == 0 {
-		return b
-	}
-	all := append(append([]corpus.Evidence{}, a...), b...)
-	sort.SliceStable(all, func(i, j int) bool {
-		if all[i].Field != all[j].Field {
-			return fieldOrder(all[i].Field) < fieldOrder(all[j].Field)
+// sortEvidence orders evidence by field and position and drops repeats.
+func sortEvidence(ev []corpus.Evidence) []corpus.Evidence {
+	cmp := func(a, b corpus.Evidence) int {
+		if a.Field != b.Field {
+			return fieldOrder(a.Field) - fieldOrder(b.Field)
 		}
-		return all[i].Start < all[j].Start
-	})
-	return dedupeEvidence(all)
+		return a.Start - b.Start
+	}
+	if !slices.IsSortedFunc(ev, cmp) {
+		slices.SortStableFunc(ev, cmp)
+	}
+	return dedupeEvidence(ev)
 }
 
 func dedupeIDs(ids []string) []string {
@@ -197,13 +226,6 @@ func dedupeIDs(ids []string) []string {
 	return out
 }
 
-func mergeIDs(a, b []string) []string {
-	if len(b) == 0 {
-		return a
-	}
-	return dedupeIDs(append(append([]string{}, a...), b...))
-}
-
 // explainData is what explanation templates see.
 type explainData struct {
 	Texts string               // the evidence texts, quoted and joined
@@ -213,7 +235,8 @@ type explainData struct {
 	Ev    []corpus.Evidence    // the evidence itself
 }
 
-func explain(r *Rule, f *indicators.Features, ev []corpus.Evidence) string {
+func (x *Evaluator) explain(r *Rule, f *indicators.Features, ev []corpus.Evidence) string {
+	fast := !x.noFast
 	var texts []string
 	for i, e := range ev {
 		if i == 5 {
@@ -228,11 +251,19 @@ func explain(r *Rule, f *indicators.Features, ev []corpus.Evidence) string {
 			t = e.Note
 		}
 		if len(t) > 80 {
-			t = t[:80] + "…"
+			cut := 80
+			for cut > 0 && !utf8.RuneStart(t[cut]) {
+				cut--
+			}
+			t = t[:cut] + "…"
 		}
-		texts = append(texts, strconv.Quote(t))
+		texts = append(texts, x.quote(t))
 	}
 	var b strings.Builder
+	if fast && r.fast != nil {
+		renderFast(&b, r.fast, texts, f, ev)
+		return b.String()
+	}
 	if err := r.tmpl.Execute(&b, explainData{Texts: strings.Join(texts, ", "), Count: len(ev), F: f, Rule: r, Ev: ev}); err != nil {
 		return r.Indicator + ": " + strings.Join(texts, ", ")
 	}

@@ -201,11 +201,19 @@ func (s *scanner) tryEmail(ms, me int, obf, bare bool) (int, bool) {
 	if bare {
 		p = me + 1
 	}
+	// Read domain labels; remember each stopping point, because a sentence
+	// full stop can look like a disguised dot ("ab@gmail.com. Then"): when
+	// the longest reading is not a domain, a shorter one may be.
+	type reading struct {
+		domain, lastLabel string
+		labels, end       int
+		dotObf            bool // some dot so far was disguised
+		stepObf           bool // the dot before this label was disguised
+	}
+	var readings []reading
 	var dom strings.Builder
 	labels := 0
-	dotObf := false
-	lastLabel := ""
-	end := p
+	dotObf, stepObf := false, false
 	for {
 		q := p
 		for q < len(text) && isLabelChar(text[q]) && q-p < 63 {
@@ -220,41 +228,57 @@ func (s *scanner) tryEmail(ms, me int, obf, bare bool) (int, bool) {
 		}
 		dom.WriteString(strings.ToLower(lab))
 		labels++
-		lastLabel = lab
-		end = q
+		readings = append(readings, reading{dom.String(), lab, labels, q, dotObf, stepObf})
 		next, o, ok := dotMarker(text, q)
 		if !ok {
 			break
 		}
+		stepObf = o
 		if o {
 			dotObf = true
 		}
 		p = next
 	}
-	if labels < 2 || len(lastLabel) < 2 || len(lastLabel) > 24 {
-		return 0, false
-	}
-	for i := 0; i < len(lastLabel); i++ {
-		if !isASCIILetter(lastLabel[i]) {
-			return 0, false
-		}
-	}
-	domain := dom.String()
-	tld := strings.ToLower(lastLabel)
 	spaced := spacedL || spacedR
-	if obf || dotObf || spaced {
-		lw := foldWord(local)
-		if wi, ok := s.t.words[lw]; ok && (wi.app != "" || wi.filler) {
-			return 0, false
+	valid := func(r reading) bool {
+		if r.labels < 2 || len(r.lastLabel) < 2 || len(r.lastLabel) > 24 {
+			return false
 		}
-		if !s.t.tlds[tld] && !s.t.freeMail[domain] {
-			return 0, false
+		for i := 0; i < len(r.lastLabel); i++ {
+			if !isASCIILetter(r.lastLabel[i]) {
+				return false
+			}
+		}
+		tld := strings.ToLower(r.lastLabel)
+		if obf || r.dotObf || spaced {
+			lw := foldWord(local)
+			if wi, ok := s.t.words[lw]; ok && (wi.app != "" || wi.filler) {
+				return false
+			}
+			if !s.t.tlds[tld] && !s.t.freeMail[r.domain] {
+				return false
+			}
+		}
+		if spaced && !r.dotObf && !obf && !s.t.freeMail[r.domain] {
+			// "insta @mila.bg" is a handle, not an e-mail.
+			return false
+		}
+		return true
+	}
+	best := -1
+	for i := len(readings) - 1; i >= 0; i-- {
+		if valid(readings[i]) {
+			best = i
+			break
+		}
+		if !readings[i].stepObf || i < len(readings)-1 {
+			break // only the label after a trailing disguised dot may be dropped
 		}
 	}
-	if spaced && !dotObf && !obf && !s.t.freeMail[domain] {
-		// "insta @mila.bg" is a handle, not an e-mail.
+	if best < 0 {
 		return 0, false
 	}
+	domain, end, dotObf := readings[best].domain, readings[best].end, readings[best].dotObf
 	if bare && len(local) < 2 {
 		return 0, false
 	}

@@ -174,24 +174,6 @@ type candidate struct {
 	end int32
 }
 
-// walk follows goto transitions from the root over b[start:] (no failure
-// links) and appends every pattern that starts exactly at start.
-func (a *automaton) walk(b []byte, start int, out []candidate) []candidate {
-	s := a.dense[0][b[start]]
-	for i := start; s != 0; {
-		st := &a.states[s]
-		for j := st.outLo; j < st.outHi; j++ {
-			out = append(out, candidate{a.outPat[j], int32(i + 1)})
-		}
-		i++
-		if i >= len(b) {
-			break
-		}
-		s = a.step(s, b[i])
-	}
-	return out
-}
-
 // scan runs the full Aho–Corasick automaton over b and appends every pattern
 // occurrence.
 func (a *automaton) scan(b []byte, out []candidate) []candidate {

@@ -43,9 +43,9 @@ func BenchmarkMatch(b *testing.B) {
 	}
 }
 
-func BenchmarkDefault(b *testing.B) {
+func BenchmarkLoad(b *testing.B) {
 	for b.Loop() {
-		if _, err := Default(); err != nil {
+		if _, err := Load(); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -75,6 +75,24 @@ func BenchmarkMatchTypical(b *testing.B) {
 	cpu0 := processCPU()
 	for b.Loop() {
 		l.Match(typicalAd)
+	}
+	if cpu := processCPU() - cpu0; cpu > 0 {
+		b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N), "cpu-ns/op")
+	}
+}
+
+func BenchmarkAppendMatch(b *testing.B) {
+	l, err := Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	text := strings.ToValidUTF8(benchAd, "")
+	b.SetBytes(int64(len(text)))
+	b.ReportAllocs()
+	var hits []Hit
+	cpu0 := processCPU()
+	for b.Loop() {
+		hits = l.AppendMatch(hits[:0], text)
 	}
 	if cpu := processCPU() - cpu0; cpu > 0 {
 		b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N), "cpu-ns/op")

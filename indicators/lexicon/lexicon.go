@@ -30,11 +30,14 @@
 //     one hit is reported, from xx if it is there, else from the first
 //     language in alphabetical order.
 //
-// Terms that start with a word character are looked up from each word start
-// by walking the goto trie of an Aho–Corasick automaton (no failure links are
-// needed there); the few other terms run through a full Aho–Corasick scan.
-// Both work on bytes of the normalized text in one pass, without allocation
-// except for the returned slice.
+// A term can only start at a word start or at a non-word character, so terms
+// are looked up by walking the (radix-compressed) goto trie of an
+// Aho–Corasick automaton from
+// those positions (no failure links needed); terms with a leading '*' are
+// walked backwards over reversed keys from word ends, and terms with '*' on
+// both sides (none in the embedded data) run through a full Aho–Corasick
+// scan. All of it is one pass over the bytes of the normalized text, without
+// allocation except for the returned slice.
 package lexicon
 
 import (
@@ -83,8 +86,9 @@ type Lexicon struct {
 	tagRank   []int32  // tag index → rank of its name in sorted order
 	langs     []string
 	stopwords map[string][]string
-	anchored  *automaton // patterns that start at a word start: walked from each word start
-	floating  *automaton // other patterns (emoji, punctuation-led, leading '*'): full Aho–Corasick scan
+	forward   *flatTrie  // patterns without a leading '*': walked from each word start and each non-word rune
+	backward  *flatTrie  // patterns with a leading '*' only (reversed keys): walked back from each word end and after each non-word rune
+	floating  *automaton // patterns with '*' on both sides: full Aho–Corasick scan
 	pool      sync.Pool
 }
 
@@ -99,6 +103,24 @@ type pattern struct {
 	needStart bool // first rune is a word rune: must start at a word boundary
 	needEnd   bool // last rune is a word rune (and not prefix): must end at a word boundary
 	suppress  bool
+	caps      bool // an acronym in an employer.* or place.* tag: matches only when written in capitals
+}
+
+// isAcronym reports whether term is a short abbreviation written in
+// capitals ("SAU", "LEI", "ИНН", "P.IVA"): such terms collide with ordinary
+// words of other languages ("sau" is Romanian for "or") unless matched in
+// capitals only.
+func isAcronym(term string) bool {
+	letters := 0
+	for _, r := range strings.Trim(term, "*") {
+		if unicode.IsLetter(r) {
+			if !unicode.IsUpper(r) {
+				return false
+			}
+			letters++
+		}
+	}
+	return letters > 0 && letters <= 6
 }
 
 // LoadError reports a problem in a lexicon file.
@@ -121,9 +143,17 @@ var (
 	langRe = regexp.MustCompile(`^[a-z]{2}$`)
 )
 
-// Default returns the lexicon compiled from all embedded data files.
+var (
+	defaultOnce sync.Once
+	defaultLex  *Lexicon
+	defaultErr  error
+)
+
+// Default returns the lexicon compiled from all embedded data files. It is
+// compiled once; later calls return the same (immutable) Lexicon.
 func Default() (*Lexicon, error) {
-	return Load()
+	defaultOnce.Do(func() { defaultLex, defaultErr = Load() })
+	return defaultLex, defaultErr
 }
 
 // Load compiles the embedded data files together with extra user files. User
@@ -334,6 +364,7 @@ func compile(files []*file) (*Lexicon, error) {
 		l.pats = append(l.pats, pattern{
 			key: key, tag: tag, term: term, lang: lang, prefix: prefix, suffix: suffix, suppress: suppress,
 			needStart: !suffix && isWordRune(first), needEnd: !prefix && isWordRune(last),
+			caps: !suppress && (strings.HasPrefix(tagNames[tag], "employer.") || strings.HasPrefix(tagNames[tag], "place.")) && isAcronym(term),
 		})
 	}
 	langSet := map[string]bool{}
@@ -378,16 +409,26 @@ func compile(files []*file) (*Lexicon, error) {
 	for i, t := range tagNames {
 		l.tagRank[i] = int32(sort.SearchStrings(sorted, t))
 	}
-	anchored := make([]string, len(l.pats))
+	forward := make([]string, len(l.pats))
+	backward := make([]string, len(l.pats))
 	floating := make([]string, len(l.pats))
 	for i, p := range l.pats {
-		if p.needStart {
-			anchored[i] = p.key
-		} else {
+		switch {
+		case !p.suffix:
+			forward[i] = p.key
+		case !p.prefix:
+			backward[i] = reverseBytes(p.key)
+		default:
 			floating[i] = p.key
 		}
 	}
-	l.anchored = buildAutomaton(anchored)
+	var err error
+	if l.forward, err = buildAutomaton(forward).flatten(); err != nil {
+		return nil, err
+	}
+	if l.backward, err = buildAutomaton(backward).flatten(); err != nil {
+		return nil, err
+	}
 	l.floating = buildAutomaton(floating)
 	l.pool.New = func() any { return new(scratch) }
 	return l, nil

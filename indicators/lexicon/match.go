@@ -3,6 +3,7 @@ package lexicon
 import (
 	"cmp"
 	"slices"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -24,20 +25,29 @@ type span struct {
 // Match returns every lexicon hit in text, sorted by Start, then End, then
 // Tag. Hits that lie inside a suppress phrase of the same tag are removed, and
 // of the hits of one tag only the maximal ones are kept (a hit inside a longer
-// hit of the same tag is dropped; for equal spans the first language wins).
+// hit of the same tag is dropped; for equal spans xx, else the first language
+// in alphabetical order, wins).
 func (l *Lexicon) Match(text string) []Hit {
-	if len(text) == 0 || len(text) > 1<<30 {
-		return nil
+	return l.AppendMatch(nil, text)
+}
+
+// AppendMatch is like Match but appends the hits to dst and returns the
+// extended slice; reusing dst makes matching allocation-free. Texts longer
+// than maxText bytes are not matched.
+func (l *Lexicon) AppendMatch(dst []Hit, text string) []Hit {
+	if len(text) == 0 || len(text) > maxText {
+		return dst
 	}
 	sc := l.pool.Get().(*scratch)
-	defer l.pool.Put(sc)
+	defer l.release(sc)
 	sc.n.run(text)
 	b := sc.n.norm
 	sc.cands = sc.cands[:0]
 	if !l.floating.empty() {
 		sc.cands = l.floating.scan(b, sc.cands)
 	}
-	// Anchored patterns can only start at a word start.
+	// A term starts at a word start or at a non-word rune; a '*'-led term
+	// ends at a word end or after a non-word rune.
 	prevWord := false
 	for i := 0; i < len(b); {
 		c := b[i]
@@ -48,12 +58,26 @@ func (l *Lexicon) Match(text string) []Hit {
 		} else {
 			w, size = wordAt(b, i)
 		}
-		if w && !prevWord {
-			sc.cands = l.anchored.walk(b, i, sc.cands)
+		if !w || !prevWord {
+			sc.cands = l.forward.walk(b, i, sc.cands)
+			if i > 0 {
+				sc.cands = l.backward.walkBack(b, i, sc.cands)
+			}
 		}
 		prevWord = w
 		i += size
 	}
+	if len(b) > 0 {
+		sc.cands = l.backward.walkBack(b, len(b), sc.cands)
+	}
+	return l.finish(sc, text, dst)
+}
+
+// finish turns the candidates in sc into hits appended to dst: boundary
+// checks, '*' extension, suppression, maximal hits per tag, sorting and
+// mapping back to original offsets.
+func (l *Lexicon) finish(sc *scratch, text string, dst []Hit) []Hit {
+	b := sc.n.norm
 	sc.hits, sc.supp = sc.hits[:0], sc.supp[:0]
 	for _, c := range sc.cands {
 		p := &l.pats[c.pat]
@@ -89,7 +113,7 @@ func (l *Lexicon) Match(text string) []Hit {
 		}
 	}
 	if len(sc.hits) == 0 {
-		return nil
+		return dst
 	}
 	// Sort by tag, start, longest first; keep maximal, unsuppressed hits.
 	slices.SortFunc(sc.hits, func(x, y span) int {
@@ -132,15 +156,32 @@ func (l *Lexicon) Match(text string) []Hit {
 		}
 		return cmp.Compare(l.tagRank[l.pats[x.pat].tag], l.tagRank[l.pats[y.pat].tag])
 	})
-	out := make([]Hit, len(keep))
-	for i, h := range keep {
-		p := &l.pats[h.pat]
-		out[i] = Hit{
-			Tag: l.tagNames[p.tag], Term: p.term, Lang: p.lang,
-			Start: l.origStart(sc, h.start), End: l.origEnd(sc, text, h.end),
-		}
+	if dst == nil {
+		dst = make([]Hit, 0, len(keep))
 	}
-	return out
+	for _, h := range keep {
+		p := &l.pats[h.pat]
+		start, end := l.origStart(sc, h.start), l.origEnd(sc, text, h.end)
+		if p.caps && hasLower(text[start:end]) {
+			continue
+		}
+		dst = append(dst, Hit{Tag: l.tagNames[p.tag], Term: p.term, Lang: p.lang, Start: start, End: end})
+	}
+	return dst
+}
+
+// maxText is the longest text Match handles (offsets are kept as int32).
+const maxText = 1 << 28
+
+// keepBuffer is the largest normalized-text buffer kept for reuse.
+const keepBuffer = 1 << 20
+
+// release returns sc to the pool, dropping buffers grown by a huge text.
+func (l *Lexicon) release(sc *scratch) {
+	if cap(sc.n.norm) > keepBuffer {
+		sc.n = normalizer{}
+	}
+	l.pool.Put(sc)
 }
 
 // suppressed reports whether h lies inside a suppress phrase of tag.
@@ -172,4 +213,14 @@ func (l *Lexicon) origEnd(sc *scratch, text string, end int32) int {
 		e = next
 	}
 	return e
+}
+
+// hasLower reports whether s has a lower-case letter.
+func hasLower(s string) bool {
+	for _, r := range s {
+		if unicode.IsLower(r) {
+			return true
+		}
+	}
+	return false
 }

@@ -51,6 +51,8 @@ terms:
   employer.address:
     - straße
     - "*weg"
+  sector.cannabis:
+    - "*hanf*"
   job.fee_or_debt:
     - gebühr
   job.offplatform_contact:
@@ -82,6 +84,10 @@ terms:
     - "24/7"
   kind.escort:
     - escort
+  evasion.obfuscated_contact:
+    - "(at)"
+  employer.address:
+    - "*str."
 `
 
 const testEL = `language: el
@@ -113,6 +119,9 @@ func TestMatch(t *testing.T) {
 		{"sharp s to ss", "Hauptstrasse 5 und Bahnhofstraße", nil},
 		{"sharp s words", "Goethe Straße 5, Goethe STRASSE 7", []want{{"employer.address", "Straße"}, {"employer.address", "STRASSE"}}},
 		{"suffix term whole word", "Rosenweg 5, Weg 7, Wegweiser", []want{{"employer.address", "Rosenweg"}, {"employer.address", "Weg"}}},
+		{"infix term whole word", "Nutzhanfanbau und Hanf", []want{{"sector.cannabis", "Nutzhanfanbau"}, {"sector.cannabis", "Hanf"}}},
+		{"punctuation-led term inside word", "anna(at)mail", []want{{"evasion.obfuscated_contact", "(at)"}}},
+		{"suffix term ending in punctuation", "Hauptstr. 5, Str. 7", []want{{"employer.address", "Hauptstr."}, {"employer.address", "Str."}}},
 		{"whitespace runs", "Start\n\t  MORGEN", []want{{"job.urgency", "Start\n\t  MORGEN"}}},
 		{"nbsp whitespace", "start\u00a0tomorrow", []want{{"job.urgency", "start\u00a0tomorrow"}}},
 		{"greek accents and case", "ΑΜΕΣΑ! Ζητειται επειγοντως", []want{{"job.urgency", "ΑΜΕΣΑ"}, {"job.urgency", "Ζητειται επειγοντως"}}},
@@ -143,6 +152,9 @@ func TestMatch(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			hits := l.Match(tt.text)
+			if app := l.AppendMatch([]Hit{{Tag: "x"}}, tt.text); len(app) != len(hits)+1 || fmt.Sprint(app[1:]) != fmt.Sprint(hits) {
+				t.Errorf("AppendMatch = %v, want [x] + %v", app, hits)
+			}
 			var got []want
 			for _, h := range hits {
 				got = append(got, want{h.Tag, tt.text[h.Start:h.End]})
@@ -341,5 +353,119 @@ func TestLoadFilesUser(t *testing.T) {
 	}
 	if _, err := LoadFiles(bad); err == nil || !strings.Contains(err.Error(), bad+" line 5") {
 		t.Errorf("LoadFiles(bad) = %v, want error naming %s line 5", err, bad)
+	}
+}
+
+func TestMatchConcurrent(t *testing.T) {
+	l, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	texts := []string{"URGENT! girls 18-25, free accommodation, only on WhatsApp", "Нова у граду, ХИТНО 🌹", "Dringend: Erntehelfer gesucht, Kost und Logis frei"}
+	want := make([]string, len(texts))
+	for i, s := range texts {
+		want[i] = fmt.Sprint(l.Match(s))
+	}
+	done := make(chan error)
+	for g := range 8 {
+		go func() {
+			var err error
+			for k := range 200 {
+				i := (g + k) % len(texts)
+				if got := fmt.Sprint(l.Match(texts[i])); got != want[i] {
+					err = fmt.Errorf("goroutine %d: Match(%q) = %s, want %s", g, texts[i], got, want[i])
+					break
+				}
+			}
+			done <- err
+		}()
+	}
+	for range 8 {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+func TestMatchLargeText(t *testing.T) {
+	l := compileTest(t, testEN)
+	text := strings.Repeat("žžž lorem ipsum ", 1<<17) + "URGENT"
+	hs := l.Match(text)
+	if len(hs) != 1 || text[hs[0].Start:hs[0].End] != "URGENT" {
+		t.Fatalf("Match(large) = %+v, want one hit on URGENT", hs)
+	}
+	if hs := l.Match("start tomorrow"); len(hs) != 1 {
+		t.Errorf("after large text: %+v", hs)
+	}
+}
+
+// naiveMatch is a reference matcher: it finds every occurrence of every
+// pattern key with strings.Index and shares only the final step with Match.
+func naiveMatch(l *Lexicon, text string) []Hit {
+	if text == "" {
+		return nil
+	}
+	sc := &scratch{}
+	sc.n.run(text)
+	b := string(sc.n.norm)
+	for id, p := range l.pats {
+		for from := 0; from <= len(b); {
+			k := strings.Index(b[from:], p.key)
+			if k < 0 {
+				break
+			}
+			sc.cands = append(sc.cands, candidate{int32(id), int32(from + k + len(p.key))})
+			from += k + 1
+		}
+	}
+	return l.finish(sc, text, nil)
+}
+
+func FuzzMatchReference(f *testing.F) {
+	l := compileTest(f, testSR, testDE, testEN, testXX, testEL, testVI)
+	for _, s := range []string{"Hitnoj situaciji, ХИТНО", "Rosenweg 5, Hauptstr. 7, Nutzhanfanbau", "anna(at)mail 🍒🍒 ✈️", "urgently needed: start\n tomorrow", "Bez provizije! provizija", "ΑΜΕΣΑ Ζητειται επειγοντως"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, want := l.Match(s), naiveMatch(l, s)
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("Match(%q) = %v, reference %v", s, got, want)
+		}
+	})
+}
+
+func TestMatchReferenceDefault(t *testing.T) {
+	l, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{benchAd, typicalAd, "Hauptstr. 5, Bahnhofstraße, Rosenweg — ХИТНО 🌹🌹 (at) 24/7 GmbH"} {
+		if got, want := l.Match(s), naiveMatch(l, s); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("Match differs from reference:\n got %v\nwant %v", got, want)
+		}
+	}
+}
+
+func TestEmployerAcronymsNeedCapitals(t *testing.T) {
+	l, err := Load(NamedReader{Name: "acr.yaml", R: strings.NewReader("language: xx\nterms:\n  employer.legal_form: [SAU]\n  job.urgency: [ASAP]\n")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tags := func(text string) (out []string) {
+		for _, h := range l.Match(text) {
+			if h.Term == "SAU" || h.Term == "ASAP" {
+				out = append(out, h.Tag)
+			}
+		}
+		return out
+	}
+	if got := tags("Empresa Ejemplo SAU, Madrid"); len(got) != 1 {
+		t.Errorf("capital SAU: %v", got)
+	}
+	if got := tags("scrie pe whatsapp sau telegram"); len(got) != 0 {
+		t.Errorf("Romanian 'sau' matched an acronym: %v", got)
+	}
+	if got := tags("start asap please"); len(got) != 1 {
+		t.Errorf("non-employer acronyms stay case-insensitive: %v", got)
 	}
 }
