@@ -70,6 +70,8 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	maxBytes := fs.Int("max-bytes", corpus.DefaultMaxListingBytes, "largest listing to read, in bytes")
 	quiet := fs.Bool("q", false, "no summary on stderr")
 	indexDir := fs.String("index", "", "also add the results, with their listings, to the search index in `DIR`")
+	var lf linkFlags
+	addLinkFlags(fs, &lf)
 	paths, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -81,7 +83,16 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	sc, err := scanner.New(scanner.Config{Extractor: x, Pack: pack, Workers: *workers, EmbedListing: *embed || *indexDir != "", Log: e.log})
+	reg, err := lf.registry(e)
+	if err != nil {
+		return err
+	}
+	cfg := scanner.Config{Extractor: x, Pack: pack, Workers: *workers, EmbedListing: *embed || *indexDir != "", Log: e.log}
+	if reg != nil {
+		cfg.Linker = reg
+		defer reg.Discard() // after a failed scan; nothing after Close
+	}
+	sc, err := scanner.New(cfg)
 	if err != nil {
 		return err
 	}
@@ -112,6 +123,9 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	sum, err := sc.Scan(ctx, readAll(ctx, e, paths, corpus.Options{MaxListingBytes: *maxBytes}), emit)
 	if err == nil {
 		err = w.Flush()
+	}
+	if err == nil && reg != nil {
+		err = reg.Close() // persist the registry only after a complete scan
 	}
 	if cerr := closeIndex(); err == nil {
 		err = cerr

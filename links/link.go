@@ -1,0 +1,402 @@
+package links
+
+import (
+	"cmp"
+	"fmt"
+	"maps"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/redthread/redthread/corpus"
+	"github.com/redthread/redthread/indicators"
+	"github.com/redthread/redthread/photohash"
+)
+
+// linkedBy records why another listing is linked: the shared key (for
+// inconsistency evidence).
+type linkedBy map[uint32]string
+
+// Link fills f.Links and the links:* evidence of a listing entered with
+// Add, against every live entry of the registry.
+func (r *Registry) Link(l *corpus.Listing, f *indicators.Features) {
+	r.build()
+	r.pmu.Lock()
+	pr, okP := r.pending[f]
+	ord, okO := r.ordOf[f]
+	delete(r.pending, f)
+	delete(r.ordOf, f)
+	r.pmu.Unlock()
+	if !okP || !okO {
+		return // not added: nothing to link
+	}
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	self := pr.e.ID
+	near := linkedBy{}
+	r.linkContacts(pr, ord, self, f, near)
+	r.linkPhotos(l, pr, ord, self, f, near)
+	r.linkTemplate(l, pr, ord, self, f)
+	r.linkInconsistent(pr.e, f, near)
+}
+
+// other reports whether ordinal o is a live entry of another listing.
+func (r *Registry) other(o, ord uint32, self string) bool {
+	return o != ord && r.live[o] && r.entries[o].ID != self
+}
+
+// ids returns the sorted IDs of a set of ordinals.
+func (r *Registry) ids(ords map[uint32]int) []string {
+	out := make([]string, 0, len(ords))
+	for o := range ords {
+		out = append(out, r.entries[o].ID)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// generic adds the evidence of a key shared too widely to link.
+func (r *Registry) generic(f *indicators.Features, ev corpus.Evidence, what string, n int) {
+	ev.Note = fmt.Sprintf("%s shared by %d listings (more than %d): treated as generic, not linked", what, n, r.p.GenericLimit)
+	f.Add(SourceGeneric, indicators.Span{Evidence: ev})
+}
+
+func (r *Registry) linkContacts(pr *prepared, ord uint32, self string, f *indicators.Features, near linkedBy) {
+	all := map[uint32]int{}
+	for i, c := range pr.contacts {
+		ps := r.contacts.lookup(pr.e.Contacts[i])
+		if len(ps) > r.p.GenericLimit {
+			f.Links.GenericContact++
+			ev := c.ev
+			ev.Shared = c.key
+			r.generic(f, ev, "contact", len(ps))
+			continue
+		}
+		ords := map[uint32]int{}
+		for _, p := range ps {
+			if r.other(p.ord, ord, self) {
+				ords[p.ord] = 0
+				all[p.ord] = 0
+				if _, ok := near[p.ord]; !ok {
+					near[p.ord] = c.key
+				}
+			}
+		}
+		if len(ords) == 0 {
+			continue
+		}
+		ev := c.ev
+		ev.Shared = c.key
+		f.Add(SourceSharedContact, indicators.Span{Evidence: ev, Linked: r.ids(ords)})
+	}
+	f.Links.SharedContacts = len(all)
+}
+
+func (r *Registry) linkPhotos(l *corpus.Listing, pr *prepared, ord uint32, self string, f *indicators.Features, near linkedBy) {
+	all := map[uint32]int{}
+	for _, ph := range pr.photos {
+		field := fmt.Sprintf("images[%d]", ph.image)
+		name := imageName(l.Images[ph.image])
+		key := ""
+		if g, ok := ph.set.Global(photohash.AlgoPDQ); ok {
+			key = "pdq:" + g.Hex()
+		} else if g, ok := ph.set.Global(photohash.AlgoPHash); ok {
+			key = "phash:" + g.Hex()
+		}
+		ev := corpus.Evidence{Field: field, Text: name, Shared: key}
+		matches, err := r.hl.match(ph.set, r.th, r.p.Photo.PHashDistance)
+		if err != nil {
+			r.log.Debug("hash list match failed", "id", self, "err", err)
+		}
+		negative := false
+		for _, m := range matches {
+			negative = negative || m.Negative
+		}
+		if negative {
+			continue // a stock photo or logo: neither a match nor a link
+		}
+		for _, m := range matches {
+			d := m.Distance
+			e := ev
+			e.Distance = &d
+			e.Note = "list " + m.List
+			if m.Label != "" {
+				e.Note += " (" + m.Label + ")"
+			}
+			e.Shared = m.Hash
+			f.Add(SourceHashList, indicators.Span{Evidence: e})
+			f.Links.HashList++
+		}
+		ords := map[uint32]int{} // listing -> best distance
+		note := func(pid uint32, d int) {
+			o := r.photoOwn[pid]
+			if !r.other(o, ord, self) {
+				return
+			}
+			if best, ok := ords[o]; !ok || d < best {
+				ords[o] = d
+			}
+		}
+		_, hasPDQ := ph.set.Global(photohash.AlgoPDQ)
+		if hasPDQ {
+			ms, err := r.pdq.SearchSet(ph.set, r.th)
+			if err != nil {
+				r.log.Debug("photo search failed", "id", self, "err", err)
+			}
+			for _, m := range ms {
+				note(m.ID, m.Distance)
+			}
+			// This photo may be a crop of a stored one: its whole-photo hash
+			// against the stored window hashes. (The other way round,
+			// SearchSet's window queries find stored crops of this photo.)
+			// Kept apart from the whole-photo index so that index stays
+			// dense with one hash per photo.
+			if g, _ := ph.set.Global(photohash.AlgoPDQ); g.Quality >= r.th.MinQuality {
+				rs, err := r.regions.Search(g, r.th.PDQRegion)
+				if err != nil {
+					r.log.Debug("photo search failed", "id", self, "err", err)
+				}
+				for _, m := range rs {
+					note(m.ID, m.Distance)
+				}
+			}
+		}
+		if g, ok := ph.set.Global(photohash.AlgoPHash); ok {
+			// pHash links photos only when one side has no PDQ (a hash given by the source).
+			rs, _ := r.phash.Search(g, r.p.Photo.PHashDistance)
+			for _, m := range rs {
+				if !hasPDQ || !r.photoPDQ[m.ID] {
+					note(m.ID, m.Distance)
+				}
+			}
+		}
+		if len(ords) == 0 {
+			continue
+		}
+		if len(ords)+1 > r.p.GenericLimit {
+			r.generic(f, ev, "photo", len(ords)+1)
+			continue
+		}
+		best := 256
+		for o, d := range ords {
+			best = min(best, d)
+			all[o] = 0
+			if _, ok := near[o]; !ok {
+				near[o] = "photo " + field
+			}
+		}
+		ev.Distance = &best
+		f.Add(SourceReusedPhoto, indicators.Span{Evidence: ev, Linked: r.ids(ords)})
+	}
+	f.Links.ReusedPhotos = len(all)
+}
+
+// snippetBytes bounds the body text quoted in template evidence.
+const snippetBytes = 80
+
+func (r *Registry) linkTemplate(l *corpus.Listing, pr *prepared, ord uint32, self string, f *indicators.Features) {
+	e := pr.e
+	t := r.p.Template
+	if len(e.Signature) != t.Bands*t.Rows {
+		return
+	}
+	cands := map[uint32]bool{}
+	for b := range t.Bands {
+		ps := r.bands.lookup(bandKey(e.Signature, b, t.Rows))
+		if len(ps) > 4*r.p.GenericLimit {
+			continue // boilerplate shared by very many bodies
+		}
+		for _, p := range ps {
+			if r.other(p.ord, ord, self) {
+				cands[p.ord] = true
+			}
+		}
+	}
+	type hit struct {
+		id  string
+		sim float64
+	}
+	var hits []hit
+	for o := range cands {
+		oe := r.entries[o]
+		if len(oe.Signature) != len(e.Signature) || oe.ShingleWords != e.ShingleWords {
+			continue
+		}
+		sim := estimateJaccard(e.Signature, oe.Signature)
+		if sim < t.MinJaccard || !advertiserDiffers(e, oe) {
+			continue
+		}
+		hits = append(hits, hit{oe.ID, sim})
+	}
+	if len(hits) == 0 {
+		return
+	}
+	end := len(l.Body)
+	if end > snippetBytes {
+		end = snippetBytes
+		for end > 0 && !utf8.RuneStart(l.Body[end]) {
+			end--
+		}
+	}
+	ev := corpus.Evidence{Field: "body", Start: 0, End: end, Text: l.Body[:end], Shared: sketch(e.Signature)}
+	if len(hits)+1 > r.p.GenericLimit {
+		r.generic(f, ev, "text template", len(hits)+1)
+		return
+	}
+	// One evidence for the body: every linked listing, the highest
+	// similarity, and each listing's similarity in the note.
+	slices.SortFunc(hits, func(a, b hit) int {
+		if a.sim != b.sim {
+			return cmp.Compare(b.sim, a.sim)
+		}
+		return strings.Compare(a.id, b.id)
+	})
+	ids := make([]string, len(hits))
+	var note strings.Builder
+	note.WriteString("estimated Jaccard similarity: ")
+	for i, h := range hits {
+		ids[i] = h.id
+		if i == maxDiffsShown {
+			fmt.Fprintf(&note, "; and %d more", len(hits)-i)
+		} else if i < maxDiffsShown {
+			if i > 0 {
+				note.WriteString(", ")
+			}
+			fmt.Fprintf(&note, "%s %.2f", h.id, h.sim)
+		}
+	}
+	slices.Sort(ids)
+	best := math.Round(hits[0].sim*100) / 100
+	ev.Similarity = &best
+	ev.Note = note.String()
+	f.Add(SourceTemplate, indicators.Span{Evidence: ev, Linked: ids})
+	f.Links.Templates = len(hits)
+}
+
+// advertiserDiffers reports whether two near-identical texts come from
+// different advertisers: no shared contact, and different contacts or
+// names (the same contact is the same advertiser reposting, which
+// shared_contact reports).
+func advertiserDiffers(a, b *Entry) bool {
+	for _, k := range a.Contacts {
+		if slices.Contains(b.Contacts, k) {
+			return false
+		}
+	}
+	if len(a.Contacts)+len(b.Contacts) > 0 {
+		return true
+	}
+	return !sameFolded(a.nameKeys, b.nameKeys)
+}
+
+func sameFolded(a, b []string) bool {
+	x := slices.Sorted(slices.Values(a))
+	y := slices.Sorted(slices.Values(b))
+	return slices.Equal(slices.Compact(x), slices.Compact(y))
+}
+
+// maxDiffsShown bounds the linked listings an inconsistency evidence
+// describes in its text (all are in Linked).
+const maxDiffsShown = 3
+
+// linkInconsistent adds one evidence per shared key (contact or photo)
+// whose linked listings disagree with this one: Linked lists them, Note
+// names the differing fields, Text shows the first few differences.
+func (r *Registry) linkInconsistent(e *Entry, f *indicators.Features, near linkedBy) {
+	type group struct {
+		ids, diffs []string
+		fields     map[string]bool
+	}
+	groups := map[string]*group{}
+	for o, key := range near {
+		oe := r.entries[o]
+		fields, diffs := r.differ(e, oe)
+		if len(fields) == 0 {
+			continue
+		}
+		g := groups[key]
+		if g == nil {
+			g = &group{fields: map[string]bool{}}
+			groups[key] = g
+		}
+		g.ids = append(g.ids, oe.ID)
+		g.diffs = append(g.diffs, oe.ID+": "+strings.Join(diffs, ", "))
+		for _, fl := range fields {
+			g.fields[fl] = true
+		}
+		f.Links.Inconsistent++
+	}
+	for _, key := range slices.Sorted(maps.Keys(groups)) {
+		g := groups[key]
+		slices.Sort(g.ids)
+		slices.Sort(g.diffs) // each starts with its ID
+		text := strings.Join(g.diffs[:min(len(g.diffs), maxDiffsShown)], "; ")
+		if n := len(g.diffs) - maxDiffsShown; n > 0 {
+			text += fmt.Sprintf("; and %d more", n)
+		}
+		var fields []string
+		for _, fl := range []string{"name", "age", "location", "nationality"} {
+			if g.fields[fl] {
+				fields = append(fields, fl)
+			}
+		}
+		f.Add(SourceInconsistent, indicators.Span{Evidence: corpus.Evidence{
+			Field: "links", Text: text, Shared: key, Note: "differs: " + strings.Join(fields, ", ")}, Linked: g.ids})
+	}
+}
+
+// differ compares the attributes of two linked listings and returns the
+// names of the fields that disagree and a description of each. Names and
+// nationality words are compared folded (case, accents); nationality words
+// by their first four letters, so "colombiana" and "colombienne" agree;
+// locations differ when they share no word.
+func (r *Registry) differ(a, b *Entry) (fields, diffs []string) {
+	add := func(field, av, bv string) {
+		fields = append(fields, field)
+		diffs = append(diffs, field+" "+av+" vs "+bv)
+	}
+	if disjoint(a.nameKeys, b.nameKeys) {
+		add("name", quoteList(a.Names), quoteList(b.Names))
+	}
+	if len(a.Ages) > 0 && len(b.Ages) > 0 {
+		gap := 1000
+		for _, x := range a.Ages {
+			for _, y := range b.Ages {
+				gap = min(gap, max(x-y, y-x))
+			}
+		}
+		if gap >= r.p.Inconsistency.MinAgeGap {
+			add("age", fmt.Sprint(a.Ages), fmt.Sprint(b.Ages))
+		}
+	}
+	if disjoint(a.locWords, b.locWords) {
+		add("location", strconv.Quote(a.Location), strconv.Quote(b.Location))
+	}
+	if disjoint(a.natStems, b.natStems) {
+		add("nationality", quoteList(a.Nationality), quoteList(b.Nationality))
+	}
+	return fields, diffs
+}
+
+func quoteList(ss []string) string {
+	q := make([]string, len(ss))
+	for i, s := range ss {
+		q[i] = strconv.Quote(s)
+	}
+	return strings.Join(q, ", ")
+}
+
+// disjoint reports whether two non-empty lists share no element.
+func disjoint(a, b []string) bool {
+	if len(a) == 0 || len(b) == 0 {
+		return false
+	}
+	for _, x := range a {
+		if slices.Contains(b, x) {
+			return false
+		}
+	}
+	return true
+}

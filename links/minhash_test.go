@@ -1,0 +1,126 @@
+package links
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/redthread/redthread/corpus"
+	"github.com/redthread/redthread/indicators"
+)
+
+// devListing is a dev-set listing with its features.
+type devListing struct {
+	l *corpus.Listing
+	f *indicators.Features
+}
+
+func loadDevSet(t testing.TB) []devListing {
+	t.Helper()
+	x, err := indicators.New(indicators.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []devListing
+	for rec := range corpus.DevSet() {
+		if rec.Err != nil {
+			t.Fatal(rec.Err)
+		}
+		l := rec.Listing
+		l.EnsureID()
+		out = append(out, devListing{l, x.Extract(l)})
+	}
+	return out
+}
+
+// templateGroups are the dev set's template groups (corpus/devset/README.md).
+var templateGroups = [][]string{
+	{"dev-en-015", "dev-en-016", "dev-en-017"},
+	{"dev-ru-002", "dev-ru-003", "dev-ru-004"},
+	{"dev-es-003", "dev-es-004", "dev-es-005"},
+	{"dev-vi-002", "dev-vi-003"},
+}
+
+// TestTemplateJaccardOnDevSet measures the exact shingle Jaccard of the
+// template pairs and the highest Jaccard of any other pair: min_jaccard in
+// params.yaml must separate them.
+func TestTemplateJaccardOnDevSet(t *testing.T) {
+	p := DefaultParams()
+	dev := loadDevSet(t)
+	group := map[string]int{}
+	for g, ids := range templateGroups {
+		for _, id := range ids {
+			group[id] = g + 1
+		}
+	}
+	sh := make([][]uint64, len(dev))
+	for i, d := range dev {
+		sh[i] = bodyShingles(d.l, d.f, p.Template.ShingleWords)
+	}
+	minTemplate, maxOther := 1.0, 0.0
+	var otherPair string
+	var report strings.Builder
+	for i := range dev {
+		for j := i + 1; j < len(dev); j++ {
+			jac := exactJaccard(sh[i], sh[j])
+			gi, gj := group[dev[i].l.ID], group[dev[j].l.ID]
+			if gi != 0 && gi == gj {
+				fmt.Fprintf(&report, "  template %s %s: %.2f\n", dev[i].l.ID, dev[j].l.ID, jac)
+				minTemplate = min(minTemplate, jac)
+				continue
+			}
+			if jac > maxOther {
+				maxOther, otherPair = jac, dev[i].l.ID+" "+dev[j].l.ID
+			}
+		}
+	}
+	t.Logf("shingle Jaccard on the dev set (k=%d):\n%s  lowest template pair %.2f; highest other pair %.2f (%s)",
+		p.Template.ShingleWords, report.String(), minTemplate, maxOther, otherPair)
+	if minTemplate < p.Template.MinJaccard {
+		t.Errorf("a template pair has Jaccard %.2f < min_jaccard %.2f", minTemplate, p.Template.MinJaccard)
+	}
+	if maxOther >= p.Template.MinJaccard {
+		t.Errorf("non-template pair %s has Jaccard %.2f >= min_jaccard %.2f", otherPair, maxOther, p.Template.MinJaccard)
+	}
+}
+
+func TestSignatureEstimatesJaccard(t *testing.T) {
+	a := make([]uint64, 200)
+	b := make([]uint64, 200)
+	for i := range a {
+		a[i] = mix64(uint64(i))
+		b[i] = mix64(uint64(i + 100)) // half overlap: J = 100/300
+	}
+	slices.Sort(a)
+	slices.Sort(b)
+	want := exactJaccard(a, b)
+	got := estimateJaccard(signature(a, 256), signature(b, 256))
+	if d := got - want; d > 0.1 || d < -0.1 {
+		t.Errorf("estimate %.2f, exact %.2f", got, want)
+	}
+	if s := signature(a, 64); estimateJaccard(s, signature(a, 64)) != 1 {
+		t.Error("a signature differs from itself")
+	}
+}
+
+func TestWordHashesMasksContactsAndDigits(t *testing.T) {
+	text := "Call Ana on +44 7700 900123 now, age 21."
+	// "Ana" and the phone are masked; digits anywhere become one word.
+	masks := []byteRange{{5, 8}, {12, 27}}
+	a := wordHashes(text, masks, nil)
+	b := wordHashes("CALL Mia on +44 7700 900999 now, age 35.", masks, nil)
+	if len(a) != 7 {
+		t.Errorf("%d words, want 7 (call, mask, on, mask, now, age, 00)", len(a))
+	}
+	if !slices.Equal(a, b) {
+		t.Errorf("masked texts differ:\n%v\n%v", a, b)
+	}
+	c := wordHashes("call Ana on +44 7700 900123 later, age 21.", masks, nil)
+	if slices.Equal(a, c) {
+		t.Error("different words hash the same")
+	}
+	if x, y := wordHashes("w3fa2c", nil, nil), wordHashes("w1fb2c", nil, nil); len(x) != 1 || x[0] == y[0] {
+		t.Errorf("alphanumeric words %v %v: want one word each, different", x, y)
+	}
+}

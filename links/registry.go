@@ -1,0 +1,490 @@
+// Package links connects listings across a scan and across scans: shared
+// contacts, reused photos, copied text templates, known photo hashes and
+// the inconsistencies between linked listings (the network.* indicators of
+// INDICATORS.md).
+//
+// A Registry implements the scanner's Linker: Prepare hashes a listing's
+// photos and text (concurrently, one listing per call), Add enters the
+// listing into the registry (serially, in input order), Link looks the
+// listing up against every entry of the registry — the batch and, with a
+// Store, every earlier batch — and fills the listing's link features and
+// evidence. The registry keeps hashes, contact key hashes, names, ages,
+// location and nationality words; never texts or photos.
+//
+// Links are deterministic: evidence is sorted and linked IDs are sorted.
+// A contact, photo or text template shared by more listings than
+// Params.GenericLimit is counted as generic (a switchboard, a stock photo,
+// boilerplate) and links nothing.
+//
+// What links listings:
+//
+//   - Contacts: normalized phones, e-mails and messenger handles from the
+//     extractor; a handle that is a phone number ("whatsapp:+4477…") is
+//     that phone, counted once.
+//   - Photos: images[].path is decoded safely and hashed by package
+//     photohash (PDQ with region hashes for crops, pHash); matches use
+//     photohash's measured thresholds and its multi-index Index, so search
+//     stays sub-linear. images[].phash given by the source is matched by
+//     pHash distance. Photos are never kept, only hashes with algorithm and
+//     pipeline version.
+//   - Templates: MinHash over word shingles of the body (lower-cased;
+//     digits, contacts, names and ages masked) with banded LSH, verified by
+//     the estimated Jaccard similarity; only bodies of different advertisers
+//     (no shared contact) are linked.
+//   - Hash lists: CSV lists of known hashes (HashList); rows labelled
+//     "negative" suppress matches and links for that photo.
+//   - Inconsistencies: listings linked by a contact or photo that disagree
+//     on name, age, location or nationality.
+//
+// Parameters live in params.yaml (embedded; LoadParams overrides). With a
+// FileStore (OpenDir) the registry persists in DIR/links.jsonl, one JSON
+// Entry per line appended after each scan, and is reloaded by New, so a
+// later batch links to earlier ones. Grouper turns scan results into
+// networks (connected components of linked listings).
+package links
+
+import (
+	"context"
+	"encoding/hex"
+	"fmt"
+	"hash/fnv"
+	"log/slog"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/redthread/redthread/corpus"
+	"github.com/redthread/redthread/indicators"
+	"github.com/redthread/redthread/photohash"
+)
+
+// Evidence sources the Registry fills (rules cite them).
+const (
+	SourceSharedContact = "links:shared_contact"
+	SourceReusedPhoto   = "links:reused_photo"
+	SourceTemplate      = "links:template_text"
+	SourceInconsistent  = "links:inconsistent_info"
+	SourceHashList      = "links:hash_list"
+	SourceGeneric       = "links:generic"
+)
+
+// Config configures a Registry. The zero value works: default parameters
+// and thresholds, memory only, no hash lists.
+type Config struct {
+	Params     *Params               // nil: DefaultParams
+	Thresholds *photohash.Thresholds // nil: photohash.DefaultThresholds; capped by Params.Photo.Search*
+	Limits     *photohash.Limits     // nil: photohash.DefaultLimits
+	HashList   *HashList             // nil: no hash lists
+	Store      Store                 // nil: memory only
+	Log        *slog.Logger
+}
+
+// Registry links listings. Prepare may run concurrently with other
+// Prepare calls and Link with other Link calls; Add must not run
+// concurrently with Link (the scanner runs every Add of a batch, then its
+// Links).
+type Registry struct {
+	p      Params
+	th     photohash.Thresholds
+	lim    photohash.Limits
+	hl     *HashList
+	store  Store
+	log    *slog.Logger
+	ignNat map[string]bool
+
+	pmu     sync.Mutex
+	pending map[*indicators.Features]*prepared
+	ordOf   map[*indicators.Features]uint32
+
+	mu       sync.RWMutex
+	entries  []*Entry
+	live     []bool
+	byID     map[string]uint32
+	contacts postings
+	bands    postings
+	pdq      *photohash.Index // whole-photo PDQ hashes
+	regions  *photohash.Index // PDQ hashes of photo windows (crops)
+	phash    *photohash.Index
+	photoOwn []uint32 // photo ordinal -> entry ordinal
+	photoPDQ []bool   // photo has PDQ hashes
+	unsaved  []*Entry
+	closed   bool
+}
+
+// prepared is what Prepare computed for one listing.
+type prepared struct {
+	e        *Entry
+	contacts []contactKey // parallel to e.Contacts
+	photos   []photoRef   // parallel to e.Photos
+}
+
+type contactKey struct {
+	key string // "phone:+44...", "email:...", "handle:telegram:..."
+	ev  corpus.Evidence
+}
+
+type photoRef struct {
+	image int // index into Listing.Images
+	set   photohash.Set
+}
+
+// New builds a Registry and loads the Store's entries.
+func New(cfg Config) (*Registry, error) {
+	r := &Registry{p: DefaultParams(), th: photohash.DefaultThresholds(), lim: photohash.DefaultLimits,
+		hl: cfg.HashList, store: cfg.Store, log: cfg.Log,
+		pending: map[*indicators.Features]*prepared{}, ordOf: map[*indicators.Features]uint32{},
+		byID: map[string]uint32{}}
+	if cfg.Params != nil {
+		if err := cfg.Params.check(); err != nil {
+			return nil, fmt.Errorf("link parameters: %w", err)
+		}
+		r.p = *cfg.Params
+	}
+	if cfg.Thresholds != nil {
+		r.th = *cfg.Thresholds
+	}
+	r.th.PDQGlobal = min(r.th.PDQGlobal, r.p.Photo.SearchGlobal)
+	r.th.PDQRegion = min(r.th.PDQRegion, r.p.Photo.SearchRegion)
+	if cfg.Limits != nil {
+		r.lim = *cfg.Limits
+	}
+	if r.log == nil {
+		r.log = slog.New(slog.DiscardHandler)
+	}
+	r.ignNat = map[string]bool{}
+	for _, w := range r.p.Inconsistency.NationalityIgnore {
+		r.ignNat[fold(w)] = true
+	}
+	r.pdq, _ = photohash.NewIndex(photohash.AlgoPDQ)
+	r.regions, _ = photohash.NewIndex(photohash.AlgoPDQ)
+	r.phash, _ = photohash.NewIndex(photohash.AlgoPHash)
+	if r.store != nil {
+		n := 0
+		err := r.store.Load(func(e *Entry) error {
+			r.insert(e)
+			n++
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		if fs, ok := r.store.(*FileStore); ok && fs.Skipped > 0 {
+			r.log.Warn("link registry: skipped unreadable entries", "count", fs.Skipped)
+		}
+		r.log.Debug("link registry loaded", "entries", n)
+	}
+	return r, nil
+}
+
+// Len returns the number of entries in the registry.
+func (r *Registry) Len() int {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	return len(r.entries)
+}
+
+// keyHash is the stored form of a contact key.
+func keyHash(key string) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(key))
+	return h.Sum64()
+}
+
+// contactKeys returns the listing's distinct linkable contact keys:
+// phones, e-mails and messenger handles; a handle that is a phone number
+// ("whatsapp:+4477...") is the phone.
+func contactKeys(f *indicators.Features) []contactKey {
+	var out []contactKey
+	seen := map[string]int{}
+	for _, sp := range f.Spans["contacts:all"] {
+		typ, val, ok := strings.Cut(sp.Shared, ":")
+		if !ok || val == "" {
+			continue
+		}
+		switch typ {
+		case "phone", "email":
+		case "handle":
+			if _, num, ok := strings.Cut(val, ":"); ok && strings.HasPrefix(num, "+") {
+				typ, val = "phone", num
+			}
+		default:
+			continue
+		}
+		key := typ + ":" + val
+		if i, ok := seen[key]; ok {
+			if typ == "phone" && sp.Shared == key && out[i].ev.Shared != key {
+				out[i].ev = sp.Evidence // prefer the number itself as evidence
+			}
+			continue
+		}
+		seen[key] = len(out)
+		out = append(out, contactKey{key: key, ev: sp.Evidence})
+	}
+	return out
+}
+
+// nationality returns the folded nationality words of the listing's
+// service.ethnic_emphasis evidence.
+func (r *Registry) nationality(f *indicators.Features) []string {
+	var out []string
+	for _, sp := range f.Spans["terms:service.ethnic_emphasis"] {
+		for _, w := range strings.Fields(fold(sp.Text)) {
+			if !r.ignNat[w] && !slices.Contains(out, w) {
+				out = append(out, w)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Prepare hashes the listing's photos and body and records what Add and
+// Link need. Unreadable photos become a warning and a Photo with Error;
+// the listing is still linked by everything else.
+func (r *Registry) Prepare(ctx context.Context, l *corpus.Listing, f *indicators.Features) {
+	pr := &prepared{e: &Entry{ID: l.ID}}
+	e := pr.e
+	pr.contacts = contactKeys(f)
+	for _, c := range pr.contacts {
+		e.Contacts = append(e.Contacts, keyHash(c.key))
+	}
+	e.Names = append([]string(nil), f.Out.Names...)
+	e.Ages = append([]int(nil), f.Out.Ages...)
+	e.Location = fold(l.Location)
+	e.Nationality = r.nationality(f)
+	t := r.p.Template
+	if sig := bodySignature(l, f, t.ShingleWords, t.MinShingles, t.Bands*t.Rows); sig != nil {
+		e.Signature = sig
+		e.ShingleWords = t.ShingleWords
+	}
+	for i, img := range l.Images {
+		if ctx.Err() != nil {
+			break
+		}
+		ph, set, err := r.hashImage(img)
+		if ph.URL == "" && ph.Path == "" && ph.PHash == "" && err == nil {
+			continue // nothing to hash
+		}
+		if err != nil {
+			ph.Error = err.Error()
+			f.Out.Warnings = append(f.Out.Warnings, fmt.Sprintf("listing %s: images[%d] %s: %v", l.ID, i, imageName(img), err))
+		}
+		f.Out.Photos = append(f.Out.Photos, ph)
+		if len(set.Hashes) == 0 {
+			continue
+		}
+		pe := PhotoEntry{Ref: imageName(img), Hashes: make([]string, len(set.Hashes))}
+		pe.Hashes = pe.Hashes[:0]
+		for _, h := range set.Hashes {
+			if h.Quality >= r.th.MinQuality { // featureless images are not compared
+				pe.Hashes = append(pe.Hashes, h.String())
+				pe.Pipeline = h.Pipeline
+			}
+		}
+		e.Photos = append(e.Photos, pe)
+		pr.photos = append(pr.photos, photoRef{image: i, set: set})
+	}
+	r.pmu.Lock()
+	r.pending[f] = pr
+	r.pmu.Unlock()
+}
+
+// imageName is how evidence and warnings name an image: its path, else its
+// URL.
+func imageName(img corpus.Image) string {
+	if img.Path != "" {
+		return img.Path
+	}
+	return img.URL
+}
+
+// hashImage hashes a local image file, or takes the pHash the source gave
+// (also when the file cannot be read: then the error is returned with the
+// given hash in the Set).
+func (r *Registry) hashImage(img corpus.Image) (corpus.Photo, photohash.Set, error) {
+	ph := corpus.Photo{URL: img.URL, Path: img.Path}
+	if img.Path != "" {
+		set, err := photohash.HashFile(img.Path, r.lim)
+		if err != nil {
+			if img.PHash != "" { // the file is unreadable: fall back to the source's hash
+				gph, gset, gerr := r.hashImage(corpus.Image{URL: img.URL, PHash: img.PHash})
+				if gerr == nil {
+					gph.Path = img.Path
+					return gph, gset, err
+				}
+			}
+			return ph, set, err
+		}
+		if g, ok := set.Global(photohash.AlgoPDQ); ok {
+			ph.PDQ, ph.Quality, ph.Pipeline = g.Hex(), g.Quality, g.Pipeline
+		}
+		if g, ok := set.Global(photohash.AlgoPHash); ok {
+			ph.PHash = g.Hex()
+		}
+		return ph, set, nil
+	}
+	if img.PHash != "" {
+		h, err := photohash.ParseHex(photohash.AlgoPHash, strings.ToLower(strings.TrimSpace(img.PHash)))
+		if err != nil {
+			return ph, photohash.Set{}, fmt.Errorf("given phash: %w", err)
+		}
+		h.Quality = 100
+		ph.PHash = h.Hex()
+		return ph, photohash.Set{Hashes: []photohash.Hash{h}}, nil
+	}
+	return ph, photohash.Set{}, nil
+}
+
+// Add enters the listing prepared by Prepare into the registry. A listing
+// whose ID is already registered replaces the earlier entry.
+func (r *Registry) Add(l *corpus.Listing, f *indicators.Features) {
+	r.pmu.Lock()
+	pr := r.pending[f]
+	if pr == nil { // Prepare was not called: prepare now
+		r.pmu.Unlock()
+		r.Prepare(context.Background(), l, f)
+		r.pmu.Lock()
+		pr = r.pending[f]
+	}
+	r.pmu.Unlock()
+	r.mu.Lock()
+	ord := r.insert(pr.e)
+	r.unsaved = append(r.unsaved, pr.e)
+	r.mu.Unlock()
+	r.pmu.Lock()
+	r.ordOf[f] = ord
+	r.pmu.Unlock()
+}
+
+// insert adds an entry and returns its ordinal. Callers hold r.mu or own
+// r exclusively.
+func (r *Registry) insert(e *Entry) uint32 {
+	ord := uint32(len(r.entries))
+	e.derive()
+	if old, ok := r.byID[e.ID]; ok {
+		r.live[old] = false
+	}
+	r.byID[e.ID] = ord
+	r.entries = append(r.entries, e)
+	r.live = append(r.live, true)
+	for _, k := range e.Contacts {
+		r.contacts.add(k, ord)
+	}
+	t := r.p.Template
+	if len(e.Signature) == t.Bands*t.Rows && e.ShingleWords == t.ShingleWords {
+		for b := range t.Bands {
+			r.bands.add(bandKey(e.Signature, b, t.Rows), ord)
+		}
+	}
+	for _, pe := range e.Photos {
+		set := parseSet(pe)
+		pid := uint32(len(r.photoOwn))
+		r.photoOwn = append(r.photoOwn, ord)
+		_, hasPDQ := set.Global(photohash.AlgoPDQ)
+		r.photoPDQ = append(r.photoPDQ, hasPDQ)
+		for _, h := range set.Hashes {
+			ix := r.pdq
+			switch h.Algo {
+			case photohash.AlgoPDQRegion:
+				ix = r.regions
+			case photohash.AlgoPHash:
+				continue
+			}
+			if err := ix.Add(pid, h); err != nil {
+				r.log.Debug("link registry: photo not indexed", "id", e.ID, "err", err)
+			}
+		}
+		if err := r.phash.AddSet(pid, set); err != nil {
+			r.log.Debug("link registry: photo not indexed", "id", e.ID, "err", err)
+		}
+	}
+	return ord
+}
+
+// parseSet rebuilds a Set from stored hash strings, skipping bad ones.
+func parseSet(pe PhotoEntry) photohash.Set {
+	var set photohash.Set
+	for _, s := range pe.Hashes {
+		name, hx, ok := strings.Cut(s, ":")
+		if !ok {
+			continue
+		}
+		algo, region, _ := strings.Cut(name, "/")
+		h, err := photohash.ParseHex(algo, hx)
+		if err != nil || (algo == photohash.AlgoPDQRegion) != (region != "") {
+			continue
+		}
+		h.Pipeline, h.Region, h.Quality = pe.Pipeline, region, 100
+		set.Hashes = append(set.Hashes, h)
+	}
+	return set
+}
+
+// build merges postings added since the last Link.
+func (r *Registry) build() {
+	r.mu.RLock()
+	dirty := len(r.contacts.pending) > 0 || len(r.bands.pending) > 0
+	r.mu.RUnlock()
+	if !dirty {
+		return
+	}
+	r.mu.Lock()
+	r.contacts.build()
+	r.bands.build()
+	r.mu.Unlock()
+}
+
+// Flush writes the entries added since the last Flush to the Store.
+func (r *Registry) Flush() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.store == nil || len(r.unsaved) == 0 {
+		r.unsaved = nil
+		return nil
+	}
+	if err := r.store.Append(r.unsaved); err != nil {
+		return err
+	}
+	r.unsaved = nil
+	return nil
+}
+
+// Close flushes and closes the Store. Later calls do nothing.
+func (r *Registry) Close() error {
+	if r.closed {
+		return nil
+	}
+	err := r.Flush()
+	return r.closeStore(err)
+}
+
+// Discard closes the Store without writing the entries added since the
+// last Flush (after a failed scan). It does nothing after Close.
+func (r *Registry) Discard() error {
+	if r.closed {
+		return nil
+	}
+	r.mu.Lock()
+	r.unsaved = nil
+	r.mu.Unlock()
+	return r.closeStore(nil)
+}
+
+func (r *Registry) closeStore(err error) error {
+	r.closed = true
+	if r.store != nil {
+		if cerr := r.store.Close(); err == nil {
+			err = cerr
+		}
+	}
+	return err
+}
+
+// sketch names a MinHash signature in evidence: its first values in hex.
+func sketch(sig []uint32) string {
+	var b []byte
+	for _, v := range sig[:min(4, len(sig))] {
+		b = append(b, byte(v>>24), byte(v>>16), byte(v>>8), byte(v))
+	}
+	return "minhash:" + hex.EncodeToString(b)
+}
