@@ -44,6 +44,7 @@
 package links
 
 import (
+	"bytes"
 	"context"
 	"encoding/hex"
 	"fmt"
@@ -95,6 +96,9 @@ type Registry struct {
 	pmu     sync.Mutex
 	pending map[*indicators.Features]*prepared
 	ordOf   map[*indicators.Features]uint32
+
+	imu  sync.Mutex
+	held map[string]*heldImage // images fetched by the crawler, by URL
 
 	mu       sync.RWMutex
 	entries  []*Entry
@@ -303,6 +307,11 @@ func imageName(img corpus.Image) string {
 // given hash in the Set).
 func (r *Registry) hashImage(img corpus.Image) (corpus.Photo, photohash.Set, error) {
 	ph := corpus.Photo{URL: img.URL, Path: img.Path}
+	if img.Path == "" && img.URL != "" {
+		if res, ok := r.takeHeld(img.URL); ok {
+			return res.photo, res.set, res.err
+		}
+	}
 	if img.Path != "" {
 		set, err := photohash.HashFile(img.Path, r.lim)
 		if err != nil {
@@ -487,4 +496,68 @@ func sketch(sig []uint32) string {
 		b = append(b, byte(v>>24), byte(v>>16), byte(v>>8), byte(v))
 	}
 	return "minhash:" + hex.EncodeToString(b)
+}
+
+// heldImage is an image the crawler fetched: its bytes until the first
+// listing that shows it is prepared, then only its hashes.
+type heldImage struct {
+	once sync.Once
+	data []byte
+	res  heldResult
+}
+
+// heldResult is a held image's hashes.
+type heldResult struct {
+	photo corpus.Photo
+	set   photohash.Set
+	err   error
+}
+
+// HoldImage keeps the bytes of an image the crawler fetched (by its URL)
+// until a listing that shows it is prepared. The bytes are hashed then and
+// dropped; only the hashes are kept, so later listings that show the same
+// URL reuse them. Photos are never stored.
+func (r *Registry) HoldImage(url string, data []byte) {
+	r.imu.Lock()
+	defer r.imu.Unlock()
+	if r.held == nil {
+		r.held = map[string]*heldImage{}
+	}
+	if _, ok := r.held[url]; !ok {
+		r.held[url] = &heldImage{data: data}
+	}
+}
+
+// takeHeld hashes a held image once and returns its result.
+func (r *Registry) takeHeld(url string) (heldResult, bool) {
+	r.imu.Lock()
+	h, ok := r.held[url]
+	r.imu.Unlock()
+	if !ok {
+		return heldResult{}, false
+	}
+	h.once.Do(func() {
+		h.res = r.hashHeld(url, h.data)
+		h.data = nil
+	})
+	return h.res, true
+}
+
+func (r *Registry) hashHeld(url string, data []byte) heldResult {
+	res := heldResult{photo: corpus.Photo{URL: url}}
+	img, err := photohash.Decode(bytes.NewReader(data), r.lim)
+	if err == nil {
+		res.set, err = photohash.HashImage(img)
+	}
+	if err != nil {
+		res.err = fmt.Errorf("image %s: %w", url, err)
+		return res
+	}
+	if g, ok := res.set.Global(photohash.AlgoPDQ); ok {
+		res.photo.PDQ, res.photo.Quality, res.photo.Pipeline = g.Hex(), g.Quality, g.Pipeline
+	}
+	if g, ok := res.set.Global(photohash.AlgoPHash); ok {
+		res.photo.PHash = g.Hex()
+	}
+	return res
 }

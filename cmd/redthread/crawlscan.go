@@ -18,7 +18,15 @@ func scanCrawlSink(ctx context.Context, e *env, opt crawlSinkOptions) (*crawlSin
 	if err != nil {
 		return nil, err
 	}
-	sc, err := scanner.New(scanner.Config{Extractor: x, Pack: pack, EmbedListing: opt.IndexDir != "", Log: e.log})
+	// Listings are linked with each other (shared contacts, photos fetched
+	// with --images, text templates) in memory; the results come out when
+	// the crawl ends, because linking needs the whole batch.
+	var lf linkFlags
+	reg, err := lf.registry(e)
+	if err != nil {
+		return nil, err
+	}
+	sc, err := scanner.New(scanner.Config{Extractor: x, Pack: pack, EmbedListing: opt.IndexDir != "", Linker: reg, Log: e.log})
 	if err != nil {
 		return nil, err
 	}
@@ -43,6 +51,7 @@ func scanCrawlSink(ctx context.Context, e *env, opt crawlSinkOptions) (*crawlSin
 		done <- err
 	}()
 	return &crawlSink{
+		OnImage: func(listingID, url string, data []byte) { reg.HoldImage(url, data) },
 		Emit: func(l *corpus.Listing) error {
 			select {
 			case listings <- l:
@@ -57,6 +66,11 @@ func scanCrawlSink(ctx context.Context, e *env, opt crawlSinkOptions) (*crawlSin
 		Close: func() error {
 			close(listings)
 			err := <-done
+			if err == nil {
+				err = reg.Close()
+			} else {
+				reg.Discard()
+			}
 			if cerr := closeResults(); err == nil {
 				err = cerr
 			}

@@ -21,7 +21,7 @@ func TestCrawlScan(t *testing.T) {
 	defer srv.Close()
 	var out, errOut bytes.Buffer
 	code := run(context.Background(), []string{"crawl", "--adapter", "demo", "--start", srv.URL + "/", "--allow-private",
-		"--delay", "0", "--state", t.TempDir(), "--scan"}, strings.NewReader(""), &out, &errOut, func(string) string { return "" })
+		"--delay", "0", "--state", t.TempDir(), "--images", "--scan"}, strings.NewReader(""), &out, &errOut, func(string) string { return "" })
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut.String())
 	}
@@ -31,5 +31,12 @@ func TestCrawlScan(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), `"level":"high"`) || !strings.Contains(out.String(), `"indicators":[{`) {
 		t.Errorf("no flagged result in crawl scan output:\n%.2000s", out.String())
+	}
+	// The demo corpus reuses phones and photos on purpose: the crawl scan
+	// links them, hashing the fetched images in memory.
+	for _, want := range []string{`"network.shared_contact"`, `"network.reused_photo"`, `"pdq":"`} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("crawl scan output lacks %s", want)
+		}
 	}
 }
