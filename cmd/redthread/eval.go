@@ -31,10 +31,13 @@ type labelled struct {
 	skipped int // unreadable records
 }
 
-// scoreLabelled reads the labels file and scores every listing with pack.
+// scoreLabelled reads the labels file and scores every listing with pack,
+// linking the listings with each other first (network.* indicators), as a
+// scan of that file would.
 func scoreLabelled(ctx context.Context, e *env, path string, x *indicators.Extractor, pack *rules.Pack) (*labelled, error) {
 	out := &labelled{}
-	ev := pack.NewEvaluator()
+	var ls []*corpus.Listing
+	var fs []*indicators.Features
 	for rec := range corpus.Read(ctx, path, e.stdin, corpus.Options{}) {
 		if rec.Err != nil {
 			if errs.KindOf(rec.Err) == errs.IO && rec.Line == 0 || errs.KindOf(rec.Err) == errs.NotExist {
@@ -52,14 +55,32 @@ func scoreLabelled(ctx context.Context, e *env, path string, x *indicators.Extra
 			l.Body = corpus.TextFromHTML(l.HTML)
 		}
 		l.EnsureID()
-		s, err := ev.Evaluate(x.Extract(l))
+		ls = append(ls, l)
+		fs = append(fs, x.Extract(l))
+	}
+	if len(ls) == 0 {
+		return nil, errs.E("read labels", errs.Invalid, fmt.Sprintf("%s: no listings could be read", path))
+	}
+	var lf linkFlags
+	reg, err := lf.registry(e)
+	if err != nil {
+		return nil, err
+	}
+	defer reg.Discard()
+	for i, l := range ls {
+		reg.Prepare(ctx, l, fs[i])
+	}
+	for i, l := range ls {
+		reg.Add(l, fs[i])
+	}
+	ev := pack.NewEvaluator()
+	for i, l := range ls {
+		reg.Link(l, fs[i])
+		s, err := ev.Evaluate(fs[i])
 		if err != nil {
 			return nil, errs.E("score "+l.ID, errs.Internal, err)
 		}
 		out.items = append(out.items, scored{labels: rules.LabelsOf(l), score: s, fired: pack.FiredVector(s)})
-	}
-	if len(out.items) == 0 {
-		return nil, errs.E("read labels", errs.Invalid, fmt.Sprintf("%s: no listings could be read", path))
 	}
 	return out, nil
 }
