@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/redthread/redthread/corpus"
 	"github.com/redthread/redthread/errs"
@@ -152,7 +153,7 @@ func (x *Extractor) Extract(l *corpus.Listing) *Features {
 	}
 	f.Language = strings.ToLower(strings.TrimSpace(l.Language))
 	if f.Language == "" {
-		f.Language = x.lang.Detect(l.Title + "\n" + l.Body)
+		f.Language = x.lang.detect(l.Title, "\n", l.Body)
 	}
 	fields := l.TextFields()
 
@@ -448,8 +449,18 @@ func vagueName(f *Features, name string) bool {
 
 func countWords(s string) int {
 	n, in := 0, false
-	for _, r := range s {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+	for i := 0; i < len(s); {
+		c := s[i]
+		var alnum bool
+		if c < utf8.RuneSelf {
+			alnum = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+			i++
+		} else {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			alnum = unicode.IsLetter(r) || unicode.IsDigit(r)
+			i += size
+		}
+		if alnum {
 			if !in {
 				n++
 			}

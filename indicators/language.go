@@ -55,6 +55,12 @@ var letterVotes = map[rune]string{
 // Detect returns the most likely language code, or "" when the text gives
 // no evidence.
 func (d *LanguageDetector) Detect(text string) string {
+	return d.detect(text, "", "")
+}
+
+// detect guesses the language of the concatenation a+sep+b without
+// building it.
+func (d *LanguageDetector) detect(a, sep, b string) string {
 	var votes [16]float64
 	var namesBuf [16]string
 	names := namesBuf[:0]
@@ -84,31 +90,58 @@ func (d *LanguageDetector) Detect(text string) string {
 		}
 		word, long = word[:0], false
 	}
-	for _, r := range text {
-		if n > 400 {
-			break
+	letter := func(r rune) {
+		switch {
+		case r < 0x250 || (r >= 0x1E00 && r <= 0x1EFF):
+			latin++
+		case unicode.Is(unicode.Cyrillic, r):
+			cyr++
+		case unicode.Is(unicode.Greek, r):
+			greek++
 		}
-		if unicode.IsLetter(r) || r == '\'' {
-			switch {
-			case r < 0x250 || (r >= 0x1E00 && r <= 0x1EFF):
+		lr := unicode.ToLower(r)
+		if l, ok := letterVotes[lr]; ok {
+			vote(l, 0.5)
+		}
+		if len(word)+utf8.UTFMax > cap(word) {
+			long = true
+		} else {
+			word = utf8.AppendRune(word, lr)
+		}
+	}
+	for _, text := range [3]string{a, sep, b} {
+		for i := 0; i < len(text); {
+			if n > 400 {
+				break
+			}
+			c := text[i]
+			if c < utf8.RuneSelf {
+				// ASCII: no letter of letterVotes, lower case by arithmetic.
+				i++
+				switch {
+				case 'a' <= c && c <= 'z' || c == '\'':
+				case 'A' <= c && c <= 'Z':
+					c += 'a' - 'A'
+				default:
+					endWord()
+					continue
+				}
 				latin++
-			case unicode.Is(unicode.Cyrillic, r):
-				cyr++
-			case unicode.Is(unicode.Greek, r):
-				greek++
+				if len(word)+utf8.UTFMax > cap(word) {
+					long = true
+				} else {
+					word = append(word, c)
+				}
+				continue
 			}
-			lr := unicode.ToLower(r)
-			if l, ok := letterVotes[lr]; ok {
-				vote(l, 0.5)
+			r, size := utf8.DecodeRuneInString(text[i:])
+			i += size
+			if unicode.IsLetter(r) {
+				letter(r)
+				continue
 			}
-			if len(word)+utf8.UTFMax > cap(word) {
-				long = true
-			} else {
-				word = utf8.AppendRune(word, lr)
-			}
-			continue
+			endWord()
 		}
-		endWord()
 	}
 	endWord()
 	switch {
@@ -137,7 +170,7 @@ func (d *LanguageDetector) Detect(text string) string {
 		}
 	}
 	if bestV < 1 {
-		if latin > 0 && utf8.RuneCountInString(text) > 0 && best == "" {
+		if latin > 0 && best == "" {
 			return ""
 		}
 	}
