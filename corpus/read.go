@@ -2,6 +2,7 @@ package corpus
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -144,7 +145,7 @@ func ReadJSONL(ctx context.Context, r io.Reader, name string, opt Options) iter.
 					Err: fmt.Errorf("line longer than %d bytes (raise --max-bytes to read it)", max)}, Path: name, Line: line}) {
 					return
 				}
-			} else if len(strings.TrimSpace(string(data))) > 0 {
+			} else if len(bytes.TrimSpace(data)) > 0 {
 				l, perr := ParseListingJSON(data)
 				rec := Record{Listing: l, Path: name, Line: line}
 				if perr != nil {
@@ -166,8 +167,7 @@ func ParseListingJSON(data []byte) (*Listing, error) {
 	if !isValidUTF8(data) {
 		return nil, errors.New("not valid UTF-8 (convert the file to UTF-8)")
 	}
-	trimmed := strings.TrimSpace(string(data))
-	if !strings.HasPrefix(trimmed, "{") {
+	if trimmed := bytes.TrimSpace(data); len(trimmed) == 0 || trimmed[0] != '{' {
 		return nil, errors.New("not a JSON object")
 	}
 	var l Listing
