@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -171,8 +172,12 @@ func ParseListingJSON(data []byte) (*Listing, error) {
 		return nil, errors.New("not a JSON object")
 	}
 	var l Listing
-	if err := jsonUnmarshalStrict(data, &l); err != nil {
-		return nil, err
+	// One pass over valid input; invalid input and the unusual cases take
+	// the general decoder, which words the errors.
+	if !json.Valid(data) || !l.decodeValid(data) {
+		if err := jsonUnmarshalStrict(data, &l); err != nil {
+			return nil, err
+		}
 	}
 	if err := l.Validate(); err != nil {
 		return nil, err
