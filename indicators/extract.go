@@ -158,8 +158,10 @@ func (x *Extractor) Extract(l *corpus.Listing) *Features {
 	fields := l.TextFields()
 
 	// Lexicon hits.
+	var hits []lexicon.Hit // one buffer for every field
 	for _, ft := range fields {
-		for _, h := range x.lex.Match(ft.Text) {
+		hits = x.lex.AppendMatch(hits[:0], ft.Text)
+		for _, h := range hits {
 			f.Terms[h.Tag]++
 			f.Add("terms:"+h.Tag, Span{Evidence: corpus.Evidence{Field: ft.Field, Start: h.Start, End: h.End, Text: ft.Text[h.Start:h.End]}})
 		}

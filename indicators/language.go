@@ -12,8 +12,10 @@ import (
 // languages' most frequent words (the lexicon files' stopwords). It is
 // small and fast: no model to load, a few microseconds per ad.
 type LanguageDetector struct {
-	stop  map[string][]string // word → languages
-	langs map[string]bool
+	stop map[string][]string // word → languages
+	// maxStop is the longest stopword in bytes: longer words skip the lookup.
+	maxStop int
+	langs   map[string]bool
 }
 
 // NewLanguageDetector builds a detector from stopword lists by language.
@@ -30,6 +32,7 @@ func NewLanguageDetector(stopwords map[string][]string) *LanguageDetector {
 		for _, w := range words {
 			w = strings.ToLower(w)
 			d.stop[w] = append(d.stop[w], lang)
+			d.maxStop = max(d.maxStop, len(w))
 		}
 	}
 	return d
@@ -83,8 +86,10 @@ func (d *LanguageDetector) detect(a, sep, b string) string {
 	n := 0
 	endWord := func() {
 		if len(word) > 0 && !long {
-			for _, l := range d.stop[string(word)] {
-				vote(l, 1)
+			if len(word) <= d.maxStop {
+				for _, l := range d.stop[string(word)] {
+					vote(l, 1)
+				}
 			}
 			n++
 		}
@@ -94,9 +99,9 @@ func (d *LanguageDetector) detect(a, sep, b string) string {
 		switch {
 		case r < 0x250 || (r >= 0x1E00 && r <= 0x1EFF):
 			latin++
-		case unicode.Is(unicode.Cyrillic, r):
+		case cyrillicLetter(r):
 			cyr++
-		case unicode.Is(unicode.Greek, r):
+		case greekLetter(r):
 			greek++
 		}
 		lr := unicode.ToLower(r)

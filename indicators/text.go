@@ -81,9 +81,9 @@ func writingQuality(f *Features, field, text string, tf *TextFeatures) {
 			switch {
 			case r < 0x250:
 				cur.latin = true
-			case unicode.Is(unicode.Cyrillic, r):
+			case cyrillicLetter(r):
 				cur.cyr = true
-			case unicode.Is(unicode.Greek, r):
+			case greekLetter(r):
 				cur.grk = true
 			}
 		} else {
@@ -130,6 +130,30 @@ func writingQuality(f *Features, field, text string, tf *TextFeatures) {
 
 func poorSpan(field, text string, start, end int, note string) Span {
 	return Span{Evidence: corpus.Evidence{Field: field, Start: start, End: end, Text: text[start:end], Note: note}}
+}
+
+// cyrillicLetter reports whether the letter r is in the Cyrillic script,
+// without a table search for the main Cyrillic block.
+func cyrillicLetter(r rune) bool {
+	switch {
+	case r < 0x400:
+		return false
+	case r <= 0x52F: // every letter of U+0400–U+052F is Cyrillic
+		return true
+	}
+	return unicode.Is(unicode.Cyrillic, r)
+}
+
+// greekLetter reports whether the letter r is in the Greek script, without
+// a table search for most of the Greek block.
+func greekLetter(r rune) bool {
+	switch {
+	case r < 0x370:
+		return false
+	case r >= 0x375 && r <= 0x3E1: // letters here are Greek (U+0374 and the Coptic U+03E2–U+03EF are not)
+		return true
+	}
+	return unicode.Is(unicode.Greek, r)
 }
 
 func b2i(b bool) int {
