@@ -2,6 +2,8 @@ package corpus
 
 import (
 	"encoding/json"
+	"unicode"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -188,38 +190,111 @@ func textValue(v []byte) (string, bool) {
 	return string(v), true
 }
 
-// unquote decodes the JSON string q, quotes included. Strings without
-// escapes and with valid UTF-8 are converted directly; others go through
-// encoding/json, which replaces invalid UTF-8 as the general path does.
+// unquote decodes the JSON string q, quotes included, as encoding/json
+// does: escapes resolved, invalid UTF-8 and unpaired surrogates replaced by
+// U+FFFD. q must be a valid JSON string.
 func unquote(q []byte) (string, bool) {
 	if len(q) < 2 || q[0] != '"' || q[len(q)-1] != '"' {
 		return "", false
 	}
 	body := q[1 : len(q)-1]
-	plain := true
-	for _, c := range body {
-		if c == '\\' || c == '"' || c < 0x20 || c >= utf8.RuneSelf {
-			plain = false
+	// Fast path: nothing to resolve or replace.
+	i := 0
+	for i < len(body) {
+		c := body[i]
+		if c == '\\' || c == '"' || c < 0x20 {
 			break
 		}
+		if c < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(body[i:])
+		if r == utf8.RuneError && size == 1 {
+			break
+		}
+		i += size
 	}
-	if plain || (!hasEscapeOrControl(body) && utf8.Valid(body)) {
+	if i == len(body) {
 		return string(body), true
 	}
-	var s string
-	if err := json.Unmarshal(q, &s); err != nil {
-		return "", false
-	}
-	return s, true
-}
-
-func hasEscapeOrControl(b []byte) bool {
-	for _, c := range b {
-		if c == '\\' || c == '"' || c < 0x20 {
-			return true
+	b := make([]byte, i, len(body)+2*utf8.UTFMax)
+	copy(b, body[:i])
+	for i < len(body) {
+		c := body[i]
+		switch {
+		case c == '\\':
+			if i+1 >= len(body) {
+				return "", false
+			}
+			switch body[i+1] {
+			case '"', '\\', '/', '\'':
+				b = append(b, body[i+1])
+			case 'b':
+				b = append(b, '\b')
+			case 'f':
+				b = append(b, '\f')
+			case 'n':
+				b = append(b, '\n')
+			case 'r':
+				b = append(b, '\r')
+			case 't':
+				b = append(b, '\t')
+			case 'u':
+				rr := getu4(body[i:])
+				if rr < 0 {
+					return "", false
+				}
+				i += 6
+				if utf16.IsSurrogate(rr) {
+					rr1 := getu4(body[i:])
+					if dec := utf16.DecodeRune(rr, rr1); dec != unicode.ReplacementChar {
+						i += 6
+						b = utf8.AppendRune(b, dec)
+						continue
+					}
+					rr = unicode.ReplacementChar
+				}
+				b = utf8.AppendRune(b, rr)
+				continue
+			default:
+				return "", false
+			}
+			i += 2
+		case c == '"' || c < 0x20:
+			return "", false
+		case c < utf8.RuneSelf:
+			b = append(b, c)
+			i++
+		default:
+			r, size := utf8.DecodeRune(body[i:])
+			i += size
+			b = utf8.AppendRune(b, r) // RuneError for invalid bytes, as encoding/json
 		}
 	}
-	return false
+	return string(b), true
+}
+
+// getu4 decodes \uXXXX at the start of s, or returns -1.
+func getu4(s []byte) rune {
+	if len(s) < 6 || s[0] != '\\' || s[1] != 'u' {
+		return -1
+	}
+	var r rune
+	for _, c := range s[2:6] {
+		switch {
+		case '0' <= c && c <= '9':
+			c = c - '0'
+		case 'a' <= c && c <= 'f':
+			c = c - 'a' + 10
+		case 'A' <= c && c <= 'F':
+			c = c - 'A' + 10
+		default:
+			return -1
+		}
+		r = r*16 + rune(c)
+	}
+	return r
 }
 
 func skipWS(b []byte, i int) int {
