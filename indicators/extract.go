@@ -157,15 +157,7 @@ func (x *Extractor) Extract(l *corpus.Listing) *Features {
 	}
 	fields := l.TextFields()
 
-	// Lexicon hits.
-	var hits []lexicon.Hit // one buffer for every field
-	for _, ft := range fields {
-		hits = x.lex.AppendMatch(hits[:0], ft.Text)
-		for _, h := range hits {
-			f.Terms[h.Tag]++
-			f.Add("terms:"+h.Tag, Span{Evidence: corpus.Evidence{Field: ft.Field, Start: h.Start, End: h.End, Text: ft.Text[h.Start:h.End]}})
-		}
-	}
+	x.addTerms(f, fields)
 
 	// Kind.
 	f.Kind = normalizeKind(l.Kind)
@@ -197,6 +189,65 @@ func (x *Extractor) Extract(l *corpus.Listing) *Features {
 	}
 	f.Words = countWords(l.Title) + countWords(l.Body)
 	return f
+}
+
+// addTerms counts the lexicon hits of every field by tag and records them
+// as "terms:TAG" evidence, in field order. The hits are counted first so
+// that all the evidence shares one allocation, each tag's slice capped at
+// its own size.
+func (x *Extractor) addTerms(f *Features, fields []corpus.NamedText) {
+	var hitsBuf [64]lexicon.Hit
+	hits := hitsBuf[:0]
+	var endsBuf [8]int
+	ends := endsBuf[:0] // end of each field's hits in hits
+	for _, ft := range fields {
+		hits = x.lex.AppendMatch(hits, ft.Text)
+		ends = append(ends, len(hits))
+	}
+	if len(hits) == 0 {
+		return
+	}
+	type group struct {
+		n     int
+		spans []Span
+	}
+	var groupsBuf [32]group
+	groups := groupsBuf[:0]
+	index := make(map[string]int, 32) // tag → groups index
+	order := make([]int32, len(hits)) // hit → groups index
+	for i := range hits {
+		tag := hits[i].Tag
+		f.Terms[tag]++
+		g, ok := index[tag]
+		if !ok {
+			g = len(groups)
+			index[tag] = g
+			groups = append(groups, group{})
+		}
+		groups[g].n++
+		order[i] = int32(g)
+	}
+	backing := make([]Span, len(hits))
+	off := 0
+	for g := range groups {
+		groups[g].spans = backing[off : off : off+groups[g].n]
+		off += groups[g].n
+	}
+	fi := 0
+	for i := range hits {
+		for i >= ends[fi] {
+			fi++
+		}
+		h, ft := &hits[i], &fields[fi]
+		g := &groups[order[i]]
+		g.spans = append(g.spans, Span{Evidence: corpus.Evidence{Field: ft.Field, Start: h.Start, End: h.End, Text: ft.Text[h.Start:h.End]}})
+	}
+	for i := range hits {
+		if g := &groups[order[i]]; g.spans != nil {
+			f.Spans["terms:"+hits[i].Tag] = g.spans
+			g.spans = nil
+		}
+	}
 }
 
 func normalizeKind(k string) string {
