@@ -6,7 +6,6 @@ import (
 	"os"
 	"sort"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/redthread/redthread/corpus"
@@ -510,7 +509,7 @@ func countWords(s string) int {
 			i++
 		} else {
 			r, size := utf8.DecodeRuneInString(s[i:])
-			alnum = unicode.IsLetter(r) || unicode.IsDigit(r)
+			alnum = isAlnum(r)
 			i += size
 		}
 		if alnum {

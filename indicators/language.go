@@ -3,7 +3,6 @@ package indicators
 import (
 	"sort"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 )
 
@@ -104,7 +103,7 @@ func (d *LanguageDetector) detect(a, sep, b string) string {
 		case greekLetter(r):
 			greek++
 		}
-		lr := unicode.ToLower(r)
+		lr := toLower(r)
 		if l, ok := letterVotes[lr]; ok {
 			vote(l, 0.5)
 		}
@@ -141,7 +140,7 @@ func (d *LanguageDetector) detect(a, sep, b string) string {
 			}
 			r, size := utf8.DecodeRuneInString(text[i:])
 			i += size
-			if unicode.IsLetter(r) {
+			if isLetter(r) {
 				letter(r)
 				continue
 			}

@@ -55,15 +55,15 @@ func writingQuality(f *Features, field, text string, tf *TextFeatures) {
 		c := text[i]
 		var r rune
 		n := 1
-		var isLetter bool
+		var letter bool
 		if c < utf8.RuneSelf {
 			r = rune(c)
-			isLetter = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
+			letter = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
 		} else {
 			r, n = utf8.DecodeRuneInString(text[i:])
-			isLetter = unicode.IsLetter(r)
+			letter = isLetter(r)
 		}
-		if isLetter {
+		if letter {
 			if !in {
 				in, cur.start = true, i
 			}
@@ -74,7 +74,7 @@ func writingQuality(f *Features, field, text string, tf *TextFeatures) {
 					cur.uppers++
 					upper++
 				}
-			} else if unicode.IsUpper(r) {
+			} else if isUpper(r) {
 				cur.uppers++
 				upper++
 			}
