@@ -11,7 +11,11 @@ import (
 // languages' most frequent words (the lexicon files' stopwords). It is
 // small and fast: no model to load, a few microseconds per ad.
 type LanguageDetector struct {
-	stop map[string][]string // word → languages
+	// Languages are numbered: names[i] is language i. Votes are counted by
+	// number, in the order the text first votes for each language.
+	names   []string
+	stop    map[string][]int32 // word → languages
+	letters map[rune]int32     // letterVotes by number
 	// maxStop is the longest stopword in bytes: longer words skip the lookup.
 	maxStop int
 	langs   map[string]bool
@@ -19,7 +23,17 @@ type LanguageDetector struct {
 
 // NewLanguageDetector builds a detector from stopword lists by language.
 func NewLanguageDetector(stopwords map[string][]string) *LanguageDetector {
-	d := &LanguageDetector{stop: map[string][]string{}, langs: map[string]bool{}}
+	d := &LanguageDetector{stop: map[string][]int32{}, letters: map[rune]int32{}, langs: map[string]bool{}}
+	num := map[string]int32{}
+	number := func(lang string) int32 {
+		i, ok := num[lang]
+		if !ok {
+			i = int32(len(d.names))
+			num[lang] = i
+			d.names = append(d.names, lang)
+		}
+		return i
+	}
 	langs := make([]string, 0, len(stopwords))
 	for lang := range stopwords {
 		langs = append(langs, lang)
@@ -28,11 +42,15 @@ func NewLanguageDetector(stopwords map[string][]string) *LanguageDetector {
 	for _, lang := range langs {
 		words := stopwords[lang]
 		d.langs[lang] = true
+		li := number(lang)
 		for _, w := range words {
 			w = strings.ToLower(w)
-			d.stop[w] = append(d.stop[w], lang)
+			d.stop[w] = append(d.stop[w], li)
 			d.maxStop = max(d.maxStop, len(w))
 		}
+	}
+	for r, lang := range letterVotes {
+		d.letters[r] = number(lang)
 	}
 	return d
 }
@@ -64,9 +82,9 @@ func (d *LanguageDetector) Detect(text string) string {
 // building it.
 func (d *LanguageDetector) detect(a, sep, b string) string {
 	var votes [16]float64
-	var namesBuf [16]string
+	var namesBuf [16]int32
 	names := namesBuf[:0]
-	vote := func(lang string, w float64) {
+	vote := func(lang int32, w float64) {
 		for i, l := range names {
 			if l == lang {
 				votes[i] += w
@@ -104,7 +122,7 @@ func (d *LanguageDetector) detect(a, sep, b string) string {
 			greek++
 		}
 		lr := toLower(r)
-		if l, ok := letterVotes[lr]; ok {
+		if l, ok := d.letters[lr]; ok {
 			vote(l, 0.5)
 		}
 		if len(word)+utf8.UTFMax > cap(word) {
@@ -154,8 +172,8 @@ func (d *LanguageDetector) detect(a, sep, b string) string {
 	case cyr > latin:
 		// Only Cyrillic languages compete.
 		best, bestV := "", 0.0
-		for i, l := range names {
-			if (l == "uk" || l == "ru" || l == "bg" || l == "sr") && votes[i] > bestV {
+		for i, li := range names {
+			if l := d.names[li]; (l == "uk" || l == "ru" || l == "bg" || l == "sr") && votes[i] > bestV {
 				best, bestV = l, votes[i]
 			}
 		}
@@ -165,7 +183,8 @@ func (d *LanguageDetector) detect(a, sep, b string) string {
 		return best
 	}
 	best, bestV := "", 0.0
-	for i, l := range names {
+	for i, li := range names {
+		l := d.names[li]
 		if l == "uk" || l == "ru" || l == "bg" || l == "el" {
 			continue
 		}
