@@ -131,12 +131,16 @@ func ReadJSONL(ctx context.Context, r io.Reader, name string, opt Options) iter.
 	return func(yield func(Record) bool) {
 		br := bufio.NewReaderSize(r, 256<<10)
 		max := opt.max()
+		var buf []byte // reused for every line: a Listing keeps no reference to it
 		for line := 1; ; line++ {
 			if ctx.Err() != nil {
 				yield(Record{Err: errs.E("read "+name, errs.IO, ctx.Err()), Path: name})
 				return
 			}
-			data, tooLong, err := readLine(br, max)
+			data, tooLong, err := readLine(br, buf[:0], max)
+			if cap(data) <= 1<<20 {
+				buf = data[:0]
+			}
 			if err != nil && !errors.Is(err, io.EOF) {
 				yield(Record{Err: &errs.Error{Op: "read jsonl", Kind: errs.IO, Path: name, Line: line, Err: err}, Path: name, Line: line})
 				return
@@ -185,9 +189,10 @@ func ParseListingJSON(data []byte) (*Listing, error) {
 	return &l, nil
 }
 
-// readLine reads one line without its newline. When the line exceeds max
-// bytes the rest is discarded and tooLong is set.
-func readLine(br *bufio.Reader, max int) (line []byte, tooLong bool, err error) {
+// readLine reads one line without its newline, appending it to line (an
+// empty buffer to reuse). When the line exceeds max bytes the rest is
+// discarded and tooLong is set.
+func readLine(br *bufio.Reader, line []byte, max int) (_ []byte, tooLong bool, err error) {
 	for {
 		chunk, e := br.ReadSlice('\n')
 		if !tooLong {
