@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/redthread/redthread/corpus"
@@ -36,6 +38,8 @@ type Extractor struct {
 	cues     *EntityCues
 	lang     *LanguageDetector
 	region   string
+
+	termScratch sync.Pool // *termScratch
 }
 
 // New builds an Extractor from the embedded data and cfg's files.
@@ -190,13 +194,33 @@ func (x *Extractor) Extract(l *corpus.Listing) *Features {
 	return f
 }
 
+// termScratch holds addTerms' buffers between listings.
+type termScratch struct {
+	hits  []lexicon.Hit
+	index map[string]int
+	order []int32
+}
+
 // addTerms counts the lexicon hits of every field by tag and records them
 // as "terms:TAG" evidence, in field order. The hits are counted first so
 // that all the evidence shares one allocation, each tag's slice capped at
 // its own size.
 func (x *Extractor) addTerms(f *Features, fields []corpus.NamedText) {
-	var hitsBuf [64]lexicon.Hit
-	hits := hitsBuf[:0]
+	sc, _ := x.termScratch.Get().(*termScratch)
+	if sc == nil {
+		sc = &termScratch{index: make(map[string]int, 32)}
+	}
+	defer func() {
+		clear(sc.index)
+		x.termScratch.Put(sc)
+	}()
+	hits := sc.hits[:0]
+	defer func() {
+		sc.hits = hits[:0]
+		if cap(hits) > 4096 { // an unusual listing: do not keep its buffers
+			sc.hits, sc.order = nil, nil
+		}
+	}()
 	var endsBuf [8]int
 	ends := endsBuf[:0] // end of each field's hits in hits
 	for _, ft := range fields {
@@ -212,8 +236,9 @@ func (x *Extractor) addTerms(f *Features, fields []corpus.NamedText) {
 	}
 	var groupsBuf [32]group
 	groups := groupsBuf[:0]
-	index := make(map[string]int, 32) // tag → groups index
-	order := make([]int32, len(hits)) // hit → groups index
+	index := sc.index                                         // tag → groups index
+	order := slices.Grow(sc.order[:0], len(hits))[:len(hits)] // hit → groups index
+	sc.order = order
 	for i := range hits {
 		tag := hits[i].Tag
 		f.Terms[tag]++
