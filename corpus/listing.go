@@ -57,6 +57,16 @@ type Listing struct {
 // string or a list, images may be URLs or objects. Unknown top-level fields
 // go into Fields, so nothing the source provided is dropped.
 func (l *Listing) UnmarshalJSON(data []byte) error {
+	if json.Valid(data) && l.decodeValid(data) {
+		return nil
+	}
+	return l.unmarshalGeneral(data)
+}
+
+// unmarshalGeneral is UnmarshalJSON through a map of the top-level fields:
+// the reference behaviour, and the path for every input decodeValid leaves
+// to it (and the one whose errors users see).
+func (l *Listing) unmarshalGeneral(data []byte) error {
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(data, &raw); err != nil {
 		return err

@@ -2,7 +2,9 @@ package corpus
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -129,12 +131,16 @@ func ReadJSONL(ctx context.Context, r io.Reader, name string, opt Options) iter.
 	return func(yield func(Record) bool) {
 		br := bufio.NewReaderSize(r, 256<<10)
 		max := opt.max()
+		var buf []byte // reused for every line: a Listing keeps no reference to it
 		for line := 1; ; line++ {
 			if ctx.Err() != nil {
 				yield(Record{Err: errs.E("read "+name, errs.IO, ctx.Err()), Path: name})
 				return
 			}
-			data, tooLong, err := readLine(br, max)
+			data, tooLong, err := readLine(br, buf[:0], max)
+			if cap(data) <= 1<<20 {
+				buf = data[:0]
+			}
 			if err != nil && !errors.Is(err, io.EOF) {
 				yield(Record{Err: &errs.Error{Op: "read jsonl", Kind: errs.IO, Path: name, Line: line, Err: err}, Path: name, Line: line})
 				return
@@ -144,7 +150,7 @@ func ReadJSONL(ctx context.Context, r io.Reader, name string, opt Options) iter.
 					Err: fmt.Errorf("line longer than %d bytes (raise --max-bytes to read it)", max)}, Path: name, Line: line}) {
 					return
 				}
-			} else if len(strings.TrimSpace(string(data))) > 0 {
+			} else if len(bytes.TrimSpace(data)) > 0 {
 				l, perr := ParseListingJSON(data)
 				rec := Record{Listing: l, Path: name, Line: line}
 				if perr != nil {
@@ -166,13 +172,16 @@ func ParseListingJSON(data []byte) (*Listing, error) {
 	if !isValidUTF8(data) {
 		return nil, errors.New("not valid UTF-8 (convert the file to UTF-8)")
 	}
-	trimmed := strings.TrimSpace(string(data))
-	if !strings.HasPrefix(trimmed, "{") {
+	if trimmed := bytes.TrimSpace(data); len(trimmed) == 0 || trimmed[0] != '{' {
 		return nil, errors.New("not a JSON object")
 	}
 	var l Listing
-	if err := jsonUnmarshalStrict(data, &l); err != nil {
-		return nil, err
+	// One pass over valid input; invalid input and the unusual cases take
+	// the general decoder, which words the errors.
+	if !json.Valid(data) || !l.decodeValid(data) {
+		if err := jsonUnmarshalStrict(data, &l); err != nil {
+			return nil, err
+		}
 	}
 	if err := l.Validate(); err != nil {
 		return nil, err
@@ -180,9 +189,10 @@ func ParseListingJSON(data []byte) (*Listing, error) {
 	return &l, nil
 }
 
-// readLine reads one line without its newline. When the line exceeds max
-// bytes the rest is discarded and tooLong is set.
-func readLine(br *bufio.Reader, max int) (line []byte, tooLong bool, err error) {
+// readLine reads one line without its newline, appending it to line (an
+// empty buffer to reuse). When the line exceeds max bytes the rest is
+// discarded and tooLong is set.
+func readLine(br *bufio.Reader, line []byte, max int) (_ []byte, tooLong bool, err error) {
 	for {
 		chunk, e := br.ReadSlice('\n')
 		if !tooLong {

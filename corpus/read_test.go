@@ -198,3 +198,28 @@ func TestLenientFields(t *testing.T) {
 		t.Errorf("object body: err = %v", err)
 	}
 }
+
+// TestReadJSONLListingsIndependent checks that listings read from one
+// stream keep their own text and raw fields when the next lines are read
+// (the reader reuses its line buffer).
+func TestReadJSONLListingsIndependent(t *testing.T) {
+	in := `{"id":"a","body":"first \"body\"","extra":{"k":"aaaaaaaa"},"fields":{"q":[1,2]}}
+{"id":"b","body":"second","extra":{"k":"bbbbbbbbbbbbbbbb"},"fields":{"q":[3]}}
+{"id":"c","body":"third and longest of the three lines","extra":"c"}
+`
+	ls, bad := collect(t, ReadJSONL(context.Background(), strings.NewReader(in), "t", Options{}))
+	if len(bad) != 0 || len(ls) != 3 {
+		t.Fatalf("got %d listings, %d errors", len(ls), len(bad))
+	}
+	want := []struct{ id, body, extra, q string }{
+		{"a", `first "body"`, `{"k":"aaaaaaaa"}`, `[1,2]`},
+		{"b", "second", `{"k":"bbbbbbbbbbbbbbbb"}`, `[3]`},
+		{"c", "third and longest of the three lines", `"c"`, ``},
+	}
+	for i, w := range want {
+		l := ls[i]
+		if l.ID != w.id || l.Body != w.body || string(l.Fields["extra"]) != w.extra || string(l.Fields["q"]) != w.q {
+			t.Errorf("listing %d = %q %q %s %s, want %q %q %s %s", i, l.ID, l.Body, l.Fields["extra"], l.Fields["q"], w.id, w.body, w.extra, w.q)
+		}
+	}
+}

@@ -4,9 +4,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"sort"
 	"strings"
-	"unicode"
+	"sync"
+	"unicode/utf8"
 
 	"github.com/redthread/redthread/corpus"
 	"github.com/redthread/redthread/errs"
@@ -36,6 +38,8 @@ type Extractor struct {
 	cues     *EntityCues
 	lang     *LanguageDetector
 	region   string
+
+	termScratch sync.Pool // *termScratch
 }
 
 // New builds an Extractor from the embedded data and cfg's files.
@@ -152,17 +156,11 @@ func (x *Extractor) Extract(l *corpus.Listing) *Features {
 	}
 	f.Language = strings.ToLower(strings.TrimSpace(l.Language))
 	if f.Language == "" {
-		f.Language = x.lang.Detect(l.Title + "\n" + l.Body)
+		f.Language = x.lang.detect(l.Title, "\n", l.Body)
 	}
 	fields := l.TextFields()
 
-	// Lexicon hits.
-	for _, ft := range fields {
-		for _, h := range x.lex.Match(ft.Text) {
-			f.Terms[h.Tag]++
-			f.Add("terms:"+h.Tag, Span{Evidence: corpus.Evidence{Field: ft.Field, Start: h.Start, End: h.End, Text: ft.Text[h.Start:h.End]}})
-		}
-	}
+	x.addTerms(f, fields)
 
 	f.Destination = destination(f)
 
@@ -196,6 +194,86 @@ func (x *Extractor) Extract(l *corpus.Listing) *Features {
 	}
 	f.Words = countWords(l.Title) + countWords(l.Body)
 	return f
+}
+
+// termScratch holds addTerms' buffers between listings.
+type termScratch struct {
+	hits  []lexicon.Hit
+	index map[string]int
+	order []int32
+}
+
+// addTerms counts the lexicon hits of every field by tag and records them
+// as "terms:TAG" evidence, in field order. The hits are counted first so
+// that all the evidence shares one allocation, each tag's slice capped at
+// its own size.
+func (x *Extractor) addTerms(f *Features, fields []corpus.NamedText) {
+	sc, _ := x.termScratch.Get().(*termScratch)
+	if sc == nil {
+		sc = &termScratch{index: make(map[string]int, 32)}
+	}
+	defer func() {
+		clear(sc.index)
+		x.termScratch.Put(sc)
+	}()
+	hits := sc.hits[:0]
+	defer func() {
+		sc.hits = hits[:0]
+		if cap(hits) > 4096 { // an unusual listing: do not keep its buffers
+			sc.hits, sc.order = nil, nil
+		}
+	}()
+	var endsBuf [8]int
+	ends := endsBuf[:0] // end of each field's hits in hits
+	for _, ft := range fields {
+		hits = x.lex.AppendMatch(hits, ft.Text)
+		ends = append(ends, len(hits))
+	}
+	if len(hits) == 0 {
+		return
+	}
+	type group struct {
+		n     int
+		spans []Span
+	}
+	var groupsBuf [32]group
+	groups := groupsBuf[:0]
+	index := sc.index                                         // tag → groups index
+	order := slices.Grow(sc.order[:0], len(hits))[:len(hits)] // hit → groups index
+	sc.order = order
+	for i := range hits {
+		tag := hits[i].Tag
+		f.Terms[tag]++
+		g, ok := index[tag]
+		if !ok {
+			g = len(groups)
+			index[tag] = g
+			groups = append(groups, group{})
+		}
+		groups[g].n++
+		order[i] = int32(g)
+	}
+	backing := make([]Span, len(hits))
+	off := 0
+	for g := range groups {
+		groups[g].spans = backing[off : off : off+groups[g].n]
+		off += groups[g].n
+	}
+	fi := 0
+	for i := range hits {
+		for i >= ends[fi] {
+			fi++
+		}
+		h, ft := &hits[i], &fields[fi]
+		g := &groups[order[i]]
+		g.spans = append(g.spans, Span{Evidence: corpus.Evidence{Field: ft.Field, Start: h.Start, End: h.End, Text: ft.Text[h.Start:h.End]}})
+	}
+	for i := range hits {
+		if g := &groups[order[i]]; g.spans != nil {
+			f.Spans["terms:"+hits[i].Tag] = g.spans
+			g.spans = nil
+		}
+	}
 }
 
 func normalizeKind(k string) string {
@@ -456,8 +534,18 @@ func vagueName(f *Features, name string) bool {
 
 func countWords(s string) int {
 	n, in := 0, false
-	for _, r := range s {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+	for i := 0; i < len(s); {
+		c := s[i]
+		var alnum bool
+		if c < utf8.RuneSelf {
+			alnum = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+			i++
+		} else {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			alnum = isAlnum(r)
+			i += size
+		}
+		if alnum {
 			if !in {
 				n++
 			}

@@ -3,7 +3,6 @@ package indicators
 import (
 	"sort"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 )
 
@@ -12,13 +11,29 @@ import (
 // languages' most frequent words (the lexicon files' stopwords). It is
 // small and fast: no model to load, a few microseconds per ad.
 type LanguageDetector struct {
-	stop  map[string][]string // word → languages
-	langs map[string]bool
+	// Languages are numbered: names[i] is language i. Votes are counted by
+	// number, in the order the text first votes for each language.
+	names   []string
+	stop    map[string][]int32 // word → languages
+	letters map[rune]int32     // letterVotes by number
+	// maxStop is the longest stopword in bytes: longer words skip the lookup.
+	maxStop int
+	langs   map[string]bool
 }
 
 // NewLanguageDetector builds a detector from stopword lists by language.
 func NewLanguageDetector(stopwords map[string][]string) *LanguageDetector {
-	d := &LanguageDetector{stop: map[string][]string{}, langs: map[string]bool{}}
+	d := &LanguageDetector{stop: map[string][]int32{}, letters: map[rune]int32{}, langs: map[string]bool{}}
+	num := map[string]int32{}
+	number := func(lang string) int32 {
+		i, ok := num[lang]
+		if !ok {
+			i = int32(len(d.names))
+			num[lang] = i
+			d.names = append(d.names, lang)
+		}
+		return i
+	}
 	langs := make([]string, 0, len(stopwords))
 	for lang := range stopwords {
 		langs = append(langs, lang)
@@ -27,10 +42,15 @@ func NewLanguageDetector(stopwords map[string][]string) *LanguageDetector {
 	for _, lang := range langs {
 		words := stopwords[lang]
 		d.langs[lang] = true
+		li := number(lang)
 		for _, w := range words {
 			w = strings.ToLower(w)
-			d.stop[w] = append(d.stop[w], lang)
+			d.stop[w] = append(d.stop[w], li)
+			d.maxStop = max(d.maxStop, len(w))
 		}
+	}
+	for r, lang := range letterVotes {
+		d.letters[r] = number(lang)
 	}
 	return d
 }
@@ -55,10 +75,16 @@ var letterVotes = map[rune]string{
 // Detect returns the most likely language code, or "" when the text gives
 // no evidence.
 func (d *LanguageDetector) Detect(text string) string {
+	return d.detect(text, "", "")
+}
+
+// detect guesses the language of the concatenation a+sep+b without
+// building it.
+func (d *LanguageDetector) detect(a, sep, b string) string {
 	var votes [16]float64
-	var namesBuf [16]string
+	var namesBuf [16]int32
 	names := namesBuf[:0]
-	vote := func(lang string, w float64) {
+	vote := func(lang int32, w float64) {
 		for i, l := range names {
 			if l == lang {
 				votes[i] += w
@@ -77,38 +103,67 @@ func (d *LanguageDetector) Detect(text string) string {
 	n := 0
 	endWord := func() {
 		if len(word) > 0 && !long {
-			for _, l := range d.stop[string(word)] {
-				vote(l, 1)
+			if len(word) <= d.maxStop {
+				for _, l := range d.stop[string(word)] {
+					vote(l, 1)
+				}
 			}
 			n++
 		}
 		word, long = word[:0], false
 	}
-	for _, r := range text {
-		if n > 400 {
-			break
+	letter := func(r rune) {
+		switch {
+		case r < 0x250 || (r >= 0x1E00 && r <= 0x1EFF):
+			latin++
+		case cyrillicLetter(r):
+			cyr++
+		case greekLetter(r):
+			greek++
 		}
-		if unicode.IsLetter(r) || r == '\'' {
-			switch {
-			case r < 0x250 || (r >= 0x1E00 && r <= 0x1EFF):
+		lr := toLower(r)
+		if l, ok := d.letters[lr]; ok {
+			vote(l, 0.5)
+		}
+		if len(word)+utf8.UTFMax > cap(word) {
+			long = true
+		} else {
+			word = utf8.AppendRune(word, lr)
+		}
+	}
+	for _, text := range [3]string{a, sep, b} {
+		for i := 0; i < len(text); {
+			if n > 400 {
+				break
+			}
+			c := text[i]
+			if c < utf8.RuneSelf {
+				// ASCII: no letter of letterVotes, lower case by arithmetic.
+				i++
+				switch {
+				case 'a' <= c && c <= 'z' || c == '\'':
+				case 'A' <= c && c <= 'Z':
+					c += 'a' - 'A'
+				default:
+					endWord()
+					continue
+				}
 				latin++
-			case unicode.Is(unicode.Cyrillic, r):
-				cyr++
-			case unicode.Is(unicode.Greek, r):
-				greek++
+				if len(word)+utf8.UTFMax > cap(word) {
+					long = true
+				} else {
+					word = append(word, c)
+				}
+				continue
 			}
-			lr := unicode.ToLower(r)
-			if l, ok := letterVotes[lr]; ok {
-				vote(l, 0.5)
+			r, size := utf8.DecodeRuneInString(text[i:])
+			i += size
+			if isLetter(r) {
+				letter(r)
+				continue
 			}
-			if len(word)+utf8.UTFMax > cap(word) {
-				long = true
-			} else {
-				word = utf8.AppendRune(word, lr)
-			}
-			continue
+			endWord()
 		}
-		endWord()
 	}
 	endWord()
 	switch {
@@ -117,8 +172,8 @@ func (d *LanguageDetector) Detect(text string) string {
 	case cyr > latin:
 		// Only Cyrillic languages compete.
 		best, bestV := "", 0.0
-		for i, l := range names {
-			if (l == "uk" || l == "ru" || l == "bg" || l == "sr") && votes[i] > bestV {
+		for i, li := range names {
+			if l := d.names[li]; (l == "uk" || l == "ru" || l == "bg" || l == "sr") && votes[i] > bestV {
 				best, bestV = l, votes[i]
 			}
 		}
@@ -128,7 +183,8 @@ func (d *LanguageDetector) Detect(text string) string {
 		return best
 	}
 	best, bestV := "", 0.0
-	for i, l := range names {
+	for i, li := range names {
+		l := d.names[li]
 		if l == "uk" || l == "ru" || l == "bg" || l == "el" {
 			continue
 		}
@@ -137,7 +193,7 @@ func (d *LanguageDetector) Detect(text string) string {
 		}
 	}
 	if bestV < 1 {
-		if latin > 0 && utf8.RuneCountInString(text) > 0 && best == "" {
+		if latin > 0 && best == "" {
 			return ""
 		}
 	}

@@ -12,40 +12,78 @@ import (
 // evidence for field.
 func writingQuality(f *Features, field, text string, tf *TextFeatures) {
 	letters, upper := 0, 0
+	// Words are judged as they end, so nothing is kept per word: a capital
+	// run is a maximal run of consecutive all-capital words of 2+ letters,
+	// and its evidence, like that of mixed-alphabet words, is added after
+	// the punctuation evidence, in text order.
 	type word struct {
-		start, end      int
+		start           int
 		letters, uppers int
 		latin, cyr, grk bool
 	}
-	var words []word
+	type pending struct{ start, end int }
+	var later []pending // usually none: allocated only when needed
 	var cur word
 	in := false
+	runStart, runEnd, runLen := 0, 0, 0
+	endRun := func() {
+		if runLen >= 3 {
+			later = append(later, pending{runStart, runEnd})
+		}
+		runLen = 0
+	}
+	var mixed []pending
 	flush := func(end int) {
 		if in {
-			cur.end = end
-			words = append(words, cur)
+			if cur.letters >= 2 && cur.uppers == cur.letters {
+				if runLen == 0 {
+					runStart = cur.start
+				}
+				runEnd = end
+				runLen++
+			} else {
+				endRun()
+			}
+			if b2i(cur.latin)+b2i(cur.cyr)+b2i(cur.grk) > 1 {
+				mixed = append(mixed, pending{cur.start, end})
+			}
 		}
 		in = false
 		cur = word{}
 	}
 	for i := 0; i < len(text); {
-		r, n := utf8.DecodeRuneInString(text[i:])
-		if unicode.IsLetter(r) {
+		c := text[i]
+		var r rune
+		n := 1
+		var letter bool
+		if c < utf8.RuneSelf {
+			r = rune(c)
+			letter = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
+		} else {
+			r, n = utf8.DecodeRuneInString(text[i:])
+			letter = isLetter(r)
+		}
+		if letter {
 			if !in {
 				in, cur.start = true, i
 			}
 			cur.letters++
 			letters++
-			if unicode.IsUpper(r) {
+			if c < utf8.RuneSelf {
+				if 'A' <= c && c <= 'Z' {
+					cur.uppers++
+					upper++
+				}
+			} else if isUpper(r) {
 				cur.uppers++
 				upper++
 			}
 			switch {
 			case r < 0x250:
 				cur.latin = true
-			case unicode.Is(unicode.Cyrillic, r):
+			case cyrillicLetter(r):
 				cur.cyr = true
-			case unicode.Is(unicode.Greek, r):
+			case greekLetter(r):
 				cur.grk = true
 			}
 		} else {
@@ -75,31 +113,15 @@ func writingQuality(f *Features, field, text string, tf *TextFeatures) {
 		i += n
 	}
 	flush(len(text))
+	endRun()
 	// Capital runs: 3+ consecutive words of 2+ letters in capitals.
-	for i := 0; i < len(words); {
-		j := i
-		for j < len(words) && words[j].letters >= 2 && words[j].uppers == words[j].letters {
-			j++
-		}
-		if j-i >= 3 {
-			tf.CapsRuns++
-			f.Add("text:poor", poorSpan(field, text, words[i].start, words[j-1].end, "written in capitals"))
-			i = j
-			continue
-		}
-		i++
+	for _, p := range later {
+		tf.CapsRuns++
+		f.Add("text:poor", poorSpan(field, text, p.start, p.end, "written in capitals"))
 	}
-	for _, w := range words {
-		n := 0
-		for _, b := range []bool{w.latin, w.cyr, w.grk} {
-			if b {
-				n++
-			}
-		}
-		if n > 1 {
-			tf.MixedScript++
-			f.Add("text:poor", poorSpan(field, text, w.start, w.end, "mixes alphabets in one word"))
-		}
+	for _, p := range mixed {
+		tf.MixedScript++
+		f.Add("text:poor", poorSpan(field, text, p.start, p.end, "mixes alphabets in one word"))
 	}
 	if letters >= 40 && field == "body" {
 		tf.CapsPercent = 100 * upper / letters
@@ -108,6 +130,37 @@ func writingQuality(f *Features, field, text string, tf *TextFeatures) {
 
 func poorSpan(field, text string, start, end int, note string) Span {
 	return Span{Evidence: corpus.Evidence{Field: field, Start: start, End: end, Text: text[start:end], Note: note}}
+}
+
+// cyrillicLetter reports whether the letter r is in the Cyrillic script,
+// without a table search for the main Cyrillic block.
+func cyrillicLetter(r rune) bool {
+	switch {
+	case r < 0x400:
+		return false
+	case r <= 0x52F: // every letter of U+0400–U+052F is Cyrillic
+		return true
+	}
+	return unicode.Is(unicode.Cyrillic, r)
+}
+
+// greekLetter reports whether the letter r is in the Greek script, without
+// a table search for most of the Greek block.
+func greekLetter(r rune) bool {
+	switch {
+	case r < 0x370:
+		return false
+	case r >= 0x375 && r <= 0x3E1: // letters here are Greek (U+0374 and the Coptic U+03E2–U+03EF are not)
+		return true
+	}
+	return unicode.Is(unicode.Greek, r)
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // countPoorSignals sets PoorSignals from the individual counts.
