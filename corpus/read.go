@@ -137,7 +137,7 @@ func ReadJSONL(ctx context.Context, r io.Reader, name string, opt Options) iter.
 				yield(Record{Err: errs.E("read "+name, errs.IO, ctx.Err()), Path: name})
 				return
 			}
-			data, tooLong, err := readLine(br, buf[:0], max)
+			data, tooLong, err := ReadLine(br, buf[:0], max)
 			if cap(data) <= 1<<20 {
 				buf = data[:0]
 			}
@@ -189,10 +189,11 @@ func ParseListingJSON(data []byte) (*Listing, error) {
 	return &l, nil
 }
 
-// readLine reads one line without its newline, appending it to line (an
+// ReadLine reads one line without its newline, appending it to line (an
 // empty buffer to reuse). When the line exceeds max bytes the rest is
-// discarded and tooLong is set.
-func readLine(br *bufio.Reader, line []byte, max int) (_ []byte, tooLong bool, err error) {
+// discarded and tooLong is set. At the end of the input err is io.EOF,
+// possibly with a last line.
+func ReadLine(br *bufio.Reader, line []byte, max int) (_ []byte, tooLong bool, err error) {
 	for {
 		chunk, e := br.ReadSlice('\n')
 		if !tooLong {

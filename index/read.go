@@ -39,7 +39,7 @@ func ReadResults(ctx context.Context, r io.Reader, name string) iter.Seq[ResultR
 				yield(ResultRecord{Err: errs.E("read "+name, errs.IO, ctx.Err()), Line: line})
 				return
 			}
-			data, tooLong, err := readLine(br, MaxResultBytes)
+			data, tooLong, err := corpus.ReadLine(br, nil, MaxResultBytes)
 			if err != nil && !errors.Is(err, io.EOF) {
 				yield(ResultRecord{Err: &errs.Error{Op: "read results", Kind: errs.IO, Path: name, Line: line, Err: err}, Line: line})
 				return
@@ -100,28 +100,3 @@ func ParseResult(data []byte) (*corpus.Result, error) {
 	return &r, nil
 }
 
-// readLine reads one line without its newline; past max bytes the rest of
-// the line is discarded and tooLong is set.
-func readLine(br *bufio.Reader, max int) (line []byte, tooLong bool, err error) {
-	for {
-		chunk, e := br.ReadSlice('\n')
-		if !tooLong {
-			if len(line)+len(chunk) > max+1 {
-				tooLong, line = true, nil
-			} else {
-				line = append(line, chunk...)
-			}
-		}
-		if e == bufio.ErrBufferFull {
-			continue
-		}
-		if e != nil {
-			err = e
-		}
-		break
-	}
-	for len(line) > 0 && (line[len(line)-1] == '\n' || line[len(line)-1] == '\r') {
-		line = line[:len(line)-1]
-	}
-	return line, tooLong, err
-}

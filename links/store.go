@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/redthread/redthread/corpus"
 	"io"
 	"os"
 	"path/filepath"
@@ -207,7 +208,10 @@ func readEntries(r io.Reader, fn func(*Entry) error) (skipped int, err error) {
 	br := bufio.NewReaderSize(r, 64<<10)
 	line := 0
 	for {
-		b, err := readLine(br)
+		b, tooLong, err := corpus.ReadLine(br, nil, maxEntryBytes)
+		if tooLong {
+			b = []byte{0} // skipped as a bad line
+		}
 		if len(b) > 0 {
 			line++
 			if line == 1 {
@@ -229,24 +233,6 @@ func readEntries(r io.Reader, fn func(*Entry) error) (skipped int, err error) {
 		if err != nil {
 			return skipped, fmt.Errorf("line %d: %w", line+1, err)
 		}
-	}
-}
-
-// readLine reads one line; a line longer than maxEntryBytes is returned as
-// a single invalid byte so the caller skips it.
-func readLine(br *bufio.Reader) ([]byte, error) {
-	var buf []byte
-	for {
-		chunk, err := br.ReadSlice('\n')
-		if len(buf)+len(chunk) <= maxEntryBytes {
-			buf = append(buf, chunk...)
-		} else {
-			buf = []byte{0}
-		}
-		if err == bufio.ErrBufferFull {
-			continue
-		}
-		return bytes.TrimRight(buf, "\r\n"), err
 	}
 }
 
