@@ -157,3 +157,29 @@ func TestDevSetLanguageAndKind(t *testing.T) {
 		t.Errorf("kind accuracy %d/%d < 85%%: %v", kindOK, kindN, kindBad)
 	}
 }
+
+// TestRealJobPagesStayLow scans saved real job postings (Indeed,
+// LinkedIn, Glassdoor; see crawl/testdata/html/SOURCES.md): ordinary,
+// well-specified ads must not be flagged.
+func TestRealJobPagesStayLow(t *testing.T) {
+	s := newTestScanner(t, nil)
+	var results []*corpus.Result
+	sum, err := s.Scan(context.Background(), corpus.ReadHTMLPath(context.Background(), "../crawl/testdata/html", corpus.Options{}),
+		func(r *corpus.Result) error { results = append(results, r); return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Scanned < 3 {
+		t.Fatalf("scanned %d pages, want the 3 saved postings", sum.Scanned)
+	}
+	for _, r := range results {
+		if r.Level != corpus.LevelLow {
+			t.Errorf("%s: level %s (score %d), indicators %+v", r.ID, r.Level, r.Score, r.Indicators)
+		}
+		for _, h := range r.Indicators {
+			if h.ID != "job.high_risk_sector" {
+				t.Errorf("%s: %s fired on an ordinary posting: %+v", r.ID, h.ID, h.Evidence)
+			}
+		}
+	}
+}
