@@ -15,6 +15,7 @@ func TestNetQualifier(t *testing.T) {
 		{"Pay: 3.200 €/Monat netto", true},
 		{"зарплата 50 000 руб на руки", true},
 		{"Plata 900 eura neto mesečno", true},
+		{"Salary 2500 euro net. Accommodation provided.", true},
 		{"Salary 2.500 EUR brutto per month", false},
 		{"Salary €2,500 per month", false},
 	}
