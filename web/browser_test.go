@@ -107,6 +107,8 @@ func TestBrowser(t *testing.T) {
 		chromedp.WaitVisible(`mark.ev`, chromedp.ByQuery),
 		chromedp.Evaluate(`document.querySelectorAll("mark.ev").length`, &marks),
 		chromedp.Text(`mark.ev[data-indicators~="service.movement"]`, &evidence, chromedp.ByQuery),
+		// app.js is loaded deferred: wait until it runs before clicking.
+		chromedp.WaitReady(`html[data-app="ready"]`, chromedp.ByQuery),
 		chromedp.Click(`button.photo`, chromedp.ByQuery),
 		chromedp.AttributeValue(`button.photo`, "class", &photoClass, nil, chromedp.ByQuery),
 		chromedp.SetValue(`#status-select`, "escalated", chromedp.ByID),

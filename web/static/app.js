@@ -1,6 +1,8 @@
 // redthread analyst app: the only script, loaded from this site (the
 // Content-Security-Policy allows no inline script).
 "use strict";
+// Tells tests (and styles) that the script is running.
+document.documentElement.setAttribute("data-app", "ready");
 document.addEventListener("click", function (ev) {
   // Photos are blurred until an analyst chooses to look; a second click
   // blurs again.
