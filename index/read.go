@@ -99,4 +99,3 @@ func ParseResult(data []byte) (*corpus.Result, error) {
 	}
 	return &r, nil
 }
-
