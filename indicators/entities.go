@@ -24,8 +24,10 @@ type EntityCues struct {
 	AgeBefore  []string `yaml:"age_before"`
 	NameBefore []string `yaml:"name_before"`
 	AgeNot     []string `yaml:"age_not_followed_by"`
+	NotNames   []string `yaml:"not_names"`
 
 	after, before, not map[string]bool
+	notName            map[string]bool
 	names              []string // lower-cased name cues
 }
 
@@ -47,8 +49,13 @@ func LoadEntityCues(extra ...io.Reader) (*EntityCues, error) {
 		c.AgeBefore = append(c.AgeBefore, more.AgeBefore...)
 		c.NameBefore = append(c.NameBefore, more.NameBefore...)
 		c.AgeNot = append(c.AgeNot, more.AgeNot...)
+		c.NotNames = append(c.NotNames, more.NotNames...)
 	}
 	c.after, c.before, c.not = map[string]bool{}, map[string]bool{}, map[string]bool{}
+	c.notName = map[string]bool{}
+	for _, w := range c.NotNames {
+		c.notName[strings.ToLower(w)] = true
+	}
 	for _, w := range c.AgeNot {
 		c.not[strings.ToLower(w)] = true
 	}
@@ -227,7 +234,7 @@ func (c *EntityCues) NamesAfter(text string, cues []Span, field string) []Name {
 		}
 		w, wend := wordAt(text, p)
 		r, _ := utf8.DecodeRuneInString(w)
-		if w == "" || !unicode.IsUpper(r) || utf8.RuneCountInString(w) < 2 || utf8.RuneCountInString(w) > 20 {
+		if w == "" || !unicode.IsUpper(r) || utf8.RuneCountInString(w) < 2 || utf8.RuneCountInString(w) > 20 || c.notName[strings.ToLower(w)] {
 			continue
 		}
 		out = append(out, Name{Value: w, Start: p, End: wend})

@@ -39,6 +39,13 @@ func TestExtractFeatures(t *testing.T) {
 				}
 				return ""
 			}},
+		{"I'm before a name, not before an adjective", corpus.Listing{Kind: "escort", Body: "Hi gentlemen, I'm Lily. I am New here, I'm Available 24/7."},
+			func(f *Features) string {
+				if fmt.Sprint(f.Out.Names) != "[Lily]" {
+					return fmt.Sprintf("names %v", f.Out.Names)
+				}
+				return ""
+			}},
 		{"pay judged against the destination's wages", corpus.Listing{Country: "AL", Kind: "job", Body: "Punë ndërtimi në Londër, paga 150 £ në ditë, udhëtimin e organizojmë ne."},
 			func(f *Features) string {
 				if !f.Pay.Stated || f.Pay.Country != "GB" || f.Pay.Currency != "GBP" || f.Pay.Period != "day" {
