@@ -130,8 +130,10 @@ func (c *EntityCues) Ages(text string, title bool) []Age {
 			// Title trailing "- 19" or ", 19".
 			rest := strings.TrimSpace(text[j:])
 			pre := strings.TrimRight(text[:i], " ")
-			if rest == "" && (strings.HasSuffix(pre, "-") || strings.HasSuffix(pre, ",") || strings.HasSuffix(pre, "–") || strings.HasSuffix(pre, "|")) {
-				ok = true
+			last, _ := utf8.DecodeLastRuneInString(pre)
+			if rest == "" && (strings.HasSuffix(pre, "-") || strings.HasSuffix(pre, ",") || strings.HasSuffix(pre, "–") ||
+				strings.HasSuffix(pre, "|") || strings.HasSuffix(pre, "!") || unicode.Is(unicode.So, last)) {
+				ok = true // "Alina - 19", "Sweet Asian girl 🌸 22"
 			}
 		}
 		if ok && end < len(text) {
