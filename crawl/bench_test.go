@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"github.com/redthread/redthread/internal/cputime"
 	"io"
 	"net"
 	"net/http"
@@ -13,7 +14,6 @@ import (
 	"runtime"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -44,12 +44,6 @@ func (c *cachedSite) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	w.WriteHeader(rec.Code)
 	w.Write(rec.Body.Bytes())
-}
-
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // benchCorpus is the 2000-listing demo site of the benchmark.
@@ -131,7 +125,7 @@ func BenchmarkCrawlDemoSite(b *testing.B) {
 		b.Run(mode, func(b *testing.B) {
 			var pages int64
 			var wall time.Duration
-			cpu0 := cpuTime()
+			cpu0 := cputime.Process()
 			for b.Loop() {
 				cfg := Config{Start: []string{siteURL}, Adapter: ad, AllowPrivate: true, Delay: -1,
 					Parallelism: 2 * runtime.GOMAXPROCS(0), FetchImages: mode == "images"}
@@ -149,7 +143,7 @@ func BenchmarkCrawlDemoSite(b *testing.B) {
 				pages += st.Pages
 				wall += st.Elapsed
 			}
-			cpu := cpuTime() - cpu0
+			cpu := cputime.Process() - cpu0
 			b.ReportMetric(float64(pages)/wall.Seconds(), "pages/s")
 			b.ReportMetric(float64(cpu.Microseconds())/float64(pages), "cpu-µs/page")
 		})

@@ -2,12 +2,12 @@ package index
 
 import (
 	"context"
+	"github.com/redthread/redthread/internal/cputime"
 	"os"
 	"runtime/debug"
 	"slices"
 	"strconv"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -30,7 +30,7 @@ func BenchmarkIndex(b *testing.B) {
 	results := synthResults(n, 1)
 	b.ResetTimer()
 	var elapsed time.Duration
-	cpu0 := cpuTime()
+	cpu0 := cputime.Process()
 	for range b.N {
 		b.StopTimer()
 		x, err := Open(b.TempDir())
@@ -53,7 +53,7 @@ func BenchmarkIndex(b *testing.B) {
 	// On a shared machine wall time depends on the neighbours; CPU time
 	// does not: listings per CPU-second times the cores is the rate an
 	// idle machine reaches at best.
-	b.ReportMetric(float64(n*b.N)/(cpuTime()-cpu0).Seconds(), "listings/cpu-s")
+	b.ReportMetric(float64(n*b.N)/(cputime.Process()-cpu0).Seconds(), "listings/cpu-s")
 }
 
 var (
@@ -116,12 +116,12 @@ func BenchmarkSearch(b *testing.B) {
 			req.Highlight = true
 			req.Size = 20
 			x.facets.invalidate() // measure searches whose facets must be counted
-			c0, start := cpuTime(), time.Now()
+			c0, start := cputime.Process(), time.Now()
 			if _, err := x.Search(ctx, req); err != nil {
 				b.Fatal(err)
 			}
 			lat = append(lat, time.Since(start))
-			cpu = append(cpu, cpuTime()-c0)
+			cpu = append(cpu, cputime.Process()-c0)
 		}
 	}
 	b.StopTimer()
@@ -165,15 +165,6 @@ func BenchmarkBrowseAll(b *testing.B) {
 	}
 	b.ReportMetric(float64(cold.Microseconds())/1000/float64(b.N), "cold-ms")
 	b.ReportMetric(float64(warm.Microseconds())/1000/float64(b.N), "warm-ms")
-}
-
-// cpuTime is the CPU time this process used so far.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func TestMain(m *testing.M) {

@@ -3,6 +3,7 @@ package links
 import (
 	"context"
 	"fmt"
+	"github.com/redthread/redthread/internal/cputime"
 	"math/rand/v2"
 	"path/filepath"
 	"runtime"
@@ -134,9 +135,9 @@ func benchmarkLink(b *testing.B, n int) {
 			b.Fatal(err)
 		}
 		b.StartTimer()
-		c0 := processCPU()
+		c0 := cputime.Process()
 		runLinker(r, ls, fs)
-		cpu += processCPU() - c0
+		cpu += cputime.Process() - c0
 		b.StopTimer()
 		links, tmpl = 0, 0
 		for _, f := range fs {
@@ -178,7 +179,7 @@ func BenchmarkPrepareImages(b *testing.B) {
 		b.Fatal(err)
 	}
 	l := &corpus.Listing{ID: "x", Body: "x", Images: []corpus.Image{{Path: path}}}
-	start, c0 := time.Now(), processCPU()
+	start, c0 := time.Now(), cputime.Process()
 	for b.Loop() {
 		f := &indicators.Features{ID: "x"}
 		r.Prepare(context.Background(), l, f)
@@ -190,7 +191,7 @@ func BenchmarkPrepareImages(b *testing.B) {
 		r.pmu.Unlock()
 	}
 	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "images/s")
-	b.ReportMetric(float64((processCPU()-c0).Nanoseconds())/float64(b.N), "cpu-ns/image")
+	b.ReportMetric(float64((cputime.Process()-c0).Nanoseconds())/float64(b.N), "cpu-ns/image")
 }
 
 // photoEntries returns n registry entries with one photo each: a random
@@ -253,7 +254,7 @@ func benchmarkLinkPhotos(b *testing.B, n int) {
 	}
 	l := &corpus.Listing{Images: []corpus.Image{{Path: "p.jpg"}}}
 	found := 0
-	c0 := processCPU()
+	c0 := cputime.Process()
 	for b.Loop() {
 		found = 0
 		for _, pr := range queries {
@@ -264,7 +265,7 @@ func benchmarkLinkPhotos(b *testing.B, n int) {
 			}
 		}
 	}
-	b.ReportMetric(float64((processCPU()-c0).Nanoseconds())/float64(b.N*q), "cpu-ns/listing")
+	b.ReportMetric(float64((cputime.Process()-c0).Nanoseconds())/float64(b.N*q), "cpu-ns/listing")
 	b.ReportMetric(float64(found)/q, "found")
 }
 

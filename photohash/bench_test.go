@@ -1,20 +1,14 @@
 package photohash
 
 import (
+	"github.com/redthread/redthread/internal/cputime"
 	"os"
-	"syscall"
 	"testing"
 )
 
 // cpuTime returns the process's user+system CPU time in nanoseconds. Benchmarks report it per
 // op besides wall time, because the shared benchmark machine is often loaded by other jobs.
-func cpuTime() int64 {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return ru.Utime.Nano() + ru.Stime.Nano()
-}
+func cpuTime() int64 { return int64(cputime.Process()) }
 
 // loopCPU runs f in b.Loop and reports CPU ms per op.
 func loopCPU(b *testing.B, f func()) {

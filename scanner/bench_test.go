@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/redthread/redthread/internal/cputime"
 	"os"
 	"path/filepath"
 	"strings"
@@ -75,7 +76,7 @@ func syntheticFile(b *testing.B) string {
 func BenchmarkDecodeSynthetic100k(b *testing.B) {
 	path := syntheticFile(b)
 	b.ResetTimer()
-	cpu0 := processCPU()
+	cpu0 := cputime.Process()
 	total := 0
 	for i := 0; i < b.N; i++ {
 		for rec := range corpus.Read(context.Background(), path, nil, corpus.Options{}) {
@@ -85,7 +86,7 @@ func BenchmarkDecodeSynthetic100k(b *testing.B) {
 			total++
 		}
 	}
-	reportRates(b, total, processCPU()-cpu0)
+	reportRates(b, total, cputime.Process()-cpu0)
 }
 
 // BenchmarkScanSynthetic100k scans 100k 2 KB listings on one worker (one
@@ -130,7 +131,7 @@ func benchScan(b *testing.B, in func() func(func(corpus.Record) bool), workers i
 		syntheticFile(b)
 	}
 	b.ResetTimer()
-	cpu0 := processCPU()
+	cpu0 := cputime.Process()
 	total := 0
 	for i := 0; i < b.N; i++ {
 		var out countingWriter // results are encoded, not kept: a real scan writes them out
@@ -147,7 +148,7 @@ func benchScan(b *testing.B, in func() func(func(corpus.Record) bool), workers i
 		}
 		total += sum.Scanned
 	}
-	reportRates(b, total, processCPU()-cpu0)
+	reportRates(b, total, cputime.Process()-cpu0)
 }
 
 // countingWriter discards what is written and counts the bytes.

@@ -1,6 +1,7 @@
 package lexicon
 
 import (
+	"github.com/redthread/redthread/internal/cputime"
 	"strings"
 	"testing"
 )
@@ -34,11 +35,11 @@ func BenchmarkMatch(b *testing.B) {
 	text := strings.ToValidUTF8(benchAd, "")
 	b.SetBytes(int64(len(text)))
 	b.ReportAllocs()
-	cpu0 := processCPU()
+	cpu0 := cputime.Process()
 	for b.Loop() {
 		l.Match(text)
 	}
-	if cpu := processCPU() - cpu0; cpu > 0 {
+	if cpu := cputime.Process() - cpu0; cpu > 0 {
 		b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N), "cpu-ns/op")
 	}
 }
@@ -72,11 +73,11 @@ func BenchmarkMatchTypical(b *testing.B) {
 	}
 	b.SetBytes(int64(len(typicalAd)))
 	b.ReportAllocs()
-	cpu0 := processCPU()
+	cpu0 := cputime.Process()
 	for b.Loop() {
 		l.Match(typicalAd)
 	}
-	if cpu := processCPU() - cpu0; cpu > 0 {
+	if cpu := cputime.Process() - cpu0; cpu > 0 {
 		b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N), "cpu-ns/op")
 	}
 }
@@ -90,11 +91,11 @@ func BenchmarkAppendMatch(b *testing.B) {
 	b.SetBytes(int64(len(text)))
 	b.ReportAllocs()
 	var hits []Hit
-	cpu0 := processCPU()
+	cpu0 := cputime.Process()
 	for b.Loop() {
 		hits = l.AppendMatch(hits[:0], text)
 	}
-	if cpu := processCPU() - cpu0; cpu > 0 {
+	if cpu := cputime.Process() - cpu0; cpu > 0 {
 		b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N), "cpu-ns/op")
 	}
 }

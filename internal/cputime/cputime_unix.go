@@ -1,15 +1,13 @@
 //go:build unix
 
-package lexicon
+package cputime
 
 import (
 	"syscall"
 	"time"
 )
 
-// processCPU returns the CPU time (user+system) used by the process so far.
-// Benchmarks report it per op because wall time is unreliable on a loaded machine.
-func processCPU() time.Duration {
+func process() time.Duration {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		return 0

@@ -1,8 +1,0 @@
-//go:build !unix
-
-package links
-
-import "time"
-
-// processCPU is unavailable on this platform.
-func processCPU() time.Duration { return 0 }
