@@ -124,44 +124,16 @@ func listingFromRow(cols, row []string, opt Options) (*Listing, error) {
 		if v == "" {
 			continue
 		}
+		if dst := l.textField(c); dst != nil {
+			*dst = v
+			continue
+		}
 		switch c {
-		case "id":
-			l.ID = v
-		case "source":
-			l.Source = v
-		case "url":
-			l.URL = v
-		case "kind":
-			l.Kind = v
-		case "title":
-			l.Title = v
-		case "body":
-			l.Body = v
-		case "html":
-			l.HTML = v
-		case "employer":
-			l.Employer = v
-		case "employer_info":
-			l.EmployerInfo = v
-		case "location":
-			l.Location = v
-		case "country":
-			l.Country = strings.ToUpper(strings.TrimSpace(v))
-		case "language":
-			l.Language = strings.ToLower(strings.TrimSpace(v))
-		case "posted_at":
-			l.PostedAt = v
-		case "pay":
-			l.Pay = v
 		case "contacts":
 			l.Contacts = append(l.Contacts, splitMulti(v)...)
 		case "images":
 			for _, u := range splitMulti(v) {
-				if strings.HasPrefix(u, "http://") || strings.HasPrefix(u, "https://") {
-					l.Images = append(l.Images, Image{URL: u})
-				} else {
-					l.Images = append(l.Images, Image{Path: u})
-				}
+				l.Images = append(l.Images, imageRef(u))
 			}
 		default:
 			if c == "" {
@@ -174,6 +146,8 @@ func listingFromRow(cols, row []string, opt Options) (*Listing, error) {
 			l.Fields[c] = raw
 		}
 	}
+	l.Country = strings.ToUpper(strings.TrimSpace(l.Country))
+	l.Language = strings.ToLower(strings.TrimSpace(l.Language))
 	if err := l.Validate(); err != nil {
 		return nil, err
 	}

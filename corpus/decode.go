@@ -109,36 +109,12 @@ func (l *Listing) decodeValid(data []byte) bool {
 
 // setKnown sets the field named key from the JSON value v.
 func (l *Listing) setKnown(key string, v []byte, fieldsRaw *[]byte) bool {
-	var dst *string
+	if dst := l.textField(key); dst != nil {
+		s, ok := textValue(v)
+		*dst = s
+		return ok
+	}
 	switch key {
-	case "id":
-		dst = &l.ID
-	case "source":
-		dst = &l.Source
-	case "url":
-		dst = &l.URL
-	case "kind":
-		dst = &l.Kind
-	case "title":
-		dst = &l.Title
-	case "body":
-		dst = &l.Body
-	case "html":
-		dst = &l.HTML
-	case "employer":
-		dst = &l.Employer
-	case "employer_info":
-		dst = &l.EmployerInfo
-	case "location":
-		dst = &l.Location
-	case "country":
-		dst = &l.Country
-	case "language":
-		dst = &l.Language
-	case "posted_at":
-		dst = &l.PostedAt
-	case "pay":
-		dst = &l.Pay
 	case "contacts":
 		if len(v) > 0 && v[0] == '"' {
 			s, ok := unquote(v)
@@ -163,12 +139,8 @@ func (l *Listing) setKnown(key string, v []byte, fieldsRaw *[]byte) bool {
 			return true
 		}
 		return false
-	default:
-		return false
 	}
-	s, ok := textValue(v)
-	*dst = s
-	return ok
+	return false
 }
 
 // textValue is textOf for a value known to be valid JSON: a string, or a

@@ -74,35 +74,14 @@ func (l *Listing) unmarshalGeneral(data []byte) error {
 	*l = Listing{}
 	for k, v := range raw {
 		var err error
+		if dst := l.textField(k); dst != nil {
+			*dst, err = textOf(v)
+			if err != nil {
+				return fmt.Errorf("field %q: %v", k, err)
+			}
+			continue
+		}
 		switch k {
-		case "id":
-			l.ID, err = textOf(v)
-		case "source":
-			l.Source, err = textOf(v)
-		case "url":
-			l.URL, err = textOf(v)
-		case "kind":
-			l.Kind, err = textOf(v)
-		case "title":
-			l.Title, err = textOf(v)
-		case "body":
-			l.Body, err = textOf(v)
-		case "html":
-			l.HTML, err = textOf(v)
-		case "employer":
-			l.Employer, err = textOf(v)
-		case "employer_info":
-			l.EmployerInfo, err = textOf(v)
-		case "location":
-			l.Location, err = textOf(v)
-		case "country":
-			l.Country, err = textOf(v)
-		case "language":
-			l.Language, err = textOf(v)
-		case "posted_at":
-			l.PostedAt, err = textOf(v)
-		case "pay":
-			l.Pay, err = textOf(v)
 		case "contacts":
 			l.Contacts, err = textsOf(v)
 		case "images":
@@ -211,31 +190,55 @@ func imagesOf(v json.RawMessage) ([]Image, error) {
 		if err != nil {
 			return nil, err
 		}
-		if strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://") {
-			out = append(out, Image{URL: s})
-		} else if s != "" {
-			out = append(out, Image{Path: s})
+		if s != "" {
+			out = append(out, imageRef(s))
 		}
 	}
 	return out, nil
 }
 
-// Field returns the text of a named text field ("title", "body", "employer",
+// textField returns the string field of l named by its JSON name, or nil
+// when name is not one of the text fields of FORMATS.md. Every reader maps
+// names onto fields through it.
+func (l *Listing) textField(name string) *string {
+	switch name {
+	case "id":
+		return &l.ID
+	case "source":
+		return &l.Source
+	case "url":
+		return &l.URL
+	case "kind":
+		return &l.Kind
+	case "title":
+		return &l.Title
+	case "body":
+		return &l.Body
+	case "html":
+		return &l.HTML
+	case "employer":
+		return &l.Employer
+	case "employer_info":
+		return &l.EmployerInfo
+	case "location":
+		return &l.Location
+	case "country":
+		return &l.Country
+	case "language":
+		return &l.Language
+	case "posted_at":
+		return &l.PostedAt
+	case "pay":
+		return &l.Pay
+	}
+	return nil
+}
+
+// Field returns the text of a named field ("title", "body", "employer",
 // "employer_info", "location", "pay", "contacts[2]"), the names evidence uses.
 func (l *Listing) Field(name string) string {
-	switch name {
-	case "title":
-		return l.Title
-	case "body":
-		return l.Body
-	case "employer":
-		return l.Employer
-	case "employer_info":
-		return l.EmployerInfo
-	case "location":
-		return l.Location
-	case "pay":
-		return l.Pay
+	if p := l.textField(name); p != nil {
+		return *p
 	}
 	var i int
 	if _, err := fmt.Sscanf(name, "contacts[%d]", &i); err == nil && i >= 0 && i < len(l.Contacts) {
@@ -318,4 +321,13 @@ func MarshalJSONLine(v any) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// imageRef is an image given as one string: a URL when it has an http(s)
+// scheme, else a local path.
+func imageRef(s string) Image {
+	if strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://") {
+		return Image{URL: s}
+	}
+	return Image{Path: s}
 }
