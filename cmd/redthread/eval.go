@@ -7,10 +7,12 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strings"
 
 	"github.com/redthread/redthread/corpus"
 	"github.com/redthread/redthread/errs"
 	"github.com/redthread/redthread/indicators"
+	"github.com/redthread/redthread/realeval"
 	"github.com/redthread/redthread/rules"
 )
 
@@ -134,9 +136,22 @@ func runEval(ctx context.Context, e *env, args []string) error {
 	addDataFlags(fs, &d)
 	labelsPath := fs.String("labels", "", "labelled listings `FILE` (JSONL or CSV; fields label 0/1, and expect/allow per indicator); - for stdin")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
+	corporaDir := fs.String("corpora", "", "measure the extractors on the real public corpora in `DIR` (../shared/corpora) instead of --labels")
+	only := fs.String("only", "", "with --corpora: comma-separated evaluations to run ("+strings.Join(realeval.Names(), ", ")+")")
+	misses := fs.Bool("misses", false, "with --corpora: print every miss and false value to stderr (real ad text: keep it on your terminal)")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
+	}
+	if *corporaDir != "" {
+		if *labelsPath != "" || len(pos) > 0 {
+			return fmt.Errorf("%w: give either --labels FILE or --corpora DIR", errUsage)
+		}
+		x, _, err := d.load()
+		if err != nil {
+			return err
+		}
+		return runCorporaEval(ctx, e, x, *corporaDir, *only, *misses, *asJSON)
 	}
 	if *labelsPath == "" || len(pos) > 0 {
 		return fmt.Errorf("%w: give the labelled listings with --labels FILE", errUsage)
