@@ -28,6 +28,17 @@ type Result struct {
 	// Listing is the scanned listing itself, when the scan was asked to
 	// embed it (for indexing and review).
 	Listing *Listing `json:"listing,omitempty"`
+	// Region is the country whose numbering plan read the phone numbers
+	// written without a country code, and why, when the listing names no
+	// country of its own.
+	Region *Region `json:"region,omitempty"`
+}
+
+// Region is a country inferred for a listing, with the reason
+// ("url host melbourne.example.com", "location: Pune").
+type Region struct {
+	Code   string `json:"code"`   // ISO 3166-1 alpha-2
+	Reason string `json:"reason"` // what in the listing named it
 }
 
 // Hit is one indicator that fired, with the evidence that made it fire.

@@ -59,6 +59,7 @@ type Output struct {
 	Pay      *corpus.Pay
 	Photos   []corpus.Photo
 	Warnings []string
+	Region   *corpus.Region // region inferred for phone numbers when the listing names no country
 }
 
 // PayFeatures describe the best pay statement of the ad.

@@ -245,6 +245,7 @@ func (s *Scanner) evaluate(it *item, ev *rules.Evaluator) {
 		Indicators: sc.Hits, Contacts: f.Out.Contacts,
 		Entities: corpus.Entities{Names: f.Out.Names, Ages: f.Out.Ages},
 		Photos:   f.Out.Photos, Pay: f.Out.Pay, RulePack: s.cfg.Pack.Version, Warnings: f.Out.Warnings,
+		Region: f.Out.Region,
 	}
 	if r.Indicators == nil {
 		r.Indicators = []corpus.Hit{}
