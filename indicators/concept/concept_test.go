@@ -1,0 +1,116 @@
+package concept
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/redthread/redthread/indicators/token"
+)
+
+func tags(hits []Hit) []string {
+	var out []string
+	for _, h := range hits {
+		if !slices.Contains(out, h.Tag) {
+			out = append(out, h.Tag)
+		}
+	}
+	return out
+}
+
+// TestDataExamples runs every pattern's examples and counter-examples and
+// every data file's tests.
+func TestDataExamples(t *testing.T) {
+	s, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d token.Doc
+	for _, tc := range s.Tests() {
+		d.Reset(tc.Text)
+		hits := s.AppendMatch(nil, &d, tc.Lang)
+		got := tags(hits)
+		for _, want := range tc.Expect {
+			if !slices.Contains(got, want) {
+				t.Errorf("%s (%s): %q: want %s, got %v", tc.File, tc.Lang, tc.Text, want, got)
+			}
+		}
+		for _, not := range tc.Absent {
+			if slices.Contains(got, not) {
+				t.Errorf("%s (%s): %q: must not raise %s (%v)", tc.File, tc.Lang, tc.Text, not, hits)
+			}
+		}
+	}
+}
+
+func TestEvidenceSpans(t *testing.T) {
+	s, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := "Hello!\nThe bus fare is covered by the farm. Documents stay with the boss."
+	d := token.New(text)
+	hits := s.AppendMatch(nil, d, "en")
+	var got []string
+	for _, h := range hits {
+		if h.Start < 0 || h.End > len(text) || h.Start >= h.End {
+			t.Fatalf("bad span %+v", h)
+		}
+		got = append(got, h.Tag+"="+text[h.Start:h.End])
+	}
+	want := []string{"job.travel_provided=fare is covered", "job.document_retention=Documents stay with"}
+	for _, w := range want {
+		if !slices.Contains(got, w) {
+			t.Errorf("want %q in %v", w, got)
+		}
+	}
+}
+
+func TestWordForms(t *testing.T) {
+	s, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ lang, text, tag string }{
+		{"en", "the employer is keeping passports", "job.document_retention"},
+		{"en", "acommodation is provided", "job.unrealistic_conditions"}, // one typo in a long word
+		{"en", "Ｆｒｅｅ ａｃｃｏｍｍｏｄａｔｉｏｎ", "job.unrealistic_conditions"},
+	} {
+		d := token.New(tc.text)
+		if got := tags(s.AppendMatch(nil, d, tc.lang)); !slices.Contains(got, tc.tag) {
+			t.Errorf("%s %q: want %s, got %v", tc.lang, tc.text, tc.tag, got)
+		}
+	}
+}
+
+func TestLoadErrors(t *testing.T) {
+	for _, bad := range []string{
+		"language: en\nclasses:\n  lower: [x]\n",
+		"language: en\nclasses:\n  X: [\"#5\"]\n",
+		"classes: {}\n",
+		"language: en\npatterns:\n  - {tag: a}\n",
+		"language: en\nbogus: 1\n",
+	} {
+		if _, err := Load(NamedReader{"bad.yaml", strings.NewReader(bad)}); err == nil {
+			t.Errorf("%q: want an error", bad)
+		}
+	}
+}
+
+func FuzzMatch(f *testing.F) {
+	s, err := Default()
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add("we pay your ticket and visa, documents kept by the boss", "en")
+	f.Add("girls 18-25 only!!! 1 2 3 4 5 6 7 8 9", "en")
+	var d token.Doc
+	f.Fuzz(func(t *testing.T, text, lang string) {
+		d.Reset(text)
+		for _, h := range s.AppendMatch(nil, &d, lang) {
+			if h.Start < 0 || h.End > len(text) || h.Start >= h.End {
+				t.Fatalf("bad span %+v", h)
+			}
+		}
+	})
+}

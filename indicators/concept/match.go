@@ -1,0 +1,379 @@
+package concept
+
+import (
+	"bytes"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/redthread/redthread/indicators/token"
+)
+
+// match modes of a class word
+const (
+	modeExact  = iota // the folded word itself
+	modeStem          // the stem plus at most max_suffix letters
+	modePrefix        // the prefix plus anything ("ticket*")
+)
+
+type elem struct {
+	word string
+	mode int
+}
+
+type entryRef struct {
+	class int
+	rest  []elem // further words of a multi-word entry
+}
+
+type nodeRef struct {
+	mode int
+	entryRef
+}
+
+// trie maps folded class words, byte by byte, to their entries.
+type trie struct {
+	nodes []tnode
+}
+
+type tnode struct {
+	keys []byte
+	next []int32
+	refs []nodeRef
+}
+
+func newTrie() *trie { return &trie{nodes: make([]tnode, 1, 256)} }
+
+func (t *trie) add(e elem, r entryRef) {
+	n := int32(0)
+	for i := 0; i < len(e.word); i++ {
+		c := e.word[i]
+		nd := &t.nodes[n]
+		j := bytes.IndexByte(nd.keys, c)
+		if j < 0 {
+			t.nodes = append(t.nodes, tnode{})
+			nd = &t.nodes[n]
+			nd.keys = append(nd.keys, c)
+			nd.next = append(nd.next, int32(len(t.nodes)-1))
+			j = len(nd.keys) - 1
+		}
+		n = nd.next[j]
+	}
+	t.nodes[n].refs = append(t.nodes[n].refs, nodeRef{mode: e.mode, entryRef: r})
+}
+
+// elemMatches reports whether the folded word f is a form of e.
+func elemMatches(e elem, f []byte, maxSuffix int) bool {
+	switch e.mode {
+	case modeExact:
+		return string(f) == e.word
+	case modePrefix:
+		return bytes.HasPrefix(f, []byte(e.word))
+	default:
+		return bytes.HasPrefix(f, []byte(e.word)) && utf8.RuneCount(f[len(e.word):]) <= maxSuffix
+	}
+}
+
+// Hit is one pattern match: a byte span of the text from the first to the
+// last word that made it.
+type Hit struct {
+	Tag     string
+	Pattern string
+	Start   int
+	End     int
+	Words   []string // the matched words, in text order, as written
+}
+
+// occ is one occurrence of a class: words [first, last] of the word index.
+type occ struct{ first, last int32 }
+
+type scratch struct {
+	words []int32           // word index → token index
+	occ   [maxClasses][]occ // class id → occurrences in text order
+	del   []byte            // deletion variants
+	hits  []Hit
+}
+
+var pool = sync.Pool{New: func() any { return new(scratch) }}
+
+// HasLanguage reports whether lang has classes.
+func (s *Set) HasLanguage(lang string) bool { return s.langs[lang] != nil }
+
+// AppendMatch appends the hits of lang's patterns in d to dst. Hits of one
+// tag do not overlap.
+func (s *Set) AppendMatch(dst []Hit, d *token.Doc, lang string) []Hit {
+	ls := s.langs[lang]
+	if ls == nil || len(ls.patterns) == 0 || len(d.Tokens) == 0 {
+		return dst
+	}
+	sc := pool.Get().(*scratch)
+	defer pool.Put(sc)
+	for i := range ls.classes {
+		sc.occ[i] = sc.occ[i][:0]
+	}
+	sc.words = sc.words[:0]
+	for i := range d.Tokens {
+		if k := d.Tokens[i].Kind; k == token.Word || k == token.Number {
+			sc.words = append(sc.words, int32(i))
+		}
+	}
+	ls.classify(d, sc)
+	start := len(dst)
+	for _, p := range ls.patterns {
+		dst = ls.run(p, d, sc, dst, start)
+	}
+	return dst
+}
+
+// classify records the class occurrences of every word.
+func (ls *langSet) classify(d *token.Doc, sc *scratch) {
+	root := &ls.trie.nodes[0]
+	for wi, ti := range sc.words {
+		t := &d.Tokens[ti]
+		if t.Kind == token.Number {
+			if len(ls.numbers) > 0 && t.FEnd-t.FStart <= 4 {
+				v := 0
+				for _, c := range d.Fold[t.FStart:t.FEnd] {
+					if c < '0' || c > '9' {
+						v = -1
+						break
+					}
+					v = v*10 + int(c-'0')
+				}
+				for _, nr := range ls.numbers {
+					if v >= nr.lo && v <= nr.hi {
+						sc.occ[nr.class] = append(sc.occ[nr.class], occ{int32(wi), int32(wi)})
+					}
+				}
+			}
+			continue
+		}
+		f := d.Fold[t.FStart:t.FEnd]
+		var seen bits
+		n := root
+		for depth := 0; ; depth++ {
+			for _, r := range n.refs {
+				ok := false
+				switch r.mode {
+				case modePrefix:
+					ok = true
+				case modeExact:
+					ok = depth == len(f)
+				default:
+					ok = utf8.RuneCount(f[depth:]) <= ls.maxSuffix
+				}
+				if !ok {
+					continue
+				}
+				last := wi
+				if len(r.rest) > 0 {
+					if !ls.restMatches(d, sc, wi, r.rest) {
+						continue
+					}
+					last = wi + len(r.rest)
+				} else if seen.has(r.class) {
+					continue
+				}
+				seen.set(r.class)
+				sc.occ[r.class] = append(sc.occ[r.class], occ{int32(wi), int32(last)})
+			}
+			if depth == len(f) {
+				break
+			}
+			j := bytes.IndexByte(n.keys, f[depth])
+			if j < 0 {
+				break
+			}
+			n = &ls.trie.nodes[n.next[j]]
+		}
+		if seen.empty() && len(f) >= 7 && utf8.RuneCount(f) >= 7 && len(ls.fuzzy) > 0 {
+			ls.fuzzyClass(f, sc, wi)
+		}
+	}
+}
+
+func (ls *langSet) restMatches(d *token.Doc, sc *scratch, wi int, rest []elem) bool {
+	if wi+len(rest) >= len(sc.words) {
+		return false
+	}
+	for k, e := range rest {
+		ti := sc.words[wi+1+k]
+		t := &d.Tokens[ti]
+		if !elemMatches(e, d.Fold[t.FStart:t.FEnd], ls.maxSuffix) {
+			return false
+		}
+	}
+	return true
+}
+
+// fuzzyClass finds class words one edit away from a long word f.
+func (ls *langSet) fuzzyClass(f []byte, sc *scratch, wi int) {
+	var seen bits
+	add := func(refs []fuzzyRef) {
+		for _, r := range refs {
+			if !seen.has(r.class) {
+				seen.set(r.class)
+				sc.occ[r.class] = append(sc.occ[r.class], occ{int32(wi), int32(wi)})
+			}
+		}
+	}
+	add(ls.fuzzy[string(f)])
+	for i := 0; i < len(f); {
+		_, size := utf8.DecodeRune(f[i:])
+		sc.del = append(append(sc.del[:0], f[:i]...), f[i+size:]...)
+		add(ls.fuzzy[string(sc.del)])
+		i += size
+	}
+}
+
+// run appends the matches of one pattern.
+func (ls *langSet) run(p *cpattern, d *token.Doc, sc *scratch, dst []Hit, start int) []Hit {
+	anchor := -1
+	for _, c := range p.all {
+		n := len(sc.occ[c])
+		if n == 0 {
+			return dst
+		}
+		if anchor < 0 || n < len(sc.occ[anchor]) {
+			anchor = c
+		}
+	}
+	var chosenBuf [8]occ
+	lastEnd := int32(-1)
+	for _, a := range sc.occ[anchor] {
+		if a.first <= lastEnd {
+			continue
+		}
+		chosen := append(chosenBuf[:0], a)
+		sent := d.Tokens[sc.words[a.first]].Sent
+		skipped := false
+		ok := true
+		for _, c := range p.all {
+			if c == anchor && !skipped {
+				skipped = true
+				continue
+			}
+			best, bestDist := occ{-1, -1}, int32(1<<30)
+			for _, o := range sc.occ[c] {
+				if overlaps(chosen, o) {
+					continue
+				}
+				dist := o.first - a.first
+				if dist < 0 {
+					dist = -dist
+				}
+				if dist > int32(p.Window) || dist >= bestDist {
+					continue
+				}
+				if !p.Lines && d.Tokens[sc.words[o.first]].Sent != sent {
+					continue
+				}
+				best, bestDist = o, dist
+			}
+			if best.first < 0 {
+				ok = false
+				break
+			}
+			chosen = append(chosen, best)
+		}
+		if !ok {
+			continue
+		}
+		lo, hi := chosen[0].first, chosen[0].last
+		for _, o := range chosen[1:] {
+			lo, hi = min(lo, o.first), max(hi, o.last)
+		}
+		// The window counts the words between the matched words, not the
+		// words inside a phrase ("pay it back").
+		inner := int32(0)
+		for _, o := range chosen {
+			inner += o.last - o.first
+		}
+		if hi-lo-inner > int32(p.Window) {
+			continue
+		}
+		if ls.voided(p, sc, chosen, lo, hi) {
+			continue
+		}
+		h := Hit{Tag: p.Tag, Pattern: p.Name,
+			Start: int(d.Tokens[sc.words[lo]].Start), End: int(d.Tokens[sc.words[hi]].End)}
+		if overlapsHit(dst[start:], h) {
+			continue
+		}
+		sortOccs(chosen)
+		for _, o := range chosen {
+			h.Words = append(h.Words, d.Text[d.Tokens[sc.words[o.first]].Start:d.Tokens[sc.words[o.last]].End])
+		}
+		dst = append(dst, h)
+		lastEnd = hi
+	}
+	return dst
+}
+
+// voided reports whether a negation or an excluded class cancels a match
+// spanning words lo..hi.
+func (ls *langSet) voided(p *cpattern, sc *scratch, chosen []occ, lo, hi int32) bool {
+	reach := int32(p.NegSpan) + 1
+	for _, c := range p.not {
+		for _, o := range sc.occ[c] {
+			if o.last >= lo-reach && o.first <= hi+reach {
+				return true
+			}
+		}
+	}
+	if p.negate && ls.neg >= 0 {
+		for _, o := range sc.occ[ls.neg] {
+			if o.first >= lo-int32(p.NegSpan) && o.first <= hi && !overlaps(chosen, o) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func overlaps(chosen []occ, o occ) bool {
+	for _, c := range chosen {
+		if o.first <= c.last && c.first <= o.last {
+			return true
+		}
+	}
+	return false
+}
+
+func overlapsHit(hits []Hit, h Hit) bool {
+	for i := range hits {
+		if hits[i].Tag == h.Tag && h.Start < hits[i].End && hits[i].Start < h.End {
+			return true
+		}
+	}
+	return false
+}
+
+func sortOccs(o []occ) {
+	for i := 1; i < len(o); i++ {
+		for j := i; j > 0 && o[j].first < o[j-1].first; j-- {
+			o[j], o[j-1] = o[j-1], o[j]
+		}
+	}
+}
+
+// Note is the evidence note of a hit: the pattern and its words.
+func (h *Hit) Note() string {
+	return "pattern " + h.Pattern + ": " + strings.Join(h.Words, " + ")
+}
+
+// maxClasses is the most classes one language may have.
+const maxClasses = 128
+
+type bits [maxClasses / 64]uint64
+
+func (b *bits) has(i int) bool { return b[i>>6]&(1<<(i&63)) != 0 }
+func (b *bits) set(i int)      { b[i>>6] |= 1 << (i & 63) }
+func (b *bits) empty() bool {
+	for _, w := range b {
+		if w != 0 {
+			return false
+		}
+	}
+	return true
+}
