@@ -12,6 +12,7 @@ import (
 
 	"github.com/redthread/redthread/corpus"
 	"github.com/redthread/redthread/errs"
+	"github.com/redthread/redthread/indicators/concept"
 	"github.com/redthread/redthread/indicators/contacts"
 	"github.com/redthread/redthread/indicators/lexicon"
 	"github.com/redthread/redthread/indicators/pay"
@@ -21,6 +22,7 @@ import (
 // ones. Empty fields keep the embedded data.
 type Config struct {
 	Lexicons      []string // extra lexicon YAML files (indicators/lexicon format)
+	Patterns      []string // extra concept class and pattern files (indicators/concept format)
 	ContactData   []string // extra contact data files (indicators/contacts format)
 	EntityCues    []string // extra entity cue files (data/entities.yaml format)
 	RatesFile     string   // exchange rates CSV replacing the embedded one
@@ -32,6 +34,7 @@ type Config struct {
 // safe for concurrent use.
 type Extractor struct {
 	lex      *lexicon.Lexicon
+	concepts *concept.Set
 	contacts *contacts.Extractor
 	pay      *pay.Parser
 	tables   *pay.Tables
@@ -122,6 +125,17 @@ func New(cfg Config) (*Extractor, error) {
 		return nil, fail("lexicon", err)
 	}
 	x.lang = NewLanguageDetector(x.lex.Stopwords())
+	pf, err := open(cfg.Patterns)
+	if err != nil {
+		return nil, fail("concept patterns", err)
+	}
+	var pr []concept.NamedReader
+	for i, f := range pf {
+		pr = append(pr, concept.NamedReader{Name: cfg.Patterns[i], R: f})
+	}
+	if x.concepts, err = concept.Load(pr...); err != nil {
+		return nil, fail("concept patterns", err)
+	}
 	return x, nil
 }
 
@@ -161,6 +175,7 @@ func (x *Extractor) Extract(l *corpus.Listing) *Features {
 	fields := l.TextFields()
 
 	x.addTerms(f, fields)
+	x.addConcepts(f, fields)
 
 	f.Destination = destination(f)
 
@@ -226,7 +241,19 @@ func (x *Extractor) addTerms(f *Features, fields []corpus.NamedText) {
 	var endsBuf [8]int
 	ends := endsBuf[:0] // end of each field's hits in hits
 	for _, ft := range fields {
+		n := len(hits)
 		hits = x.lex.AppendMatch(hits, ft.Text)
+		if !adTextField(ft.Field) {
+			// The employer's own profile: only employer, sector and place
+			// terms count, not the ad-text indicators its boilerplate holds.
+			kept := hits[:n]
+			for _, h := range hits[n:] {
+				if tagForField(h.Tag, ft.Field) {
+					kept = append(kept, h)
+				}
+			}
+			hits = kept
+		}
 		ends = append(ends, len(hits))
 	}
 	if len(hits) == 0 {

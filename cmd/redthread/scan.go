@@ -25,6 +25,7 @@ type dataFlags struct {
 	country  string
 	rules    stringList
 	lexicons stringList
+	patterns stringList
 	contacts stringList
 	entities stringList
 	wages    string
@@ -41,6 +42,7 @@ func addDataFlags(fs flagSet, d *dataFlags) {
 	fs.StringVar(&d.country, "country", "", "default country (ISO 3166-1 alpha-2) for listings that name none")
 	fs.Var(&d.rules, "rules", "extra rule pack `FILE` (repeatable; later packs override rules by ID)")
 	fs.Var(&d.lexicons, "lexicon", "extra lexicon `FILE` (repeatable)")
+	fs.Var(&d.patterns, "patterns", "extra concept class and pattern `FILE` (repeatable; indicators/concept/PATTERN-FORMAT.md)")
 	fs.Var(&d.contacts, "contact-data", "extra contact data `FILE` (repeatable)")
 	fs.Var(&d.entities, "entities", "extra entity cue `FILE` (repeatable)")
 	fs.StringVar(&d.wages, "wages", "", "reference wage table `CSV` replacing the embedded one")
@@ -52,7 +54,7 @@ func (d *dataFlags) load() (*indicators.Extractor, *rules.Pack, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	x, err := indicators.New(indicators.Config{Lexicons: d.lexicons, ContactData: d.contacts, EntityCues: d.entities,
+	x, err := indicators.New(indicators.Config{Lexicons: d.lexicons, Patterns: d.patterns, ContactData: d.contacts, EntityCues: d.entities,
 		WagesFile: d.wages, RatesFile: d.rates, DefaultRegion: d.country})
 	if err != nil {
 		return nil, nil, err
