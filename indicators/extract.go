@@ -157,6 +157,19 @@ func readers(fs []*os.File) []io.Reader {
 // Lexicon returns the compiled lexicon (for lint and documentation).
 func (x *Extractor) Lexicon() *lexicon.Lexicon { return x.lex }
 
+// Tags lists every tag the lexicons and concept patterns can raise, for
+// rule lint.
+func (x *Extractor) Tags() []string {
+	tags := x.lex.Tags()
+	for _, t := range x.concepts.Tags() {
+		if !slices.Contains(tags, t) {
+			tags = append(tags, t)
+		}
+	}
+	sort.Strings(tags)
+	return tags
+}
+
 // DetectLanguage guesses the language of text.
 func (x *Extractor) DetectLanguage(text string) string { return x.lang.Detect(text) }
 
@@ -185,7 +198,7 @@ func (x *Extractor) Extract(l *corpus.Listing) *Features {
 		f.Kind = detectKind(f)
 	}
 
-	x.extractContacts(f, fields)
+	x.extractContacts(f, l, fields)
 	x.extractPay(f, l, fields)
 	x.extractEntities(f, l)
 	x.employer(f, l)
@@ -208,6 +221,19 @@ func (x *Extractor) Extract(l *corpus.Listing) *Features {
 		}
 	}
 	f.Words = countWords(l.Title) + countWords(l.Body)
+	structure(f, l)
+	if !f.Structure.EmployerName && !f.Structure.EmployerInfo && !f.Employer.Named && !f.Employer.Registered &&
+		!f.Employer.Address && !f.Employer.LegalForm && !f.Employer.Web {
+		// Nothing says who the employer is: point at the title.
+		field, text := "title", l.Title
+		if text == "" {
+			field, text = "body", firstLine(l.Body)
+		}
+		if text != "" {
+			f.Add("structure:no_employer", Span{Evidence: corpus.Evidence{Field: field, Start: 0, End: len(text), Text: text,
+				Note: "no company is named or described (no employer, company profile, address, registration or website)"}})
+		}
+	}
 	return f
 }
 
@@ -345,59 +371,90 @@ func detectKind(f *Features) string {
 	return corpus.KindOther
 }
 
-func (x *Extractor) extractContacts(f *Features, fields []corpus.NamedText) {
+func (x *Extractor) extractContacts(f *Features, l *corpus.Listing, fields []corpus.NamedText) {
 	type key struct{ t, v string }
 	seen := map[key]bool{}
 	phoneSeen := map[string]bool{}
 	handlePhones := map[string]bool{}
 	var webs int
+	// Phone numbers written without a country code are read in the listing's country, or in the
+	// regions inferred for it (region.go); the result records the one that read most of them.
+	regions := x.phoneRegions(l, f)
+	var codeBuf [maxRegions]string
+	codes := codeBuf[:0]
+	for _, r := range regions {
+		codes = append(codes, r.Code)
+	}
+	var used [maxRegions]int
+	add := func(field string, c contacts.Contact) {
+		sp := Span{Evidence: corpus.Evidence{Field: field, Start: c.Start, End: c.End, Text: c.Text, Shared: string(c.Type) + ":" + c.Value}}
+		if c.Obfuscated {
+			sp.Note = "recovered: " + c.Value
+			f.Add("contacts:obfuscated", sp)
+		}
+		k := key{string(c.Type), c.Value}
+		if seen[k] {
+			return
+		}
+		seen[k] = true
+		f.Out.Contacts = append(f.Out.Contacts, corpus.Contact{Type: string(c.Type), Value: c.Value})
+		f.Add("contacts:all", sp)
+		f.Contacts.Count++
+		switch c.Type {
+		case contacts.Phone:
+			f.Contacts.Phones++
+			phoneSeen[c.Value] = true
+			f.Add("contacts:phone", sp)
+			if i := slices.Index(codes, c.Region); i >= 0 {
+				used[i]++
+			}
+		case contacts.Email:
+			f.Contacts.Emails++
+			if x.contacts.IsFreeMail(c.Value) {
+				f.Contacts.FreeMail++
+				f.Add("contacts:freemail", sp)
+			} else {
+				f.Contacts.CompanyMail++
+			}
+		case contacts.Handle:
+			f.Contacts.Handles++
+			f.Add("contacts:messenger", sp)
+			if i := strings.IndexByte(c.Value, ':'); i >= 0 && strings.HasPrefix(c.Value[i+1:], "+") {
+				handlePhones[c.Value[i+1:]] = true
+			}
+		case contacts.URL:
+			f.Contacts.URLs++
+			if !messengerURL(c.Value) {
+				webs++
+			}
+		}
+		if c.Obfuscated {
+			f.Contacts.Obfuscated++
+		}
+	}
 	for _, ft := range fields {
 		if ft.Field == "location" || ft.Field == "pay" {
 			continue
 		}
-		for _, c := range x.contacts.Extract(ft.Text, f.Country) {
-			sp := Span{Evidence: corpus.Evidence{Field: ft.Field, Start: c.Start, End: c.End, Text: c.Text, Shared: string(c.Type) + ":" + c.Value}}
-			if c.Obfuscated {
-				sp.Note = "recovered: " + c.Value
-				f.Add("contacts:obfuscated", sp)
-			}
-			k := key{string(c.Type), c.Value}
-			if seen[k] {
-				continue
-			}
-			seen[k] = true
-			f.Out.Contacts = append(f.Out.Contacts, corpus.Contact{Type: string(c.Type), Value: c.Value})
-			f.Add("contacts:all", sp)
-			f.Contacts.Count++
-			switch c.Type {
-			case contacts.Phone:
-				f.Contacts.Phones++
-				phoneSeen[c.Value] = true
-				f.Add("contacts:phone", sp)
-			case contacts.Email:
-				f.Contacts.Emails++
-				if x.contacts.IsFreeMail(c.Value) {
-					f.Contacts.FreeMail++
-					f.Add("contacts:freemail", sp)
-				} else {
-					f.Contacts.CompanyMail++
-				}
-			case contacts.Handle:
-				f.Contacts.Handles++
-				f.Add("contacts:messenger", sp)
-				if i := strings.IndexByte(c.Value, ':'); i >= 0 && strings.HasPrefix(c.Value[i+1:], "+") {
-					handlePhones[c.Value[i+1:]] = true
-				}
-			case contacts.URL:
-				f.Contacts.URLs++
-				if !messengerURL(c.Value) {
-					webs++
-				}
-			}
-			if c.Obfuscated {
-				f.Contacts.Obfuscated++
+		for _, c := range x.contacts.ExtractIn(ft.Text, codes) {
+			add(ft.Field, c)
+		}
+	}
+	// Numbers carried in the listing's own address ("/call-555-0134-ask-for-mila/").
+	if l.URL != "" {
+		for _, c := range x.contacts.ExtractURL(l.URL, codes) {
+			add("url", c)
+		}
+	}
+	if strings.TrimSpace(l.Country) == "" && len(regions) > 0 {
+		best := 0
+		for i := range regions {
+			if used[i] > used[best] {
+				best = i
 			}
 		}
+		r := regions[best]
+		f.Out.Region = &r
 	}
 	// Messenger only: handles, and every phone is a messenger number.
 	if f.Contacts.Handles > 0 && f.Contacts.CompanyMail == 0 && webs == 0 {

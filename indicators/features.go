@@ -38,7 +38,12 @@ type Features struct {
 	Names    []string         `expr:"names"`
 	Text     TextFeatures     `expr:"text"`
 	Spec     SpecFeatures     `expr:"spec"`
-	Links    LinkFeatures     `expr:"links"`
+	// Structure describes the listing by its fields and layout.
+	Structure StructureFeatures `expr:"structure"`
+	// Fields are the site's own fields (fields.* of the listing), for
+	// rules over a platform's metadata: fields["company_verified"] == false.
+	Fields map[string]any `expr:"fields"`
+	Links  LinkFeatures   `expr:"links"`
 
 	// Spans holds the evidence for each source a rule can cite:
 	// "terms:TAG", "pay", "contacts:obfuscated", "contacts:messenger",

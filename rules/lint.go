@@ -56,7 +56,7 @@ func (f Finding) String() string {
 // LintOptions give Lint what it checks the pack against. Zero fields skip
 // their checks.
 type LintOptions struct {
-	Tags    []string                // lexicon tags (Extractor.Lexicon().Tags())
+	Tags    []string                // lexicon and concept tags (Extractor.Tags())
 	Extract ExtractFunc             // feature extraction, for the tests and the corpus
 	Tests   []*TestSuite            // the pack's tests: rules no case fires are reported
 	Corpus  iter.Seq[corpus.Record] // listings: rules that never fire on them are reported

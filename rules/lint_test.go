@@ -48,7 +48,7 @@ rules:
 	corp := func(yield func(corpus.Record) bool) {
 		yield(corpus.Record{Listing: &corpus.Listing{ID: "a", Kind: "job", Body: "Urgent, start tomorrow."}})
 	}
-	p, fs := Lint([]Source{DefaultSource(), mine}, LintOptions{Tags: x.Lexicon().Tags(), Extract: x.Extract, Tests: []*TestSuite{suite}, Corpus: corp})
+	p, fs := Lint([]Source{DefaultSource(), mine}, LintOptions{Tags: x.Tags(), Extract: x.Extract, Tests: []*TestSuite{suite}, Corpus: corp})
 	if p == nil {
 		t.Fatalf("pack did not load:\n%s", findingsText(fs))
 	}
@@ -100,7 +100,7 @@ func TestLintDefaultPack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, fs := Lint([]Source{DefaultSource()}, LintOptions{Tags: x.Lexicon().Tags(), Extract: x.Extract, Tests: []*TestSuite{suite}, Corpus: corpus.DevSet()})
+	_, fs := Lint([]Source{DefaultSource()}, LintOptions{Tags: x.Tags(), Extract: x.Extract, Tests: []*TestSuite{suite}, Corpus: corpus.DevSet()})
 	for _, f := range fs {
 		t.Log(f)
 		if f.Severity != SevInfo && !strings.Contains(f.Message, "never fires") {

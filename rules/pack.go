@@ -266,7 +266,7 @@ func compileRule(r *Rule) error {
 
 // evidencePrefixes are the families of evidence sources.
 var evidenceSources = []string{"terms:", "pay", "contacts:obfuscated", "contacts:messenger", "contacts:freemail",
-	"contacts:phone", "contacts:all", "ages", "ages:under21", "ages:under18", "names", "text:poor", "employer:vague", "spec:absent", "links:"}
+	"contacts:phone", "contacts:all", "ages", "ages:under21", "ages:under18", "names", "text:poor", "employer:vague", "spec:absent", "structure:no_employer", "links:"}
 
 func validEvidence(e string) bool {
 	for _, s := range evidenceSources {

@@ -88,7 +88,7 @@ func TestWorkedExamples(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, fs := Lint([]Source{DefaultSource(), {Name: "rs_market.yaml", Data: data}}, LintOptions{Tags: x.Lexicon().Tags(), Extract: x.Extract, Tests: []*TestSuite{def, suite}})
+	_, fs := Lint([]Source{DefaultSource(), {Name: "rs_market.yaml", Data: data}}, LintOptions{Tags: x.Tags(), Extract: x.Extract, Tests: []*TestSuite{def, suite}})
 	for _, f := range fs {
 		if f.Severity != SevInfo {
 			t.Errorf("lint: %s", f)

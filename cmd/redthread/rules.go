@@ -173,7 +173,7 @@ func runRulesLint(ctx context.Context, e *env, args []string) error {
 	if *corpusPath != "" {
 		in = corpus.Read(ctx, *corpusPath, e.stdin, corpus.Options{})
 	}
-	_, findings := rules.Lint(srcs, rules.LintOptions{Tags: x.Lexicon().Tags(), Extract: x.Extract,
+	_, findings := rules.Lint(srcs, rules.LintOptions{Tags: x.Tags(), Extract: x.Extract,
 		Tests: append([]*rules.TestSuite{def}, suites...), Corpus: in})
 	count := map[rules.Severity]int{}
 	for _, f := range findings {

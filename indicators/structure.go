@@ -1,0 +1,107 @@
+package indicators
+
+import (
+	"encoding/json"
+	"strings"
+
+	"github.com/redthread/redthread/corpus"
+)
+
+// StructureFeatures describe a listing by its fields and layout rather
+// than its words: what is missing is often the signal. Fraudulent and
+// deceptive job ads name no company and describe none, have no duties
+// section, and offer only perks.
+type StructureFeatures struct {
+	EmployerName      bool `expr:"employer_name"`       // the employer field names someone (not "private", not a vague phrase)
+	EmployerInfo      bool `expr:"employer_info"`       // the ad carries a company profile
+	EmployerInfoWords int  `expr:"employer_info_words"` // its length in words
+	Contacts          int  `expr:"contacts"`            // contact strings given in the contacts field
+	MaskedContacts    int  `expr:"masked_contacts"`     // placeholders where a site hid a contact ("[email protected]", "#EMAIL_…#")
+	Duties            bool `expr:"duties"`              // a duties or requirements section: a heading or a list of 3+ items
+	ListItems         int  `expr:"list_items"`          // lines that are list items (•, -, *, 1.)
+	Headings          int  `expr:"headings"`            // short lines ending in ':' or section headings
+	PayInTitle        bool `expr:"pay_in_title"`        // the title states the pay
+}
+
+// maskMarkers are what sites put where they hid a contact.
+var maskMarkers = []string{"[email protected]", "[email&#160;protected]", "#email_", "#phone_", "#url_", "[email]", "[phone]", "[hidden]",
+	"(hidden)", "[removed]", "email hidden", "phone hidden", "show number", "show phone", "click to reveal", "xxx-xxx", "***@", "@***"}
+
+func countMasked(s string) int {
+	if s == "" {
+		return 0
+	}
+	ls := strings.ToLower(s)
+	n := 0
+	for _, m := range maskMarkers {
+		n += strings.Count(ls, m)
+	}
+	return n
+}
+
+// structure fills f.Structure and f.Fields from the listing's fields and
+// layout. It runs after terms, contacts and pay.
+func structure(f *Features, l *corpus.Listing) {
+	s := &f.Structure
+	name := strings.TrimSpace(l.Employer)
+	s.EmployerName = name != "" && !vagueName(f, name)
+	info := strings.TrimSpace(l.EmployerInfo)
+	s.EmployerInfo = info != ""
+	s.EmployerInfoWords = countWords(info)
+	s.Contacts = len(l.Contacts)
+	s.MaskedContacts = countMasked(l.Body) + countMasked(l.EmployerInfo)
+	for _, c := range l.Contacts {
+		s.MaskedContacts += countMasked(c)
+	}
+	layout(l.Body, s)
+	s.Duties = s.Headings > 0 && s.ListItems >= 2 || s.ListItems >= 3 || f.Terms["spec.tasks"] > 0 && s.ListItems >= 2
+	for _, sp := range f.Spans["pay"] {
+		if sp.Field == "title" {
+			s.PayInTitle = true
+		}
+	}
+	if len(l.Fields) > 0 {
+		f.Fields = make(map[string]any, len(l.Fields))
+		for k, raw := range l.Fields {
+			var v any
+			if json.Unmarshal(raw, &v) == nil {
+				f.Fields[k] = v
+			}
+		}
+	}
+}
+
+// layout counts list items and headings in the body's lines.
+func layout(body string, s *StructureFeatures) {
+	for line := range strings.Lines(body) {
+		t := strings.TrimSpace(line)
+		if t == "" {
+			continue
+		}
+		if listItem(t) {
+			s.ListItems++
+			continue
+		}
+		if strings.HasSuffix(t, ":") && countWords(t) <= 5 {
+			s.Headings++
+		}
+	}
+}
+
+// listItem reports whether a trimmed line starts like a list item:
+// a bullet, a dash or star, or a number or letter followed by "." or ")".
+func listItem(t string) bool {
+	for _, b := range []string{"•", "-", "*", "–", "—", "·", "▪", "►", "✔", "✓", "✅", "☑", "◦", "‣", "●", "■", "→", "+"} {
+		if strings.HasPrefix(t, b) && len(t) > len(b)+1 {
+			return true
+		}
+	}
+	i := 0
+	for i < len(t) && i < 3 && t[i] >= '0' && t[i] <= '9' {
+		i++
+	}
+	if i == 0 && len(t) > 2 && (t[0] >= 'a' && t[0] <= 'h') {
+		i = 1
+	}
+	return i > 0 && i+1 < len(t) && (t[i] == '.' || t[i] == ')') && t[i+1] == ' '
+}
