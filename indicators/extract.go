@@ -352,13 +352,18 @@ func detectKind(f *Features) string {
 		switch {
 		case strings.HasPrefix(tag, "romance."):
 			romance += n
-		case strings.HasPrefix(tag, "job.") && tag != "job.word_abroad" && tag != "job.high_risk_sector":
+		case strings.HasPrefix(tag, "job.") && tag != "job.word_abroad" && tag != "job.high_risk_sector" && tag != "job.unrealistic_conditions":
 			jobCues++
 		case strings.HasPrefix(tag, "service."):
 			escCues += n
 		}
 	}
 	switch {
+	case f.Terms["kind.report"] > 0:
+		// A news report or a warning quotes the lures it warns about.
+		return corpus.KindOther
+	case f.Terms["kind.flatshare"] > 0 && jobWords == 0:
+		return corpus.KindOther
 	case (escWords >= 2 || escWords >= 1 && escCues >= 1) && escWords*2+escCues > jobWords*2+jobCues:
 		return corpus.KindEscort
 	case romance > 0 && jobWords <= romance:
@@ -556,8 +561,15 @@ func (x *Extractor) extractEntities(f *Features, l *corpus.Listing) {
 	ages := map[int]bool{}
 	names := map[string]bool{}
 	for _, ft := range []corpus.NamedText{{Field: "title", Text: l.Title}, {Field: "body", Text: l.Body}} {
-		for _, a := range x.cues.Ages(ft.Text, ft.Field == "title") {
-			sp := Span{Evidence: corpus.Evidence{Field: ft.Field, Start: a.Start, End: a.End, Text: ft.Text[a.Start:a.End]}}
+		// Digits of a phone or an e-mail are no age.
+		var skip [][2]int
+		for _, sp := range f.Spans["contacts:all"] {
+			if sp.Field == ft.Field {
+				skip = append(skip, [2]int{sp.Start, sp.End})
+			}
+		}
+		for _, a := range x.cues.AgesIn(ft.Text, f.Language, ft.Field == "title", skip) {
+			sp := Span{Evidence: corpus.Evidence{Field: ft.Field, Start: a.Start, End: a.End, Text: ft.Text[a.Start:a.End], Note: a.Note}}
 			f.Add("ages", sp)
 			if a.Value < 21 {
 				f.Add("ages:under21", sp)

@@ -20,6 +20,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/blevesearch/snowballstem"
@@ -46,6 +47,7 @@ type file struct {
 	Stemmer   string              `yaml:"stemmer"`    // snowball, suffixes or none
 	Suffixes  []string            `yaml:"suffixes"`   // for stemmer: suffixes, longest first not required
 	MaxSuffix int                 `yaml:"max_suffix"` // letters a word form may add to a stem (default 3)
+	MinStem   int                 `yaml:"min_stem"`   // shortest stem matched by its forms (default 5 with Snowball, else 4)
 	Classes   map[string][]string `yaml:"classes"`
 	Patterns  []PatternSpec       `yaml:"patterns"`
 	Tests     []TestCase          `yaml:"tests"`
@@ -216,6 +218,7 @@ func compile(files []*file, names []string) (*Set, error) {
 		stemmer   string
 		suffixes  []string
 		maxSuffix int
+		minStem   int
 		classes   map[string][]string
 	}
 	accs := map[string]*acc{}
@@ -233,6 +236,9 @@ func compile(files []*file, names []string) (*Set, error) {
 		a.suffixes = append(a.suffixes, f.Suffixes...)
 		if f.MaxSuffix > 0 {
 			a.maxSuffix = f.MaxSuffix
+		}
+		if f.MinStem > 0 {
+			a.minStem = f.MinStem
 		}
 		for c, ws := range f.Classes {
 			if strings.ToUpper(c) != c {
@@ -260,7 +266,7 @@ func compile(files []*file, names []string) (*Set, error) {
 		if lang == "xx" {
 			continue
 		}
-		ls, err := compileLang(lang, a.stemmer, a.suffixes, a.maxSuffix, a.classes, neutral)
+		ls, err := compileLang(lang, a.stemmer, a.suffixes, a.maxSuffix, a.minStem, a.classes, neutral)
 		if err != nil {
 			return nil, &LoadError{lang, err}
 		}
@@ -311,7 +317,7 @@ func compile(files []*file, names []string) (*Set, error) {
 	return s, nil
 }
 
-func compileLang(lang, stemmer string, suffixes []string, maxSuffix int, classes, neutral map[string][]string) (*langSet, error) {
+func compileLang(lang, stemmer string, suffixes []string, maxSuffix, minStem int, classes, neutral map[string][]string) (*langSet, error) {
 	ls := &langSet{lang: lang, classID: map[string]int{}, trie: newTrie(), fuzzy: map[string][]fuzzyRef{}, neg: -1, maxSuffix: maxSuffix}
 	all := map[string][]string{}
 	for c, ws := range classes {
@@ -328,7 +334,15 @@ func compileLang(lang, stemmer string, suffixes []string, maxSuffix int, classes
 	if len(names) > maxClasses {
 		return nil, fmt.Errorf("%d classes: at most %d per language", len(names), maxClasses)
 	}
-	stem := stemFunc(lang, stemmer, suffixes)
+	stem, snowball := stemFunc(lang, stemmer, suffixes)
+	if minStem <= 0 {
+		// Snowball stems are short ("apples" → "appl", which "apply"
+		// starts with): ask for one letter more.
+		minStem = 4
+		if snowball {
+			minStem = 5
+		}
+	}
 	var tk token.Doc
 	for id, c := range names {
 		for _, w := range all[c] {
@@ -358,7 +372,7 @@ func compileLang(lang, stemmer string, suffixes []string, maxSuffix int, classes
 			tk.Reset(w)
 			var words []string
 			for i, t := range tk.Tokens {
-				if t.Kind == token.Symbol && tk.Folded(i) != "'" {
+				if t.Kind == token.Symbol && !currency(tk.FoldedBytes(i)) {
 					continue
 				}
 				words = append(words, tk.Folded(i))
@@ -379,7 +393,7 @@ func compileLang(lang, stemmer string, suffixes []string, maxSuffix int, classes
 					// The part the word and its stem share: Snowball's
 					// "hurry" → "hurri" keeps "hurr", which its forms start with.
 					st := commonPrefix(word, stem(word))
-					if utf8.RuneCountInString(st) >= 4 {
+					if utf8.RuneCountInString(st) >= minStem {
 						e.word, e.mode = st, modeStem
 					} else {
 						e.mode = modeExact
@@ -388,7 +402,7 @@ func compileLang(lang, stemmer string, suffixes []string, maxSuffix int, classes
 				elems = append(elems, e)
 			}
 			ls.trie.add(elems[0], entryRef{class: id, rest: elems[1:]})
-			if len(words) == 1 && !prefix && utf8.RuneCountInString(words[0]) >= 7 {
+			if len(words) == 1 && !prefix && !exact && utf8.RuneCountInString(words[0]) >= 8 {
 				for _, v := range deletions(words[0]) {
 					ls.fuzzy[v] = append(ls.fuzzy[v], fuzzyRef{id, words[0]})
 				}
@@ -429,7 +443,7 @@ func deletions(w string) []string {
 
 // stemFunc returns the stemmer of a language: Snowball where the
 // language has one, else stripping the longest listed suffix.
-func stemFunc(lang, stemmer string, suffixes []string) func(string) string {
+func stemFunc(lang, stemmer string, suffixes []string) (func(string) string, bool) {
 	var sb func(*snowballstem.Env) bool
 	switch lang {
 	case "en":
@@ -448,14 +462,14 @@ func stemFunc(lang, stemmer string, suffixes []string) func(string) string {
 		sb = spanish.Stem
 	}
 	if stemmer == "none" {
-		return func(s string) string { return s }
+		return func(s string) string { return s }, false
 	}
 	if sb != nil && stemmer != "suffixes" {
 		return func(s string) string {
 			env := snowballstem.NewEnv(s)
 			sb(env)
 			return env.Current()
-		}
+		}, true
 	}
 	suf := slices.Clone(suffixes)
 	sort.Slice(suf, func(i, j int) bool { return len(suf[i]) > len(suf[j]) })
@@ -466,7 +480,7 @@ func stemFunc(lang, stemmer string, suffixes []string) func(string) string {
 			}
 		}
 		return s
-	}
+	}, false
 }
 
 // Tags lists the tags the patterns count for.
@@ -502,4 +516,11 @@ func commonPrefix(a, b string) string {
 		n--
 	}
 	return a[:n]
+}
+
+// currency reports whether a symbol token is a currency sign ($, €, £…),
+// which classes may name.
+func currency(b []byte) bool {
+	r, _ := utf8.DecodeRune(b)
+	return unicode.Is(unicode.Sc, r)
 }

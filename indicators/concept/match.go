@@ -113,7 +113,7 @@ func (s *Set) AppendMatch(dst []Hit, d *token.Doc, lang string) []Hit {
 	}
 	sc.words = sc.words[:0]
 	for i := range d.Tokens {
-		if k := d.Tokens[i].Kind; k == token.Word || k == token.Number {
+		if k := d.Tokens[i].Kind; k == token.Word || k == token.Number || k == token.Symbol && currency(d.FoldedBytes(i)) {
 			sc.words = append(sc.words, int32(i))
 		}
 	}
@@ -292,7 +292,7 @@ func (ls *langSet) run(p *cpattern, d *token.Doc, sc *scratch, dst []Hit, start 
 		if hi-lo-inner > int32(p.Window) {
 			continue
 		}
-		if ls.voided(p, sc, chosen, lo, hi) {
+		if ls.voided(p, d, sc, chosen, lo, hi) {
 			continue
 		}
 		h := Hit{Tag: p.Tag, Pattern: p.Name,
@@ -312,7 +312,7 @@ func (ls *langSet) run(p *cpattern, d *token.Doc, sc *scratch, dst []Hit, start 
 
 // voided reports whether a negation or an excluded class cancels a match
 // spanning words lo..hi.
-func (ls *langSet) voided(p *cpattern, sc *scratch, chosen []occ, lo, hi int32) bool {
+func (ls *langSet) voided(p *cpattern, d *token.Doc, sc *scratch, chosen []occ, lo, hi int32) bool {
 	reach := int32(p.NegSpan) + 1
 	for _, c := range p.not {
 		for _, o := range sc.occ[c] {
@@ -322,8 +322,12 @@ func (ls *langSet) voided(p *cpattern, sc *scratch, chosen []occ, lo, hi int32) 
 		}
 	}
 	if p.negate && ls.neg >= 0 {
+		sent := d.Tokens[sc.words[lo]].Sent
 		for _, o := range sc.occ[ls.neg] {
-			if o.first >= lo-int32(p.NegSpan) && o.first <= hi && !overlaps(chosen, o) {
+			// A negation reaches a few words back within its sentence:
+			// "no experience. Travel we organise" is not negated.
+			if o.first >= lo-int32(p.NegSpan) && o.first <= hi && !overlaps(chosen, o) &&
+				(o.first >= lo || d.Tokens[sc.words[o.first]].Sent == sent) {
 				return true
 			}
 		}
