@@ -29,8 +29,8 @@ func TestReset(t *testing.T) {
 		{"don't", "don't"},
 		{"ＦＲＥＥ ｖｉｓａ", "free visa"},
 		{"ⓕⓡⓔⓔ 𝐭𝐢𝐜𝐤𝐞𝐭", "free ticket"},
-		{"pаssport", "passport"},         // Cyrillic а inside a Latin word
-		{"Мoсква", "москва"},             // Latin M and o inside a Cyrillic word
+		{"pаssport", "passport"}, // Cyrillic а inside a Latin word
+		{"Мoсква", "москва"},     // Latin M and o inside a Cyrillic word
 		{"gradilište Straße", "gradiliste strasse"},
 		{"€3,800 net", "€ 3,800 net"},
 		{"Ηλικία 19", "ηλικια 19"},
