@@ -66,6 +66,9 @@ type Contact struct {
 	// Valid is, for phones, phonenumbers.IsValidNumber; possible but invalid numbers are kept
 	// with Valid false. It is true for other types.
 	Valid bool `json:"-"`
+	// Region is, for phones written without a country code, the region whose numbering plan
+	// read them; "" otherwise.
+	Region string `json:"-"`
 }
 
 // Extractor finds contacts in text. It is built once and is safe for concurrent use.
@@ -81,22 +84,14 @@ func New() (*Extractor, error) { return Load() }
 // the DataFile format (for example a user's own number words, app aliases or free-mail domains).
 func Load(extra ...io.Reader) (*Extractor, error) {
 	initFold()
-	t := newTables()
-	names, err := fs.Glob(dataFS, "data/*.yaml")
-	if err != nil {
-		return nil, fmt.Errorf("list embedded contacts data: %w", err)
+	embOnce.Do(loadEmbedded)
+	if embErr != nil {
+		return nil, embErr
 	}
-	sort.Strings(names)
-	for _, n := range names {
-		b, err := dataFS.ReadFile(n)
-		if err != nil {
-			return nil, fmt.Errorf("read embedded contacts data %s: %w", n, err)
-		}
-		d, err := parseData(n, bytes.NewReader(b))
-		if err != nil {
-			return nil, err
-		}
-		if err := t.merge(n, d); err != nil {
+	t := newTables()
+	t.pl = embPlaces
+	for i, d := range embFiles {
+		if err := t.merge(embNames[i], d); err != nil {
 			return nil, fmt.Errorf("load contacts data: %w", err)
 		}
 	}
@@ -109,10 +104,59 @@ func Load(extra ...io.Reader) (*Extractor, error) {
 		if err := t.merge(n, d); err != nil {
 			return nil, fmt.Errorf("load contacts data: %w", err)
 		}
+		if d.hasPlaces() {
+			if t.pl.shared {
+				t.pl = t.pl.clone()
+			}
+			if err := t.pl.merge(n, d); err != nil {
+				return nil, fmt.Errorf("load contacts data: %w", err)
+			}
+		}
 	}
 	e := &Extractor{t: t}
 	e.pool.New = func() any { return &scanner{} }
 	return e, nil
+}
+
+// The embedded data files, parsed once; their places (the largest part) are compiled once and
+// shared by every Extractor.
+var (
+	embOnce   sync.Once
+	embNames  []string
+	embFiles  []*DataFile
+	embPlaces *placeTables
+	embErr    error
+)
+
+func loadEmbedded() {
+	initFold()
+	names, err := fs.Glob(dataFS, "data/*.yaml")
+	if err != nil {
+		embErr = fmt.Errorf("list embedded contacts data: %w", err)
+		return
+	}
+	sort.Strings(names)
+	pl := newPlaceTables()
+	for _, n := range names {
+		b, err := dataFS.ReadFile(n)
+		if err != nil {
+			embErr = fmt.Errorf("read embedded contacts data %s: %w", n, err)
+			return
+		}
+		d, err := parseData(n, bytes.NewReader(b))
+		if err != nil {
+			embErr = err
+			return
+		}
+		if err := pl.merge(n, d); err != nil {
+			embErr = fmt.Errorf("load contacts data: %w", err)
+			return
+		}
+		embNames = append(embNames, n)
+		embFiles = append(embFiles, d)
+	}
+	pl.shared = true
+	embPlaces = pl
 }
 
 // LoadFiles is Load with the extra data files given by path.
@@ -175,8 +219,20 @@ func (e *Extractor) Apps() []string {
 // code of the listing's country, used for phone numbers written without a country code; it may be
 // empty, in which case only numbers with an international prefix are returned.
 func (e *Extractor) Extract(text, region string) []Contact {
+	if region == "" {
+		return e.ExtractIn(text, nil)
+	}
+	rs := [1]string{region}
+	return e.ExtractIn(text, rs[:])
+}
+
+// ExtractIn is Extract with several candidate regions, most likely first, for a listing whose
+// country is not known for sure (see FindPlaces): a number written without a country code is
+// read in the first region where it is a phone number, and after the first region it must be a
+// valid one. Contact.Region tells which region read it.
+func (e *Extractor) ExtractIn(text string, regions []string) []Contact {
 	s := e.pool.Get().(*scanner)
-	s.reset(e.t, text, region)
+	s.reset(e.t, text, regions)
 	s.run()
 	var out []Contact
 	if len(s.out) > 0 {

@@ -38,6 +38,27 @@ type DataFile struct {
 	NotPhoneBefore []string `yaml:"not_phone_before"`
 	// TLDs are the top-level domains accepted for bare web addresses.
 	TLDs []string `yaml:"tlds"`
+	// Places are place names by country, for inferring where a listing is from.
+	Places []PlaceData `yaml:"places"`
+	// HostPlaces are place names that are also ordinary words ("Bend", "Deal"), counted only
+	// as a whole label of a URL host.
+	HostPlaces []PlaceData `yaml:"host_places"`
+	// PlaceOrder gives, for a name found in several countries, the order they are tried in.
+	PlaceOrder map[string][]string `yaml:"place_order"`
+	// TLDRegions maps country-code top-level domains to their region where the two differ
+	// ("uk": "GB").
+	TLDRegions map[string]string `yaml:"tld_regions"`
+	// GenericTLDs are country-code top-level domains used worldwide (.co, .tv, .io), which say
+	// nothing of where a site is.
+	GenericTLDs []string `yaml:"generic_tlds"`
+}
+
+// PlaceData is one country's place names in a DataFile.
+type PlaceData struct {
+	// Country is the ISO 3166-1 alpha-2 code.
+	Country string `yaml:"country"`
+	// Names are cities, regions and the country's own names, in any language.
+	Names []string `yaml:"names"`
 }
 
 // AppData describes one messenger app in a DataFile.
@@ -142,6 +163,7 @@ type tables struct {
 	appSet    map[string]bool
 	phoneOnly map[string]bool
 	multiTail map[string]bool // folded tails of multi-word aliases (for look-ahead)
+	pl        *placeTables    // shared with other extractors until a file adds places
 }
 
 func newTables() *tables {

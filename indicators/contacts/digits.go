@@ -75,7 +75,7 @@ func keycapLen(text string, i int) int {
 func (e *Extractor) RecoverDigits(s string) (digits string, ok bool) {
 	sc := e.pool.Get().(*scanner)
 	defer func() { sc.text = ""; e.pool.Put(sc) }()
-	sc.reset(e.t, s, "")
+	sc.reset(e.t, s, nil)
 	sc.tokenize()
 	if len(sc.units) == 0 {
 		return "", false

@@ -39,7 +39,7 @@ type appTok struct {
 type scanner struct {
 	t         *tables
 	text      string
-	region    string
+	regions   []string // regions to read national numbers in, most likely first
 	masks     []span
 	units     []unit
 	apps      []appTok
@@ -56,10 +56,15 @@ type scanner struct {
 	urlMaskFrom int
 }
 
-func (s *scanner) reset(t *tables, text, region string) {
+func (s *scanner) reset(t *tables, text string, regions []string) {
 	s.t = t
 	s.text = text
-	s.region = strings.ToUpper(strings.TrimSpace(region))
+	s.regions = s.regions[:0]
+	for _, r := range regions {
+		if r = strings.ToUpper(strings.TrimSpace(r)); r != "" && !slices.Contains(s.regions, r) {
+			s.regions = append(s.regions, r)
+		}
+	}
 	s.masks = s.masks[:0]
 	s.units = s.units[:0]
 	s.apps = s.apps[:0]
@@ -624,26 +629,28 @@ func (s *scanner) tryCandidate(a, b int, requireValid bool) bool {
 		intl = true
 		raw = raw[2:]
 	}
-	region := s.region
+	var pr phoneResult
+	region := ""
 	if intl {
 		raw = "+" + raw
-		region = "ZZ"
-	} else if region == "" {
-		return false
-	}
-	pr := s.t.phones.parse(raw, region)
-	if !pr.ok {
-		return false
-	}
-	nsn, valid := pr.nsn, pr.valid
-	noPrefix := !intl && len(s.cand) <= len(nsn)
-	if noPrefix && (ng == len(s.cand) && len(nsn) < 9 || isCounting(s.cand)) {
-		// "1-2-3-4-5-6-7" or "1234567": counting, not a number someone wrote down to be called.
-		return false
-	}
-	if !valid && (requireValid || (!intl && len(s.cand) <= len(nsn))) {
-		// Written without a country code or trunk prefix and not a valid number: too weak.
-		return false
+		pr = s.t.phones.parse(raw, "ZZ")
+		if !s.acceptPhone(pr, true, requireValid, ng) {
+			return false
+		}
+	} else {
+		// National numbers are read in each region in turn; the first that reads them wins. After
+		// the first region a number must be valid.
+		ok := false
+		for ri, r := range s.regions {
+			pr = s.t.phones.parse(raw, r)
+			if s.acceptPhone(pr, false, requireValid || ri > 0, ng) {
+				region, ok = r, true
+				break
+			}
+		}
+		if !ok {
+			return false
+		}
 	}
 	s.phones = append(s.phones, len(s.out))
 	s.out = append(s.out, Contact{
@@ -653,8 +660,28 @@ func (s *scanner) tryCandidate(a, b int, requireValid bool) bool {
 		End:        end,
 		Text:       text[start:end],
 		Obfuscated: obf,
-		Valid:      valid,
+		Valid:      pr.valid,
+		Region:     region,
 	})
+	return true
+}
+
+// acceptPhone reports whether a parsed candidate of ng digit groups is a phone number: possible,
+// not counting, and valid when written without country code or trunk prefix (or when
+// requireValid).
+func (s *scanner) acceptPhone(pr phoneResult, intl, requireValid bool, ng int) bool {
+	if !pr.ok {
+		return false
+	}
+	noPrefix := !intl && len(s.cand) <= len(pr.nsn)
+	if noPrefix && (ng == len(s.cand) && len(pr.nsn) < 9 || isCounting(s.cand)) {
+		// "1-2-3-4-5-6-7" or "1234567": counting, not a number someone wrote down to be called.
+		return false
+	}
+	if !pr.valid && (requireValid || noPrefix) {
+		// Written without a country code or trunk prefix and not a valid number: too weak.
+		return false
+	}
 	return true
 }
 

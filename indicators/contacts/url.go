@@ -231,3 +231,70 @@ func (s *scanner) emailMasked(p int, k *int) bool {
 	}
 	return *k < len(ms) && ms[*k].start <= p
 }
+
+// ExtractURL returns the phone numbers carried in a listing's own address: in its host labels
+// ("555-0134.example.com") and in the words of its path ("/call-555-0134-ask-for-mila/"), read in
+// the regions given as ExtractIn does. Path segments made of digits alone are post IDs, and the
+// query and fragment are ignored. Spans are byte offsets into u.
+func (e *Extractor) ExtractURL(u string, regions []string) []Contact {
+	if u == "" || len(u) > 4096 {
+		return nil
+	}
+	b := []byte(u)
+	start := 0
+	if i := strings.Index(u, "://"); i >= 0 && i < 10 {
+		start = i + 3
+	}
+	for k := 0; k < start; k++ {
+		b[k] = ' '
+	}
+	hostEnd := len(b)
+	if i := strings.IndexByte(u[start:], '/'); i >= 0 {
+		hostEnd = start + i
+	}
+	for k := start; k < len(b); k++ {
+		c := b[k]
+		switch {
+		case c == '?' || c == '#':
+			for ; k < len(b); k++ {
+				b[k] = ' '
+			}
+		case c == '/' || (c == '.' && k < hostEnd) || c == '&' || c == '=' || c == ':' || c == '@':
+			b[k] = '\n'
+		case c == '-' || c == '_' || c == '+' && k > 0 && u[k-1] != '/':
+			// A plus starts an international number only at the start of a segment.
+			b[k] = ' '
+		case c == '%' && k+2 < len(b) && isHexByte(b[k+1]) && isHexByte(b[k+2]):
+			b[k], b[k+1], b[k+2] = ' ', ' ', ' '
+			k += 2
+		}
+	}
+	// Path segments of digits alone are post IDs.
+	for k := hostEnd; k < len(b); {
+		if b[k] != '\n' {
+			k++
+			continue
+		}
+		j := k + 1
+		for j < len(b) && b[j] != '\n' {
+			j++
+		}
+		if allDigits(strings.TrimSpace(string(b[k+1 : j]))) {
+			for m := k + 1; m < j; m++ {
+				b[m] = ' '
+			}
+		}
+		k = j
+	}
+	var out []Contact
+	for _, c := range e.ExtractIn(string(b), regions) {
+		if c.Type != Phone {
+			continue
+		}
+		c.Text = u[c.Start:c.End]
+		out = append(out, c)
+	}
+	return out
+}
+
+func isHexByte(c byte) bool { return isDigit(c) || (c|0x20) >= 'a' && (c|0x20) <= 'f' }
