@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"github.com/redthread/redthread/indicators/lexicon"
 	"io"
-	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -17,18 +16,31 @@ import (
 //go:embed data/entities.yaml
 var defaultEntities []byte
 
-// EntityCues are the words around stated ages and names.
+// EntityCues are the words around stated ages and names (see
+// data/entities.yaml for what each list holds, ages.go for how they are
+// used).
 type EntityCues struct {
-	Updated    string   `yaml:"updated"`
-	AgeAfter   []string `yaml:"age_after"`
-	AgeBefore  []string `yaml:"age_before"`
-	NameBefore []string `yaml:"name_before"`
-	AgeNot     []string `yaml:"age_not_followed_by"`
-	NotNames   []string `yaml:"not_names"`
+	Updated          string              `yaml:"updated"`
+	AgeAfter         []string            `yaml:"age_after"`
+	AgeAfterGlued    []string            `yaml:"age_after_glued"`
+	AgeCuesNotIn     map[string][]string `yaml:"age_cues_not_in"`
+	AgeBefore        []string            `yaml:"age_before"`
+	AgeLabelGap      []string            `yaml:"age_label_gap"`
+	AgePerson        []string            `yaml:"age_person"`
+	AgeGap           []string            `yaml:"age_gap"`
+	AgeNot           []string            `yaml:"age_not_followed_by"`
+	AgeBareNot       []string            `yaml:"age_bare_not_followed_by"`
+	AgeNotBefore     []string            `yaml:"age_not_preceded_by"`
+	AgeNotBeforeOne  []string            `yaml:"age_not_preceded_single"`
+	AgeLimitAfter    []string            `yaml:"age_limit_after"`
+	AgeJoin          []string            `yaml:"age_join"`
+	AgeStats         []string            `yaml:"age_stats"`
+	Months           []string            `yaml:"months"`
+	NameBefore       []string            `yaml:"name_before"`
+	NotNames         []string            `yaml:"not_names"`
 
-	after, before, not map[string]bool
-	notName            map[string]bool
-	names              []string // lower-cased name cues
+	ages    ageCues
+	notName map[string]bool
 }
 
 // LoadEntityCues reads the embedded cues, then each extra file in the same
@@ -46,108 +58,31 @@ func LoadEntityCues(extra ...io.Reader) (*EntityCues, error) {
 			return nil, fmt.Errorf("entity cues file %d: %w", i+1, err)
 		}
 		c.AgeAfter = append(c.AgeAfter, more.AgeAfter...)
+		c.AgeAfterGlued = append(c.AgeAfterGlued, more.AgeAfterGlued...)
 		c.AgeBefore = append(c.AgeBefore, more.AgeBefore...)
-		c.NameBefore = append(c.NameBefore, more.NameBefore...)
+		c.AgeLabelGap = append(c.AgeLabelGap, more.AgeLabelGap...)
+		c.AgePerson = append(c.AgePerson, more.AgePerson...)
+		c.AgeGap = append(c.AgeGap, more.AgeGap...)
 		c.AgeNot = append(c.AgeNot, more.AgeNot...)
+		c.AgeBareNot = append(c.AgeBareNot, more.AgeBareNot...)
+		c.AgeNotBefore = append(c.AgeNotBefore, more.AgeNotBefore...)
+		c.AgeNotBeforeOne = append(c.AgeNotBeforeOne, more.AgeNotBeforeOne...)
+		c.AgeLimitAfter = append(c.AgeLimitAfter, more.AgeLimitAfter...)
+		c.AgeJoin = append(c.AgeJoin, more.AgeJoin...)
+		c.AgeStats = append(c.AgeStats, more.AgeStats...)
+		c.Months = append(c.Months, more.Months...)
+		c.NameBefore = append(c.NameBefore, more.NameBefore...)
 		c.NotNames = append(c.NotNames, more.NotNames...)
+		for lang, ws := range more.AgeCuesNotIn {
+			if c.AgeCuesNotIn == nil {
+				c.AgeCuesNotIn = map[string][]string{}
+			}
+			c.AgeCuesNotIn[lang] = append(c.AgeCuesNotIn[lang], ws...)
+		}
 	}
-	c.after, c.before, c.not = map[string]bool{}, map[string]bool{}, map[string]bool{}
-	c.notName = map[string]bool{}
-	for _, w := range c.NotNames {
-		c.notName[strings.ToLower(w)] = true
-	}
-	for _, w := range c.AgeNot {
-		c.not[strings.ToLower(w)] = true
-	}
-	for _, w := range c.AgeAfter {
-		c.after[strings.ToLower(w)] = true
-	}
-	for _, w := range c.AgeBefore {
-		c.before[strings.ToLower(strings.TrimSuffix(w, ":"))] = true
-	}
+	c.notName = wordSet(c.NotNames)
+	c.ages = compileAgeCues(c)
 	return c, nil
-}
-
-// Age is a stated age with where it was found.
-type Age struct {
-	Value      int
-	Start, End int
-}
-
-// Ages finds stated ages in text: a two-digit number next to an age word,
-// or, when title is true, a trailing "- 19".
-func (c *EntityCues) Ages(text string, title bool) []Age {
-	var out []Age
-	for i := 0; i < len(text); i++ {
-		if !isDigit(text[i]) || (i > 0 && (isDigit(text[i-1]) || text[i-1] == '.' || text[i-1] == ',' || text[i-1] == '/')) {
-			continue
-		}
-		j := i
-		for j < len(text) && isDigit(text[j]) {
-			j++
-		}
-		if j-i != 2 {
-			i = j
-			continue
-		}
-		n, _ := strconv.Atoi(text[i:j])
-		if n < 14 || n > 69 {
-			i = j
-			continue
-		}
-		end := j
-		ok := false
-		// Word after: "19yo", "19 anni", "19-year-old".
-		k := j
-		for k < len(text) && (text[k] == ' ' || text[k] == '-') && k-j < 3 {
-			k++
-		}
-		w, wend := wordAt(text, k)
-		if w != "" && c.after[strings.ToLower(w)] {
-			ok, end = true, wend
-		} else if lw := strings.ToLower(w); strings.HasPrefix(lw, "year") && strings.HasPrefix(strings.ToLower(text[wend:min(len(text), wend+4)]), "-old") {
-			ok, end = true, wend+4
-		} else if w2 := strings.ToLower(text[k:min(len(text), k+8)]); strings.HasPrefix(w2, "y/o") || strings.HasPrefix(w2, "y.o") {
-			ok, end = true, k+3
-		}
-		start := i
-		if !ok {
-			// Word before: "age 19", "età: 22", "I'm 19".
-			b := i
-			for b > 0 && (text[b-1] == ' ' || text[b-1] == ':') {
-				b--
-			}
-			if pw, ps := wordBefore(text, b); pw != "" {
-				lpw := strings.ToLower(pw)
-				if c.before[lpw] {
-					ok, start = true, ps
-				} else if pw2, ps2 := wordBefore(text, skipSpaceBack(text, ps)); pw2 != "" && c.before[strings.ToLower(pw2)+" "+lpw] {
-					ok, start = true, ps2
-				}
-			}
-		}
-		if !ok && title {
-			// Title trailing "- 19" or ", 19".
-			rest := strings.TrimSpace(text[j:])
-			pre := strings.TrimRight(text[:i], " ")
-			last, _ := utf8.DecodeLastRuneInString(pre)
-			if rest == "" && (strings.HasSuffix(pre, "-") || strings.HasSuffix(pre, ",") || strings.HasSuffix(pre, "–") ||
-				strings.HasSuffix(pre, "|") || strings.HasSuffix(pre, "!") || unicode.Is(unicode.So, last)) {
-				ok = true // "Alina - 19", "Sweet Asian girl 🌸 22"
-			}
-		}
-		if ok && end < len(text) {
-			nw, _ := wordAt(text, skipSpace(text, end))
-			if c.not[strings.ToLower(nw)] {
-				ok = false
-			}
-		}
-		if ok {
-			out = append(out, Age{Value: n, Start: start, End: end})
-		}
-		i = j
-	}
-	return out
 }
 
 // Name is a stated name of an advertised person.
@@ -175,32 +110,6 @@ func wordAt(s string, i int) (string, int) {
 		break
 	}
 	return s[i:j], j
-}
-
-func wordBefore(s string, end int) (string, int) {
-	i := end
-	for i > 0 {
-		r, n := utf8.DecodeLastRuneInString(s[:i])
-		if !unicode.IsLetter(r) && r != '\'' && r != '’' {
-			break
-		}
-		i -= n
-	}
-	return s[i:end], i
-}
-
-func skipSpaceBack(s string, i int) int {
-	for i > 0 && s[i-1] == ' ' {
-		i--
-	}
-	return i
-}
-
-func skipSpace(s string, i int) int {
-	for i < len(s) && (s[i] == ' ' || s[i] == ',') {
-		i++
-	}
-	return i
 }
 
 // nameCueTag is the lexicon tag of the phrases before a name.
