@@ -20,24 +20,24 @@ var defaultEntities []byte
 // data/entities.yaml for what each list holds, ages.go for how they are
 // used).
 type EntityCues struct {
-	Updated          string              `yaml:"updated"`
-	AgeAfter         []string            `yaml:"age_after"`
-	AgeAfterGlued    []string            `yaml:"age_after_glued"`
-	AgeCuesNotIn     map[string][]string `yaml:"age_cues_not_in"`
-	AgeBefore        []string            `yaml:"age_before"`
-	AgeLabelGap      []string            `yaml:"age_label_gap"`
-	AgePerson        []string            `yaml:"age_person"`
-	AgeGap           []string            `yaml:"age_gap"`
-	AgeNot           []string            `yaml:"age_not_followed_by"`
-	AgeBareNot       []string            `yaml:"age_bare_not_followed_by"`
-	AgeNotBefore     []string            `yaml:"age_not_preceded_by"`
-	AgeNotBeforeOne  []string            `yaml:"age_not_preceded_single"`
-	AgeLimitAfter    []string            `yaml:"age_limit_after"`
-	AgeJoin          []string            `yaml:"age_join"`
-	AgeStats         []string            `yaml:"age_stats"`
-	Months           []string            `yaml:"months"`
-	NameBefore       []string            `yaml:"name_before"`
-	NotNames         []string            `yaml:"not_names"`
+	Updated         string              `yaml:"updated"`
+	AgeAfter        []string            `yaml:"age_after"`
+	AgeAfterGlued   []string            `yaml:"age_after_glued"`
+	AgeCuesNotIn    map[string][]string `yaml:"age_cues_not_in"`
+	AgeBefore       []string            `yaml:"age_before"`
+	AgeLabelGap     []string            `yaml:"age_label_gap"`
+	AgePerson       []string            `yaml:"age_person"`
+	AgeGap          []string            `yaml:"age_gap"`
+	AgeNot          []string            `yaml:"age_not_followed_by"`
+	AgeBareNot      []string            `yaml:"age_bare_not_followed_by"`
+	AgeNotBefore    []string            `yaml:"age_not_preceded_by"`
+	AgeNotBeforeOne []string            `yaml:"age_not_preceded_single"`
+	AgeLimitAfter   []string            `yaml:"age_limit_after"`
+	AgeJoin         []string            `yaml:"age_join"`
+	AgeStats        []string            `yaml:"age_stats"`
+	Months          []string            `yaml:"months"`
+	NameBefore      []string            `yaml:"name_before"`
+	NotNames        []string            `yaml:"not_names"`
 
 	ages    ageCues
 	notName map[string]bool
