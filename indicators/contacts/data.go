@@ -30,6 +30,10 @@ type DataFile struct {
 	Apps map[string]AppData `yaml:"apps"`
 	// Fillers are short words allowed between an app name and its contact.
 	Fillers []string `yaml:"fillers"`
+	// NotNames are words that, after an app name, are never a user name ("Telegram: available").
+	NotNames []string `yaml:"not_names"`
+	// NameCues are words that introduce a user name after an app name ("Snapchat id is ...").
+	NameCues []string `yaml:"name_cues"`
 	// FreeMail lists free web-mail domains.
 	FreeMail []string `yaml:"free_mail"`
 	// NotPhoneAfter are words or symbols that make a preceding number a price, measure or age.
@@ -70,16 +74,21 @@ type AppData struct {
 	// PhoneOnly is true for apps reached by phone number only (WhatsApp, Viber): a word after
 	// the app name is then never taken for a user name.
 	PhoneOnly bool `yaml:"phone_only"`
+	// NamesOnly is true for apps reached by user name only (Twitter, Instagram): a phone number
+	// after the app name is not its contact.
+	NamesOnly bool `yaml:"names_only"`
 }
 
 // wordInfo is what the extractor knows about one folded word.
 type wordInfo struct {
-	digit  int8   // 0..9, or -1
-	app    string // app id, or ""
-	filler bool   // may stand between an app word and its contact
-	prefix bool   // first part of a multi-word app alias
-	after  bool   // in not_phone_after
-	before bool   // in not_phone_before
+	digit   int8   // 0..9, or -1
+	app     string // app id, or ""
+	filler  bool   // may stand between an app word and its contact
+	prefix  bool   // first part of a multi-word app alias
+	after   bool   // in not_phone_after
+	before  bool   // in not_phone_before
+	notName bool   // in not_names
+	nameCue bool   // in name_cues
 }
 
 type urlPrefix struct {
@@ -162,6 +171,7 @@ type tables struct {
 	tlds      map[string]bool
 	appSet    map[string]bool
 	phoneOnly map[string]bool
+	namesOnly map[string]bool
 	multiTail map[string]bool // folded tails of multi-word aliases (for look-ahead)
 	pl        *placeTables    // shared with other extractors until a file adds places
 }
@@ -175,6 +185,7 @@ func newTables() *tables {
 		tlds:      map[string]bool{},
 		appSet:    map[string]bool{},
 		phoneOnly: map[string]bool{},
+		namesOnly: map[string]bool{},
 		multiTail: map[string]bool{},
 	}
 }
@@ -251,6 +262,9 @@ func (t *tables) merge(name string, d *DataFile) error {
 		if ad.PhoneOnly {
 			t.phoneOnly[app] = true
 		}
+		if ad.NamesOnly {
+			t.namesOnly[app] = true
+		}
 		for _, a := range ad.Aliases {
 			f := foldWord(a)
 			if f == "" {
@@ -299,6 +313,8 @@ func (t *tables) merge(name string, d *DataFile) error {
 		}
 	}
 	setFlag(d.Fillers, func(w *wordInfo) { w.filler = true })
+	setFlag(d.NotNames, func(w *wordInfo) { w.notName = true })
+	setFlag(d.NameCues, func(w *wordInfo) { w.nameCue = true })
 	setFlag(d.NotPhoneAfter, func(w *wordInfo) { w.after = true })
 	setFlag(d.NotPhoneBefore, func(w *wordInfo) { w.before = true })
 	for _, m := range d.FreeMail {

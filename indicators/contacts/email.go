@@ -184,7 +184,7 @@ func (s *scanner) tryEmail(ms, me int, obf, bare bool) (int, bool) {
 			break
 		}
 		w := foldWord(text[q:pe])
-		if wi, ok := s.t.words[w]; ok && (wi.filler || wi.app != "") {
+		if wi, ok := s.t.words[w]; ok && (wi.filler || wi.nameCue || wi.app != "") {
 			break // "write me dot ..." is prose
 		}
 		local = text[q:pe] + "." + local
@@ -252,7 +252,7 @@ func (s *scanner) tryEmail(ms, me int, obf, bare bool) (int, bool) {
 		tld := strings.ToLower(r.lastLabel)
 		if obf || r.dotObf || spaced {
 			lw := foldWord(local)
-			if wi, ok := s.t.words[lw]; ok && (wi.app != "" || wi.filler) {
+			if wi, ok := s.t.words[lw]; ok && (wi.app != "" || wi.filler || wi.nameCue) {
 				return false
 			}
 			if !s.t.tlds[tld] && !s.t.freeMail[r.domain] {

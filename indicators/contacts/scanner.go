@@ -272,7 +272,7 @@ func (s *scanner) word(i int) int {
 			return j
 		}
 	}
-	if found && (wi.filler || wi.after || wi.before) {
+	if found && (wi.filler || wi.nameCue || wi.after || wi.before) {
 		return j
 	}
 	// An ordinary word glued to digits ("170cm", "19yo", "ID123") makes them not a phone.

@@ -116,6 +116,9 @@ var reservedPaths = map[string]bool{
 	"p": true, "reel": true, "reels": true, "explore": true, "stories": true, "tv": true,
 	"accounts": true, "share": true, "joinchat": true, "s": true, "c": true, "add": true,
 	"login": true, "signup": true, "about": true, "help": true,
+	"pages": true, "profile.php": true, "groups": true, "events": true, "home": true, "search": true,
+	"hashtag": true, "intent": true, "i": true, "watch": true, "photo.php": true, "permalink.php": true,
+	"story.php": true, "sharer": true, "sharer.php": true, "dialog": true, "people": true, "home.php": true,
 }
 
 // emitURL records the URL text[start:end], as a handle when it links to a messenger profile.
