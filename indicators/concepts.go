@@ -1,6 +1,7 @@
 package indicators
 
 import (
+	"sort"
 	"strings"
 	"sync"
 
@@ -9,10 +10,12 @@ import (
 	"github.com/redthread/redthread/indicators/token"
 )
 
-// conceptScratch holds a token.Doc and hit buffer between listings.
+// conceptScratch holds a token.Doc and hit buffers between listings.
 type conceptScratch struct {
 	doc  token.Doc
 	hits []concept.Hit
+	negs []int
+	rank []int32 // token index → words before it
 }
 
 var conceptPool = sync.Pool{New: func() any { return new(conceptScratch) }}
@@ -37,9 +40,24 @@ func tagForField(tag, field string) bool {
 	return false
 }
 
+// negatable are the tags whose phrase hits a negation word just before
+// cancels: "we do not charge any placement fee", "nie pobieramy kaucji",
+// "паспорт мы не забираем". Tags whose phrases carry their own negation
+// ("no experience needed") are not in it.
+var negatable = map[string]bool{
+	"job.fee_or_debt": true, "job.document_retention": true, "job.travel_provided": true,
+	"job.personal_data_request": true, "job.targeted_recruitment": true, "job.urgency": true,
+	"service.unprotected": true, "service.third_party": true,
+}
+
+// negReach is how many words before a phrase a negation reaches.
+const negReach = 3
+
 // addConcepts matches the concept patterns of the listing's language in
 // the title and body and adds their hits as "terms:TAG" evidence, unless a
-// lexicon phrase of the same tag already covers the words.
+// lexicon phrase of the same tag already covers the words; and drops the
+// lexicon phrases of negatable tags that a negation word of the language
+// stands just before, in the same sentence.
 func (x *Extractor) addConcepts(f *Features, fields []corpus.NamedText) {
 	if x.concepts == nil || !x.concepts.HasLanguage(f.Language) {
 		return
@@ -51,7 +69,10 @@ func (x *Extractor) addConcepts(f *Features, fields []corpus.NamedText) {
 			continue
 		}
 		sc.doc.Reset(ft.Text)
-		sc.hits = x.concepts.AppendMatch(sc.hits[:0], &sc.doc, f.Language)
+		sc.hits, sc.negs = x.concepts.Match(sc.hits[:0], sc.negs[:0], &sc.doc, f.Language)
+		if len(sc.negs) > 0 && adTextField(ft.Field) {
+			x.negatePhrases(f, ft.Field, sc)
+		}
 		for i := range sc.hits {
 			h := &sc.hits[i]
 			if !tagForField(h.Tag, ft.Field) || covered(f.Spans["terms:"+h.Tag], ft.Field, h.Start, h.End) {
@@ -65,6 +86,59 @@ func (x *Extractor) addConcepts(f *Features, fields []corpus.NamedText) {
 	if len(sc.hits) > 256 {
 		sc.hits = nil
 	}
+}
+
+// negatePhrases removes the phrase hits of negatable tags in field that a
+// negation word in sc.negs stands at most negReach words before.
+func (x *Extractor) negatePhrases(f *Features, field string, sc *conceptScratch) {
+	toks := sc.doc.Tokens
+	sc.rank = sc.rank[:0]
+	var words int32
+	for i := range toks {
+		sc.rank = append(sc.rank, words)
+		if toks[i].Kind != token.Symbol {
+			words++
+		}
+	}
+	for tag := range negatable {
+		spans := f.Spans["terms:"+tag]
+		if len(spans) == 0 {
+			continue
+		}
+		kept := spans[:0]
+		for _, sp := range spans {
+			if sp.Field != field || !x.negatedAt(sc, sp.Start) {
+				kept = append(kept, sp)
+				continue
+			}
+			f.Terms[tag]--
+		}
+		if len(kept) == 0 {
+			delete(f.Spans, "terms:"+tag)
+			delete(f.Terms, tag)
+		} else {
+			f.Spans["terms:"+tag] = kept
+		}
+	}
+}
+
+// negatedAt reports whether a negation word stands at most negReach words
+// before the token at byte offset start, in its sentence.
+func (x *Extractor) negatedAt(sc *conceptScratch, start int) bool {
+	toks := sc.doc.Tokens
+	ti := sort.Search(len(toks), func(i int) bool { return int(toks[i].End) > start })
+	if ti >= len(toks) {
+		return false
+	}
+	for _, n := range sc.negs {
+		if n >= ti || toks[n].Sent != toks[ti].Sent {
+			continue
+		}
+		if d := sc.rank[ti] - sc.rank[n]; d >= 1 && d <= negReach {
+			return true
+		}
+	}
+	return false
 }
 
 // covered reports whether a span of field overlaps one of spans.

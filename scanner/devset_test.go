@@ -183,3 +183,47 @@ func TestRealJobPagesStayLow(t *testing.T) {
 		}
 	}
 }
+
+// TestClassExamples scans corpus/devset/classes.jsonl: our own examples of
+// the classes of miss found when measuring on the independent set (a class
+// fixed gets an example here, never a copy of the listing that showed it),
+// with the dev set's bars.
+func TestClassExamples(t *testing.T) {
+	s := newTestScanner(t, nil)
+	var labels []rules.Labels
+	results := map[string]*corpus.Result{}
+	in := func(yield func(corpus.Record) bool) {
+		for rec := range corpus.Read(context.Background(), "../corpus/devset/classes.jsonl", nil, corpus.Options{}) {
+			if rec.Err != nil {
+				t.Fatalf("classes.jsonl: %v", rec.Err)
+			}
+			labels = append(labels, rules.LabelsOf(rec.Listing))
+			if !yield(rec) {
+				return
+			}
+		}
+	}
+	if _, err := s.Scan(context.Background(), in, func(r *corpus.Result) error { results[r.ID] = r; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(labels) < 8 {
+		t.Fatalf("classes.jsonl: %d listings", len(labels))
+	}
+	for _, st := range rules.PerIndicator(labels, results, devsetIndicators(false)) {
+		for _, id := range st.Missed {
+			t.Errorf("%s: missed %s", id, st.ID)
+		}
+		for _, id := range st.FalseAlarms {
+			t.Errorf("%s: false alarm %s: %+v", id, st.ID, evidenceOf(results[id], st.ID))
+		}
+	}
+}
+
+func evidenceOf(r *corpus.Result, id string) []corpus.Evidence {
+	for _, h := range r.Indicators {
+		if h.ID == id {
+			return h.Evidence
+		}
+	}
+	return nil
+}

@@ -102,9 +102,17 @@ func (s *Set) HasLanguage(lang string) bool { return s.langs[lang] != nil }
 // AppendMatch appends the hits of lang's patterns in d to dst. Hits of one
 // tag do not overlap.
 func (s *Set) AppendMatch(dst []Hit, d *token.Doc, lang string) []Hit {
+	dst, _ = s.Match(dst, nil, d, lang)
+	return dst
+}
+
+// Match is AppendMatch that also appends to negs the token indices (in
+// d.Tokens) of the negation words (class NEG) of lang, so that phrase hits
+// can be negated by the same words.
+func (s *Set) Match(dst []Hit, negs []int, d *token.Doc, lang string) ([]Hit, []int) {
 	ls := s.langs[lang]
 	if ls == nil || len(ls.patterns) == 0 || len(d.Tokens) == 0 {
-		return dst
+		return dst, negs
 	}
 	sc := pool.Get().(*scratch)
 	defer pool.Put(sc)
@@ -122,7 +130,12 @@ func (s *Set) AppendMatch(dst []Hit, d *token.Doc, lang string) []Hit {
 	for _, p := range ls.patterns {
 		dst = ls.run(p, d, sc, dst, start)
 	}
-	return dst
+	if ls.neg >= 0 {
+		for _, o := range sc.occ[ls.neg] {
+			negs = append(negs, int(sc.words[o.first]))
+		}
+	}
+	return dst, negs
 }
 
 // classify records the class occurrences of every word.
