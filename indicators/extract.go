@@ -268,7 +268,13 @@ func (x *Extractor) addTerms(f *Features, fields []corpus.NamedText) {
 	ends := endsBuf[:0] // end of each field's hits in hits
 	for _, ft := range fields {
 		n := len(hits)
-		hits = x.lex.AppendMatch(hits, ft.Text)
+		// Terms of the listing's language, English (the lingua franca of
+		// ads) and language-neutral terms: "constructive" is not a
+		// Romanian term in an English ad.
+		lang := f.Language
+		hits = x.lex.AppendMatchIn(hits, ft.Text, func(term, tag string) bool {
+			return lang == "" || langAllowed(term, lang) || langFree(tag)
+		})
 		if !adTextField(ft.Field) {
 			// The employer's own profile: only employer, sector and place
 			// terms count, not the ad-text indicators its boilerplate holds.
@@ -693,4 +699,22 @@ func destination(f *Features) string {
 		}
 	}
 	return best
+}
+
+// langAllowed reports whether a lexicon term of language term counts in a
+// listing in language listing.
+func langAllowed(term, listing string) bool {
+	switch term {
+	case "", "xx", "en", listing:
+		return true
+	}
+	// Ukrainian ads mix in Russian and the other way round.
+	return term == "ru" && listing == "uk" || term == "uk" && listing == "ru"
+}
+
+// langFree reports whether a tag's terms count whatever the listing's
+// language: places, legal forms and registration numbers of a foreign
+// employer, name cues.
+func langFree(tag string) bool {
+	return strings.HasPrefix(tag, "place.") || strings.HasPrefix(tag, "employer.") || strings.HasPrefix(tag, "name.")
 }

@@ -35,6 +35,15 @@ func (l *Lexicon) Match(text string) []Hit {
 // extended slice; reusing dst makes matching allocation-free. Texts longer
 // than maxText bytes are not matched.
 func (l *Lexicon) AppendMatch(dst []Hit, text string) []Hit {
+	return l.AppendMatchIn(dst, text, nil)
+}
+
+// AppendMatchIn is AppendMatch with only the terms whose language allow
+// accepts (suppress phrases of every language still apply); nil allows
+// all. The choice is made before overlapping hits are resolved, so a term
+// of an allowed language is kept where an identical term of another
+// language would have won.
+func (l *Lexicon) AppendMatchIn(dst []Hit, text string, allow func(lang, tag string) bool) []Hit {
 	if len(text) == 0 || len(text) > maxText {
 		return dst
 	}
@@ -70,17 +79,20 @@ func (l *Lexicon) AppendMatch(dst []Hit, text string) []Hit {
 	if len(b) > 0 {
 		sc.cands = l.backward.walkBack(b, len(b), sc.cands)
 	}
-	return l.finish(sc, text, dst)
+	return l.finish(sc, text, dst, allow)
 }
 
 // finish turns the candidates in sc into hits appended to dst: boundary
 // checks, '*' extension, suppression, maximal hits per tag, sorting and
 // mapping back to original offsets.
-func (l *Lexicon) finish(sc *scratch, text string, dst []Hit) []Hit {
+func (l *Lexicon) finish(sc *scratch, text string, dst []Hit, allow func(lang, tag string) bool) []Hit {
 	b := sc.n.norm
 	sc.hits, sc.supp = sc.hits[:0], sc.supp[:0]
 	for _, c := range sc.cands {
 		p := &l.pats[c.pat]
+		if allow != nil && !p.suppress && !allow(p.lang, l.tagNames[p.tag]) {
+			continue
+		}
 		start, end := int(c.end)-len(p.key), int(c.end)
 		if p.needStart && wordBefore(b, start) {
 			continue

@@ -418,7 +418,7 @@ func naiveMatch(l *Lexicon, text string) []Hit {
 			from += k + 1
 		}
 	}
-	return l.finish(sc, text, nil)
+	return l.finish(sc, text, nil, nil)
 }
 
 func FuzzMatchReference(f *testing.F) {
