@@ -23,18 +23,27 @@ type StructureFeatures struct {
 	PayInTitle        bool `expr:"pay_in_title"`        // the title states the pay
 }
 
-// maskMarkers are what sites put where they hid a contact.
-var maskMarkers = []string{"[email protected]", "[email&#160;protected]", "#email_", "#phone_", "#url_", "[email]", "[phone]", "[hidden]",
-	"(hidden)", "[removed]", "email hidden", "phone hidden", "show number", "show phone", "click to reveal", "xxx-xxx", "***@", "@***"}
+// maskMarkers are what sites put where they hid a contact; each starts
+// with one of maskFirst, so a text without those bytes is skipped at once.
+var maskMarkers = []string{"[email protected]", "[email&#160;protected]", "[email]", "[phone]", "[hidden]", "[removed]",
+	"#email_", "#phone_", "#url_", "(hidden)", "***@", "@***", "xxx-xxx", "xxx xxx"}
+
+const maskFirst = "[#(*@xX"
 
 func countMasked(s string) int {
-	if s == "" {
-		return 0
-	}
-	ls := strings.ToLower(s)
 	n := 0
-	for _, m := range maskMarkers {
-		n += strings.Count(ls, m)
+	for i := strings.IndexAny(s, maskFirst); i >= 0 && i < len(s); {
+		for _, m := range maskMarkers {
+			if len(s)-i >= len(m) && (s[i] == m[0] || s[i]|0x20 == m[0]) && strings.EqualFold(s[i:i+len(m)], m) {
+				n++
+				break
+			}
+		}
+		j := strings.IndexAny(s[i+1:], maskFirst)
+		if j < 0 {
+			break
+		}
+		i += 1 + j
 	}
 	return n
 }
@@ -92,8 +101,8 @@ func layout(body string, s *StructureFeatures) {
 // a bullet, a dash or star, or a number or letter followed by "." or ")".
 func listItem(t string) bool {
 	for _, b := range []string{"•", "-", "*", "–", "—", "·", "▪", "►", "✔", "✓", "✅", "☑", "◦", "‣", "●", "■", "→", "+"} {
-		if strings.HasPrefix(t, b) && len(t) > len(b)+1 {
-			return true
+		if rest, ok := strings.CutPrefix(t, b); ok && len(rest) > 1 && (len(b) > 1 || rest[0] == ' ') {
+			return true // ASCII bullets need a space after them: "-5 degrees" is no list
 		}
 	}
 	i := 0

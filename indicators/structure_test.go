@@ -1,0 +1,27 @@
+package indicators
+
+import "testing"
+
+func TestCountMasked(t *testing.T) {
+	for in, want := range map[string]int{
+		"write to [email protected] or #EMAIL_12#": 2,
+		"call XXX-XXX-1234 (hidden)":               2,
+		"no mask here (really) [ok] #1":            0,
+		"":                                         0,
+	} {
+		if got := countMasked(in); got != want {
+			t.Errorf("countMasked(%q) = %d, want %d", in, got, want)
+		}
+	}
+}
+
+func TestListItem(t *testing.T) {
+	for in, want := range map[string]bool{
+		"- packing orders": true, "• loading": true, "1. enter data": true, "2) address": true, "a) name": true,
+		"-5 degrees": false, "Hello": false, "2026 was good": false,
+	} {
+		if got := listItem(in); got != want {
+			t.Errorf("listItem(%q) = %v, want %v", in, got, want)
+		}
+	}
+}
