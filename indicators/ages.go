@@ -75,6 +75,9 @@ type ageReader struct {
 	skip  [][2]int
 	notIn map[string]bool
 	out   []Age
+
+	fwdKeys, backKeys [4]wordKey
+	nKeys             int
 }
 
 // num is one number of a group: digits s[start:end], value v.
@@ -104,6 +107,11 @@ func (r *ageReader) skipped(i int) bool {
 func (r *ageReader) group(i int) int {
 	s := r.s
 	j := digitsEnd(s, i)
+	if v := atoi(s[i:j]); j-i != 2 || v < ageMin || v > ageMax || r.skipped(i) {
+		// Prices, phones, years, times: no age starts here. Skip what is
+		// glued to it ("555-0134"); a list after a comma is read on its own.
+		return r.skipJoined(j)
+	}
 	// A run continuing another (555-0134, 36D-24, 12:30, 1.5, +90 555) or
 	// glued to letters before it (TINA34, kitty22) is no age, nor is
 	// anything joined to it.
@@ -259,7 +267,7 @@ func (r *ageReader) joinedBefore(i int) bool {
 	case unicode.IsLetter(c):
 		// "age22" is the one glued word allowed.
 		ws := wordBack(s, i)
-		if _, ok := r.c.labels.back(s, i, r.notIn); ok {
+		if _, ok := r.back(&r.c.labels, i); ok {
 			return false
 		}
 		_ = ws
@@ -370,7 +378,7 @@ func (r *ageReader) joinAfter(e int) (int, string) {
 			return q, s[p : p+1]
 		}
 		// "20, and 22"
-		if k, ok := r.c.join.fwd(s, q, r.notIn); ok {
+		if k, ok := r.fwd(&r.c.join, q); ok {
 			q2 := skipSpaces(s, k, 3)
 			if q2 < len(s) && isDigit(s[q2]) && q2 > k {
 				return q2, s[q:k]
@@ -378,7 +386,7 @@ func (r *ageReader) joinAfter(e int) (int, string) {
 		}
 		return -1, ""
 	}
-	if k, ok := r.c.join.fwd(s, p, r.notIn); ok {
+	if k, ok := r.fwd(&r.c.join, p); ok {
 		q := skipSpaces(s, k, 3)
 		if q < len(s) && isDigit(s[q]) && (q > k || !isLetterAt(s, k-1)) {
 			return q, s[p:k]
@@ -426,8 +434,8 @@ func (r *ageReader) unitAfter(e int) (int, bool) {
 	_, c := firstRune(s, e)
 	glued := unicode.IsLetter(c) || c == '/'
 	if glued {
-		k1, ok1 := r.c.glued.fwd(s, e, r.notIn)
-		k2, ok2 := r.c.units.fwd(s, e, r.notIn)
+		k1, ok1 := r.fwd(&r.c.glued, e)
+		k2, ok2 := r.fwd(&r.c.units, e)
 		if ok1 || ok2 {
 			return r.unitTail(max(k1, k2)), true // the longer: "21y/o" over "21y"
 		}
@@ -449,7 +457,7 @@ func (r *ageReader) unitAfter(e int) (int, bool) {
 	if p == e || p >= len(s) {
 		return -1, false
 	}
-	if k, ok := r.c.units.fwd(s, p, r.notIn); ok {
+	if k, ok := r.fwd(&r.c.units, p); ok {
 		return r.unitTail(k), false
 	}
 	return -1, false
@@ -477,7 +485,7 @@ func (r *ageReader) notFollowed(e int, bare bool) bool {
 	if p < len(s) && (s[p] == '(' || s[p] == '-') {
 		p = skipSpaces(s, p+1, 2)
 	}
-	if _, ok := r.c.notAfter.fwd(s, p, r.notIn); ok {
+	if _, ok := r.fwd(&r.c.notAfter, p); ok {
 		return true
 	}
 	// Two words further, the longer words: "20 years culminating experience".
@@ -490,16 +498,16 @@ func (r *ageReader) notFollowed(e int, bare bool) bool {
 		if utf8.RuneCountInString(s[p:q]) < 4 {
 			continue
 		}
-		if _, ok := r.c.notAfter.fwd(s, p, r.notIn); ok {
+		if _, ok := r.fwd(&r.c.notAfter, p); ok {
 			return true
 		}
 	}
 	p = skipSpaces(s, e, 3)
 	if bare {
-		if _, ok := r.c.bareNotAfter.fwd(s, p, r.notIn); ok {
+		if _, ok := r.fwd(&r.c.bareNotAfter, p); ok {
 			return true
 		}
-		if w := normWord(s[p:wordEnd(s, p)]); w != "" && r.c.months[w] {
+		if we, w, _ := r.word(p, false); we > p && r.c.months[w] {
 			return true // "on 22 June"
 		}
 	}
@@ -510,7 +518,7 @@ func (r *ageReader) notFollowed(e int, bare bool) bool {
 func (r *ageReader) skipGapBack(i int) int {
 	p := spaceBack(r.s, i, 3)
 	for n := 0; n < 2; n++ {
-		k, ok := r.c.gap.back(r.s, p, r.notIn)
+		k, ok := r.back(&r.c.gap, p)
 		if !ok {
 			break
 		}
@@ -525,13 +533,13 @@ func (r *ageReader) skipGapBack(i int) int {
 func (r *ageReader) limitBefore(i int) bool {
 	s := r.s
 	p := r.skipGapBack(i)
-	if _, ok := r.c.notBefore.back(s, p, r.notIn); ok {
+	if _, ok := r.back(&r.c.notBefore, p); ok {
 		return true
 	}
 	// before a label: "under the age: 18"
-	if ls, ok := r.c.labels.back(s, skipMarksBack(s, p), r.notIn); ok {
+	if ls, ok := r.back(&r.c.labels, skipMarksBack(s, p)); ok {
 		q := spaceBack(s, ls, 3)
-		if _, ok := r.c.notBefore.back(s, q, r.notIn); ok {
+		if _, ok := r.back(&r.c.notBefore, q); ok {
 			return true
 		}
 	}
@@ -541,7 +549,7 @@ func (r *ageReader) limitBefore(i int) bool {
 // singleBefore: a start, duration or count word right before a single
 // number ("from 18", "for 20 years").
 func (r *ageReader) singleBefore(i int) bool {
-	_, ok := r.c.notBeforeSingle.back(r.s, r.skipGapBack(i), r.notIn)
+	_, ok := r.back(&r.c.notBeforeSingle, r.skipGapBack(i))
 	return ok
 }
 
@@ -565,7 +573,7 @@ func (r *ageReader) limitAfter(e, uEnd int) bool {
 			continue
 		}
 		q := skipSpaces(s, p, 3)
-		if _, ok := r.c.limitAfter.fwd(s, q, r.notIn); ok {
+		if _, ok := r.fwd(&r.c.limitAfter, q); ok {
 			return true
 		}
 	}
@@ -577,12 +585,12 @@ func (r *ageReader) limitAfter(e, uEnd int) bool {
 func (r *ageReader) labelBefore(i int) (int, bool) {
 	s := r.s
 	p := skipMarksBack(s, i)
-	if k, ok := r.c.labelGap.back(s, p, r.notIn); ok {
-		if ls, ok := r.c.labels.back(s, skipMarksBack(s, k), r.notIn); ok {
+	if k, ok := r.back(&r.c.labelGap, p); ok {
+		if ls, ok := r.back(&r.c.labels, skipMarksBack(s, k)); ok {
 			return ls, true
 		}
 	}
-	return r.c.labels.back(s, p, r.notIn)
+	return r.back(&r.c.labels, p)
 }
 
 // personBefore finds a person cue before the number, with up to two gap
@@ -595,13 +603,13 @@ func (r *ageReader) personBefore(i int) (int, bool) {
 		return 0, false // glued
 	}
 	for gaps := 0; gaps <= 2; gaps++ {
-		if cs, ok := r.c.person.back(s, p, r.notIn); ok {
+		if cs, ok := r.back(&r.c.person, p); ok {
 			return cs, true
 		}
 		if gaps == 2 {
 			break
 		}
-		if k, ok := r.c.gap.back(s, p, r.notIn); ok {
+		if k, ok := r.back(&r.c.gap, p); ok {
 			p = spaceBack(s, k, 3)
 			continue
 		}
@@ -683,7 +691,7 @@ func (r *ageReader) pairNext(e int) bool {
 		p = skipSpaces(s, p+1, 3)
 		marked = true
 	}
-	if k, ok := r.c.join.fwd(s, p, r.notIn); ok {
+	if k, ok := r.fwd(&r.c.join, p); ok {
 		p = skipSpaces(s, k, 3)
 		marked = true
 	}
@@ -727,13 +735,13 @@ func (r *ageReader) pairPrev(st int) bool {
 	// an article before the name: "και η Κατερίνα"
 	if ws := wordBack(s, p); ws < p && p-ws <= 6 {
 		if c, _ := utf8.DecodeRuneInString(s[ws:]); unicode.IsLower(c) {
-			if _, ok := r.c.join.back(s, p, r.notIn); !ok {
+			if _, ok := r.back(&r.c.join, p); !ok {
 				p = spaceBack(s, ws, 3)
 			}
 		}
 	}
 	marked := false
-	if k, ok := r.c.join.back(s, p, r.notIn); ok {
+	if k, ok := r.back(&r.c.join, p); ok {
 		p = spaceBack(s, k, 3)
 		marked = true
 	}
@@ -787,7 +795,7 @@ func (r *ageReader) statsItem(n num) (int, int, bool) {
 		if r.c.stats[w] || r.c.months[w] {
 			return 0, 0, false
 		}
-		if _, ok := r.c.notBefore.back(s, q, r.notIn); ok {
+		if _, ok := r.back(&r.c.notBefore, q); ok {
 			return 0, 0, false
 		}
 		words++
@@ -1122,6 +1130,10 @@ func skipMarksBack(s string, i int) int {
 func wordEnd(s string, i int) int {
 	j := i
 	for j < len(s) {
+		if c := s[j] | 0x20; c >= 'a' && c <= 'z' {
+			j++
+			continue
+		}
 		r, n := utf8.DecodeRuneInString(s[j:])
 		if unicode.IsLetter(r) || unicode.Is(unicode.Mn, r) {
 			j += n
@@ -1140,6 +1152,10 @@ func wordEnd(s string, i int) int {
 func wordBack(s string, i int) int {
 	j := i
 	for j > 0 && i-j < 64 {
+		if c := s[j-1] | 0x20; c >= 'a' && c <= 'z' {
+			j--
+			continue
+		}
 		r, n := utf8.DecodeLastRuneInString(s[:j])
 		if unicode.IsLetter(r) || unicode.Is(unicode.Mn, r) {
 			j -= n

@@ -9,6 +9,8 @@ import (
 
 // ageCues are the age lists of EntityCues, compiled for matching.
 type ageCues struct {
+	firstMask, lastMask map[string]uint32 // word → bits of the sets with a phrase starting (ending) with it
+
 	units, glued, labels, labelGap, person, gap phraseSet
 	notAfter, bareNotAfter                      phraseSet
 	notBefore, notBeforeSingle                  phraseSet
@@ -39,6 +41,16 @@ func compileAgeCues(c *EntityCues) ageCues {
 	for lang, ws := range c.AgeCuesNotIn {
 		a.notIn[strings.ToLower(lang)] = wordSet(ws)
 	}
+	a.firstMask, a.lastMask = map[string]uint32{}, map[string]uint32{}
+	for i, ps := range []*phraseSet{&a.units, &a.glued, &a.labels, &a.labelGap, &a.person, &a.gap, &a.notAfter, &a.bareNotAfter, &a.notBefore, &a.notBeforeSingle, &a.limitAfter, &a.join} {
+		ps.bit = 1 << i
+		for w := range ps.first {
+			a.firstMask[w] |= ps.bit
+		}
+		for w := range ps.last {
+			a.lastMask[w] |= ps.bit
+		}
+	}
 	return a
 }
 
@@ -54,13 +66,17 @@ func wordSet(ws []string) map[string]bool {
 // and hyphens between the words ("years old" matches "years-old"). An
 // entry with another mark ("y/o", "y.o.", "+", "-") matches as written.
 type phraseSet struct {
-	first map[string][][]string // first word → phrases, most words first
-	last  map[string][][]string // last word → phrases, most words first
-	sym   []string              // entries with marks, lower-case, longest first
+	bit     uint32                // this set's bit in ageCues.firstMask and lastMask
+	symHd   [256]bool             // first bytes (either case) of the entries with marks
+	symTl   [256]bool             // last bytes (either case) of the entries with marks
+	first   map[string][][]string // first word → phrases, most words first
+	last    map[string][][]string // last word → phrases, most words first
+	symHead map[rune][]string     // entries with marks by first rune, lower-case, longest first
+	symTail map[rune][]string     // the same by last rune
 }
 
 func newPhraseSet(entries []string) phraseSet {
-	ps := phraseSet{first: map[string][][]string{}, last: map[string][][]string{}}
+	ps := phraseSet{first: map[string][][]string{}, last: map[string][][]string{}, symHead: map[rune][]string{}, symTail: map[rune][]string{}}
 	seen := map[string]bool{}
 	for _, e := range entries {
 		e = normWord(strings.TrimSpace(e))
@@ -70,7 +86,14 @@ func newPhraseSet(entries []string) phraseSet {
 		seen[e] = true
 		words, ok := splitPhrase(e)
 		if !ok {
-			ps.sym = append(ps.sym, e)
+			h, _ := utf8.DecodeRuneInString(e)
+			t, _ := utf8.DecodeLastRuneInString(e)
+			ps.symHead[h] = append(ps.symHead[h], e)
+			ps.symTail[t] = append(ps.symTail[t], e)
+			for _, v := range []string{e, strings.ToUpper(e)} {
+				ps.symHd[v[0]] = true
+				ps.symTl[v[len(v)-1]] = true
+			}
 			continue
 		}
 		ps.first[words[0]] = append(ps.first[words[0]], words)
@@ -83,7 +106,11 @@ func newPhraseSet(entries []string) phraseSet {
 	}
 	byLen(ps.first)
 	byLen(ps.last)
-	sort.SliceStable(ps.sym, func(i, j int) bool { return len(ps.sym[i]) > len(ps.sym[j]) })
+	for _, m := range []map[rune][]string{ps.symHead, ps.symTail} {
+		for _, l := range m {
+			sort.SliceStable(l, func(i, j int) bool { return len(l[i]) > len(l[j]) })
+		}
+	}
 	return ps
 }
 
@@ -138,21 +165,69 @@ func wordGapBack(s string, i int) int {
 	return j
 }
 
-// fwd matches the longest entry starting at p and returns its end.
-func (ps *phraseSet) fwd(s string, p int, notIn map[string]bool) (int, bool) {
+// wordKey is the folded word starting (fwd) or ending (back) at a
+// position of the text, with the sets it starts or ends a phrase of.
+type wordKey struct {
+	at, other int // the position asked for; the word's other end
+	key       string
+	mask      uint32
+}
+
+// word returns the word starting at p (back: ending at p), its other end,
+// folded form and set bits, remembering the last few: a position is
+// looked up in several sets.
+func (r *ageReader) word(p int, back bool) (int, string, uint32) {
+	cache := &r.fwdKeys
+	if back {
+		cache = &r.backKeys
+	}
+	for i := range cache {
+		if k := &cache[i]; k.at == p && k.at != k.other {
+			return k.other, k.key, k.mask
+		}
+	}
+	var other int
+	var key string
+	var mask uint32
+	if back {
+		other = wordBack(r.s, p)
+		if other < p {
+			key = normWord(r.s[other:p])
+			mask = r.c.lastMask[key]
+		}
+	} else {
+		other = wordEnd(r.s, p)
+		if other > p {
+			key = normWord(r.s[p:other])
+			mask = r.c.firstMask[key]
+		}
+	}
+	if other == p {
+		return p, "", 0
+	}
+	if r.notIn[key] {
+		mask = 0
+	}
+	cache[r.nKeys%len(cache)] = wordKey{p, other, key, mask}
+	r.nKeys++
+	return other, key, mask
+}
+
+// fwd matches the longest entry of ps starting at p and returns its end.
+func (r *ageReader) fwd(ps *phraseSet, p int) (int, bool) {
+	s := r.s
 	best := -1
 	if p >= len(s) || p < 0 {
 		return best, false
 	}
-	if we := wordEnd(s, p); we > p {
-		w := normWord(s[p:we])
-		if !notIn[w] {
-			for _, ph := range ps.first[w] {
+	if we, key, mask := r.word(p, false); we > p {
+		if mask&ps.bit != 0 {
+			for _, ph := range ps.first[key] {
 				pos, ok := we, true
 				for k := 1; k < len(ph) && ok; k++ {
 					q := wordGap(s, pos)
 					qe := wordEnd(s, q)
-					if q == pos || qe == q || normWord(s[q:qe]) != ph[k] || notIn[ph[k]] {
+					if q == pos || qe == q || !sameWord(s[q:qe], ph[k]) || r.notIn[ph[k]] {
 						ok = false
 						break
 					}
@@ -165,7 +240,11 @@ func (ps *phraseSet) fwd(s string, p int, notIn map[string]bool) (int, bool) {
 			}
 		}
 	}
-	for _, e := range ps.sym {
+	if !ps.symHd[s[p]] {
+		return best, best >= 0
+	}
+	c, _ := utf8.DecodeRuneInString(s[p:])
+	for _, e := range ps.symHead[unicode.ToLower(c)] {
 		if p+len(e) <= len(s) && p+len(e) > best && strings.EqualFold(s[p:p+len(e)], e) {
 			if c, _ := utf8.DecodeLastRuneInString(e); unicode.IsLetter(c) && isLetterAt(s, p+len(e)) {
 				continue
@@ -177,21 +256,21 @@ func (ps *phraseSet) fwd(s string, p int, notIn map[string]bool) (int, bool) {
 	return best, best >= 0
 }
 
-// back matches the longest entry ending at p and returns its start.
-func (ps *phraseSet) back(s string, p int, notIn map[string]bool) (int, bool) {
+// back matches the longest entry of ps ending at p and returns its start.
+func (r *ageReader) back(ps *phraseSet, p int) (int, bool) {
+	s := r.s
 	best := -1
 	if p <= 0 || p > len(s) {
 		return best, false
 	}
-	if ws := wordBack(s, p); ws < p {
-		w := normWord(s[ws:p])
-		if !notIn[w] {
-			for _, ph := range ps.last[w] {
+	if ws, key, mask := r.word(p, true); ws < p {
+		if mask&ps.bit != 0 {
+			for _, ph := range ps.last[key] {
 				pos, ok := ws, true
 				for k := len(ph) - 2; k >= 0 && ok; k-- {
 					q := wordGapBack(s, pos)
 					qs := wordBack(s, q)
-					if q == pos || qs == q || normWord(s[qs:q]) != ph[k] || notIn[ph[k]] {
+					if q == pos || qs == q || !sameWord(s[qs:q], ph[k]) || r.notIn[ph[k]] {
 						ok = false
 						break
 					}
@@ -204,7 +283,11 @@ func (ps *phraseSet) back(s string, p int, notIn map[string]bool) (int, bool) {
 			}
 		}
 	}
-	for _, e := range ps.sym {
+	if !ps.symTl[s[p-1]] {
+		return best, best >= 0
+	}
+	c, _ := utf8.DecodeLastRuneInString(s[:p])
+	for _, e := range ps.symTail[unicode.ToLower(c)] {
 		if p-len(e) >= 0 && (best < 0 || p-len(e) < best) && strings.EqualFold(s[p-len(e):p], e) {
 			if c, _ := utf8.DecodeRuneInString(e); unicode.IsLetter(c) && p-len(e) > 0 {
 				if _, b := lastRune(s, p-len(e)); unicode.IsLetter(b) {
@@ -216,4 +299,12 @@ func (ps *phraseSet) back(s string, p int, notIn map[string]bool) (int, bool) {
 		}
 	}
 	return best, best >= 0
+}
+
+// sameWord compares a word of the text with a lower-case word of a phrase.
+func sameWord(w, ph string) bool {
+	if strings.Contains(w, "’") {
+		return normWord(w) == ph
+	}
+	return strings.EqualFold(w, ph)
 }

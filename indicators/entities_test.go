@@ -244,14 +244,21 @@ func TestAgesLinear(t *testing.T) {
 		strings.Repeat("I'm ", 800) + "22",
 		strings.Repeat(" ", 3000) + "22",
 	}
+	// The fastest of five timings, so a busy machine does not fail the test.
 	perByte := func(s string) float64 {
-		n := 0
-		start := time.Now()
-		for time.Since(start) < 20*time.Millisecond {
-			c.AgesIn(s, "", true, nil)
-			n++
+		best := 0.0
+		for k := 0; k < 5; k++ {
+			n := 0
+			start := time.Now()
+			for time.Since(start) < 10*time.Millisecond {
+				c.AgesIn(s, "", true, nil)
+				n++
+			}
+			if t := float64(time.Since(start)) / float64(n) / float64(len(s)); k == 0 || t < best {
+				best = t
+			}
 		}
-		return float64(time.Since(start)) / float64(n) / float64(len(s))
+		return best
 	}
 	for _, s := range soups {
 		short, long := s, strings.Repeat(s, 8)
