@@ -255,7 +255,7 @@ sources: [test]
 date: 2026-11-23
 digits:
   xx:
-    "7": [siebzig]
+    "7": [septem]
 apps:
   threema:
     aliases: [threema]
@@ -272,12 +272,12 @@ free_mail: [example-free.org]
 	if fmt.Sprint(got) != "[handle threema:mila_77]" {
 		t.Errorf("extra app: got %v", got)
 	}
-	if d, ok := e.RecoverDigits("siebzig siebzig"); !ok || d != "77" {
+	if d, ok := e.RecoverDigits("septem septem"); !ok || d != "77" {
 		t.Errorf("extra digit word: got %q %v", d, ok)
 	}
 	for _, bad := range []string{
 		"digits:\n  xx:\n    \"1\": [two]\n",       // conflicts with English
-		"digits:\n  xx:\n    \"12\": [zwoelf]\n",   // not a digit
+		"digits:\n  xx:\n    \"21\": [zwoelf]\n",   // not a number key
 		"bogus_section: 1\n",                       // unknown field
 		"apps:\n  foo:\n    aliases: [telegram]\n", // alias of another app
 	} {

@@ -4,6 +4,7 @@ import (
 	"embed"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -24,8 +25,17 @@ type DataFile struct {
 	Sources []string `yaml:"sources"`
 	// Date is when the data was last checked.
 	Date string `yaml:"date"`
-	// Digits maps language -> digit ("0".."9") -> number words.
+	// Digits maps language -> number ("0".."9", the teens "10".."19", the tens "20".."90") ->
+	// number words.
 	Digits map[string]map[string][]string `yaml:"digits"`
+	// GluedDigits are words read as numbers only when glued to digits or other number words
+	// ("3to3" for 323, "for80" for 480, "ventuno" for 21): language -> number -> words.
+	GluedDigits map[string]map[string][]string `yaml:"glued_digits"`
+	// Connectors are words joining tens and ones ("treinta y uno", "vingt et un"), by language;
+	// in the languages of OnesFirst they join ones and tens ("einundzwanzig").
+	Connectors map[string][]string `yaml:"connectors"`
+	// OnesFirst lists the languages that say the ones before the tens.
+	OnesFirst []string `yaml:"ones_first"`
 	// Apps maps an app id (whatsapp, telegram, ...) to its aliases and link prefixes.
 	Apps map[string]AppData `yaml:"apps"`
 	// Fillers are short words allowed between an app name and its contact.
@@ -82,6 +92,9 @@ type AppData struct {
 // wordInfo is what the extractor knows about one folded word.
 type wordInfo struct {
 	digit   int8   // 0..9, or -1
+	num     string // the number a word stands for ("7", "17", "70"), or ""
+	glued   string // the number it stands for when glued to digits or number words, or ""
+	conn    int8   // 1: joins tens and ones, 2: joins ones and tens, 0: neither
 	app     string // app id, or ""
 	filler  bool   // may stand between an app word and its contact
 	prefix  bool   // first part of a multi-word app alias
@@ -225,32 +238,80 @@ func (t *tables) lookup(w []byte) (wordInfo, bool) {
 	return wi, ok
 }
 
-// merge adds one parsed data file.
-func (t *tables) merge(name string, d *DataFile) error {
-	langs := make([]string, 0, len(d.Digits))
-	for l := range d.Digits {
+// numberKey reports whether k names a number the data may spell: 0-19 or a multiple of ten to 90.
+func numberKey(k string) bool {
+	switch len(k) {
+	case 1:
+		return k[0] >= '0' && k[0] <= '9'
+	case 2:
+		return k[0] == '1' && k[1] >= '0' && k[1] <= '9' || k[0] >= '2' && k[0] <= '9' && k[1] == '0'
+	}
+	return false
+}
+
+// mergeNumbers adds a digits or glued_digits section.
+func (t *tables) mergeNumbers(name, section string, m map[string]map[string][]string, glued bool) error {
+	langs := make([]string, 0, len(m))
+	for l := range m {
 		langs = append(langs, l)
 	}
 	sort.Strings(langs)
 	for _, lang := range langs {
-		for ds, words := range d.Digits[lang] {
-			if len(ds) != 1 || ds[0] < '0' || ds[0] > '9' {
-				return fmt.Errorf("%s: digits.%s: key %q is not a digit 0-9", name, lang, ds)
+		for ds, words := range m[lang] {
+			if !numberKey(ds) {
+				return fmt.Errorf("%s: %s.%s: key %q is not a number 0-19 or a multiple of ten to 90", name, section, lang, ds)
 			}
-			dg := int8(ds[0] - '0')
 			for _, w := range words {
 				f := foldWord(w)
 				if f == "" {
-					return fmt.Errorf("%s: digits.%s.%s: empty word %q", name, lang, ds, w)
+					return fmt.Errorf("%s: %s.%s.%s: empty word %q", name, section, lang, ds, w)
 				}
 				wi := t.word(f)
-				if wi.digit >= 0 && wi.digit != dg {
-					return fmt.Errorf("%s: digits.%s: word %q means %d elsewhere, not %d", name, lang, w, wi.digit, dg)
+				old := wi.num
+				if glued {
+					old = wi.glued
 				}
-				wi.digit = dg
+				if old != "" && old != ds {
+					return fmt.Errorf("%s: %s.%s: word %q means %s elsewhere, not %s", name, section, lang, w, old, ds)
+				}
+				if glued {
+					wi.glued = ds
+				} else {
+					wi.num = ds
+					if len(ds) == 1 {
+						wi.digit = int8(ds[0] - '0')
+					}
+				}
 				t.setWord(f, wi)
-				t.trie.add(f, dg)
+				t.trie.add(f, trieVal{num: ds, glued: glued})
 			}
+		}
+	}
+	return nil
+}
+
+// merge adds one parsed data file.
+func (t *tables) merge(name string, d *DataFile) error {
+	if err := t.mergeNumbers(name, "digits", d.Digits, false); err != nil {
+		return err
+	}
+	if err := t.mergeNumbers(name, "glued_digits", d.GluedDigits, true); err != nil {
+		return err
+	}
+	for lang, ws := range d.Connectors {
+		conn := int8(1)
+		if slices.Contains(d.OnesFirst, lang) {
+			conn = 2
+		}
+		for _, w := range ws {
+			f := foldWord(w)
+			if f == "" {
+				return fmt.Errorf("%s: connectors.%s: empty word %q", name, lang, w)
+			}
+			wi := t.word(f)
+			wi.conn = conn
+			t.setWord(f, wi)
+			t.trie.add(f, trieVal{conn: conn})
 		}
 	}
 	for app, ad := range d.Apps {

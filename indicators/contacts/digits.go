@@ -146,6 +146,104 @@ func gapOK(gap string) bool {
 	return true
 }
 
+// maxDecorRunes is the most characters of a decorative gap between two parts of a number.
+const maxDecorRunes = 8
+
+// decorGap reports a short run of symbols, punctuation, emoji or spaces standing between two parts
+// of a disguised number ("702♡555♡0134", "773$24O$1317", "6 1 7 . . . 5 5 5", "615,886,0161"):
+// at most maxDecorRunes characters (an escape a scraper left counts as one), none of them a letter,
+// a digit, a line break, "@", "=" or "&" (the rest of a broken HTML entity: "&#16 0;&#160; 26;").
+func decorGap(gap string) bool {
+	if len(gap) == 0 || len(gap) > 64 {
+		return false
+	}
+	n := 0
+	space, money := false, false
+	for i := 0; i < len(gap); {
+		if l := escapeLen(gap, i); l > 0 {
+			i += l
+			n++
+			continue
+		}
+		r, sz := decodeRune(gap, i)
+		space = space || r == ' ' || r == 0xA0
+		money = money || unicode.Is(unicode.Sc, r)
+		if space && money {
+			return false // "$37,404.95 - $43,748.48": a sign after a space starts an amount
+		}
+		if r == '\n' || r == '\r' || r == '@' || r == '=' || r == '&' || isLetterRune(r) || unicode.IsDigit(r) {
+			return false
+		}
+		if _, ok := altDigit(r); ok {
+			return false
+		}
+		if n++; n > maxDecorRunes {
+			return false
+		}
+		i += sz
+	}
+	return true
+}
+
+// escapeLen returns the length of a character escape at text[i:] that a scraper left in the text
+// ("\u2022", "\U0001F48B", "<U+1F48B>", "&#9825;", "&#x2661;", "&hearts;"), or 0.
+func escapeLen(text string, i int) int {
+	rest := text[i:]
+	hexRun := func(s string, min, max int) int {
+		n := 0
+		for n < len(s) && n < max && isHexByte(s[n]) {
+			n++
+		}
+		if n < min {
+			return 0
+		}
+		return n
+	}
+	switch rest[0] {
+	case '\\':
+		if len(rest) >= 6 && rest[1] == 'u' && hexRun(rest[2:], 4, 4) == 4 {
+			return 6
+		}
+		if len(rest) >= 10 && rest[1] == 'U' && hexRun(rest[2:], 8, 8) == 8 {
+			return 10
+		}
+	case '<':
+		if len(rest) >= 8 && rest[1] == 'U' && rest[2] == '+' {
+			if n := hexRun(rest[3:], 4, 6); n > 0 && 3+n < len(rest) && rest[3+n] == '>' {
+				return 4 + n
+			}
+		}
+	case '&':
+		if len(rest) >= 4 && rest[1] == '#' {
+			j := 2
+			if rest[j] == 'x' || rest[j] == 'X' {
+				j++
+				n := hexRun(rest[j:], 2, 6)
+				if n > 0 && j+n < len(rest) && rest[j+n] == ';' {
+					return j + n + 1
+				}
+				return 0
+			}
+			n := 0
+			for j+n < len(rest) && n < 7 && isDigit(rest[j+n]) {
+				n++
+			}
+			if n >= 2 && j+n < len(rest) && rest[j+n] == ';' {
+				return j + n + 1
+			}
+			return 0
+		}
+		n := 1
+		for n < len(rest) && n < 10 && isASCIILetter(rest[n]) {
+			n++
+		}
+		if n >= 3 && n < len(rest) && rest[n] == ';' {
+			return n + 1
+		}
+	}
+	return 0
+}
+
 // decodeRune decodes the rune at text[i:].
 func decodeRune(text string, i int) (rune, int) {
 	c := text[i]

@@ -77,6 +77,9 @@ func (d *DataFile) hasPlaces() bool {
 
 // merge adds the places and top-level domain sections of a data file.
 func (t *placeTables) merge(name string, d *DataFile) error {
+	// The countries a file lists for a name come first, in the file's order: a later, hand-made
+	// file ranks a name it shares with a generated one ("Virginia": US before ZA).
+	mine := map[string][]string{}
 	add := func(section string, list []PlaceData, m map[string][]string, text bool) error {
 		for i, p := range list {
 			cc := strings.ToUpper(strings.TrimSpace(p.Country))
@@ -87,6 +90,9 @@ func (t *placeTables) merge(name string, d *DataFile) error {
 				f := foldPlace(n)
 				if f == "" {
 					return fmt.Errorf("%s: %s[%d] (%s): name %q has no letters or has other signs", name, section, i, cc, n)
+				}
+				if !slices.Contains(mine[f], cc) {
+					mine[f] = append(mine[f], cc)
 				}
 				if !slices.Contains(m[f], cc) {
 					m[f] = append(m[f], cc)
@@ -101,8 +107,15 @@ func (t *placeTables) merge(name string, d *DataFile) error {
 	if err := add("places", d.Places, t.places, true); err != nil {
 		return err
 	}
+	for f, cs := range mine {
+		t.places[f] = orderCountries(t.places[f], cs)
+	}
+	clear(mine)
 	if err := add("host_places", d.HostPlaces, t.hostPlace, false); err != nil {
 		return err
+	}
+	for f, cs := range mine {
+		t.hostPlace[f] = orderCountries(t.hostPlace[f], cs)
 	}
 	for n, order := range d.PlaceOrder {
 		f := foldPlace(n)

@@ -25,7 +25,9 @@ type unit struct {
 	start, end int
 	d0, d1     int // digits in scanner.dig
 	kind       unitKind
-	taint      bool // glued to ordinary letters ("170cm", "19yo"): never part of a phone
+	taint      bool // glued to ordinary letters ("170cm", "19yo"): not part of a phone, unless
+	// the glued digits alone are a valid number at the edge of a run ("weekend6175550134")
+	glueBefore, glueAfter bool // which side the letters are glued to
 }
 
 // appTok is a word naming a messenger app.
@@ -47,10 +49,12 @@ type scanner struct {
 	wbuf      []byte
 	cand      []byte
 	seg       []byte
+	parts     []trieMatch
 	segFailed uint64
 	out       []Contact
 	phones    []int // indexes into out of phone contacts, by Start
 	taintNext int
+	budget    int // phone parses left for this text (parsing is the costly step)
 	// masksSorted is set once masks are sorted by start; urlMaskFrom is where URL masks begin.
 	masksSorted bool
 	urlMaskFrom int
@@ -72,6 +76,8 @@ func (s *scanner) reset(t *tables, text string, regions []string) {
 	s.out = s.out[:0]
 	s.phones = s.phones[:0]
 	s.taintNext = -1
+	// Enough for a listing with many numbers; a text of digit soup cannot make the scan slow.
+	s.budget = 16 + len(text)/128
 	s.masksSorted = false
 	s.urlMaskFrom = 0
 }
@@ -113,7 +119,7 @@ func (s *scanner) addUnit(start, end int, digits []byte, kind unitKind) {
 	s.dig = append(s.dig, digits...)
 	u := unit{start: start, end: end, d0: d0, d1: len(s.dig), kind: kind}
 	if s.taintNext == start {
-		u.taint = true
+		u.taint, u.glueBefore = true, true
 	}
 	s.units = append(s.units, u)
 }
@@ -123,7 +129,7 @@ func (s *scanner) addDigit(start, end int, d byte, kind unitKind) {
 	s.dig = append(s.dig, '0'+d)
 	u := unit{start: start, end: end, d0: d0, d1: d0 + 1, kind: kind}
 	if s.taintNext == start {
-		u.taint = true
+		u.taint, u.glueBefore = true, true
 	}
 	s.units = append(s.units, u)
 }
@@ -142,6 +148,12 @@ func (s *scanner) tokenize() {
 			continue
 		}
 		c := text[i]
+		if c == '\\' || c == '<' || c == '&' {
+			if l := escapeLen(text, i); l > 0 {
+				i += l // "\u2022", "<U+1F48B>", "&#9825;": a symbol a scraper left escaped
+				continue
+			}
+		}
 		if isDigit(c) {
 			if kc := keycapLen(text, i+1); kc > 0 {
 				s.addDigit(i, i+1+kc, c-'0', uAlt)
@@ -238,8 +250,15 @@ func (s *scanner) word(i int) int {
 	text := s.text
 	j, runes := s.readWord(i)
 	wi, found := s.t.lookup(s.wbuf)
-	if found && wi.digit >= 0 {
-		s.addDigit(i, j, byte(wi.digit), uWord)
+	if found && wi.num != "" {
+		end, ds := s.composeTens(j, wi.num)
+		s.addUnit(i, end, ds, uWord)
+		return end
+	}
+	// Glued to digits: "3tothree", "for80", "2Osix".
+	glued := len(s.units) > 0 && s.units[len(s.units)-1].end == i || j < len(text) && (isDigit(text[j]) || s.altAt(j))
+	if glued && found && wi.glued != "" {
+		s.addUnit(i, j, []byte(wi.glued), uWord)
 		return j
 	}
 	if d, ok := lookalike(text[i:j]); ok {
@@ -247,6 +266,12 @@ func (s *scanner) word(i int) int {
 		nextGlued := j < len(text) && (isDigit(text[j]) || s.altAt(j))
 		if prevGlued || nextGlued {
 			s.addUnit(i, j, d, uLook)
+			return j
+		}
+	}
+	if len(s.wbuf) < 64 && (!found && len(s.wbuf) >= 4 || glued && len(s.wbuf) >= 2 && wi.app == "") {
+		if ds, ok := s.segment(glued); ok {
+			s.addUnit(i, j, ds, uWord)
 			return j
 		}
 	}
@@ -266,21 +291,54 @@ func (s *scanner) word(i int) int {
 			return end
 		}
 	}
-	if !found && len(s.wbuf) >= 4 && len(s.wbuf) < 64 {
-		if ds, ok := s.segment(); ok {
-			s.addUnit(i, j, ds, uWord)
-			return j
-		}
-	}
 	if found && (wi.filler || wi.nameCue || wi.after || wi.before) {
 		return j
 	}
 	// An ordinary word glued to digits ("170cm", "19yo", "ID123") makes them not a phone.
 	if len(s.units) > 0 && s.units[len(s.units)-1].end == i {
 		s.units[len(s.units)-1].taint = true
+		s.units[len(s.units)-1].glueAfter = true
 	}
 	s.taintNext = j
 	return j
+}
+
+// composeTens joins a tens word to the ones word after it ("seventy one", "forty-two",
+// "treinta y uno", "dix-sept", "soixante-dix"): a space or a dash between tens and ones, a dash or
+// a connector word before a teen. It returns the end of what was read and the digits.
+func (s *scanner) composeTens(j int, num string) (int, []byte) {
+	text := s.text
+	if !isTens(num) && num != "10" {
+		return j, []byte(num)
+	}
+	k := j
+	if k >= len(text) || text[k] != ' ' && text[k] != '-' {
+		return j, []byte(num)
+	}
+	dash := text[k] == '-'
+	k++
+	if k >= len(text) || !isASCIILetter(text[k]) && text[k] < 0x80 {
+		return j, []byte(num)
+	}
+	e, _ := s.readWord(k)
+	wi, ok := s.t.lookup(s.wbuf)
+	if ok && wi.conn == 1 && e+1 < len(text) && text[e] == ' ' {
+		dash = true // a connector counts as a dash: "treinta y uno", "soixante et onze"
+		e2, _ := s.readWord(e + 1)
+		wi, ok = s.t.lookup(s.wbuf)
+		e = e2
+	}
+	if !ok || wi.num == "" {
+		return j, []byte(num)
+	}
+	switch {
+	case isOnes(wi.num) && (isTens(num) || dash):
+		return e, []byte{num[0], wi.num[0]}
+	case len(wi.num) == 2 && wi.num[0] == '1' && dash && isTens(num) && (num[0]-'0')%2 == 0:
+		// "soixante-dix" (70), "soixante-onze" (71): sixty and a teen
+		return e, []byte{num[0] + 1, wi.num[1]}
+	}
+	return j, []byte(num)
 }
 
 // altAt reports whether a non-ASCII digit starts at text[i:].
@@ -394,17 +452,64 @@ func (s *scanner) spacedWord(i int) (end int, app string, ok bool) {
 func (s *scanner) scanPhones() {
 	u := s.units
 	for k := 0; k < len(u); {
-		if u[k].taint {
+		if u[k].taint && !s.gluedEdge(k) {
 			k++
 			continue
 		}
 		a, b := k, k
-		for b+1 < len(u) && !u[b+1].taint && s.joinable(b) {
+		// A unit glued to a word after it ends the run; one glued before it only starts one.
+		for !u[b].glueAfter && b+1 < len(u) && (!u[b+1].taint || s.gluedEdge(b+1) && !u[b+1].glueBefore) && s.joinable(b) {
 			b++
 		}
 		s.evalRun(a, b, 0)
 		k = b + 1
 	}
+}
+
+// gluedEdge reports whether unit k, glued to a word, may still be the edge of a phone number: it
+// is a run of ASCII digits glued to a word of two letters or more, and the word is not itself glued
+// to other digits ("x9f31234567" is an ID).
+func (s *scanner) gluedEdge(k int) bool {
+	u := s.units[k]
+	if u.kind != uDigits || u.d1-u.d0 < 3 {
+		return false
+	}
+	text := s.text
+	if u.glueBefore {
+		p, n := u.start, 0
+		for p > 0 {
+			r, sz := lastRune(text[:p])
+			if !isLetterRune(r) {
+				if isDigit(text[p-1]) {
+					return false
+				}
+				break
+			}
+			p -= sz
+			n++
+		}
+		if n < 2 {
+			return false
+		}
+	}
+	if u.glueAfter {
+		p, n := u.end, 0
+		for p < len(text) {
+			r, sz := decodeRune(text, p)
+			if !isLetterRune(r) {
+				if isDigit(text[p]) {
+					return false
+				}
+				break
+			}
+			p += sz
+			n++
+		}
+		if n < 2 {
+			return false
+		}
+	}
+	return true
 }
 
 func (s *scanner) digitCount(a, b int) int {
@@ -413,6 +518,13 @@ func (s *scanner) digitCount(a, b int) int {
 		n += s.units[k].d1 - s.units[k].d0
 	}
 	return n
+}
+
+// thousands reports whether units k and k+1 read as an amount with a thousands separator
+// ("37,404"): never cut there.
+func (s *scanner) thousands(k int) bool {
+	g := s.text[s.units[k].end:s.units[k+1].start]
+	return (g == "," || g == ".") && s.units[k].d1-s.units[k].d0 <= 3 && s.units[k+1].d1-s.units[k+1].d0 == 3
 }
 
 // wideGap reports whether the gap after unit k is wide enough to separate two numbers.
@@ -436,11 +548,36 @@ func (s *scanner) evalRun(a, b, depth int) bool {
 	if nd < 7 {
 		return false
 	}
-	if s.tryCandidate(a, b, false) {
+	if s.tryCandidate(a, b, true) {
 		return true
 	}
 	if depth > 2 {
-		return false
+		return s.tryCandidate(a, b, false)
+	}
+	// Something joined on by a decorative gap ("(818) 555-0134..$200", "18♡617♡555♡0134"): drop
+	// up to three units at the end, then at the start, where the gap is not an ordinary separator;
+	// what is left must be a valid number, and what was dropped is tried on its own.
+	if b-a <= 16 {
+		for k, n := b-1, 0; k >= a && n < 3; k-- {
+			if gapOK(s.text[s.units[k].end:s.units[k+1].start]) || s.thousands(k) {
+				continue
+			}
+			n++
+			if s.digitCount(a, k) >= 7 && s.tryCandidate(a, k, true) {
+				s.evalRun(k+1, b, depth+1)
+				return true
+			}
+		}
+		for k, n := a+1, 0; k <= b && n < 3; k++ {
+			if gapOK(s.text[s.units[k-1].end:s.units[k].start]) || s.thousands(k-1) {
+				continue
+			}
+			n++
+			if s.digitCount(k, b) >= 7 && s.tryCandidate(k, b, true) {
+				s.evalRun(a, k-1, depth+1)
+				return true
+			}
+		}
 	}
 	start, split, found := a, false, false
 	for k := a; k < b; k++ {
@@ -456,10 +593,10 @@ func (s *scanner) evalRun(a, b, depth int) bool {
 		if s.evalRun(start, b, depth+1) {
 			found = true
 		}
-		return found
+		return found || s.tryCandidate(a, b, false)
 	}
 	if b-a > 12 {
-		return false
+		return s.tryCandidate(a, b, false)
 	}
 	// Drop a leading or trailing group separated by a space ("age 25 064 123 4567"); the rest
 	// must then be a valid number.
@@ -474,6 +611,7 @@ func (s *scanner) evalRun(a, b, depth int) bool {
 			break
 		}
 		if s.tryCandidate(k, b, true) {
+			s.evalRun(a, k-1, depth+1) // "617-555-0134 617-555-0199": two numbers
 			return true
 		}
 	}
@@ -488,10 +626,13 @@ func (s *scanner) evalRun(a, b, depth int) bool {
 			break
 		}
 		if s.tryCandidate(a, k, true) {
+			s.evalRun(k+1, b, depth+1)
 			return true
 		}
 	}
-	return false
+	// A possible but invalid number ("+44 7700 900123") counts only when no part of it is valid:
+	// "+971 52 178 0352 - 23" is a valid number and an age.
+	return s.tryCandidate(a, b, false)
 }
 
 // group is a stretch of units written without separators.
@@ -501,6 +642,7 @@ type group struct {
 	last2 [2]byte // last two digits
 	sep   string  // separator before the group ("" for the first)
 	year  bool    // four digits 19xx or 20xx
+	y4    bool    // four digits or more starting 19 or 20
 }
 
 // tryCandidate checks the run a..b and emits a phone contact when it is one.
@@ -514,6 +656,17 @@ func (s *scanner) tryCandidate(a, b int, requireValid bool) bool {
 	}
 	if a > b {
 		return false
+	}
+	for k := a + 1; k < b; k++ {
+		if u[k].taint {
+			return false
+		}
+	}
+	if u[a].taint || u[b].taint || (a < b && (u[a].glueAfter || u[b].glueBefore)) {
+		if a < b && (u[a].glueAfter || u[b].glueBefore) {
+			return false
+		}
+		requireValid = true // "weekend6175550134", "6175550134call": the digits alone must be a number
 	}
 	words := 0
 	for k := a; k <= b; k++ {
@@ -564,7 +717,12 @@ func (s *scanner) tryCandidate(a, b int, requireValid bool) bool {
 		start--
 	}
 	if s.badContext(start, end) {
-		return false
+		if nd < 10 {
+			return false
+		}
+		// "Chanel $tack$ 6175550134", "call 6175550134 yrs": ten digits are no price or age when
+		// they are a valid number.
+		requireValid = true
 	}
 	// Groups and obfuscation.
 	var gs [24]group
@@ -582,6 +740,9 @@ func (s *scanner) tryCandidate(a, b int, requireValid bool) bool {
 				if !isUsualSepRune(r) {
 					obf = true
 				}
+			}
+			if !gapOK(sep) {
+				requireValid = true // decorative separators: "702♡555♡0134", "6 1 7 . . . 5 5 5"
 			}
 		}
 		if k == a || sep != "" {
@@ -614,9 +775,10 @@ func (s *scanner) tryCandidate(a, b int, requireValid bool) bool {
 	// Group years.
 	off := 0
 	for k := 0; k < ng; k++ {
-		if gs[k].n == 4 {
+		if gs[k].n >= 4 {
 			y := s.cand[off : off+4]
-			gs[k].year = (y[0] == '1' && y[1] == '9') || (y[0] == '2' && y[1] == '0')
+			gs[k].y4 = (y[0] == '1' && y[1] == '9') || (y[0] == '2' && y[1] == '0')
+			gs[k].year = gs[k].y4 && gs[k].n == 4
 		}
 		off += gs[k].n
 	}
@@ -633,7 +795,7 @@ func (s *scanner) tryCandidate(a, b int, requireValid bool) bool {
 	region := ""
 	if intl {
 		raw = "+" + raw
-		pr = s.t.phones.parse(raw, "ZZ")
+		pr = s.t.phones.parse(raw, "ZZ", &s.budget)
 		if !s.acceptPhone(pr, true, requireValid, ng) {
 			return false
 		}
@@ -642,7 +804,10 @@ func (s *scanner) tryCandidate(a, b int, requireValid bool) bool {
 		// the first region a number must be valid.
 		ok := false
 		for ri, r := range s.regions {
-			pr = s.t.phones.parse(raw, r)
+			if !lengthPlausible(r, len(raw)) {
+				continue
+			}
+			pr = s.t.phones.parse(raw, r, &s.budget)
 			if s.acceptPhone(pr, false, requireValid || ri > 0, ng) {
 				region, ok = r, true
 				break
@@ -701,6 +866,10 @@ func (s *scanner) notPhoneShape(gs []group) bool {
 		}
 	}
 	if years >= 1 && years+small == ng && ng >= 2 {
+		return true
+	}
+	// Dates running into more digits, as in URL slugs that lost their slashes: 11-17-201511-28-2015.
+	if ng >= 3 && gs[0].n <= 2 && gs[1].n <= 2 && gs[2].y4 {
 		return true
 	}
 	// Times and hour ranges: 08-16 / 16-24.
@@ -846,6 +1015,9 @@ func (s *scanner) contextWordAt(k int, after bool) bool {
 	text := s.text
 	r, sz := decodeRune(text, k)
 	if !isLetterRune(r) {
+		if k+sz < len(text) && isDigit(text[k+sz]) {
+			return false // "... 1082 %100 real", "... 0134 $200": the sign belongs to the next number
+		}
 		if unicode.Is(unicode.Sc, r) || r == '%' {
 			return true
 		}
@@ -887,7 +1059,7 @@ func (s *scanner) contextWord(w string, after bool) bool {
 // joinable reports whether units k and k+1 may belong to one number.
 func (s *scanner) joinable(k int) bool {
 	gap := s.text[s.units[k].end:s.units[k+1].start]
-	if gapOK(gap) {
+	if gapOK(gap) || decorGap(gap) {
 		return true
 	}
 	// Spelled-out digits are often listed with commas: "six one seven, five five five".
