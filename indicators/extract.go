@@ -182,8 +182,20 @@ func (x *Extractor) Extract(l *corpus.Listing) *Features {
 		f.Country = x.region
 	}
 	f.Language = strings.ToLower(strings.TrimSpace(l.Language))
+	var alts near
 	if f.Language == "" {
-		f.Language = x.lang.detect(l.Title, "\n", l.Body)
+		f.Language, alts = x.lang.detectNear(l.Title, "\n", l.Body)
+	}
+	// Lexicon terms count in the listing's language, in languages nearly
+	// as likely, in the language of its country, in English (the lingua
+	// franca of ads) and language-neutral ones.
+	for _, a := range alts {
+		if a != "" {
+			f.matchLangs = append(f.matchLangs, a)
+		}
+	}
+	if cl := countryLanguage[f.Country]; cl != "" {
+		f.matchLangs = append(f.matchLangs, cl)
 	}
 	fields := l.TextFields()
 
@@ -271,10 +283,7 @@ func (x *Extractor) addTerms(f *Features, fields []corpus.NamedText) {
 		// Terms of the listing's language, English (the lingua franca of
 		// ads) and language-neutral terms: "constructive" is not a
 		// Romanian term in an English ad.
-		lang := f.Language
-		hits = x.lex.AppendMatchIn(hits, ft.Text, func(term, tag string) bool {
-			return lang == "" || langAllowed(term, lang) || langFree(tag)
-		})
+		hits = x.lex.AppendMatchIn(hits, ft.Text, f.allowTerm)
 		if !adTextField(ft.Field) {
 			// The employer's own profile: only employer, sector and place
 			// terms count, not the ad-text indicators its boilerplate holds.
@@ -701,15 +710,29 @@ func destination(f *Features) string {
 	return best
 }
 
-// langAllowed reports whether a lexicon term of language term counts in a
-// listing in language listing.
-func langAllowed(term, listing string) bool {
+// allowTerm reports whether a lexicon term of language term and tag counts
+// in the listing.
+func (f *Features) allowTerm(term, tag string) bool {
 	switch term {
-	case "", "xx", "en", listing:
+	case "", "xx", "en", f.Language:
+		return true
+	}
+	if f.Language == "" || langFree(tag) || slices.Contains(f.matchLangs, term) {
 		return true
 	}
 	// Ukrainian ads mix in Russian and the other way round.
-	return term == "ru" && listing == "uk" || term == "uk" && listing == "ru"
+	return term == "ru" && f.Language == "uk" || term == "uk" && f.Language == "ru"
+}
+
+// countryLanguage is the main language of the countries whose languages
+// redthread reads, for listings that name their country.
+var countryLanguage = map[string]string{
+	"GB": "en", "IE": "en", "US": "en", "CA": "en", "AU": "en", "NZ": "en", "MT": "en",
+	"IT": "it", "SM": "it", "GR": "el", "CY": "el", "RS": "sr", "ME": "sr", "BA": "sr",
+	"AL": "sq", "XK": "sq", "RO": "ro", "MD": "ro", "UA": "uk", "RU": "ru", "BY": "ru", "KZ": "ru",
+	"ES": "es", "MX": "es", "AR": "es", "CO": "es", "PE": "es", "CL": "es", "VE": "es",
+	"DE": "de", "AT": "de", "LI": "de", "FR": "fr", "BE": "fr", "LU": "fr", "CH": "de",
+	"PL": "pl", "BG": "bg", "VN": "vi",
 }
 
 // langFree reports whether a tag's terms count whatever the listing's

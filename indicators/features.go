@@ -54,6 +54,10 @@ type Features struct {
 
 	// Out carries what the scan result reports besides indicators.
 	Out Output `expr:"-"`
+
+	// matchLangs are the languages besides Language whose lexicon terms
+	// count: nearly as likely on the text, or the country's.
+	matchLangs []string
 }
 
 // Output is what a Result shows besides the indicators.

@@ -81,6 +81,18 @@ func (d *LanguageDetector) Detect(text string) string {
 // detect guesses the language of the concatenation a+sep+b without
 // building it.
 func (d *LanguageDetector) detect(a, sep, b string) string {
+	best, _ := d.detectNear(a, sep, b)
+	return best
+}
+
+// near holds the languages whose vote comes close to the winner's.
+type near [4]string
+
+// detectNear returns the detected language and the other languages of the
+// same script whose vote is at least half the winner's: on short texts
+// several languages are nearly as likely, and matching should not bet on one.
+func (d *LanguageDetector) detectNear(a, sep, b string) (string, near) {
+	var alts near
 	var votes [16]float64
 	var namesBuf [16]int32
 	names := namesBuf[:0]
@@ -166,26 +178,38 @@ func (d *LanguageDetector) detect(a, sep, b string) string {
 		}
 	}
 	endWord()
+	closeTo := func(best string, bestV float64, ok func(string) bool) {
+		k := 0
+		for i, li := range names {
+			if l := d.names[li]; l != best && ok(l) && votes[i] >= bestV/2 && votes[i] >= 1 && k < len(alts) {
+				alts[k] = l
+				k++
+			}
+		}
+	}
+	cyrLang := func(l string) bool { return l == "uk" || l == "ru" || l == "bg" || l == "sr" }
 	switch {
 	case greek > latin && greek > cyr:
-		return "el"
+		return "el", alts
 	case cyr > latin:
 		// Only Cyrillic languages compete.
 		best, bestV := "", 0.0
 		for i, li := range names {
-			if l := d.names[li]; (l == "uk" || l == "ru" || l == "bg" || l == "sr") && votes[i] > bestV {
+			if l := d.names[li]; cyrLang(l) && votes[i] > bestV {
 				best, bestV = l, votes[i]
 			}
 		}
 		if best == "" {
-			return "ru"
+			return "ru", alts
 		}
-		return best
+		closeTo(best, bestV, cyrLang)
+		return best, alts
 	}
+	latinLang := func(l string) bool { return l != "uk" && l != "ru" && l != "bg" && l != "el" }
 	best, bestV := "", 0.0
 	for i, li := range names {
 		l := d.names[li]
-		if l == "uk" || l == "ru" || l == "bg" || l == "el" {
+		if !latinLang(l) {
 			continue
 		}
 		if votes[i] > bestV {
@@ -194,8 +218,9 @@ func (d *LanguageDetector) detect(a, sep, b string) string {
 	}
 	if bestV < 1 {
 		if latin > 0 && best == "" {
-			return ""
+			return "", alts
 		}
 	}
-	return best
+	closeTo(best, bestV, latinLang)
+	return best, alts
 }
