@@ -3,6 +3,7 @@ package pay
 import (
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -13,21 +14,31 @@ import (
 // wordsFile is the YAML layout of data/words.yaml.
 type wordsFile struct {
 	Currencies []struct {
-		Code  string   `yaml:"code"`
-		Words []string `yaml:"words"`
-		After []string `yaml:"after"`
-		Weak  []string `yaml:"weak"`
+		Code     string   `yaml:"code"`
+		Words    []string `yaml:"words"`
+		Misspelt []string `yaml:"misspelt"`
+		After    []string `yaml:"after"`
+		Weak     []string `yaml:"weak"`
 	} `yaml:"currencies"`
 	Multipliers []struct {
 		Value   float64  `yaml:"value"`
 		Implies string   `yaml:"implies"`
 		Words   []string `yaml:"words"`
 	} `yaml:"multipliers"`
+	Amounts []struct {
+		Value  float64  `yaml:"value"`
+		Period string   `yaml:"period"`
+		Words  []string `yaml:"words"`
+	} `yaml:"amounts"`
 	Periods map[string]struct {
 		Words []string `yaml:"words"`
 		Units []string `yaml:"units"`
 	} `yaml:"periods"`
 	Context    map[string][]string `yaml:"context"`
+	Payout     []string            `yaml:"payout"`
+	Cost       []string            `yaml:"cost"`
+	WorkTime   map[string][]string `yaml:"work_time"`
+	WorkFor    []string            `yaml:"work_for"`
 	Qualifiers []string            `yaml:"qualifiers"`
 	Net        []string            `yaml:"net"`
 	RangeTo    []string            `yaml:"range_to"`
@@ -35,44 +46,183 @@ type wordsFile struct {
 	UpTo       []string            `yaml:"up_to"`
 }
 
-// phrase is one lexicon entry, stored folded to lower case.
+// role is what a phrase can be in a pay statement. One phrase may play several roles
+// ("do" is a range separator and "up to"; "ora" is a period word and a unit).
+type role uint32
+
+const (
+	roleCurrency  role = 1 << iota // currency name or symbol
+	roleMult                       // "k", "million", "triệu" right after a number
+	roleAmount                     // an amount in words: "six figures"
+	rolePeriod                     // period phrase after an amount: "per month", "mesečno"
+	roleUnit                       // period unit after a slash: "/h", "/tháng"
+	roleContext                    // pay context word before a bare amount: "salary", "plata"
+	rolePayout                     // says when pay is paid out: "paid", "Auszahlung"
+	roleCost                       // the amount next to it is a cost, not pay: "fee", "deposit"
+	roleWork                       // unit of working time after a number: "hours", "Stunden", "days"
+	roleWorkFor                    // "for" before a working time after the pay: "$300 a day for 2 hours"
+	roleQualifier                  // allowed between amount and period: "net", "brutto"
+	roleNet                        // qualifier that marks take-home pay
+	roleRangeTo                    // between two amounts: "-", "to", "do"
+	roleRangeFrom                  // opens a range: "from", "od", "від"
+	roleUpTo                       // an upper bound only: "up to", "bis zu"
+)
+
+// phrase is one lexicon entry, stored folded to lower case (except weak currency words), with
+// the values of each role it plays.
 type phrase struct {
-	text      string
-	value     string  // currency code, period name or implied currency
-	mult      float64 // multiplier value
-	afterOnly bool    // currency only after the amount
-	weak      bool    // case-sensitive, needs confirmation
-	prefix    bool    // may be followed by more letters (context "salar*")
-	next      byte    // folded ASCII byte after the first rune, 0 when none or not ASCII
+	text   string
+	roles  role
+	weak   bool   // case-sensitive currency word that needs confirmation
+	prefix bool   // may be followed by more letters (context "salar*")
+	nwords int    // runs of letters in the phrase
+	rest   string // the text after the first word ("a day": " day"), for phrases that begin with a letter
+
+	cur       string // roleCurrency: ISO 4217 code
+	curBefore bool   // roleCurrency: may also stand before the amount
+	mult      float64
+	implied   string // roleMult: currency implied by the multiplier ("triệu": VND)
+	amount    float64
+	amountPer string // roleAmount: period implied ("six figures": year)
+	period    string // rolePeriod
+	unit      string // roleUnit
+	ctxPeriod string // roleContext: period the context word states ("hourly rate": hour)
+	work      string // roleWork: "hour" or "day"
 }
 
-// lexicon indexes phrases by their first and last rune (folded) so that a lookup at a text
-// position only compares the few phrases that can match there.
+func (p *phrase) has(r role) bool { return p != nil && p.roles&r != 0 }
+
+// lexicon indexes all phrases. Phrases that begin with a letter are found by a hash of their
+// first word (run of letters), which the tokenizer computes while it steps over each word of
+// the text anyway: one table probe per word, one comparison of the word, then only the rest
+// of each candidate phrase (" day" of "a day") is compared. Phrases that end inside a word
+// ("salar*" in "salary") are found by a hash of the letters so far, at the lengths such
+// phrases have. Phrases that begin with anything else ("€", "$", "-", "+", "6 figures") are
+// kept by their first rune.
 type lexicon struct {
-	// firstByte and lastByte mark the bytes a phrase can begin or end with in the text (any
-	// case), so most lookups are rejected with one load.
-	firstByte  [256]bool
-	lastByte   [256]bool
-	firstASCII [utf8.RuneSelf][]*phrase
-	lastASCII  [utf8.RuneSelf][]*phrase
-	first      map[rune][]*phrase
-	last       map[rune][]*phrase
+	firstByte  [256]bool // first bytes of the phrases that begin with no letter
+	symASCII   [utf8.RuneSelf][]*phrase
+	sym        map[rune][]*phrase
+	words      hashTable             // hash of the first word → phrases beginning with it
+	prefixes   hashTable             // hash of a prefix phrase → the phrase
+	wordBits   [1 << 16 / 64]uint64  // hashes of the first words: most words are rejected here
+	amount2    [1 << 16 / 64]uint64  // first two bytes (any case) of the amounts in words
+	prefixBits [1 << 12 / 64]uint64  // hashes of the prefix phrases
+	prefix2    [1 << 12 / 64]uint64  // hashes of the first two letters of the prefix phrases
+	word2      [1 << 12 / 64]uint64  // hashes of the first two letters of the other first words
+	coldClass  [256]uint8            // byte classes for the text far from numbers (tokenizer.cold)
+	byKey      map[phraseKey]*phrase // while loading, to merge the roles of equal phrases
+	all        []*phrase
+}
+
+type phraseKey struct {
+	text         string
+	weak, prefix bool
 }
 
 func newLexicon() *lexicon {
-	return &lexicon{first: map[rune][]*phrase{}, last: map[rune][]*phrase{}}
+	return &lexicon{sym: map[rune][]*phrase{}, byKey: map[phraseKey]*phrase{}}
 }
 
-// bucket returns the phrases keyed by r in the ASCII array or the map.
-func bucket(arr *[utf8.RuneSelf][]*phrase, m map[rune][]*phrase, r rune) []*phrase {
-	if r >= 0 && r < utf8.RuneSelf {
-		return arr[r]
+// Word hashing (FNV-1a over folded runes), the same for phrases and text.
+const (
+	hashSeed  uint64 = 14695981039346656037
+	hashPrime uint64 = 1099511628211
+)
+
+func hashStep(h uint64, r rune) uint64 { return (h ^ uint64(r)) * hashPrime }
+
+// wordEntry is the folded word a hash stands for and the phrases that begin with it.
+type wordEntry struct {
+	word string
+	ps   []*phrase // longest first
+}
+
+// hashTable is an open-addressing map from word hashes to entries.
+type hashTable struct {
+	keys []uint64
+	vals []*wordEntry
+	mask uint64
+}
+
+func (t *hashTable) build(m map[uint64]*wordEntry) {
+	n := 16
+	for n < 2*len(m) {
+		n *= 2
 	}
-	return m[r]
+	t.keys, t.vals, t.mask = make([]uint64, n), make([]*wordEntry, n), uint64(n-1)
+	for h, e := range m {
+		i := h & t.mask
+		for t.vals[i] != nil {
+			i = (i + 1) & t.mask
+		}
+		t.keys[i], t.vals[i] = h, e
+	}
 }
 
-// add inserts p, keeping each bucket ordered longest first so the longest phrase wins.
-func (l *lexicon) add(p *phrase) error {
+func (t *hashTable) get(h uint64) *wordEntry {
+	if t.mask == 0 {
+		return nil
+	}
+	for i := h & t.mask; t.vals[i] != nil; i = (i + 1) & t.mask {
+		if t.keys[i] == h {
+			return t.vals[i]
+		}
+	}
+	return nil
+}
+
+// setAmountStart marks the first two bytes of text, in every case, as a possible start of an
+// amount in words, which the tokenizer looks for far from numbers too.
+func (l *lexicon) setAmountStart(text string) {
+	r1, w := utf8.DecodeRuneInString(text)
+	var r2 rune = -1
+	if w < len(text) {
+		r2, _ = utf8.DecodeRuneInString(text[w:])
+	}
+	for _, a := range textForms(r1) {
+		var b [2 * utf8.UTFMax]byte
+		n := utf8.EncodeRune(b[:], a)
+		if n >= 2 || r2 < 0 {
+			k := uint16(b[0])<<8 | uint16(b[1])
+			l.amount2[k>>6] |= 1 << (k & 63)
+			continue
+		}
+		for _, c := range textForms(r2) {
+			utf8.EncodeRune(b[n:], c)
+			k := uint16(b[0])<<8 | uint16(b[1])
+			l.amount2[k>>6] |= 1 << (k & 63)
+		}
+	}
+}
+
+// Classes of lexicon.coldClass.
+const (
+	coldNone   uint8 = iota
+	coldBreak        // ends a clause
+	coldComma        // a comma
+	coldAmount       // may begin an amount in words
+)
+
+// amountStart reports whether the bytes a, b may begin an amount in words.
+func (l *lexicon) amountStart(a, b byte) bool {
+	k := uint16(a)<<8 | uint16(b)
+	return l.amount2[k>>6]&(1<<(k&63)) != 0
+}
+
+func bitHas(b *[1 << 12 / 64]uint64, h uint64) bool {
+	k := h >> 52
+	return b[k>>6]&(1<<(k&63)) != 0
+}
+
+func bitSet(b *[1 << 12 / 64]uint64, h uint64) {
+	k := h >> 52
+	b[k>>6] |= 1 << (k & 63)
+}
+
+// add inserts p, or merges its roles into an equal phrase already there. set copies the
+// role's values into the stored phrase; values already set by an earlier entry win.
+func (l *lexicon) add(p *phrase, set func(dst *phrase)) error {
 	if !p.weak {
 		p.text = foldString(p.text)
 	}
@@ -83,39 +233,126 @@ func (l *lexicon) add(p *phrase) error {
 	if !utf8.ValidString(p.text) {
 		return fmt.Errorf("phrase %q is not valid UTF-8", p.text)
 	}
-	f, fw := utf8.DecodeRuneInString(p.text)
-	e, _ := utf8.DecodeLastRuneInString(p.text)
-	if fw < len(p.text) && p.text[fw] < utf8.RuneSelf && p.text[fw] != ' ' && !p.weak {
-		p.next = p.text[fw]
+	key := phraseKey{p.text, p.weak, p.prefix}
+	if old, ok := l.byKey[key]; ok {
+		set(old)
+		return nil
 	}
-	insert := func(arr *[utf8.RuneSelf][]*phrase, m map[rune][]*phrase, r rune) {
-		b := bucket(arr, m, r)
-		i := 0
-		for i < len(b) && len(b[i].text) >= len(p.text) {
-			i++
-		}
-		b = append(b, nil)
-		copy(b[i+1:], b[i:])
-		b[i] = p
-		if r < utf8.RuneSelf {
-			arr[r] = b
-		} else {
-			m[r] = b
-		}
-	}
-	insert(&l.firstASCII, l.first, f)
-	insert(&l.lastASCII, l.last, e)
-	for _, v := range textForms(f) {
-		var b [utf8.UTFMax]byte
-		utf8.EncodeRune(b[:], v)
-		l.firstByte[b[0]] = true
-	}
-	for _, v := range textForms(e) {
-		var b [utf8.UTFMax]byte
-		n := utf8.EncodeRune(b[:], v)
-		l.lastByte[b[n-1]] = true
-	}
+	set(p)
+	l.byKey[key] = p
+	p.nwords = countWords(p.text)
+	l.all = append(l.all, p)
 	return nil
+}
+
+// firstWord returns the hash, the folded text, the length in bytes and the letter count of
+// the leading run of letters of a phrase.
+func firstWord(text string) (h uint64, word string, n, letters int) {
+	h = hashSeed
+	var b strings.Builder
+	for _, r := range text {
+		if !isLetterRune(r) {
+			break
+		}
+		f := foldRune(r)
+		h = hashStep(h, f)
+		b.WriteRune(f)
+		n += utf8.RuneLen(r)
+		letters++
+	}
+	return h, b.String(), n, letters
+}
+
+// two returns the hash of the first two runes of a folded word.
+func two(word string) uint64 {
+	r1, w := utf8.DecodeRuneInString(word)
+	r2, _ := utf8.DecodeRuneInString(word[w:])
+	return hashStep(hashStep(hashSeed, r1), r2)
+}
+
+// finish builds the indexes.
+func (l *lexicon) finish() {
+	words := map[uint64]*wordEntry{}
+	prefixes := map[uint64]*wordEntry{}
+	addTo := func(m map[uint64]*wordEntry, h uint64, word string, p *phrase) {
+		e := m[h]
+		if e == nil {
+			e = &wordEntry{word: word}
+			m[h] = e
+		}
+		if e.word == word { // else a hash collision: the phrase is never found (vanishingly rare)
+			e.ps = append(e.ps, p)
+		}
+	}
+	for _, p := range l.all {
+		f, _ := utf8.DecodeRuneInString(p.text)
+		if !isLetterRune(f) {
+			if f < utf8.RuneSelf {
+				l.symASCII[f] = append(l.symASCII[f], p)
+			} else {
+				l.sym[f] = append(l.sym[f], p)
+			}
+			for _, v := range textForms(f) {
+				var b [utf8.UTFMax]byte
+				utf8.EncodeRune(b[:], v)
+				l.firstByte[b[0]] = true
+			}
+			continue
+		}
+		if p.has(roleAmount) {
+			l.setAmountStart(p.text)
+		}
+		h, word, n, letters := firstWord(p.text)
+		p.rest = p.text[n:]
+		if p.prefix && n == len(p.text) && letters >= 2 {
+			h2 := two(word)
+			e := prefixes[h2]
+			if e == nil {
+				e = &wordEntry{word: string([]rune(word)[:2])}
+				prefixes[h2] = e
+			}
+			e.ps = append(e.ps, p)
+			continue
+		}
+		addTo(words, h, word, p)
+		if letters >= 2 {
+			bitSet(&l.word2, two(word))
+		}
+		k := h >> 48
+		l.wordBits[k>>6] |= 1 << (k & 63)
+	}
+	order := func(b []*phrase) {
+		sort.SliceStable(b, func(i, j int) bool { return len(b[i].text) > len(b[j].text) })
+	}
+	for i := range l.symASCII {
+		order(l.symASCII[i])
+	}
+	for _, b := range l.sym {
+		order(b)
+	}
+	for _, e := range words {
+		order(e.ps)
+	}
+	for _, e := range prefixes {
+		order(e.ps)
+	}
+	l.words.build(words)
+	l.prefixes.build(prefixes)
+	for c := 0; c < 256; c++ {
+		switch {
+		case c == '\n' || c == '!' || c == '?' || c == ';' || c == '|':
+			l.coldClass[c] = coldBreak
+		case c == ',':
+			l.coldClass[c] = coldComma
+		}
+		for b := 0; b < 256; b++ {
+			if l.amountStart(byte(c), byte(b)) {
+				l.coldClass[c] = coldAmount
+				break
+			}
+		}
+	}
+	l.byKey, l.all = nil, nil
 }
 
 // textForms returns the runes of the text that fold to the phrase rune r.
@@ -133,8 +370,33 @@ func textForms(r rune) []rune {
 	return forms
 }
 
+// foldTab and letterTab cache foldRune and isLetterRune for the runes below tabLimit (Latin,
+// Greek, Cyrillic, Vietnamese): the tokenizer asks for them at every word.
+const tabLimit = 0x2000
+
+var (
+	foldTab   [tabLimit]uint16
+	letterTab [tabLimit / 64]uint64
+)
+
+func init() {
+	for r := rune(0); r < tabLimit; r++ {
+		foldTab[r] = uint16(foldRuneSlow(r))
+		if unicode.IsLetter(r) || unicode.Is(unicode.Mn, r) {
+			letterTab[r>>6] |= 1 << (r & 63)
+		}
+	}
+}
+
 // foldRune maps r to the form phrases are stored in.
 func foldRune(r rune) rune {
+	if r >= 0 && r < tabLimit {
+		return rune(foldTab[r])
+	}
+	return foldRuneSlow(r)
+}
+
+func foldRuneSlow(r rune) rune {
 	switch r {
 	case '\u2019', '\u2018', '`', '\u00b4':
 		return '\''
@@ -146,6 +408,9 @@ func foldRune(r rune) rune {
 			return r + 'a' - 'A'
 		}
 		return r
+	}
+	if r < 0x2100 && r >= 0x2000 || r >= 0x1F000 {
+		return r // punctuation, currency symbols, emoji: no case
 	}
 	return unicode.ToLower(r)
 }
@@ -166,12 +431,15 @@ func isWordRune(r rune) bool {
 	if r < utf8.RuneSelf {
 		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
 	}
-	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
+	return isLetterRune(r) || unicode.IsDigit(r)
 }
 
 func isLetterRune(r rune) bool {
 	if r < utf8.RuneSelf {
 		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z'
+	}
+	if r < tabLimit {
+		return letterTab[r>>6]&(1<<(r&63)) != 0
 	}
 	return unicode.IsLetter(r) || unicode.Is(unicode.Mn, r)
 }
@@ -203,16 +471,26 @@ func runeBefore(s string, i int) rune {
 const maxPhraseSpace = 4
 
 // matchAt compares p with s starting at byte i and returns the end offset.
-func (p *phrase) matchAt(s string, i int) (int, bool) {
+func (p *phrase) matchAt(s string, i int) (int, bool) { return p.matchFrom(p.text, s, i) }
+
+// matchFrom compares the phrase text t (the whole text of p or its rest) with s starting at
+// byte i and returns the end offset.
+func (p *phrase) matchFrom(t, s string, i int) (int, bool) {
 	j := 0
-	for j < len(p.text) {
-		pr, pn := utf8.DecodeRuneInString(p.text[j:])
+	for j < len(t) {
+		pr, pn := rune(t[j]), 1
+		if pr >= utf8.RuneSelf {
+			pr, pn = utf8.DecodeRuneInString(t[j:])
+		}
 		j += pn
 		if pr == ' ' {
 			k := i
 			for sp := 0; k < len(s) && sp < maxPhraseSpace; sp++ {
-				r, n := utf8.DecodeRuneInString(s[k:])
-				if !isSpaceRune(r) {
+				r, n := rune(s[k]), 1
+				if r >= utf8.RuneSelf {
+					r, n = utf8.DecodeRuneInString(s[k:])
+				}
+				if !isSpaceRune(r) && r != '\n' && r != '\r' {
 					break
 				}
 				k += n
@@ -250,133 +528,176 @@ func (p *phrase) matchAt(s string, i int) (int, bool) {
 	return i, true
 }
 
-// matchBefore compares p with s ending at byte end and returns the start offset.
-func (p *phrase) matchBefore(s string, end int) (int, bool) {
-	j := len(p.text)
-	i := end
-	for j > 0 {
-		pr, pn := utf8.DecodeLastRuneInString(p.text[:j])
-		j -= pn
-		if pr == ' ' {
-			k := i
-			for sp := 0; k > 0 && sp < maxPhraseSpace; sp++ {
-				r, n := utf8.DecodeLastRuneInString(s[:k])
-				if !isSpaceRune(r) {
-					break
-				}
-				k -= n
-			}
-			if k == i {
-				return 0, false
-			}
-			i = k
-			continue
-		}
-		if i <= 0 {
-			return 0, false
-		}
-		r, n := utf8.DecodeLastRuneInString(s[:i])
-		if !p.weak {
-			r = foldRune(r)
-		}
-		if r != pr {
-			return 0, false
-		}
-		i -= n
-	}
-	return i, true
-}
-
-// boundaryOK reports whether s[start:end] stands on word boundaries where p needs them.
-// A digit before the phrase is allowed ("3000eura").
-func (p *phrase) boundaryOK(s string, start, end int) bool {
-	return p.startOK(s, start) && p.endOK(s, end)
-}
-
-func (p *phrase) startOK(s string, start int) bool {
-	f, _ := utf8.DecodeRuneInString(p.text)
-	return !(isLetterRune(f) && isLetterRune(runeBefore(s, start)))
-}
-
+// endOK reports whether the phrase may end at byte end: a phrase ending in a letter must not
+// be followed by a letter ("k" is no multiplier in "km"), nor by a digit unless it is a
+// currency ("EUR3000").
 func (p *phrase) endOK(s string, end int) bool {
-	e, _ := utf8.DecodeLastRuneInString(p.text)
-	return p.prefix || !(isLetterRune(e) && isWordRune(runeAt(s, end)))
+	if p.prefix {
+		return true
+	}
+	e := rune(p.text[len(p.text)-1])
+	if e >= utf8.RuneSelf {
+		e, _ = utf8.DecodeLastRuneInString(p.text)
+	}
+	if !isLetterRune(e) {
+		return true
+	}
+	r := runeAt(s, end)
+	if r >= '0' && r <= '9' {
+		return p.has(roleCurrency)
+	}
+	return !isWordRune(r)
 }
 
-// at returns the longest phrase starting at byte i, with its end.
-func (l *lexicon) at(s string, i int) (*phrase, int) {
+// symAt returns the longest phrase that begins with no letter ("€", "$", "-", "6 figures")
+// starting at byte i, with its end.
+func (l *lexicon) symAt(s string, i int) (*phrase, int) {
 	if i >= len(s) || !l.firstByte[s[i]] {
 		return nil, 0
 	}
-	var r rune
-	w := 1
-	if c := s[i]; c < utf8.RuneSelf {
-		r = rune(c)
-	} else {
-		r, w = utf8.DecodeRuneInString(s[i:])
+	r := rune(s[i])
+	if r >= utf8.RuneSelf {
+		r, _ = utf8.DecodeRuneInString(s[i:])
 	}
-	// the folded ASCII byte after the first rune rules out most phrases cheaply
-	var next byte
-	if i+w < len(s) {
-		if c := s[i+w]; c < utf8.RuneSelf {
-			next = byte(foldRune(rune(c)))
+	fr := foldRune(r)
+	for _, key := range [2]rune{fr, r} {
+		var b []*phrase
+		if key < utf8.RuneSelf {
+			b = l.symASCII[key]
+		} else {
+			b = l.sym[key]
 		}
-	}
-	for _, key := range [2]rune{foldRune(r), r} {
-		for _, p := range bucket(&l.firstASCII, l.first, key) {
-			if p.next != 0 && next != 0 && p.next != next {
-				continue
-			}
-			if end, ok := p.matchAt(s, i); ok && p.boundaryOK(s, i, end) {
+		for _, p := range b {
+			if end, ok := p.matchAt(s, i); ok && p.endOK(s, end) {
 				return p, end
 			}
 		}
-		if key == r {
+		if key == fr {
 			break
 		}
 	}
 	return nil, 0
 }
 
-// before returns the longest phrase ending at byte end, with its start.
-func (l *lexicon) before(s string, end int) (*phrase, int) {
-	if end <= 0 || end > len(s) || !l.lastByte[s[end-1]] {
-		return nil, 0
-	}
-	var r rune
-	if c := s[end-1]; c < utf8.RuneSelf {
-		r = rune(c)
-	} else {
-		r, _ = utf8.DecodeLastRuneInString(s[:end])
-	}
-	for _, key := range [2]rune{foldRune(r), r} {
-		for _, p := range bucket(&l.lastASCII, l.last, key) {
-			// the end is where an amount starts, so only the start needs a word boundary
-			// ("EUR3000", "USD 500")
-			if start, ok := p.matchBefore(s, end); ok && p.startOK(s, start) {
-				return p, start
+// wordAt steps over the word (run of letters) starting at byte i and returns its end and the
+// longest phrase starting at i, with the phrase's end.
+func (l *lexicon) wordAt(s string, i int) (wordEnd int, ph *phrase, end int) {
+	h := hashSeed
+	j := i
+	n := 0 // letters so far
+	var pre *wordEntry
+	for j < len(s) {
+		if c := s[j]; c < utf8.RuneSelf {
+			lc := c | 0x20
+			if lc < 'a' || lc > 'z' {
+				break
+			}
+			h = hashStep(h, rune(lc))
+			j++
+		} else {
+			r, w := utf8.DecodeRuneInString(s[j:])
+			if !isLetterRune(r) {
+				break
+			}
+			h = hashStep(h, foldRune(r))
+			j += w
+		}
+		if n++; n == 2 {
+			pre = l.prefixes.get(h)
+			if pre == nil && !bitHas(&l.word2, h) {
+				// no phrase begins with these two letters: step over the rest of the word
+				return skipLetters(s, j), nil, 0
 			}
 		}
-		if key == r {
-			break
+	}
+	if pre != nil {
+		// phrases that end inside the word ("salar*" in "salary"), longest first
+		for _, p := range pre.ps {
+			if e, ok := p.matchAt(s, i); ok && e <= j {
+				ph, end = p, e
+				break
+			}
 		}
 	}
-	return nil, 0
+	if k := h >> 48; l.wordBits[k>>6]&(1<<(k&63)) == 0 {
+		return j, ph, end
+	}
+	if e := l.words.get(h); e != nil && equalFold(s[i:j], e.word) {
+		for _, p := range e.ps {
+			var e int
+			var ok bool
+			if p.weak {
+				e, ok = p.matchAt(s, i)
+			} else {
+				e, ok = p.matchFrom(p.rest, s, j)
+			}
+			if ok && p.endOK(s, e) {
+				if ph == nil || e > end {
+					ph, end = p, e
+				}
+				break
+			}
+		}
+	}
+	return j, ph, end
 }
 
-// lexicons holds every role the parser matches.
+// skipLetters returns the end of the run of letters from j.
+func skipLetters(s string, j int) int {
+	for j < len(s) {
+		if c := s[j]; c < utf8.RuneSelf {
+			if lc := c | 0x20; lc < 'a' || lc > 'z' {
+				return j
+			}
+			j++
+			continue
+		}
+		r, w := utf8.DecodeRuneInString(s[j:])
+		if !isLetterRune(r) {
+			return j
+		}
+		j += w
+	}
+	return j
+}
+
+// equalFold reports whether the text t folds to the folded word w.
+func equalFold(t, w string) bool {
+	k := 0
+	for i := 0; i < len(t); {
+		var r rune
+		if c := t[i]; c < utf8.RuneSelf {
+			r = rune(c | 0x20) // letters only
+			i++
+		} else {
+			var n int
+			r, n = utf8.DecodeRuneInString(t[i:])
+			r = foldRune(r)
+			i += n
+		}
+		if k >= len(w) {
+			return false
+		}
+		if c := w[k]; c < utf8.RuneSelf {
+			if rune(c) != r {
+				return false
+			}
+			k++
+			continue
+		}
+		wr, n := utf8.DecodeRuneInString(w[k:])
+		if wr != r {
+			return false
+		}
+		k += n
+	}
+	return k == len(w)
+}
+
+// lexicons holds the parser's phrases.
 type lexicons struct {
-	currency   *lexicon
-	mult       *lexicon
-	period     *lexicon // full period phrases
-	unit       *lexicon // period units after a slash
-	context    *lexicon
-	qualifier  *lexicon
-	rangeTo    *lexicon
-	rangeFrom  *lexicon
-	upTo       *lexicon
+	all        *lexicon
 	currencies map[string]bool
-	net        map[string]bool // qualifiers that mark take-home (net) pay
 }
 
 var periodNames = []string{"hour", "day", "week", "month", "year"}
@@ -388,14 +709,11 @@ func loadLexicons(r io.Reader) (*lexicons, error) {
 	if err := dec.Decode(&wf); err != nil {
 		return nil, fmt.Errorf("decode words: %w", err)
 	}
-	lx := &lexicons{
-		currency: newLexicon(), mult: newLexicon(), period: newLexicon(), unit: newLexicon(),
-		context: newLexicon(), qualifier: newLexicon(), rangeTo: newLexicon(),
-		rangeFrom: newLexicon(), upTo: newLexicon(), currencies: map[string]bool{}, net: map[string]bool{},
-	}
-	add := func(l *lexicon, section string, p *phrase) error {
-		if err := l.add(p); err != nil {
-			return fmt.Errorf("words %s %q: %w", section, p.text, err)
+	lx := &lexicons{all: newLexicon(), currencies: map[string]bool{}}
+	add := func(section, text string, p *phrase, set func(*phrase)) error {
+		p.text = text
+		if err := lx.all.add(p, set); err != nil {
+			return fmt.Errorf("words %s %q: %w", section, text, err)
 		}
 		return nil
 	}
@@ -405,19 +723,23 @@ func loadLexicons(r io.Reader) (*lexicons, error) {
 			return nil, fmt.Errorf("words currencies: code %q is not an ISO 4217 code", c.Code)
 		}
 		lx.currencies[code] = true
-		for _, w := range c.Words {
-			if err := add(lx.currency, "currency "+code, &phrase{text: w, value: code}); err != nil {
-				return nil, err
-			}
-		}
-		for _, w := range c.After {
-			if err := add(lx.currency, "currency "+code, &phrase{text: w, value: code, afterOnly: true}); err != nil {
-				return nil, err
-			}
-		}
-		for _, w := range c.Weak {
-			if err := add(lx.currency, "currency "+code, &phrase{text: w, value: code, afterOnly: true, weak: true}); err != nil {
-				return nil, err
+		for _, list := range []struct {
+			words        []string
+			before, weak bool
+		}{{c.Words, true, false}, {c.Misspelt, true, false}, {c.After, false, false}, {c.Weak, false, true}} {
+			for _, w := range list.words {
+				before := list.before
+				err := add("currency "+code, w, &phrase{weak: list.weak}, func(d *phrase) {
+					if !d.has(roleCurrency) {
+						d.roles |= roleCurrency
+						d.cur, d.curBefore = code, before
+					} else if d.cur == code && before {
+						d.curBefore = true
+					}
+				})
+				if err != nil {
+					return nil, err
+				}
 			}
 		}
 	}
@@ -426,27 +748,67 @@ func loadLexicons(r io.Reader) (*lexicons, error) {
 			return nil, fmt.Errorf("words multipliers: bad value %v", m.Value)
 		}
 		for _, w := range m.Words {
-			if err := add(lx.mult, "multiplier", &phrase{text: w, mult: m.Value, value: strings.ToUpper(m.Implies)}); err != nil {
+			err := add("multiplier", w, &phrase{}, func(d *phrase) {
+				if !d.has(roleMult) {
+					d.roles |= roleMult
+					d.mult, d.implied = m.Value, strings.ToUpper(m.Implies)
+				}
+			})
+			if err != nil {
 				return nil, err
 			}
 		}
 	}
-	for name, pw := range wf.Periods {
+	for _, a := range wf.Amounts {
+		if !(a.Value > 0) || a.Value > 1e12 {
+			return nil, fmt.Errorf("words amounts: bad value %v", a.Value)
+		}
+		if a.Period != "" && !validPeriod(a.Period) {
+			return nil, fmt.Errorf("words amounts: unknown period %q", a.Period)
+		}
+		for _, w := range a.Words {
+			p, text := &phrase{}, w
+			if strings.HasSuffix(w, "*") {
+				text, p.prefix = strings.TrimSuffix(w, "*"), true
+			}
+			err := add("amount", text, p, func(d *phrase) {
+				if !d.has(roleAmount) {
+					d.roles |= roleAmount
+					d.amount, d.amountPer = a.Value, a.Period
+				}
+			})
+			if err != nil {
+				return nil, err
+			}
+		}
+	}
+	for _, name := range sortedKeys(wf.Periods) {
+		pw := wf.Periods[name]
 		if !validPeriod(name) {
 			return nil, fmt.Errorf("words periods: unknown period %q (want one of %v)", name, periodNames)
 		}
 		for _, w := range pw.Words {
-			if err := add(lx.period, "period "+name, &phrase{text: w, value: name}); err != nil {
+			if err := add("period "+name, w, &phrase{}, func(d *phrase) {
+				if !d.has(rolePeriod) {
+					d.roles |= rolePeriod
+					d.period = name
+				}
+			}); err != nil {
 				return nil, err
 			}
 		}
 		for _, w := range pw.Units {
-			if err := add(lx.unit, "period unit "+name, &phrase{text: w, value: name}); err != nil {
+			if err := add("period unit "+name, w, &phrase{}, func(d *phrase) {
+				if !d.has(roleUnit) {
+					d.roles |= roleUnit
+					d.unit = name
+				}
+			}); err != nil {
 				return nil, err
 			}
 		}
 	}
-	for name, words := range wf.Context {
+	for _, name := range sortedKeys(wf.Context) {
 		if name != "any" && !validPeriod(name) {
 			return nil, fmt.Errorf("words context: unknown group %q", name)
 		}
@@ -454,29 +816,57 @@ func loadLexicons(r io.Reader) (*lexicons, error) {
 		if name == "any" {
 			value = ""
 		}
-		for _, w := range words {
-			p := &phrase{text: w, value: value}
+		for _, w := range wf.Context[name] {
+			p, text := &phrase{}, w
 			if strings.HasSuffix(w, "*") {
-				p.text = strings.TrimSuffix(w, "*")
-				p.prefix = true
+				text, p.prefix = strings.TrimSuffix(w, "*"), true
 			}
-			if err := add(lx.context, "context", p); err != nil {
+			if err := add("context", text, p, func(d *phrase) {
+				if !d.has(roleContext) || d.ctxPeriod == "" {
+					d.roles |= roleContext
+					d.ctxPeriod = value
+				}
+			}); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for _, name := range sortedKeys(wf.WorkTime) {
+		if name != "hour" && name != "day" {
+			return nil, fmt.Errorf("words work_time: unknown unit %q (want hour or day)", name)
+		}
+		for _, w := range wf.WorkTime[name] {
+			if err := add("work_time", w, &phrase{}, func(d *phrase) {
+				if !d.has(roleWork) {
+					d.roles |= roleWork
+					d.work = name
+				}
+			}); err != nil {
 				return nil, err
 			}
 		}
 	}
 	for _, set := range []struct {
-		l     *lexicon
 		name  string
+		roles role
 		words []string
 	}{
-		{lx.qualifier, "qualifiers", append(append([]string(nil), wf.Qualifiers...), wf.Net...)},
-		{lx.rangeTo, "range_to", wf.RangeTo},
-		{lx.rangeFrom, "range_from", wf.RangeFrom},
-		{lx.upTo, "up_to", wf.UpTo},
+		{"payout", rolePayout, wf.Payout},
+		{"cost", roleCost, wf.Cost},
+		{"work_for", roleWorkFor, wf.WorkFor},
+		{"qualifiers", roleQualifier, wf.Qualifiers},
+		{"net", roleQualifier | roleNet, wf.Net},
+		{"range_to", roleRangeTo, wf.RangeTo},
+		{"range_from", roleRangeFrom, wf.RangeFrom},
+		{"up_to", roleUpTo, wf.UpTo},
 	} {
 		for _, w := range set.words {
-			if err := add(set.l, set.name, &phrase{text: w}); err != nil {
+			p, text := &phrase{}, w
+			if set.roles&(roleCost|rolePayout) != 0 && strings.HasSuffix(w, "*") {
+				text, p.prefix = strings.TrimSuffix(w, "*"), true
+			}
+			roles := set.roles
+			if err := add(set.name, text, p, func(d *phrase) { d.roles |= roles }); err != nil {
 				return nil, err
 			}
 		}
@@ -484,10 +874,17 @@ func loadLexicons(r io.Reader) (*lexicons, error) {
 	if len(lx.currencies) == 0 {
 		return nil, fmt.Errorf("words: no currencies")
 	}
-	for _, w := range wf.Net {
-		lx.net[strings.ToLower(w)] = true
-	}
+	lx.all.finish()
 	return lx, nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 func validPeriod(name string) bool {

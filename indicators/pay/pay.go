@@ -4,13 +4,17 @@
 // up a reference wage by country and sector, so that rules can judge job.unrealistic_pay.
 //
 // All words (currency names and symbols, period phrases, pay context words, multipliers such as
-// "k" or "triệu") live in data/words.yaml; exchange rates, period factors, country currencies and
-// reference wages live in CSV files under data/. Every file carries its sources and dates, is
-// embedded, and can be replaced by the user (NewParserFrom, LoadTables, LoadTablesWith).
+// "k" or "triệu", units of working time, cost words) live in data/words.yaml; exchange rates,
+// period factors, country currencies and reference wages live in CSV files under data/. Every
+// file carries its sources and dates, is embedded, and can be replaced by the user
+// (NewParserFrom, LoadTables, LoadTablesWith).
 //
 // A bare number is never pay: a mention needs a currency, or a pay context word (salary, plata,
 // Gehalt, зарплата, lương, ...) shortly before it, so phone numbers, years, ages, heights, times,
 // percentages and counts are not reported.
+//
+// The parser reads a text once, front to back (scan.go), into the tokens a pay statement is
+// made of; the grammar below then looks at most a few tokens around each number.
 package pay
 
 import (
@@ -20,9 +24,6 @@ import (
 	"io"
 	"math"
 	"sort"
-	"strings"
-	"unicode"
-	"unicode/utf8"
 )
 
 //go:embed data/words.yaml
@@ -38,7 +39,55 @@ type Mention struct {
 	Period     string  // "hour", "day", "week", "month", "year", "" when not stated
 	UpTo       bool    // the ad states only an upper bound ("up to €5,000", "do 3000 eura")
 	Net        bool    // stated as take-home pay ("netto", "на руки"), not gross
+	// PeriodCount is how many periods the amount pays for: 2 in "300 for 2 hours", 10 in
+	// "5000 eura za 10 dana"; 0 means one.
+	PeriodCount float64
+	// Work is the working time the text states ("6 Stunden pro Tag", "$300 a day for 2
+	// hours"), zero when it states none.
+	Work WorkTime
+	// Cost marks an amount named as a cost, fee, deposit or budget ("placement fee 500 EUR",
+	// "Chi phí 180 triệu"), not as pay.
+	Cost bool
 }
+
+// WorkTime is the working time an ad states. Zero fields are not stated.
+type WorkTime struct {
+	HoursPerDay  float64
+	DaysPerWeek  float64
+	HoursPerWeek float64
+}
+
+// IsZero reports whether w states nothing.
+func (w WorkTime) IsZero() bool { return w == WorkTime{} }
+
+// Or returns w with the fields it leaves unset taken from o.
+func (w WorkTime) Or(o WorkTime) WorkTime {
+	if w.HoursPerDay == 0 {
+		w.HoursPerDay = o.HoursPerDay
+	}
+	if w.DaysPerWeek == 0 {
+		w.DaysPerWeek = o.DaysPerWeek
+	}
+	if w.HoursPerWeek == 0 {
+		w.HoursPerWeek = o.HoursPerWeek
+	}
+	return w
+}
+
+// max returns the larger value of each field.
+func (w WorkTime) max(o WorkTime) WorkTime {
+	w.HoursPerDay = math.Max(w.HoursPerDay, o.HoursPerDay)
+	w.DaysPerWeek = math.Max(w.DaysPerWeek, o.DaysPerWeek)
+	w.HoursPerWeek = math.Max(w.HoursPerWeek, o.HoursPerWeek)
+	return w
+}
+
+// Bounds of a working time that is work, not availability ("24 hours a day").
+const (
+	maxHoursPerDay  = 16
+	maxDaysPerWeek  = 7
+	maxHoursPerWeek = 100
+)
 
 // Parser finds pay mentions. It is safe for concurrent use.
 type Parser struct {
@@ -62,9 +111,12 @@ func NewParserFrom(r io.Reader) (*Parser, error) {
 // Limits that keep the parser linear and its false alarms low.
 const (
 	maxDigits     = 15 // longer digit runs are identifiers, not pay
-	contextWindow = 48 // bytes scanned before an amount for a pay context word
+	contextWindow = 48 // bytes before an amount searched for a pay context word
 	maxContextGap = 3  // words allowed between a context word and the amount
-	maxSpaceSkip  = 3  // whitespace runes skipped between parts of a phrase
+	maxSpaceSkip  = 3  // whitespace runes allowed between parts of a phrase
+	periodWindow  = 40 // bytes after an amount searched for its period ("$950 — paid every week")
+	maxPeriodGap  = 3  // words that are no pay phrase allowed before that period
+	maxCostGap    = 1  // words allowed between an amount and a cost word after it ("200 EUR registration fee")
 )
 
 // number is one parsed numeric literal.
@@ -78,179 +130,354 @@ type number struct {
 	yearLike   bool // four plain digits 1900-2099
 }
 
+// Options change how a text is read.
+type Options struct {
+	// Stated says that the whole text is a statement of pay (a listing's pay field), so a bare
+	// amount needs no context word: "40000-60000".
+	Stated bool
+}
+
+// Reading is what one text says about pay.
+type Reading struct {
+	Mentions []Mention // in order of position, never overlapping
+	// Work is the working time stated anywhere in the text ("6 Stunden pro Tag"); it is
+	// also filled into each mention's Work where the mention states none of its own.
+	Work WorkTime
+}
+
 // Parse returns the pay mentions in text, in order of position. Mentions never overlap.
-// Parse reads each byte of text a bounded number of times and allocates only for the result.
+// Parse reads text once and allocates only for the result.
 func (p *Parser) Parse(text string) []Mention {
-	var out []Mention
-	var st scanState
-	i := 0
-	for i < len(text) {
-		c := text[i]
-		if c < '0' || c > '9' {
-			i++
+	return p.Read(text, Options{}).Mentions
+}
+
+// Read returns the pay mentions and the working time stated in text.
+func (p *Parser) Read(text string, o Options) Reading {
+	bufp := tokenPool.Get().(*[]token)
+	tk := p.tokenize(text, (*bufp)[:0])
+	r := p.parse(text, tk, o)
+	if cap(tk) <= 1<<14 {
+		*bufp = tk[:0]
+		tokenPool.Put(bufp)
+	}
+	return r
+}
+
+// gram reads pay statements from the tokens of one text.
+type gram struct {
+	s  string
+	tk []token
+	o  Options
+}
+
+// ph returns the phrase of token j when it plays role r and follows the previous token with
+// nothing but a few spaces between.
+func (g *gram) ph(j int, r role) *phrase {
+	if j < len(g.tk) && g.tk[j].adj && g.tk[j].kind == tokPhrase && g.tk[j].ph.roles&r != 0 {
+		return g.tk[j].ph
+	}
+	return nil
+}
+
+// num reports whether token j is a number right after the previous token.
+func (g *gram) num(j int) bool {
+	return j < len(g.tk) && g.tk[j].adj && g.tk[j].kind == tokNum
+}
+
+// periodAt reads a period at token j: "per month", "mesečno", "/h", "/ tháng".
+func (g *gram) periodAt(j int) (string, int) {
+	if ph := g.ph(j, rolePeriod); ph != nil {
+		return ph.period, j + 1
+	}
+	if j+1 < len(g.tk) && g.tk[j].adj && g.tk[j].kind == tokSlash {
+		if ph := g.ph(j+1, roleUnit); ph != nil {
+			return ph.unit, j + 2
+		}
+	}
+	return "", j
+}
+
+// skipTo returns the first token index from j that starts at or after byte b.
+func (g *gram) skipTo(j, b int) int {
+	for j < len(g.tk) && int(g.tk[j].start) < b {
+		j++
+	}
+	return j
+}
+
+func (p *Parser) parse(s string, tk []token, o Options) Reading {
+	g := &gram{s: s, tk: tk, o: o}
+	var r Reading
+	minTok := 0 // tokens before this one belong to an earlier mention
+	for k := 0; k < len(tk); k++ {
+		var m Mention
+		var next int
+		var ok bool
+		switch t := &tk[k]; {
+		case t.kind == tokNum:
+			if w, e, isWork := g.workTimeAt(k); isWork {
+				r.Work = r.Work.max(w)
+				k = e - 1
+				continue
+			}
+			m, next, ok = g.mentionAt(k, minTok)
+		case t.kind == tokPhrase && t.ph.has(roleAmount):
+			m, next, ok = g.amountWordsAt(k, minTok)
+		default:
 			continue
 		}
-		m, next, ok := p.mentionAt(text, i, lastEnd(out), &st)
 		if ok {
-			out = append(out, m)
+			r.Mentions = append(r.Mentions, m)
+			minTok = next
 		}
-		if next <= i {
-			next = i + 1
+		if next > k+1 {
+			k = next - 1
 		}
-		i = next
 	}
-	return out
-}
-
-// ctxHit is a pay context word found in the text.
-type ctxHit struct {
-	start, end int
-	period     string
-}
-
-// scanState remembers the context words already found, so that the text before the amounts
-// is scanned for them only once.
-type scanState struct {
-	hits    [8]ctxHit // ring buffer of the most recent hits
-	n       int
-	scanned int // text before this offset has been scanned
-}
-
-func lastEnd(ms []Mention) int {
-	if len(ms) == 0 {
-		return 0
+	if !r.Work.IsZero() {
+		for i := range r.Mentions {
+			r.Mentions[i].Work = r.Mentions[i].Work.Or(r.Work)
+		}
 	}
-	return ms[len(ms)-1].End
+	return r
 }
 
-// skipSpace skips at most maxSpaceSkip whitespace runes from i.
-func skipSpace(s string, i int) int {
-	for n := 0; n < maxSpaceSkip && i < len(s); n++ {
-		r := runeAt(s, i)
-		if !isSpaceRune(r) {
+// hoursAt reads a number of working hours or days at token j: "8", "8-10", "2" followed by
+// a unit of working time ("hours", "Stunden", "days"). It returns the number (the high end
+// of a range), the unit ("hour" or "day") and the token after the unit.
+func (g *gram) hoursAt(j int) (float64, string, int, bool) {
+	tk := g.tk
+	if j >= len(tk) || tk[j].kind != tokNum {
+		return 0, "", j, false
+	}
+	v := tk[j].num.value
+	q := j + 1
+	if g.ph(q, roleRangeTo) != nil && g.num(q+1) && tk[q+1].num.value > v {
+		v = tk[q+1].num.value
+		q += 2
+	}
+	ph := g.ph(q, roleWork)
+	if ph == nil || !(v > 0) {
+		return 0, "", j, false
+	}
+	return v, ph.work, q + 1, true
+}
+
+// workTime turns "N <unit> per <period>" into a working time; ok is false for other pairs
+// and for figures that are availability rather than work ("24 hours a day").
+func workTime(v float64, unit, per string) (WorkTime, bool) {
+	switch {
+	case unit == "hour" && per == "day" && v <= maxHoursPerDay:
+		return WorkTime{HoursPerDay: v}, true
+	case unit == "hour" && per == "week" && v <= maxHoursPerWeek:
+		return WorkTime{HoursPerWeek: v}, true
+	case unit == "day" && per == "week" && v <= maxDaysPerWeek:
+		return WorkTime{DaysPerWeek: v}, true
+	}
+	return WorkTime{}, false
+}
+
+// workTimeAt reads a statement of working time at token k: "6 Stunden pro Tag", "40h/week",
+// "10-12 hours a day", "6 days a week".
+func (g *gram) workTimeAt(k int) (WorkTime, int, bool) {
+	if k > 0 && g.tk[k].adj && g.tk[k-1].kind == tokPhrase && g.tk[k-1].ph.has(roleCurrency) && g.tk[k-1].ph.curBefore {
+		return WorkTime{}, k, false // "€8 hours"? a currency first makes it pay
+	}
+	v, unit, j, ok := g.hoursAt(k)
+	if !ok {
+		return WorkTime{}, k, false
+	}
+	per, e := g.periodAt(j)
+	if per == "" {
+		return WorkTime{}, k, false
+	}
+	w, ok := workTime(v, unit, per)
+	if !ok {
+		return WorkTime{}, e, true // read, but not work: skip it
+	}
+	return w, e, true
+}
+
+// forHoursAt reads the working time right after a pay phrase: "for 2 hours", "for 6 hours a
+// day", "za 10 dana". It returns the hours or days, the unit, the period stated after them
+// ("" when none) and the token after.
+func (g *gram) forHoursAt(j int) (float64, string, string, int, bool) {
+	tk := g.tk
+	if j >= len(tk) || tk[j].kind != tokPhrase || !tk[j].ph.has(roleWorkFor) {
+		return 0, "", "", j, false
+	}
+	// the "for" follows the pay phrase in the same clause, with at most punctuation between
+	if prev := &tk[j-1]; tk[j].clause != prev.clause || tk[j].words != prev.wordsEnd || tk[j].start-prev.end > 3 {
+		return 0, "", "", j, false
+	}
+	if !g.num(j + 1) {
+		return 0, "", "", j, false
+	}
+	v, unit, q, ok := g.hoursAt(j + 1)
+	if !ok {
+		return 0, "", "", j, false
+	}
+	per, e := g.periodAt(q)
+	return v, unit, per, e, true
+}
+
+// countFollows reports whether a word that is no part of a pay phrase follows the amount
+// ending with token j-1 ("3 workers", "18 godina"), which makes a bare number a count rather
+// than pay.
+func (g *gram) countFollows(j int) bool {
+	end := int(g.tk[j-1].end)
+	i := skipSpace(g.s, end)
+	if i >= len(g.s) || !isLetterRune(runeAt(g.s, i)) {
+		return false
+	}
+	if j < len(g.tk) && int(g.tk[j].start) == i && g.tk[j].kind == tokPhrase && g.tk[j].ph.has(roleQualifier) {
+		return false
+	}
+	return true
+}
+
+// contextBefore looks for a pay context word shortly before token k, in the same clause and
+// after the previous number. It returns whether one was found, the period it implies
+// ("hourly rate" → hour), and whether a cost word ("fee", "deposit") is nearer to the amount
+// than any context word.
+func (g *gram) contextBefore(k, minTok int) (found bool, period string, cost bool) {
+	st := &g.tk[k]
+	costOpen := true
+	for j := k - 1; j >= minTok; j-- {
+		h := &g.tk[j]
+		if h.clause != st.clause || h.kind == tokNum || h.kind == tokBad || st.start-h.start > contextWindow {
 			break
 		}
-		if r < 0x80 {
-			i++
-		} else {
-			_, w := decodeRune(s[i:])
-			i += w
-		}
-	}
-	return i
-}
-
-// skipSpaceBack skips at most maxSpaceSkip whitespace runes before i.
-func skipSpaceBack(s string, i int) int {
-	for n := 0; n < maxSpaceSkip && i > 0; n++ {
-		r := runeBefore(s, i)
-		if !isSpaceRune(r) {
-			break
-		}
-		_, w := decodeLastRune(s[:i])
-		i -= w
-	}
-	return i
-}
-
-// skipNumberish returns the end of the run of digits and number punctuation from i, so that a
-// rejected candidate is skipped as a whole.
-func skipNumberish(s string, i int) int {
-	for i < len(s) {
-		c := s[i]
-		if c >= '0' && c <= '9' || c == '.' || c == ',' || c == '-' || c == '/' || c == ':' {
-			i++
+		if h.kind != tokPhrase {
 			continue
 		}
-		break
-	}
-	return i
-}
-
-// mentionAt tries to read a pay mention whose first number starts at byte i. minStart is the
-// end of the previous mention. It returns the byte offset to continue scanning from.
-func (p *Parser) mentionAt(s string, i, minStart int, st *scanState) (Mention, int, bool) {
-	// A digit glued to letters ("A4", "x2") or after "+" (phones) starts no amount.
-	if prev := runeBefore(s, i); prev == '+' || prev == '(' || i+1 < len(s) && s[i] == '0' && isDigit(runeAt(s, i+1)) {
-		return Mention{}, skipPhone(s, i), false
-	} else if prev == '#' || prev == '_' {
-		return Mention{}, skipNumberish(s, i), false
-	} else if isLetterRune(prev) {
-		// glued to letters ("A4", "x2") unless they are a currency code ("EUR3000")
-		if ph, _ := p.lx.currency.before(s, i); ph == nil || ph.afterOnly {
-			return Mention{}, skipNumberish(s, i), false
+		gap := st.words - h.wordsEnd
+		if gap > maxContextGap {
+			continue
+		}
+		if h.ph.has(roleCost) && costOpen && !found && h.comma == st.comma {
+			cost = true
+		}
+		if h.ph.has(roleContext) {
+			found = true
+			costOpen = false
+			if period == "" {
+				period = h.ph.ctxPeriod
+			}
 		}
 	}
-	if prev := runeBefore(s, i); (prev == '/' || prev == ':' || prev == '.' || prev == ',') && isDigit(runeBefore(s, i-1)) {
-		return Mention{}, skipNumberish(s, i), false
+	return found, period, cost
+}
+
+// windowPeriod looks for the period of a pay phrase ending with token j-1 a little further on,
+// in the same clause: "$950 — paid every week", "1.200 € netto, Auszahlung monatlich". The
+// period must come before any other number, and either with no other word between or after
+// a word about paying ("paid", "Auszahlung", "salary").
+func (g *gram) windowPeriod(j int) (string, int) {
+	tk := g.tk
+	last := &tk[j-1]
+	prevEnd := last.wordsEnd
+	plain := int32(0) // words that are no phrase
+	cue := false
+	for w := j; w < len(tk); w++ {
+		h := &tk[w]
+		if h.clause != last.clause || h.kind == tokNum || h.kind == tokBad || h.start-last.end > periodWindow {
+			break
+		}
+		plain += h.words - prevEnd
+		prevEnd = h.wordsEnd
+		if plain > maxPeriodGap {
+			break
+		}
+		if h.kind != tokPhrase {
+			continue
+		}
+		if h.ph.has(rolePeriod) && (plain == 0 || cue) {
+			return h.ph.period, w + 1
+		}
+		if h.ph.has(rolePayout | roleContext) {
+			cue = true
+		}
 	}
-	n1, ok := readNumber(s, i)
-	if !ok {
-		return Mention{}, skipNumberish(s, i), false
+	return "", j
+}
+
+// costAfter reports whether a cost word follows the pay phrase ending with token j-1 closely,
+// in the same clause and before any comma: "200 euro registration fee", "500 EUR deposit".
+func (g *gram) costAfter(j int) bool {
+	tk := g.tk
+	last := &tk[j-1]
+	for w := j; w < len(tk) && w < j+3; w++ {
+		h := &tk[w]
+		if h.clause != last.clause || h.comma != last.comma || h.kind != tokPhrase || h.words-last.wordsEnd > maxCostGap {
+			return false
+		}
+		if h.ph.has(roleCost) {
+			return true
+		}
 	}
-	m := Mention{Start: n1.start}
-	pos := n1.end
-	if pos+1 < len(s) && (s[pos] == ',' || s[pos] == '.') && (s[pos+1] == '-') {
-		pos += 2 // "10,- €", "1.500,-" (no cents)
-	}
+	return false
+}
+
+// mentionAt tries to read a pay mention whose first number is token k. minTok is the first
+// token after the previous mention. It returns the token index to go on from.
+func (g *gram) mentionAt(k, minTok int) (Mention, int, bool) {
+	s, tk := g.s, g.tk
+	t := &tk[k]
+	n1 := t.num
+	j := k + 1
 	lo, hi := n1.value, n1.value
-	implied := ""
 	// multiplier: "2k", "1.5 million", "5 triệu"
-	mult1 := 1.0
-	if ph, end := p.lx.mult.at(s, skipSpace(s, pos)); ph != nil {
-		mult1 = ph.mult
-		implied = ph.value
-		pos = end
+	mult1, implied := 1.0, ""
+	if ph := g.ph(j, roleMult); ph != nil {
+		mult1, implied = ph.mult, ph.implied
+		j++
 	}
-	cur := ""
-	confirmed := false // a non-weak currency or a period confirms a weak currency
-	weak := false
 	// currency right after the first amount: "1500 EUR - 2000 EUR", "1500€-2000€"
-	if ph, end := p.lx.currency.at(s, skipSpace(s, pos)); ph != nil {
-		cur, weak = ph.value, ph.weak
-		pos = end
+	cur, weak := "", false
+	if ph := g.ph(j, roleCurrency); ph != nil {
+		cur, weak = ph.cur, ph.weak
+		j++
 	}
 	// range: "1500-2000", "od 800 do 1200", "€1,500 – €2,000", "2-3k"
 	isRange := false
-	if sepPh, sepEnd := p.rangeSep(s, skipSpace(s, pos)); sepPh {
-		q := skipSpace(s, sepEnd)
-		cur2 := ""
-		weak2 := false
-		if ph, end := p.lx.currency.at(s, q); ph != nil && !ph.afterOnly {
-			cur2 = ph.value
-			q = skipSpace(s, end)
+	if g.ph(j, roleRangeTo) != nil {
+		q := j + 1
+		cur2, weak2 := "", false
+		if ph := g.ph(q, roleCurrency); ph != nil && ph.curBefore {
+			cur2 = ph.cur
+			q++
 		}
-		if q < len(s) && isDigit(runeAt(s, q)) {
-			if n2, ok := readNumber(s, q); ok {
-				q = n2.end
-				mult2 := 1.0
-				imp2 := ""
-				if ph, end := p.lx.mult.at(s, skipSpace(s, q)); ph != nil {
-					mult2, imp2 = ph.mult, ph.value
-					q = end
+		if g.num(q) {
+			n2 := tk[q].num
+			q++
+			mult2, imp2 := 1.0, ""
+			if ph := g.ph(q, roleMult); ph != nil {
+				mult2, imp2 = ph.mult, ph.implied
+				q++
+			}
+			if mult2 != 1 && mult1 == 1 && n1.value < n2.value {
+				mult1 = mult2 // "2-3k"
+			}
+			if ph := g.ph(q, roleCurrency); ph != nil {
+				cur2, weak2 = ph.cur, ph.weak
+				q++
+			}
+			a, b := n1.value*mult1, n2.value*mult2
+			e := int(tk[q-1].end)
+			phoneTail := e+1 < len(s) && (s[e] == '-' || s[e] == '/') && isDigit(rune(s[e+1]))
+			if b > a && !phoneTail && (cur == "" || cur2 == "" || cur == cur2) {
+				isRange = true
+				lo, hi = a, b
+				j = q
+				if cur == "" {
+					cur, weak = cur2, weak2
 				}
-				if mult2 != 1 && mult1 == 1 && n1.value*mult2 <= n2.value*mult2 && n1.value < n2.value {
-					mult1 = mult2 // "2-3k"
+				if implied == "" {
+					implied = imp2
 				}
-				if ph, end := p.lx.currency.at(s, skipSpace(s, q)); ph != nil {
-					cur2, weak2 = ph.value, ph.weak
-					q = end
-				}
-				a, b := n1.value*mult1, n2.value*mult2
-				phoneTail := q < len(s) && (s[q] == '-' || s[q] == '/') && isDigit(runeAt(s, q+1))
-				if b > a && !phoneTail && (cur == "" || cur2 == "" || cur == cur2) {
-					isRange = true
-					lo, hi = a, b
-					pos = q
-					if cur == "" {
-						cur, weak = cur2, weak2
-					}
-					if implied == "" {
-						implied = imp2
-					}
-					if n2.leadZero || n2.digits > maxDigits {
-						return Mention{}, q, false
-					}
+				if n2.leadZero || n2.digits > maxDigits {
+					return Mention{}, q, false
 				}
 			}
 		}
@@ -258,80 +485,99 @@ func (p *Parser) mentionAt(s string, i, minStart int, st *scanState) (Mention, i
 	if !isRange {
 		lo, hi = n1.value*mult1, n1.value*mult1
 	}
-	afterAmount := pos
+	afterAmount := j
 	// qualifiers and period: "2000 € netto al mese", "€10/h", "8 triệu/tháng"
 	period := ""
-	q := pos
 	net := false
-	for k := 0; k < 2; k++ {
-		ph, end := p.lx.qualifier.at(s, skipSpace(s, q))
+	q := j
+	for c := 0; c < 2; c++ {
+		ph := g.ph(q, roleQualifier)
 		if ph == nil {
 			break
 		}
-		net = net || p.lx.net[strings.ToLower(ph.text)]
-		q = end
+		net = net || ph.has(roleNet)
+		q++
 	}
-	if per, end := p.periodAt(s, skipSpace(s, q)); per != "" {
-		period = per
-		pos = end
+	if per, e := g.periodAt(q); per != "" {
+		period, j = per, e
 	} else if cur == "" && q != afterAmount {
 		// the currency may follow a qualifier: "2k net EUR"
-		if ph, end := p.lx.currency.at(s, skipSpace(s, q)); ph != nil {
-			cur, weak = ph.value, ph.weak
-			pos = end
-			if per, end := p.periodAt(s, skipSpace(s, pos)); per != "" {
-				period = per
-				pos = end
+		if ph := g.ph(q, roleCurrency); ph != nil {
+			cur, weak = ph.cur, ph.weak
+			j = q + 1
+			if per, e := g.periodAt(j); per != "" {
+				period, j = per, e
 			}
 		}
 	}
 	// the text right after must not glue the amount to something else: "24/7", "10:30", "50%"
-	after := skipSpace(s, pos)
-	if after < len(s) {
+	end := int(tk[j-1].end)
+	if after := skipSpace(s, end); after < len(s) {
 		switch c := s[after]; {
 		case c == '%':
-			return Mention{}, pos, false
-		case pos == afterAmount && (c == ':' || c == '/' || c == '.' || c == ',') && isDigit(runeAt(s, after+1)):
-			return Mention{}, skipNumberish(s, pos), false
+			return Mention{}, j, false
+		case j == afterAmount && (c == ':' || c == '/' || c == '.' || c == ',') && isDigit(runeAt(s, after+1)):
+			return Mention{}, g.skipTo(j, skipNumberish(s, end)), false
 		}
 	}
 	// currency before: "€3,000", "EUR 1500", "US$ 500", "€1,500 – €2,000"
-	start := n1.start
-	if ph, st := p.lx.currency.before(s, skipSpaceBack(s, n1.start)); ph != nil && !ph.afterOnly && st >= minStart && (cur == "" || weak || cur == ph.value) {
-		cur, weak = ph.value, false
-		start = st
+	first := k
+	if k-1 >= minTok && t.adj && tk[k-1].kind == tokPhrase {
+		if ph := tk[k-1].ph; ph.has(roleCurrency) && ph.curBefore && (cur == "" || weak || cur == ph.cur) {
+			cur, weak = ph.cur, false
+			first = k - 1
+		}
 	}
-	if cur != "" && !weak {
-		confirmed = true
-	}
+	confirmed := cur != "" && !weak
 	if cur == "" && implied != "" {
 		cur = implied
 		confirmed = true
 	}
 	// "from 800 to 1200", "do 3000 eura"
 	upTo := false
-	ws := skipSpaceBack(s, start)
-	if isRange {
-		if ph, st := p.lx.rangeFrom.before(s, ws); ph != nil && st >= minStart && st < ws {
-			start = st
+	if first-1 >= minTok && tk[first].adj && tk[first-1].kind == tokPhrase {
+		if ph := tk[first-1].ph; isRange && ph.has(roleRangeFrom) {
+			first--
+		} else if !isRange && ph.has(roleUpTo) {
+			first--
+			upTo = true
 		}
-	} else if ph, st := p.lx.upTo.before(s, ws); ph != nil && st >= minStart && st < ws {
-		start = st
-		upTo = true
+	}
+	// working time right after: "$300 a day for 2 hours", "300 for 2 hours", "za 10 dana"
+	var work WorkTime
+	count := 0.0
+	forPeriod := false
+	if v, unit, per, e, ok := g.forHoursAt(j); ok {
+		if w, ok := workTime(v, unit, per); ok {
+			work, j = w, e
+		} else if per == "" {
+			switch {
+			case period == "" && (unit == "hour" || unit == "day"):
+				period, count, forPeriod, j = unit, v, true, e
+			case unit == "hour" && period == "day":
+				if w, ok := workTime(v, "hour", "day"); ok {
+					work, j = w, e
+				}
+			case unit == "hour" && period == "week":
+				if w, ok := workTime(v, "hour", "week"); ok {
+					work, j = w, e
+				}
+			}
+		}
 	}
 	// a bare amount followed by a word that is no part of a pay phrase is a count
 	// ("3 workers", "18 godina", "8 hours"): no need to look for context
-	if cur == "" && period == "" && p.countFollows(s, afterAmount) {
+	if cur == "" && period == "" && g.countFollows(afterAmount) {
 		return Mention{}, afterAmount, false
 	}
-	ctx, ctxPeriod := p.contextBefore(s, start, minStart, st)
+	ctx, ctxPeriod, cost := g.contextBefore(first, minTok)
+	if g.o.Stated {
+		ctx = true
+	}
 	if period == "" && ctxPeriod != "" {
 		period = ctxPeriod
 	}
-	if period != "" {
-		confirmed = true
-	}
-	if ctx {
+	if period != "" && !forPeriod || ctx {
 		confirmed = true
 	}
 	switch {
@@ -340,162 +586,71 @@ func (p *Parser) mentionAt(s string, i, minStart int, st *scanState) (Mention, i
 	case cur == "" && ctx:
 		// a bare amount after a context word: the next word must not make it a count
 		// ("salary ... 3 workers", "plata 18 godina")
-		if period == "" && p.countFollows(s, afterAmount) {
-			return Mention{}, pos, false
+		if period == "" && g.countFollows(afterAmount) {
+			return Mention{}, j, false
 		}
 		if n1.yearLike && !isRange && period == "" && mult1 == 1 {
-			return Mention{}, pos, false
+			return Mention{}, j, false
 		}
 		if n1.spaced && n1.groups > 2 || n1.leadZero || n1.digits > 9 {
-			return Mention{}, pos, false
+			return Mention{}, j, false
 		}
 	default:
 		return Mention{}, afterAmount, false
 	}
 	if n1.leadZero || n1.digits > maxDigits || !(lo > 0) || math.IsInf(hi, 0) || math.IsNaN(hi) {
-		return Mention{}, pos, false
+		return Mention{}, j, false
+	}
+	// the period a little further on: "$950 — paid every week"
+	if period == "" {
+		if per, e := g.windowPeriod(j); per != "" {
+			period, j = per, e
+			if v, unit, per2, e2, ok := g.forHoursAt(j); ok && unit == "hour" {
+				if per2 == "" {
+					per2 = period
+				}
+				if w, ok := workTime(v, unit, per2); ok {
+					work, j = w, e2
+				}
+			}
+		}
+	}
+	if !cost && g.costAfter(j) {
+		cost = true
 	}
 	if upTo {
 		lo = hi
 	}
-	m.Start, m.End = start, pos
-	m.Text = s[start:pos]
-	m.Amount, m.AmountMax = lo, hi
-	m.Currency, m.Period, m.UpTo = cur, period, upTo
+	start, stop := int(tk[first].start), int(tk[j-1].end)
+	m := Mention{Start: start, End: stop, Text: s[start:stop], Amount: lo, AmountMax: hi,
+		Currency: cur, Period: period, UpTo: upTo, PeriodCount: count, Work: work, Cost: cost}
 	// "3.200 €/Monat netto": a qualifier may also follow the period.
-	if ph, _ := p.lx.qualifier.at(s, skipSpace(s, pos)); ph != nil && p.lx.net[strings.ToLower(ph.text)] {
-		net = true
-	}
-	m.Net = net
-	return m, pos, true
+	m.Net = net || g.ph(j, roleNet) != nil
+	return m, j, true
 }
 
-// rangeSep reports whether a range separator starts at i and returns its end.
-func (p *Parser) rangeSep(s string, i int) (bool, int) {
-	if ph, end := p.lx.rangeTo.at(s, i); ph != nil {
-		return true, end
+// amountWordsAt reads an amount in words at token k: "six figures", "a six-figure salary",
+// "sechsstelliges Gehalt". It needs a currency, a context word before it, or a context word
+// right after it.
+func (g *gram) amountWordsAt(k, minTok int) (Mention, int, bool) {
+	tk := g.tk
+	ph := tk[k].ph
+	first, j := k, k+1
+	cur := ""
+	if k-1 >= minTok && tk[k].adj && tk[k-1].kind == tokPhrase && tk[k-1].ph.has(roleCurrency) && tk[k-1].ph.curBefore {
+		cur, first = tk[k-1].ph.cur, k-1
 	}
-	return false, i
-}
-
-// periodAt returns the period of a phrase starting at i ("per month", "/h", "/ tháng").
-func (p *Parser) periodAt(s string, i int) (string, int) {
-	if ph, end := p.lx.period.at(s, i); ph != nil {
-		return ph.value, end
+	if c := g.ph(j, roleCurrency); c != nil && !c.weak && cur == "" {
+		cur = c.cur
+		j++
 	}
-	if i < len(s) && s[i] == '/' {
-		j := skipSpace(s, i+1)
-		if ph, end := p.lx.unit.at(s, j); ph != nil {
-			return ph.value, end
-		}
+	ctx, _, cost := g.contextBefore(first, minTok)
+	if !ctx && !g.o.Stated && cur == "" && g.ph(j, roleContext) == nil {
+		return Mention{}, k + 1, false
 	}
-	return "", i
-}
-
-// countFollows reports whether a word that is no part of a pay phrase follows the amount
-// ("3 workers", "18 godina"), which makes a bare number a count rather than pay.
-func (p *Parser) countFollows(s string, pos int) bool {
-	i := skipSpace(s, pos)
-	if i >= len(s) {
-		return false
-	}
-	r := runeAt(s, i)
-	if !isLetterRune(r) {
-		return false
-	}
-	if ph, _ := p.lx.qualifier.at(s, i); ph != nil {
-		return false
-	}
-	return true
-}
-
-// contextBefore looks for a pay context word shortly before start, in the same clause.
-// It returns whether one was found and the period it implies ("hourly rate" → hour).
-func (p *Parser) contextBefore(s string, start, minStart int, st *scanState) (bool, string) {
-	lo := start - contextWindow
-	if lo < minStart {
-		lo = minStart
-	}
-	if lo < 0 {
-		lo = 0
-	}
-	// walk back to the start of the clause
-	i := start
-	for i > lo {
-		r, w := decodeLastRune(s[:i])
-		if r == '\n' || r == '!' || r == '?' || r == ';' || isDigit(r) || r == '•' || r == '|' {
-			break
-		}
-		if r == '.' && isSpaceRune(runeAt(s, i)) && unicode.IsUpper(runeAt(s, skipSpace(s, i))) {
-			break // sentence end: ". We need"; not "approx. 3000"
-		}
-		i -= w
-	}
-	if i < lo {
-		i = lo
-	}
-	// scan the word starts not scanned yet, remembering context words
-	j := st.scanned
-	if j < i {
-		j = i
-	}
-	for j < start {
-		c := s[j]
-		if c < utf8.RuneSelf {
-			if ('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z') && !isLetterRune(runeBefore(s, j)) {
-				p.scanContextAt(s, j, st)
-			}
-			j++
-			continue
-		}
-		r, w := decodeRune(s[j:])
-		if isLetterRune(r) && !isLetterRune(runeBefore(s, j)) {
-			p.scanContextAt(s, j, st)
-		}
-		j += w
-	}
-	if start > st.scanned {
-		st.scanned = start
-	}
-	found, period := false, ""
-	for k := 1; k <= st.n && k <= len(st.hits); k++ {
-		h := st.hits[(st.n-k)%len(st.hits)]
-		if h.start < i || h.end > start {
-			continue
-		}
-		if countWords(s[h.end:start]) > maxContextGap {
-			continue
-		}
-		found = true
-		if period == "" {
-			period = h.period
-		}
-	}
-	return found, period
-}
-
-func (p *Parser) scanContextAt(s string, j int, st *scanState) {
-	if ph, end := p.lx.context.at(s, j); ph != nil {
-		st.hits[st.n%len(st.hits)] = ctxHit{start: j, end: end, period: ph.value}
-		st.n++
-	}
-}
-
-// skipPhone returns the end of a phone-number-like run from i: digits with spaces, dashes,
-// slashes, dots and brackets between them.
-func skipPhone(s string, i int) int {
-	for i < len(s) {
-		c := s[i]
-		switch {
-		case c >= '0' && c <= '9':
-			i++
-		case (c == ' ' || c == '-' || c == '/' || c == '.' || c == '(' || c == ')') && i+1 < len(s) && (isDigit(rune(s[i+1])) || s[i+1] == '(' || s[i+1] == ' ' && i+2 < len(s) && isDigit(rune(s[i+2]))):
-			i++
-		default:
-			return i
-		}
-	}
-	return i
+	start, stop := int(tk[first].start), int(tk[j-1].end)
+	return Mention{Start: start, End: stop, Text: g.s[start:stop], Amount: ph.amount, AmountMax: ph.amount,
+		Currency: cur, Period: ph.amountPer, Cost: cost}, j, true
 }
 
 func countWords(s string) int {
@@ -515,158 +670,6 @@ func countWords(s string) int {
 }
 
 func isDigit(r rune) bool { return r >= '0' && r <= '9' }
-
-// readNumber parses the numeric literal starting at byte i: "3000", "3.000", "3,000",
-// "3 000", "2.500,50", "1,5", "1.5". Dates ("12.05.2025") and other odd groupings fail.
-func readNumber(s string, i int) (number, bool) {
-	n := number{start: i}
-	j := i
-	for j < len(s) && s[j] >= '0' && s[j] <= '9' {
-		j++
-	}
-	first := j - i
-	n.digits = first
-	n.leadZero = first > 1 && s[i] == '0'
-	var seps [2]byte // first and last separator kinds
-	nsep := 0
-	lastLen := 0
-	sameSep := true
-	innerOK := true // all groups after the first, except the last, have 3 digits
-	var groupLens [64]int
-	ng := 0
-	for j < len(s) && ng < len(groupLens) {
-		sep, sw := sepAt(s, j)
-		if sw == 0 {
-			break
-		}
-		k := j + sw
-		g := k
-		for g < len(s) && s[g] >= '0' && s[g] <= '9' {
-			g++
-		}
-		gl := g - k
-		if gl == 0 {
-			break
-		}
-		if sep == ' ' || sep == '\'' {
-			// space grouping needs exactly 3 digits and a non-digit after
-			if gl != 3 {
-				break
-			}
-		}
-		if nsep == 0 {
-			seps[0] = sep
-		} else if sep != seps[1] {
-			sameSep = false
-		}
-		if nsep > 0 && lastLen != 3 {
-			innerOK = false
-		}
-		seps[1] = sep
-		groupLens[ng] = gl
-		ng++
-		nsep++
-		lastLen = gl
-		n.digits += gl
-		if sep == ' ' {
-			n.spaced = true
-		}
-		j = g
-	}
-	n.end = j
-	n.groups = nsep + 1
-	if n.digits > maxDigits {
-		return n, false
-	}
-	digitsOf := func(a, b int) float64 {
-		v := 0.0
-		for k := a; k < b; k++ {
-			if c := s[k]; c >= '0' && c <= '9' {
-				v = v*10 + float64(c-'0')
-			}
-		}
-		return v
-	}
-	if nsep == 0 {
-		n.value = digitsOf(i, j)
-		n.yearLike = first == 4 && n.value >= 1900 && n.value <= 2099
-		return n, true
-	}
-	last := seps[1]
-	decimal := false
-	switch {
-	case (last == '.' || last == ',') && lastLen != 3:
-		decimal = true
-	case (last == '.' || last == ',') && nsep >= 2 && !sameSep && seps[0] != last:
-		decimal = true // "1.234,567"? treat the odd last separator as decimal
-	}
-	if decimal {
-		// the integer part: groups before the last separator must be a valid grouping
-		if nsep >= 2 {
-			if first > 3 || first == 0 {
-				return n, false
-			}
-			for g := 0; g < ng-1; g++ {
-				if groupLens[g] != 3 {
-					return n, false
-				}
-			}
-			// thousands separators before the decimal one must differ from it
-			if seps[0] == last {
-				return n, false
-			}
-		}
-		if lastLen > 2 && nsep >= 2 {
-			return n, false
-		}
-		// position of the decimal separator
-		cut := j - lastLen - 1
-		for cut > i && s[cut] != last {
-			cut--
-		}
-		intPart := digitsOf(i, cut)
-		frac := digitsOf(cut+1, j)
-		n.value = intPart + frac/math.Pow(10, float64(lastLen))
-		return n, true
-	}
-	// thousands grouping: first group 1-3 digits, all others 3, one separator kind
-	if first > 3 || !innerOK || !sameSep && !(seps[0] == ' ' || seps[1] == ' ') {
-		return n, false
-	}
-	for g := 0; g < ng; g++ {
-		if groupLens[g] != 3 {
-			return n, false
-		}
-	}
-	n.value = digitsOf(i, j)
-	return n, true
-}
-
-func decodeRune(s string) (rune, int)     { return utf8.DecodeRuneInString(s) }
-func decodeLastRune(s string) (rune, int) { return utf8.DecodeLastRuneInString(s) }
-
-// sepAt returns the digit-group separator at j (normalised to '.', ',', ' ', '\”) and its width.
-func sepAt(s string, j int) (byte, int) {
-	if j+1 >= len(s) {
-		return 0, 0
-	}
-	switch s[j] {
-	case '.', ',':
-		return s[j], 1
-	case ' ':
-		return ' ', 1
-	case '\'':
-		return '\'', 1
-	}
-	r, w := decodeRune(s[j:])
-	switch r {
-	case '\u00a0', '\u202f', '\u2009':
-		return ' ', w
-	case '\u2019':
-		return '\'', w
-	}
-	return 0, 0
-}
 
 // Currencies returns the ISO 4217 codes the parser's lexicon knows, sorted.
 func (p *Parser) Currencies() []string {

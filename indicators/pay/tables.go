@@ -309,60 +309,18 @@ const (
 // read as monthly, except that in countries whose ads quote annual salaries (large_unstated in
 // data/countries.csv) an amount far above the typical monthly wage whose twelfth is plausible
 // is read as yearly, and that an amount too small to be a monthly wage is not converted
-// (ok == false). Stated periods use the factors in
-// data/periods.csv. ok is false when the currency or country is unknown.
+// (ok == false). Stated periods use the factors in data/periods.csv, with the working time
+// the mention states (Mention.Work) in place of a full-time week. ok is false when the
+// currency or country is unknown. See Convert.
 func (t *Tables) MonthlyEUR(m Mention, country string) (eur float64, ok bool) {
-	return t.monthly(m.Amount, m, country)
+	c, ok := t.Convert(m, country, country)
+	return c.MonthlyEUR, ok
 }
 
 // MonthlyEURRange converts both bounds of a mention to euro per month, like MonthlyEUR.
 func (t *Tables) MonthlyEURRange(m Mention, country string) (lo, hi float64, ok bool) {
-	lo, ok = t.monthly(m.Amount, m, country)
-	if !ok {
-		return 0, 0, false
-	}
-	hi, ok = t.monthly(m.AmountMax, m, country)
-	if !ok {
-		return 0, 0, false
-	}
-	return lo, hi, true
-}
-
-func (t *Tables) monthly(amount float64, m Mention, country string) (float64, bool) {
-	if !(amount > 0) || math.IsInf(amount, 0) {
-		return 0, false
-	}
-	cur := strings.ToUpper(m.Currency)
-	if cur == "" {
-		c, ok := t.Country(country)
-		if !ok {
-			return 0, false
-		}
-		cur = c.Currency
-	}
-	rate, ok := t.rates[cur]
-	if !ok {
-		return 0, false
-	}
-	eur := amount * rate.EURPerUnit
-	period := m.Period
-	if period == "" {
-		period = "month"
-		c, _ := t.Country(country)
-		if w, ok := t.Wage(country, "general"); ok {
-			switch {
-			case c.LargeUnstated == "year" && eur >= yearlyRatio*w.TypicalEUR && eur/12 >= minimumRatio*w.MinimumEUR && eur/12 <= 3*w.TypicalEUR:
-				period = "year"
-			case eur < minimumRatio*w.MinimumEUR:
-				return 0, false
-			}
-		}
-	}
-	f, ok := t.perMonth[period]
-	if !ok {
-		return 0, false
-	}
-	return eur * f, true
+	c, ok := t.Convert(m, country, country)
+	return c.MonthlyEUR, c.MonthlyEURMax, ok
 }
 
 // Assessment compares a pay mention with the reference wage for its country and sector.
