@@ -18,6 +18,7 @@ import (
 	"sort"
 
 	"github.com/redthread/redthread/indicators"
+	"github.com/redthread/redthread/rules"
 )
 
 // Score is one measurement: an extractor (or indicator) on one corpus.
@@ -49,10 +50,11 @@ func (s Score) Recall() float64 {
 
 // Options configure a run.
 type Options struct {
-	Dir       string                // the corpora folder (../shared/corpora)
-	Extractor *indicators.Extractor // the extractor under test
-	Misses    io.Writer             // when set, every miss and false value is written here
-	Only      []string              // evaluation names to run; all when empty
+	Dir       string // the corpora folder (../shared/corpora)
+	Extractor *indicators.Extractor
+	Pack      *rules.Pack // for the indicator evaluations // the extractor under test
+	Misses    io.Writer   // when set, every miss and false value is written here
+	Only      []string    // evaluation names to run; all when empty
 }
 
 // missf writes one miss line when the caller asked for them.

@@ -147,11 +147,11 @@ func runEval(ctx context.Context, e *env, args []string) error {
 		if *labelsPath != "" || len(pos) > 0 {
 			return fmt.Errorf("%w: give either --labels FILE or --corpora DIR", errUsage)
 		}
-		x, _, err := d.load()
+		x, pack, err := d.load()
 		if err != nil {
 			return err
 		}
-		return runCorporaEval(ctx, e, x, *corporaDir, *only, *misses, *asJSON)
+		return runCorporaEval(ctx, e, x, pack, *corporaDir, *only, *misses, *asJSON)
 	}
 	if *labelsPath == "" || len(pos) > 0 {
 		return fmt.Errorf("%w: give the labelled listings with --labels FILE", errUsage)

@@ -10,12 +10,13 @@ import (
 	"github.com/redthread/redthread/errs"
 	"github.com/redthread/redthread/indicators"
 	"github.com/redthread/redthread/realeval"
+	"github.com/redthread/redthread/rules"
 )
 
 // runCorporaEval prints precision and recall of the extractors on the real
 // public corpora (see realeval).
-func runCorporaEval(ctx context.Context, e *env, x *indicators.Extractor, dir, only string, misses, asJSON bool) error {
-	o := realeval.Options{Dir: dir, Extractor: x}
+func runCorporaEval(ctx context.Context, e *env, x *indicators.Extractor, pack *rules.Pack, dir, only string, misses, asJSON bool) error {
+	o := realeval.Options{Dir: dir, Extractor: x, Pack: pack}
 	if only != "" {
 		for _, n := range strings.Split(only, ",") {
 			if n = strings.TrimSpace(n); n != "" {
@@ -47,6 +48,10 @@ func runCorporaEval(ctx context.Context, e *env, x *indicators.Extractor, dir, o
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "measure\tcorpus\tads\tTP\tFP\tFN\tprecision\trecall\tnote")
 	for _, s := range scores {
+		if s.TP+s.FP+s.FN == 0 { // a rate, not a match against truth
+			fmt.Fprintf(tw, "%s\t%s\t%d\t-\t-\t-\t-\t-\t%s\n", s.Name, s.Corpus, s.Items, s.Note)
+			continue
+		}
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%.3f\t%.3f\t%s\n", s.Name, s.Corpus, s.Items, s.TP, s.FP, s.FN, s.Precision(), s.Recall(), s.Note)
 	}
 	return tw.Flush()
