@@ -177,8 +177,8 @@ func decorGap(gap string) bool {
 		if _, ok := altDigit(r); ok {
 			return false
 		}
-		if n++; n > maxDecorRunes {
-			return false
+		if n++; n > maxDecorRunes || money && n > 1 {
+			return false // "..$200": a sign with more than itself in the gap starts an amount
 		}
 		i += sz
 	}

@@ -676,10 +676,10 @@ func (s *scanner) tryCandidate(a, b int, requireValid bool) bool {
 	}
 	// A lone number word at the edge of a run of digits is a word, not a digit ("un 06 ...").
 	if words == 1 && b > a {
-		if u[a].kind == uWord && u[a].end != u[a+1].start {
+		if u[a].kind == uWord && u[a].d1-u[a].d0 == 1 && u[a].end != u[a+1].start {
 			a++
 			words--
-		} else if u[b].kind == uWord && u[b-1].end != u[b].start {
+		} else if u[b].kind == uWord && u[b].d1-u[b].d0 == 1 && u[b-1].end != u[b].start {
 			b--
 			words--
 		}
@@ -716,8 +716,8 @@ func (s *scanner) tryCandidate(a, b int, requireValid bool) bool {
 	if !plus && start > 0 && text[start-1] == '(' && strings.IndexByte(text[start:end], ')') >= 0 {
 		start--
 	}
-	if s.badContext(start, end) {
-		if nd < 10 {
+	if bad, hard := s.badContext(start, end); bad {
+		if nd < 10 || hard {
 			return false
 		}
 		// "Chanel $tack$ 6175550134", "call 6175550134 yrs": ten digits are no price or age when
@@ -960,8 +960,9 @@ func (s *scanner) notPhoneShape(gs []group) bool {
 	return false
 }
 
-// badContext reports a currency, unit or ID word right before or after the number.
-func (s *scanner) badContext(start, end int) bool {
+// badContext reports a currency, unit or ID word right before or after the number; hard is true
+// for the words before it (IBAN, ID, VAT ...), which no length of number overrides.
+func (s *scanner) badContext(start, end int) (bad, hard bool) {
 	text := s.text
 	// after
 	k := end
@@ -970,7 +971,7 @@ func (s *scanner) badContext(start, end int) bool {
 	}
 	if k < len(text) {
 		if s.contextWordAt(k, true) {
-			return true
+			return true, false
 		}
 	}
 	// before
@@ -991,14 +992,15 @@ func (s *scanner) badContext(start, end int) bool {
 			}
 			j -= sz
 			if k-j > 24 {
-				return false
+				return false, false
 			}
 		}
 		if s.contextWord(text[j:k], false) {
-			return true
+			r, _ := decodeRune(text, j)
+			return true, isLetterRune(r)
 		}
 	}
-	return false
+	return false, false
 }
 
 func lastRune(s string) (rune, int) {
