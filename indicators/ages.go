@@ -532,6 +532,9 @@ func (r *ageReader) skipGapBack(i int) int {
 // "more than a 50").
 func (r *ageReader) limitBefore(i int) bool {
 	s := r.s
+	if _, ok := r.back(&r.c.notBefore, spaceBack(s, i, 3)); ok {
+		return true
+	}
 	p := r.skipGapBack(i)
 	if _, ok := r.back(&r.c.notBefore, p); ok {
 		return true
@@ -549,6 +552,9 @@ func (r *ageReader) limitBefore(i int) bool {
 // singleBefore: a start, duration or count word right before a single
 // number ("from 18", "for 20 years").
 func (r *ageReader) singleBefore(i int) bool {
+	if _, ok := r.back(&r.c.notBeforeSingle, spaceBack(r.s, i, 3)); ok {
+		return true // "fino a 45" before "a" counts as a gap word
+	}
 	_, ok := r.back(&r.c.notBeforeSingle, r.skipGapBack(i))
 	return ok
 }
@@ -1189,5 +1195,34 @@ func normWord(w string) string {
 	if strings.Contains(w, "’") {
 		w = strings.ReplaceAll(w, "’", "'")
 	}
+	if strings.ContainsFunc(w, isGreek) {
+		// Greek capitals drop accents and final sigma: ΕΩΣ is έως, ΜΕΧΡΙ μέχρι.
+		w = strings.Map(unaccentGreek, w)
+		if strings.HasSuffix(w, "σ") {
+			w = w[:len(w)-len("σ")] + "ς"
+		}
+	}
 	return w
+}
+
+func isGreek(r rune) bool { return r >= 0x370 && r <= 0x3FF }
+
+func unaccentGreek(r rune) rune {
+	switch r {
+	case 'ά':
+		return 'α'
+	case 'έ':
+		return 'ε'
+	case 'ή':
+		return 'η'
+	case 'ί', 'ϊ', 'ΐ':
+		return 'ι'
+	case 'ό':
+		return 'ο'
+	case 'ύ', 'ϋ', 'ΰ':
+		return 'υ'
+	case 'ώ':
+		return 'ω'
+	}
+	return r
 }

@@ -303,8 +303,10 @@ func (r *ageReader) back(ps *phraseSet, p int) (int, bool) {
 
 // sameWord compares a word of the text with a lower-case word of a phrase.
 func sameWord(w, ph string) bool {
-	if strings.Contains(w, "’") {
-		return normWord(w) == ph
+	for i := 0; i < len(w); i++ {
+		if w[i] >= utf8.RuneSelf {
+			return normWord(w) == ph // ’, Greek accents
+		}
 	}
 	return strings.EqualFold(w, ph)
 }

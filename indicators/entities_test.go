@@ -57,6 +57,7 @@ func TestAgesUnits(t *testing.T) {
 		{text: "ragazza 19 anni", want: []string{"19:19 anni"}},
 		{text: "studentessa 23enne, età: 22", want: []string{"23:23enne", "22:età: 22"}},
 		{text: "κορίτσι 19 ετών", want: []string{"19:19 ετών"}},
+		{text: "ΕΙΜΑΙ 22 ΧΡΟΝΩΝ", want: []string{"22:22 ΧΡΟΝΩΝ"}},
 		{text: "η 22χρονη Λένα", want: []string{"22:22χρονη"}},
 		{text: "devojka 18 godina", want: []string{"18:18 godina"}},
 		{text: "Мне 20 лет", want: []string{"20:20 лет"}},
@@ -185,7 +186,7 @@ func TestAgesNotAges(t *testing.T) {
 		{text: "mayores de 35 años, 24 horas", lang: "es", want: nil},
 		{text: "plus de 30 ans, 24h/24", lang: "fr", want: nil},
 		{text: "dai 18 anni, oltre 40 anni, 24 ore su 24", lang: "it", want: nil},
-		{text: "Προτιμώ κυρίους άνω των 35", lang: "el", want: nil},
+		{text: "Προτιμώ κυρίους άνω των 35, ΑΝΩ ΤΩΝ 35 ΕΤΩΝ", lang: "el", want: nil},
 		{text: "Prefer domni trecuți de 35 de ani", lang: "ro", want: nil},
 		{text: "powyżej 30 lat, 24 godziny", lang: "pl", want: nil},
 		{text: "над 30 години, 24 часа", lang: "bg", want: nil},
@@ -193,6 +194,11 @@ func TestAgesNotAges(t *testing.T) {
 		{text: "preko 30 godina, mbi 30 vjeç", want: nil},
 		{text: "40 годин на тиждень, 24 години", lang: "uk", want: nil},
 		{text: "Gehalt 75.000 € im Jahr, 30 Urlaubstage", lang: "de", want: nil},
+		// "up to", "at most": limits too
+		{text: "cerchiamo signore fino a 50 anni, massimo 50 anni", lang: "it", want: nil},
+		{text: "ΚΟΠΕΛΕΣ ΜΕΧΡΙ 30 ΕΤΩΝ, έως 30 ετών", lang: "el", want: nil},
+		{text: "muškarci do 50 godina, жінки до 50 років, kobiety do 50 lat", want: nil},
+		{text: "hasta 30 años, bis 30 Jahre, jusqu'à 30 ans", want: nil},
 	})
 }
 
