@@ -66,7 +66,7 @@ rules:
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.Version != "default@2026.11.23+mine@1" || p.Levels.High != 60 {
+	if p.Version != "default@2026.12.03+mine@1" || p.Levels.High != 60 {
 		t.Errorf("version %q levels %+v", p.Version, p.Levels)
 	}
 	n := 0
