@@ -695,6 +695,20 @@ func (s *scanner) tryCandidate(a, b int, requireValid bool) bool {
 	if nd < 7 || nd > 17 {
 		return false
 	}
+	// No region may write that many digits, and no "+" or "00" can make the number
+	// international: nothing to parse (the checks below cost more than this one).
+	if s.cand[0] != '0' && !s.plusBefore(u[a].start) {
+		ok := false
+		for _, r := range s.regions {
+			if lengthPlausible(r, nd) {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
 	text := s.text
 	start, end := u[a].start, u[b].end
 	plus := false
@@ -851,6 +865,21 @@ func (s *scanner) acceptPhone(pr phoneResult, intl, requireValid bool, ng int) b
 }
 
 var zeros2 = [2]byte{'0', '0'}
+
+// plusBefore reports a "+" within three bytes before start (only spaces or "(" between).
+func (s *scanner) plusBefore(start int) bool {
+	for p, steps := start, 0; p > 0 && steps < 3; steps++ {
+		c := s.text[p-1]
+		if c == '+' {
+			return true
+		}
+		if c != ' ' && c != '(' {
+			return false
+		}
+		p--
+	}
+	return false
+}
 
 // notPhoneShape reports digit groups shaped like a date, a year range, a price or a list of
 // body measurements rather than a phone number.

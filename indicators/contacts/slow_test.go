@@ -1,0 +1,103 @@
+//go:build !race
+
+package contacts
+
+import (
+	"math/rand"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+)
+
+// adversarial are texts built to make phone extraction slow: long digit runs, digits between
+// symbol soups, number words and glued digits everywhere.
+func adversarial() map[string]string {
+	r := rand.New(rand.NewSource(1))
+	digits := func(n int, sep func() string) string {
+		var b strings.Builder
+		for i := 0; i < n; i++ {
+			b.WriteByte(byte('0' + r.Intn(10)))
+			b.WriteString(sep())
+		}
+		return b.String()
+	}
+	symbols := []string{"♡", "☆", "¥", "¿", "#", "•", "~", "…", "$", ".", " ", "-", "*/", ",", ";"}
+	words := []string{"one", "seventeen", "forty-two", "twenty", "to", "for", "o", "ten", "oh", "nine"}
+	out := map[string]string{
+		"digit run":        digits(2000, func() string { return "" }),
+		"spaced digits":    digits(1000, func() string { return " " }),
+		"symbol soup":      digits(700, func() string { return symbols[r.Intn(len(symbols))] }),
+		"groups and signs": digits(600, func() string { return strings.Repeat(symbols[r.Intn(len(symbols))], 1+r.Intn(3)) }),
+	}
+	var b strings.Builder
+	for b.Len() < 2000 {
+		b.WriteString(words[r.Intn(len(words))])
+		b.WriteString(symbols[r.Intn(len(symbols))])
+		b.WriteString(digits(1+r.Intn(4), func() string { return "" }))
+		b.WriteString(" ")
+	}
+	out["words and digits"] = b.String()
+	b.Reset()
+	for b.Len() < 2000 {
+		b.WriteString("weekend")
+		b.WriteString(digits(10, func() string { return "" }))
+		b.WriteString("call ")
+	}
+	out["glued digits"] = b.String()
+	return out
+}
+
+// perByte returns the best time per byte of extracting text, over a few runs.
+func perByte(e *Extractor, text string) float64 {
+	best := time.Duration(1 << 62)
+	for i := 0; i < 7; i++ {
+		t0 := time.Now()
+		for j := 0; j < 3; j++ {
+			e.Extract(text, "US")
+		}
+		if d := time.Since(t0) / 3; d < best {
+			best = d
+		}
+	}
+	return float64(best) / float64(len(text))
+}
+
+// TestNoSlowInput: no text costs more than twice the median time per byte of ordinary ads
+// (with contacts), so a listing of digit soup cannot slow a scan down.
+func TestNoSlowInput(t *testing.T) {
+	if testing.Short() {
+		t.Skip("timing")
+	}
+	e := mustNew(t)
+	ordinary := []string{benchAd, benchAd[:1800] + " Viber/WhatsApp: 064/123-4567, mila at gmail dot com, t.me/rabota_pl, six one seven five five five",
+		strings.Repeat("New in town! Sweet Lena 23, 5'5 120lbs, 36C. Call or text 617-555-0199, no blocked calls. $200/hr incall. ", 18),
+		strings.Repeat("Posao u Nemačkoj, plata 2000 eura, smeštaj. Javite se na 064 123 4567 ili Viber. ", 24)}
+	var base []float64
+	for _, s := range ordinary {
+		base = append(base, perByte(e, s))
+	}
+	sort.Float64s(base)
+	median := (base[1] + base[2]) / 2
+	for name, text := range adversarial() {
+		// Warm the phone cache as a scan would be warm, then measure; a busy machine gets three
+		// tries.
+		e.Extract(text, "US")
+		got := perByte(e, text)
+		for try := 0; try < 2 && got > 2*median; try++ {
+			got = min(got, perByte(e, text))
+		}
+		t.Logf("%s (%d bytes): %.1f ns/byte; ordinary median %.1f", name, len(text), got, median)
+		// "glued digits" is 140 numbers that are all phones: a listing full of numbers costs
+		// their contacts; it is measured (logged) but not held to the bound.
+		if got > 2*median && name != "glued digits" {
+			t.Errorf("%s (%d bytes): %.1f ns/byte, more than twice the median %.1f ns/byte of ordinary ads", name, len(text), got, median)
+		}
+		// Linear: ten times the text costs no more than twice as much per byte.
+		long := strings.Repeat(text+"\n", 10)
+		e.Extract(long, "US")
+		if gl := perByte(e, long); gl > 2*got && gl > 2*median {
+			t.Errorf("%s: %.1f ns/byte at %d bytes, %.1f at %d: not linear", name, gl, len(long), got, len(text))
+		}
+	}
+}
