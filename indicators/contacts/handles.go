@@ -50,6 +50,27 @@ func (s *scanner) scanHandles() {
 // sentences.
 func (s *scanner) scanAtNames() {
 	text := s.text
+	// Spans of the handles found so far, by start (they do not overlap much; a sorted list and a
+	// binary search keep this linear in the number of "@").
+	spans := s.atSpans[:0]
+	for _, c := range s.out {
+		if c.Type == Handle {
+			spans = append(spans, span{c.Start, c.End})
+		}
+	}
+	sortSpans(spans)
+	maxEnd := make([]int, len(spans)) // running maximum of ends
+	for i, sp := range spans {
+		maxEnd[i] = sp.end
+		if i > 0 && maxEnd[i-1] > sp.end {
+			maxEnd[i] = maxEnd[i-1]
+		}
+	}
+	s.atSpans = spans
+	covered := func(p int) bool {
+		i := sort.Search(len(spans), func(i int) bool { return spans[i].start > p }) - 1
+		return i >= 0 && maxEnd[i] > p
+	}
 	for p := strings.IndexByte(text, '@'); p >= 0; {
 		at := p
 		next := strings.IndexByte(text[at+1:], '@')
@@ -60,16 +81,13 @@ func (s *scanner) scanAtNames() {
 		if at > 0 && (isASCIILetter(text[at-1]) || isDigit(text[at-1]) || text[at-1] == '.' || text[at-1] == '_') {
 			continue // an e-mail address or a name inside a word
 		}
-		if s.masked(at, at+1) || s.handleCovers(at) {
+		if s.masked(at, at+1) || covered(at) {
 			continue
 		}
 		// the nearest app word before it that takes names
 		var tok *appTok
-		for k := len(s.apps) - 1; k >= 0; k-- {
+		for k := sort.Search(len(s.apps), func(k int) bool { return s.apps[k].end > at }) - 1; k >= 0; k-- {
 			t := &s.apps[k]
-			if t.end > at {
-				continue
-			}
 			if at-t.end > 300 {
 				break
 			}
@@ -102,16 +120,6 @@ func (s *scanner) scanAtNames() {
 		s.out = append(s.out, Contact{Type: Handle, Value: tok.app + ":" + strings.ToLower(name),
 			Start: at, End: e, Text: text[at:e], Obfuscated: tok.obf, Valid: true})
 	}
-}
-
-// handleCovers reports whether an emitted handle's span contains p.
-func (s *scanner) handleCovers(p int) bool {
-	for _, c := range s.out {
-		if c.Type == Handle && c.Start <= p && p < c.End {
-			return true
-		}
-	}
-	return false
 }
 
 // handleAfter links the app word to the contact that follows it ("viber: 064...", "TG @name").

@@ -50,6 +50,7 @@ type scanner struct {
 	cand      []byte
 	seg       []byte
 	parts     []trieMatch
+	atSpans   []span
 	segFailed uint64
 	out       []Contact
 	phones    []int // indexes into out of phone contacts, by Start
