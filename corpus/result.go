@@ -91,15 +91,26 @@ type Photo struct {
 
 // Pay is the pay statement the scanner used, normalized.
 type Pay struct {
-	Text         string  `json:"text"`
-	Amount       float64 `json:"amount"`
-	Currency     string  `json:"currency,omitempty"`
-	Period       string  `json:"period,omitempty"`
-	Net          bool    `json:"net,omitempty"` // stated as take-home pay
+	Text     string  `json:"text"`
+	Amount   float64 `json:"amount"` // the amount, the low end of a range
+	Currency string  `json:"currency,omitempty"`
+	Period   string  `json:"period,omitempty"`
+	Net      bool    `json:"net,omitempty"` // stated as take-home pay
+	// MonthlyEUR is the pay judged, in euro per month: the high end of a range.
 	MonthlyEUR   float64 `json:"monthly_eur"`
 	ReferenceEUR float64 `json:"reference_eur,omitempty"`
 	Sector       string  `json:"sector,omitempty"`
 	Reference    string  `json:"reference,omitempty"` // source of the reference wage
+	// AmountMax is the high end of a range ("$40,000-$60,000"); 0 when there is none.
+	AmountMax float64 `json:"amount_max,omitempty"`
+	// MonthlyEURLow is the low end of a range in euro per month; 0 when there is none.
+	MonthlyEURLow float64 `json:"monthly_eur_low,omitempty"`
+	UpTo          bool    `json:"up_to,omitempty"` // the ad states an upper bound only ("up to $5,000")
+	// HoursPerWeek is the working time the ad states, in hours a week; 0 when it states none.
+	HoursPerWeek float64 `json:"hours_per_week,omitempty"`
+	// HourlyEUR is the pay (high end) per hour of work, with the hours the ad states; 0 when
+	// it states none.
+	HourlyEUR float64 `json:"hourly_eur,omitempty"`
 }
 
 // Has reports whether the result raised indicator id.

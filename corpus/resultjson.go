@@ -110,7 +110,8 @@ func resultFloatsOK(r *Result) bool {
 			}
 		}
 	}
-	if p := r.Pay; p != nil && (!finite(p.Amount) || !finite(p.MonthlyEUR) || !finite(p.ReferenceEUR)) {
+	if p := r.Pay; p != nil && (!finite(p.Amount) || !finite(p.MonthlyEUR) || !finite(p.ReferenceEUR) ||
+		!finite(p.AmountMax) || !finite(p.MonthlyEURLow) || !finite(p.HoursPerWeek) || !finite(p.HourlyEUR)) {
 		return false
 	}
 	return true
@@ -237,6 +238,25 @@ func appendPay(b []byte, p *Pay) []byte {
 	if p.Reference != "" {
 		b = append(b, `,"reference":`...)
 		b = appendJSONString(b, p.Reference)
+	}
+	if p.AmountMax != 0 {
+		b = append(b, `,"amount_max":`...)
+		b = appendJSONFloat(b, p.AmountMax)
+	}
+	if p.MonthlyEURLow != 0 {
+		b = append(b, `,"monthly_eur_low":`...)
+		b = appendJSONFloat(b, p.MonthlyEURLow)
+	}
+	if p.UpTo {
+		b = append(b, `,"up_to":true`...)
+	}
+	if p.HoursPerWeek != 0 {
+		b = append(b, `,"hours_per_week":`...)
+		b = appendJSONFloat(b, p.HoursPerWeek)
+	}
+	if p.HourlyEUR != 0 {
+		b = append(b, `,"hourly_eur":`...)
+		b = appendJSONFloat(b, p.HourlyEUR)
 	}
 	return append(b, '}')
 }

@@ -520,56 +520,106 @@ func (x *Extractor) sector(f *Features) string {
 }
 
 func (x *Extractor) extractPay(f *Features, l *corpus.Listing, fields []corpus.NamedText) {
-	var best *corpus.Pay
-	var bestSpan Span
+	// Read the title, the body and the pay field (where a bare amount is pay: "40000-60000").
+	type candidate struct {
+		m     pay.Mention
+		field string
+	}
+	var cands []candidate
+	var work pay.WorkTime // working time stated in any of them
 	for _, ft := range fields {
 		if ft.Field != "pay" && ft.Field != "title" && ft.Field != "body" {
 			continue
 		}
-		for _, m := range x.pay.Parse(ft.Text) {
-			eur, ok := x.tables.MonthlyEUR(m, f.Country)
-			if !ok || eur <= 0 {
-				continue
+		r := x.pay.Read(ft.Text, pay.Options{Stated: ft.Field == "pay"})
+		work = work.Or(r.Work)
+		for _, m := range r.Mentions {
+			if !m.Cost { // fees, deposits, rent, budgets are not pay
+				cands = append(cands, candidate{m, ft.Field})
 			}
-			if best == nil || eur > best.MonthlyEUR {
-				best = &corpus.Pay{Text: m.Text, Amount: m.Amount, Currency: m.Currency, Period: m.Period, MonthlyEUR: round2(eur), Net: m.Net}
-				bestSpan = Span{Evidence: corpus.Evidence{Field: ft.Field, Start: m.Start, End: m.End, Text: m.Text}}
+		}
+	}
+	if len(cands) == 0 {
+		return
+	}
+	// Pay is judged against the wages where the work is: the one country
+	// whose currency the pay is in (pounds: the UK), else the destination
+	// the ad names (euro or dollars for "work in Germany"), else the
+	// listing's country.
+	payCountry := func(cur string) string {
+		where := f.Country
+		if c, ok := x.tables.CountryOfCurrency(cur); ok && cur != "USD" {
+			where = c
+		} else if f.Destination != "" {
+			where = f.Destination
+		} else if ok {
+			where = c
+		}
+		return where
+	}
+	var best *candidate
+	var bestConv pay.Conversion
+	bestWhere := ""
+	for i := range cands {
+		c := &cands[i]
+		m := &c.m
+		// The same pay stated twice (title, body, pay field) has the period one of them states.
+		if m.Period == "" {
+			for _, o := range cands {
+				if o.m.Period != "" && m.SameAmount(o.m) {
+					m.Period, m.PeriodCount = o.m.Period, o.m.PeriodCount
+					break
+				}
 			}
+		}
+		m.Work = m.Work.Or(work)
+		where := payCountry(m.Currency)
+		// An amount without currency is in the listing's money; one without period is read
+		// by the listing's conventions, or those of where the work is when it names no country.
+		home := f.Country
+		if home == "" {
+			home = where
+		}
+		conv, ok := x.tables.Convert(*m, home, home)
+		if !ok || conv.MonthlyEURMax <= 0 {
+			continue
+		}
+		if best == nil || conv.MonthlyEURMax > bestConv.MonthlyEURMax {
+			best, bestConv, bestWhere = c, conv, where
 		}
 	}
 	if best == nil {
 		return
 	}
-	sector := x.sector(f)
-	best.Sector = sector
-	f.Pay = PayFeatures{Stated: true, MonthlyEUR: best.MonthlyEUR, Sector: sector, Period: best.Period, Currency: best.Currency, Net: best.Net}
-	// Pay is judged against the wages where the work is: the one country
-	// whose currency the pay is in (pounds: the UK), else the destination
-	// the ad names (euro or dollars for "work in Germany"), else the
-	// listing's country.
-	where := f.Country
-	if c, ok := x.tables.CountryOfCurrency(best.Currency); ok && best.Currency != "USD" {
-		where = c
-	} else if f.Destination != "" {
-		where = f.Destination
-	} else if ok {
-		where = c
+	m := best.m
+	out := &corpus.Pay{Text: m.Text, Amount: m.Amount, Currency: m.Currency, Period: m.Period, Net: m.Net,
+		MonthlyEUR: round2(bestConv.MonthlyEURMax), UpTo: m.UpTo}
+	if m.AmountMax > m.Amount {
+		out.AmountMax = m.AmountMax
+		out.MonthlyEURLow = round2(bestConv.MonthlyEUR)
 	}
-	f.Pay.Country = where
-	if w, ok := x.tables.Wage(where, sector); ok {
+	if bestConv.HoursStated {
+		out.HoursPerWeek = round2(bestConv.HoursPerWeek)
+		out.HourlyEUR = round2(bestConv.HourlyEUR)
+	}
+	sector := x.sector(f)
+	out.Sector = sector
+	f.Pay = PayFeatures{Stated: true, MonthlyEUR: out.MonthlyEUR, MonthlyEURLow: round2(bestConv.MonthlyEUR),
+		Sector: sector, Period: m.Period, Currency: m.Currency, Net: m.Net, UpTo: m.UpTo,
+		HourlyEUR: round2(bestConv.HourlyEUR), HoursPerWeek: out.HoursPerWeek, Country: bestWhere}
+	if w, ok := x.tables.Wage(bestWhere, sector); ok {
 		f.Pay.ReferenceEUR = w.TypicalEUR
 		f.Pay.MinimumEUR = w.MinimumEUR
 		f.Pay.Sector = w.Sector
 		if w.TypicalEUR > 0 {
-			f.Pay.Ratio = round2(best.MonthlyEUR / w.TypicalEUR)
+			f.Pay.Ratio = round2(out.MonthlyEUR / w.TypicalEUR)
 		}
-		best.ReferenceEUR = w.TypicalEUR
-		best.Sector = w.Sector
-		best.Reference = fmt.Sprintf("%s %d", w.Source, w.Year)
+		out.ReferenceEUR = w.TypicalEUR
+		out.Sector = w.Sector
+		out.Reference = fmt.Sprintf("%s %d", w.Source, w.Year)
 	}
-	bestSpan.Note = fmt.Sprintf("≈ %.0f EUR/month", best.MonthlyEUR)
-	f.Add("pay", bestSpan)
-	f.Out.Pay = best
+	f.Add("pay", Span{Evidence: corpus.Evidence{Field: best.field, Start: m.Start, End: m.End, Text: m.Text, Note: bestConv.Note(m)}})
+	f.Out.Pay = out
 }
 
 func (x *Extractor) extractEntities(f *Features, l *corpus.Listing) {

@@ -73,8 +73,9 @@ type Output struct {
 
 // PayFeatures describe the best pay statement of the ad.
 type PayFeatures struct {
-	Stated       bool    `expr:"stated"`
-	MonthlyEUR   float64 `expr:"monthly_eur"`   // stated pay as gross EUR per month
+	Stated bool `expr:"stated"`
+	// MonthlyEUR is the stated pay in EUR per month, the high end of a range: the figure judged.
+	MonthlyEUR   float64 `expr:"monthly_eur"`
 	ReferenceEUR float64 `expr:"reference_eur"` // typical pay for the country and sector
 	MinimumEUR   float64 `expr:"minimum_eur"`   // statutory minimum wage for the country
 	Ratio        float64 `expr:"ratio"`         // monthly_eur / reference_eur (0 when unknown)
@@ -83,6 +84,14 @@ type PayFeatures struct {
 	Currency     string  `expr:"currency"`
 	Country      string  `expr:"country"` // country whose wages the pay is compared with
 	Net          bool    `expr:"net"`     // stated as take-home pay; wages in the table are gross
+	// MonthlyEURLow is the low end of a range in EUR per month (== monthly_eur when no range).
+	MonthlyEURLow float64 `expr:"monthly_eur_low"`
+	UpTo          bool    `expr:"up_to"` // only an upper bound is stated ("up to €5,000")
+	// HourlyEUR is the pay (high end) per hour of work: with the working time the ad states
+	// ("$300 a day for 2 hours": 150 USD), else with a full-time month.
+	HourlyEUR float64 `expr:"hourly_eur"`
+	// HoursPerWeek is the working time the ad states, in hours a week (0 when none).
+	HoursPerWeek float64 `expr:"hours_per_week"`
 }
 
 // EmployerFeatures describe how precisely the ad names its employer.

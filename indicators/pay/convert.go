@@ -16,6 +16,7 @@ type Conversion struct {
 	Inferred      bool    // the mention states no period
 	HoursPerMonth float64 // hours of work a month: from the working time stated, else full time
 	HoursStated   bool    // HoursPerMonth comes from working time the ad states
+	HoursPerWeek  float64 // hours of work a week the ad states (0 when none)
 }
 
 // Convert reads m as euro per month. An amount with no currency is read in the currency of
@@ -56,7 +57,9 @@ func (t *Tables) Convert(m Mention, country, where string) (Conversion, bool) {
 		ct, _ := t.Country(where)
 		if w, ok := t.Wage(where, "general"); ok {
 			switch {
-			case ct.LargeUnstated == "year" && lo >= yearlyRatio*w.TypicalEUR && lo/12 >= minimumRatio*w.MinimumEUR && lo/12 <= 3*w.TypicalEUR:
+			case ct.LargeUnstated == "year" && lo/12 <= maxYearlyRatio*w.TypicalEUR &&
+				(lo >= yearlyRatio*w.TypicalEUR && lo/12 >= minimumRatio*w.MinimumEUR ||
+					lo >= yearlyRatioLow*w.TypicalEUR && lo/12 >= w.MinimumEUR):
 				c.Period = "year"
 			case lo < minimumRatio*w.MinimumEUR:
 				return c, false
@@ -85,6 +88,9 @@ func (t *Tables) Convert(m Mention, country, where string) (Conversion, bool) {
 	default:
 		c.HoursStated = false
 	}
+	if c.HoursStated {
+		c.HoursPerWeek = c.HoursPerMonth / weeks
+	}
 	switch c.Period {
 	case "hour":
 		f = c.HoursPerMonth
@@ -110,9 +116,6 @@ func (t *Tables) Convert(m Mention, country, where string) (Conversion, bool) {
 func (c Conversion) Note(m Mention) string {
 	var b strings.Builder
 	b.WriteString("≈ ")
-	if m.UpTo {
-		b.WriteString("up to ")
-	}
 	b.WriteString(formatAmount(c.MonthlyEUR, true))
 	if c.MonthlyEURMax > c.MonthlyEUR && formatAmount(c.MonthlyEURMax, true) != formatAmount(c.MonthlyEUR, true) {
 		b.WriteString("–")
@@ -122,10 +125,10 @@ func (c Conversion) Note(m Mention) string {
 	if m.UpTo {
 		b.WriteString("up to ")
 	}
-	b.WriteString(money(m.Amount, c.Currency))
 	if m.AmountMax > m.Amount {
-		b.WriteString("–")
-		b.WriteString(money(m.AmountMax, c.Currency))
+		b.WriteString(moneyRange(m.Amount, m.AmountMax, c.Currency))
+	} else {
+		b.WriteString(money(m.Amount, c.Currency))
 	}
 	switch {
 	case m.PeriodCount > 1:
@@ -187,6 +190,15 @@ func money(v float64, cur string) string {
 	return formatAmount(v, false) + " " + cur
 }
 
+// moneyRange writes a range: "$40,000–$60,000", "13,000–17,000 RON".
+func moneyRange(lo, hi float64, cur string) string {
+	switch cur {
+	case "USD", "EUR", "GBP":
+		return money(lo, cur) + "–" + money(hi, cur)
+	}
+	return formatAmount(lo, false) + "–" + formatAmount(hi, false) + " " + cur
+}
+
 // formatAmount writes v with thousands separators ("3,900"), with two decimals when it has a
 // fraction and is below 100 ("12.50"), or rounded to a whole number when round is set or it is
 // larger.
@@ -195,7 +207,7 @@ func formatAmount(v float64, round bool) string {
 		return strconv.FormatFloat(v, 'g', -1, 64)
 	}
 	dec := 0
-	if !round && v < 100 && v != math.Trunc(v) {
+	if !round && v < 100 && math.Abs(v-math.Round(v)) >= 0.005 {
 		dec = 2
 	}
 	s := strconv.FormatFloat(v, 'f', dec, 64)

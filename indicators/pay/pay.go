@@ -50,6 +50,14 @@ type Mention struct {
 	Cost bool
 }
 
+// SameAmount reports whether m and o state the same amounts in the same (or an unstated)
+// currency, as a title and a body repeating the pay do.
+func (m Mention) SameAmount(o Mention) bool {
+	near := func(x, y float64) bool { return x == y || x > 0 && y > 0 && math.Abs(x-y) < 0.005*(x+y) }
+	return near(m.Amount, o.Amount) && near(m.AmountMax, o.AmountMax) &&
+		(m.Currency == o.Currency || m.Currency == "" || o.Currency == "")
+}
+
 // WorkTime is the working time an ad states. Zero fields are not stated.
 type WorkTime struct {
 	HoursPerDay  float64
@@ -543,22 +551,28 @@ func (g *gram) mentionAt(k, minTok int) (Mention, int, bool) {
 			upTo = true
 		}
 	}
-	// working time right after: "$300 a day for 2 hours", "300 for 2 hours", "za 10 dana"
+	ctx, ctxPeriod, cost := g.contextBefore(first, minTok)
+	// working time right after: "$300 a day for 2 hours", "300 for 2 hours", "za 10 dana",
+	// "Ημερομίσθιο 48€ για 6,5 ώρες" (a day's pay for 6.5 hours)
 	var work WorkTime
 	count := 0.0
 	forPeriod := false
 	if v, unit, per, e, ok := g.forHoursAt(j); ok {
+		stated := period
+		if stated == "" {
+			stated = ctxPeriod
+		}
 		if w, ok := workTime(v, unit, per); ok {
 			work, j = w, e
 		} else if per == "" {
 			switch {
-			case period == "" && (unit == "hour" || unit == "day"):
+			case stated == "" && (unit == "hour" || unit == "day"):
 				period, count, forPeriod, j = unit, v, true, e
-			case unit == "hour" && period == "day":
+			case unit == "hour" && stated == "day":
 				if w, ok := workTime(v, "hour", "day"); ok {
 					work, j = w, e
 				}
-			case unit == "hour" && period == "week":
+			case unit == "hour" && stated == "week":
 				if w, ok := workTime(v, "hour", "week"); ok {
 					work, j = w, e
 				}
@@ -570,7 +584,6 @@ func (g *gram) mentionAt(k, minTok int) (Mention, int, bool) {
 	if cur == "" && period == "" && g.countFollows(afterAmount) {
 		return Mention{}, afterAmount, false
 	}
-	ctx, ctxPeriod, cost := g.contextBefore(first, minTok)
 	if g.o.Stated {
 		ctx = true
 	}
@@ -630,8 +643,7 @@ func (g *gram) mentionAt(k, minTok int) (Mention, int, bool) {
 }
 
 // amountWordsAt reads an amount in words at token k: "six figures", "a six-figure salary",
-// "sechsstelliges Gehalt". It needs a currency, a context word before it, or a context word
-// right after it.
+// "sechsstelliges Gehalt", with a currency before or after it when there is one.
 func (g *gram) amountWordsAt(k, minTok int) (Mention, int, bool) {
 	tk := g.tk
 	ph := tk[k].ph
@@ -644,10 +656,8 @@ func (g *gram) amountWordsAt(k, minTok int) (Mention, int, bool) {
 		cur = c.cur
 		j++
 	}
-	ctx, _, cost := g.contextBefore(first, minTok)
-	if !ctx && !g.o.Stated && cur == "" && g.ph(j, roleContext) == nil {
-		return Mention{}, k + 1, false
-	}
+	// "six figures" is a statement about money: it needs no context word
+	_, _, cost := g.contextBefore(first, minTok)
 	start, stop := int(tk[first].start), int(tk[j-1].end)
 	return Mention{Start: start, End: stop, Text: g.s[start:stop], Amount: ph.amount, AmountMax: ph.amount,
 		Currency: cur, Period: ph.amountPer, Cost: cost}, j, true

@@ -295,13 +295,18 @@ func (t *Tables) Wage(country, sector string) (Wage, bool) {
 }
 
 // Period-inference bounds for amounts with no stated period, relative to the country's
-// general wage: in a country whose ads quote annual salaries (Country.LargeUnstated "year"), a
-// figure of at least yearlyRatio times the typical monthly wage whose twelfth is a plausible
-// monthly wage is read as yearly; one below minimumRatio of the monthly minimum is too small
-// to be a monthly wage (probably hourly or daily) and is not converted.
+// general wage. In a country whose ads quote annual salaries (Country.LargeUnstated "year"), a
+// figure is read as yearly when its twelfth is a plausible monthly wage (at most maxYearlyRatio
+// times the typical one) and it is either at least yearlyRatio times the typical monthly wage
+// with a twelfth of at least minimumRatio of the monthly minimum, or at least
+// yearlyRatioLow times the typical monthly wage with a twelfth of at least the minimum wage
+// ("$40,000" in the US). A figure below minimumRatio of the monthly minimum is too small to be
+// a monthly wage (probably hourly or daily) and is not converted.
 const (
-	yearlyRatio  = 8
-	minimumRatio = 0.25
+	yearlyRatio    = 8
+	yearlyRatioLow = 4
+	maxYearlyRatio = 3
+	minimumRatio   = 0.25
 )
 
 // MonthlyEUR converts a mention's lower bound (Amount) to euro per month. A mention with no
