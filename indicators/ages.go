@@ -1,7 +1,7 @@
 package indicators
 
 import (
-	"fmt"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -86,7 +86,7 @@ type num struct {
 }
 
 func (r *ageReader) add(v, start, end int, how string) {
-	note := fmt.Sprintf("≈ %d years old", v)
+	note := "≈ " + strconv.Itoa(v) + " years old"
 	if how != "" {
 		note += " (" + how + ")"
 	}
@@ -180,11 +180,9 @@ func (r *ageReader) decide(nums []num, end int, tight bool) (int, bool) {
 	if glued && uEnd < 0 {
 		return gluedEnd(s, last.end), false
 	}
-	if r.limitBefore(first.start) || r.limitAfter(last.end, uEnd) {
-		return max(end, uEnd), false
-	}
 	if uEnd >= 0 {
-		if r.notFollowed(uEnd, false) || (len(nums) == 1 && r.singleBefore(first.start)) {
+		if r.limitBefore(first.start) || r.limitAfter(last.end, uEnd) || r.notFollowed(uEnd, false) ||
+			(len(nums) == 1 && r.singleBefore(first.start)) {
 			return uEnd, false
 		}
 		for _, n := range nums {
@@ -192,68 +190,77 @@ func (r *ageReader) decide(nums []num, end int, tight bool) (int, bool) {
 		}
 		return uEnd, true
 	}
-	// No unit: the number must end cleanly ("22 hrs", "22 roses" do not).
-	if r.notFollowed(end, true) {
+	// No unit: a cue first (most numbers have none, and looking for one is
+	// cheaper than ruling out limits, times, prices and counts).
+	start, stop, how, label := r.cue(nums)
+	if start < 0 {
 		return end, false
 	}
+	if r.notFollowed(end, true) || r.limitBefore(first.start) || r.limitAfter(last.end, -1) ||
+		(!label && len(nums) == 1 && r.singleBefore(first.start)) {
+		return end, false
+	}
+	if len(nums) == 1 {
+		r.add(first.v, start, stop, how)
+		return max(end, stop), true
+	}
+	for _, n := range nums {
+		r.add(n.v, start, n.end, how)
+	}
+	return end, true
+}
+
+// cue finds what makes a number without a unit an age: a label, a person
+// cue, a name before it in a list, a stats line, a name and an emoji, the
+// end of a title. It returns the evidence's start (-1: none) and end for
+// a single number, a note, and whether the cue is a label.
+func (r *ageReader) cue(nums []num) (start, stop int, how string, label bool) {
+	s := r.s
+	first := nums[0]
 	if cs, ok := r.labelBefore(first.start); ok {
-		for _, n := range nums {
-			e := n.end
-			if e < len(s) && s[e] == ')' && strings.Contains(s[cs:first.start], "(") {
-				e++ // "age(23)"
-			}
-			r.add(n.v, cs, e, "")
+		e := first.end
+		if len(nums) == 1 && e < len(s) && s[e] == ')' && strings.Contains(s[cs:first.start], "(") {
+			e++ // "age(23)"
 		}
-		return end, true
-	}
-	if len(nums) == 1 && r.singleBefore(first.start) {
-		return end, false
+		return cs, e, "", true
 	}
 	if cs, ok := r.personBefore(first.start); ok {
-		for _, n := range nums {
-			r.add(n.v, cs, n.end, "")
-		}
-		return end, true
+		return cs, first.end, "", false
 	}
-	if len(nums) > 1 {
-		return end, false
+	if len(nums) > 1 || first.v < weakMin || first.v > weakMax {
+		if len(nums) == 1 && r.titleEnd(first) {
+			return first.start, first.end, "", false
+		}
+		return -1, 0, "", false
 	}
-	n := first
-	if n.v >= weakMin && n.v <= weakMax {
-		if st, en, ok := r.namePair(n); ok {
-			r.add(n.v, st, en, "name and age")
-			return en, true
-		}
-		if st, en, ok := r.statsItem(n); ok {
-			r.add(n.v, st, en, "stats line")
-			return end, true
-		}
-		if st, ok := r.nameSymbol(n); ok {
-			r.add(n.v, st, n.end, "")
-			return end, true
-		}
+	if st, en, ok := r.namePair(first); ok {
+		return st, en, "name and age", false
 	}
-	return r.titleEnd(n)
+	if st, en, ok := r.statsItem(first); ok {
+		return st, en, "stats line", false
+	}
+	if st, ok := r.nameSymbol(first); ok {
+		return st, first.end, "", false
+	}
+	if r.titleEnd(first) {
+		return first.start, first.end, "", false
+	}
+	return -1, 0, "", false
 }
 
 // titleEnd: a title ending in "- 19", ", 19", "| 19", "! 19" or an emoji
 // and the number.
-func (r *ageReader) titleEnd(n num) (int, bool) {
-	if !r.title || n.v < ageMin || n.v > ageMax {
-		return n.end, false
+func (r *ageReader) titleEnd(n num) bool {
+	if !r.title {
+		return false
 	}
 	s := r.s
 	if strings.TrimSpace(s[n.end:]) != "" {
-		return n.end, false
+		return false
 	}
 	pre := strings.TrimRightFunc(s[:n.start], unicode.IsSpace)
 	last, _ := utf8.DecodeLastRuneInString(pre)
-	switch {
-	case last == '-' || last == ',' || last == '–' || last == '—' || last == '|' || last == '!' || unicode.Is(unicode.So, last):
-		r.add(n.v, n.start, n.end, "")
-		return n.end, true
-	}
-	return n.end, false
+	return last == '-' || last == ',' || last == '–' || last == '—' || last == '|' || last == '!' || unicode.Is(unicode.So, last)
 }
 
 // joinedBefore: the run at i continues digits or a glued word before it.
