@@ -44,7 +44,7 @@ func TestPhoneRegions(t *testing.T) {
 			[]string{"+393331234567"}, "IT", "title: Milano"},
 		{"url path city", corpus.Listing{URL: "http://www.example.com/battlecreek-escorts/99", Body: "call 269-555-0199"},
 			[]string{"+12695550199"}, "US", "url path: battlecreek"},
-		{"tried in turn", corpus.Listing{Title: "Candy - Escort ad in London, Ontario", Body: "calls only 226 555 0199"},
+		{"tried in turn", corpus.Listing{Title: "Rose - ad in London, Ontario", Body: "calls only 226 555 0199"},
 			[]string{"+12265550199"}, "CA", "London"},
 		{"number in url", corpus.Listing{URL: "http://www.example.com/ads/chicago/call-312-555-0199-ask-for-ann/123456789", Body: "new in town"},
 			[]string{"+13125550199"}, "US", ""},
@@ -88,9 +88,9 @@ func TestPhoneRegionsJobDestination(t *testing.T) {
 func TestURLNumbersNotIDs(t *testing.T) {
 	x := testExtractor(t)
 	for _, u := range []string{
-		"http://chicago.example.com/FemaleEscorts/new-in-town-23-23-23/30688875",
-		"http://milano.example.com/ads/lena-11-17-201511-28-2015/3175352",
-		"http://dallas.example.com/ads/in-call-250-hour-special/4143578?pid=6875896",
+		"http://chicago.example.com/FemaleEscorts/new-in-town-21-21-21/11223344",
+		"http://milano.example.com/ads/lena-03-14-201603-20-2016/5566778",
+		"http://dallas.example.com/ads/in-call-150-hour-special/9988776?pid=1234321",
 	} {
 		l := corpus.Listing{URL: u, Body: "new in town"}
 		if got := phonesOf(x.Extract(&l)); len(got) != 0 {

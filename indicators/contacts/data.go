@@ -29,7 +29,7 @@ type DataFile struct {
 	// number words.
 	Digits map[string]map[string][]string `yaml:"digits"`
 	// GluedDigits are words read as numbers only when glued to digits or other number words
-	// ("3to3" for 323, "for80" for 480, "ventuno" for 21): language -> number -> words.
+	// ("5to5" for 525, "for7" for 480, "ventuno" for 21): language -> number -> words.
 	GluedDigits map[string]map[string][]string `yaml:"glued_digits"`
 	// Connectors are words joining tens and ones ("treinta y uno", "vingt et un"), by language;
 	// in the languages of OnesFirst they join ones and tens ("einundzwanzig").

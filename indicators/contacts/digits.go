@@ -150,9 +150,9 @@ func gapOK(gap string) bool {
 const maxDecorRunes = 8
 
 // decorGap reports a short run of symbols, punctuation, emoji or spaces standing between two parts
-// of a disguised number ("702♡555♡0134", "773$24O$1317", "6 1 7 . . . 5 5 5", "615,886,0161"):
+// of a disguised number ("702♡555♡0134", "617$5O5$0199", "6 1 7 . . . 5 5 5", "617,555,0199"):
 // at most maxDecorRunes characters (an escape a scraper left counts as one), none of them a letter,
-// a digit, a line break, "@", "=" or "&" (the rest of a broken HTML entity: "&#16 0;&#160; 26;").
+// a digit, a line break, "@", "=" or "&" (the rest of a broken HTML entity: "&#12 0;&#160; 34;").
 func decorGap(gap string) bool {
 	if len(gap) == 0 || len(gap) > 64 {
 		return false
@@ -169,7 +169,7 @@ func decorGap(gap string) bool {
 		space = space || r == ' ' || r == 0xA0
 		money = money || unicode.Is(unicode.Sc, r)
 		if space && money {
-			return false // "$37,404.95 - $43,748.48": a sign after a space starts an amount
+			return false // "$31,250.50 - $35,100.75": a sign after a space starts an amount
 		}
 		if r == '\n' || r == '\r' || r == '@' || r == '=' || r == '&' || isLetterRune(r) || unicode.IsDigit(r) {
 			return false

@@ -249,7 +249,7 @@ func (s *scanner) phoneEndingAt(p int) int {
 // handleName reads a user name at text[p:] and emits tok's handle. at is true after "@"; label
 // is true after a label sign ("Snapchat: name", "TG - name"). Without "@", a name must look like a
 // user name rather than a word of the sentence: digits, "_" or "." in it, a capital inside it
-// ("GigixKiss"), eight letters or more, or at the end of a line after a label; and it must not be
+// ("LunaxRose"), eight letters or more, or at the end of a line after a label; and it must not be
 // one of the data's not_names ("Telegram: available 24/7"). The length alone counts only when
 // no filler word stands between the app and the name (not "Telegram only available"), and a label
 // name also counts when the line, the sentence or a list of apps ends after it ("Kik - mila Twitter
@@ -296,7 +296,7 @@ func (s *scanner) appAfter(q int) bool {
 	return k < len(s.apps) && s.apps[k].start == q
 }
 
-// innerUpper reports a capital after a small letter ("GigixKiss", "mila22XO").
+// innerUpper reports a capital after a small letter ("LunaxRose", "mila22XO").
 func innerUpper(name string) bool {
 	for i := 1; i < len(name); i++ {
 		if name[i] >= 'A' && name[i] <= 'Z' && name[i-1] >= 'a' && name[i-1] <= 'z' {

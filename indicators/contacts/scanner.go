@@ -26,7 +26,7 @@ type unit struct {
 	d0, d1     int // digits in scanner.dig
 	kind       unitKind
 	taint      bool // glued to ordinary letters ("170cm", "19yo"): not part of a phone, unless
-	// the glued digits alone are a valid number at the edge of a run ("weekend6175550134")
+	// the glued digits alone are a valid number at the edge of a run ("tonight6175550134")
 	glueBefore, glueAfter bool // which side the letters are glued to
 }
 
@@ -256,7 +256,7 @@ func (s *scanner) word(i int) int {
 		s.addUnit(i, end, ds, uWord)
 		return end
 	}
-	// Glued to digits: "3tothree", "for80", "2Osix".
+	// Glued to digits: "5to5", "for7", "5Osix".
 	glued := len(s.units) > 0 && s.units[len(s.units)-1].end == i || j < len(text) && (isDigit(text[j]) || s.altAt(j))
 	if glued && found && wi.glued != "" {
 		s.addUnit(i, j, []byte(wi.glued), uWord)
@@ -522,7 +522,7 @@ func (s *scanner) digitCount(a, b int) int {
 }
 
 // thousands reports whether units k and k+1 read as an amount with a thousands separator
-// ("37,404"): never cut there.
+// ("31,250"): never cut there.
 func (s *scanner) thousands(k int) bool {
 	g := s.text[s.units[k].end:s.units[k+1].start]
 	return (g == "," || g == ".") && s.units[k].d1-s.units[k].d0 <= 3 && s.units[k+1].d1-s.units[k+1].d0 == 3
@@ -555,7 +555,7 @@ func (s *scanner) evalRun(a, b, depth int) bool {
 	if depth > 2 {
 		return s.tryCandidate(a, b, false)
 	}
-	// Something joined on by a decorative gap ("(818) 555-0134..$200", "18♡617♡555♡0134"): drop
+	// Something joined on by a decorative gap ("(617) 555-0134..$150", "18♡617♡555♡0134"): drop
 	// up to three units at the end, then at the start, where the gap is not an ordinary separator;
 	// what is left must be a valid number, and what was dropped is tried on its own.
 	if b-a <= 16 {
@@ -632,7 +632,7 @@ func (s *scanner) evalRun(a, b, depth int) bool {
 		}
 	}
 	// A possible but invalid number ("+44 7700 900123") counts only when no part of it is valid:
-	// "+971 52 178 0352 - 23" is a valid number and an age.
+	// "+1 617 555 0199 - 23" is a valid number and an age.
 	return s.tryCandidate(a, b, false)
 }
 
@@ -667,7 +667,7 @@ func (s *scanner) tryCandidate(a, b int, requireValid bool) bool {
 		if a < b && (u[a].glueAfter || u[b].glueBefore) {
 			return false
 		}
-		requireValid = true // "weekend6175550134", "6175550134call": the digits alone must be a number
+		requireValid = true // "tonight6175550134", "6175550134call": the digits alone must be a number
 	}
 	words := 0
 	for k := a; k <= b; k++ {
@@ -735,7 +735,7 @@ func (s *scanner) tryCandidate(a, b int, requireValid bool) bool {
 		if nd < 10 || hard {
 			return false
 		}
-		// "Chanel $tack$ 6175550134", "call 6175550134 yrs": ten digits are no price or age when
+		// "Mila $weet$ 6175550134", "call 6175550134 yrs": ten digits are no price or age when
 		// they are a valid number.
 		requireValid = true
 	}
@@ -898,7 +898,7 @@ func (s *scanner) notPhoneShape(gs []group) bool {
 	if years >= 1 && years+small == ng && ng >= 2 {
 		return true
 	}
-	// Dates running into more digits, as in URL slugs that lost their slashes: 11-17-201511-28-2015.
+	// Dates running into more digits, as in URL slugs that lost their slashes: 03-14-201603-20-2016.
 	if ng >= 3 && gs[0].n <= 2 && gs[1].n <= 2 && gs[2].y4 {
 		return true
 	}
@@ -1048,7 +1048,7 @@ func (s *scanner) contextWordAt(k int, after bool) bool {
 	r, sz := decodeRune(text, k)
 	if !isLetterRune(r) {
 		if k+sz < len(text) && isDigit(text[k+sz]) {
-			return false // "... 1082 %100 real", "... 0134 $200": the sign belongs to the next number
+			return false // "... 1082 %100 verified", "... 0134 $200": the sign belongs to the next number
 		}
 		if unicode.Is(unicode.Sc, r) || r == '%' {
 			return true

@@ -1,7 +1,7 @@
 package contacts
 
 // digitTrie is a byte trie of folded number words, used to split glued words
-// ("sixonesix", "seventyone", "3tothree") without a map lookup per prefix.
+// ("sixonesix", "seventyone", "5to5") without a map lookup per prefix.
 type digitTrie struct {
 	root  [256]int32 // child of the root by byte; 0 = none
 	nodes []trieNode
