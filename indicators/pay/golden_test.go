@@ -31,7 +31,20 @@ func TestGolden(t *testing.T) {
 		ms := p.Parse(line)
 		checkMentions(t, line, ms)
 		for _, m := range ms {
-			fmt.Fprintf(&b, "\t%q [%d:%d] %g-%g %q %q upto=%v\n", m.Text, m.Start, m.End, m.Amount, m.AmountMax, m.Currency, m.Period, m.UpTo)
+			fmt.Fprintf(&b, "\t%q [%d:%d] %g-%g %q %q upto=%v", m.Text, m.Start, m.End, m.Amount, m.AmountMax, m.Currency, m.Period, m.UpTo)
+			if m.PeriodCount != 0 {
+				fmt.Fprintf(&b, " count=%g", m.PeriodCount)
+			}
+			if !m.Work.IsZero() {
+				fmt.Fprintf(&b, " work=%g h/day,%g days/week,%g h/week", m.Work.HoursPerDay, m.Work.DaysPerWeek, m.Work.HoursPerWeek)
+			}
+			if m.Net {
+				b.WriteString(" net")
+			}
+			if m.Cost {
+				b.WriteString(" cost")
+			}
+			b.WriteString("\n")
 		}
 	}
 	if err := sc.Err(); err != nil {

@@ -129,13 +129,14 @@ const (
 
 // number is one parsed numeric literal.
 type number struct {
-	start, end int
-	value      float64
-	digits     int
-	groups     int  // digit groups separated by space, dot, comma or apostrophe
-	spaced     bool // grouped with spaces
-	leadZero   bool // "065"
-	yearLike   bool // four plain digits 1900-2099
+	value    float64
+	end      int
+	digits   int16 // (capped at maxDigits+1)
+	groups   int16 // digit groups separated by space, dot, comma or apostrophe
+	frac     int16 // digits after the decimal separator
+	spaced   bool  // grouped with spaces
+	leadZero bool  // "065"
+	yearLike bool  // four plain digits 1900-2099
 }
 
 // Options change how a text is read.
@@ -223,6 +224,12 @@ func (p *Parser) parse(s string, tk []token, o Options) Reading {
 		var ok bool
 		switch t := &tk[k]; {
 		case t.kind == tokNum:
+			// a number with no phrase next to it and no context word before it is no pay:
+			// most numbers of a text end here
+			if !o.Stated && !t.ctx && !(k+1 < len(tk) && tk[k+1].adj && tk[k+1].kind >= tokPhrase) &&
+				!(k > 0 && t.adj && tk[k-1].kind == tokPhrase) {
+				continue
+			}
 			if w, e, isWork := g.workTimeAt(k); isWork {
 				r.Work = r.Work.max(w)
 				k = e - 1
@@ -411,20 +418,15 @@ func (g *gram) windowPeriod(j int) (string, int) {
 }
 
 // costAfter reports whether a cost word follows the pay phrase ending with token j-1 closely,
-// in the same clause and before any comma: "200 euro registration fee", "500 EUR deposit".
+// in the same clause and before any comma, with at most one other word between: "200 euro
+// registration fee", "500 EUR deposit"; not "€1,800 + accommodation".
 func (g *gram) costAfter(j int) bool {
-	tk := g.tk
-	last := &tk[j-1]
-	for w := j; w < len(tk) && w < j+3; w++ {
-		h := &tk[w]
-		if h.clause != last.clause || h.comma != last.comma || h.kind != tokPhrase || h.words-last.wordsEnd > maxCostGap {
-			return false
-		}
-		if h.ph.has(roleCost) {
-			return true
-		}
+	if j >= len(g.tk) {
+		return false
 	}
-	return false
+	last, h := &g.tk[j-1], &g.tk[j]
+	return h.kind == tokPhrase && h.ph.has(roleCost) && h.clause == last.clause && h.comma == last.comma &&
+		h.words-last.wordsEnd <= maxCostGap
 }
 
 // mentionAt tries to read a pay mention whose first number is token k. minTok is the first
@@ -605,8 +607,14 @@ func (g *gram) mentionAt(k, minTok int) (Mention, int, bool) {
 		if n1.yearLike && !isRange && period == "" && mult1 == 1 {
 			return Mention{}, j, false
 		}
-		if n1.spaced && n1.groups > 2 || n1.leadZero || n1.digits > 9 {
+		if n1.spaced && n1.groups > 2 || n1.leadZero || n1.digits > 9 || n1.frac > 2 {
 			return Mention{}, j, false
+		}
+		// "call 555-0134", "617 555 0199": the digits go on like a phone number's
+		if !isRange {
+			if e := skipPhone(s, int(t.start)); e > int(t.end) && digitCount(s[t.start:e]) >= 7 {
+				return Mention{}, g.skipTo(j, e), false
+			}
 		}
 	default:
 		return Mention{}, afterAmount, false
@@ -680,6 +688,16 @@ func countWords(s string) int {
 }
 
 func isDigit(r rune) bool { return r >= '0' && r <= '9' }
+
+func digitCount(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			n++
+		}
+	}
+	return n
+}
 
 // Currencies returns the ISO 4217 codes the parser's lexicon knows, sorted.
 func (p *Parser) Currencies() []string {

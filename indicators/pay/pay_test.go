@@ -259,11 +259,46 @@ func FuzzParse(f *testing.F) {
 		"Зарплата от 50 000 руб. в месяц", "2.500,50 EUR", "1,5k", "salary 1.5 million", "24/7 +381641234567",
 		"Plata 1500 KM", "£12.50 per hour", "CHF 4'500 pro Monat", "12.05.2025", "9999999999999999999 EUR",
 		"0,0000001 EUR", "1e308 EUR", "€ €€ 1-2-3-4 $$ 5k-1k",
+		// issue 11 classes and hostile input: long digit runs, symbol soups, half phrases
+		"$950 — paid every week", "$300 a day for 2 hours", "15 €/h, 6 Stunden pro Tag", "six figures",
+		"від 30 000 до 45 000 грн", "300 for 2 hours, 24 hours a day", "fee 500 EUR deposit",
+		strings.Repeat("9", 300), strings.Repeat("1 ", 200), strings.Repeat("1500-", 100), strings.Repeat("€$£-–~/.,+% ", 40),
+		strings.Repeat("1.000.", 80), "for for 2 2 hours hours a a day", "up to up to up to 5", "six-figure six figures 6 figures",
+		"\xff\xfe 1\x00 EUR \u00a0\u202f 2 000 €", "1,-€ 1.-€ 1,- 2,-3",
 	} {
 		f.Add(s)
 	}
+	tb, err := DefaultTables()
+	if err != nil {
+		f.Fatal(err)
+	}
 	f.Fuzz(func(t *testing.T, s string) {
 		checkMentions(t, s, p.Parse(s))
+		r := p.Read(s, Options{Stated: true})
+		checkMentions(t, s, r.Mentions)
+		for _, m := range r.Mentions {
+			if m.PeriodCount < 0 || math.IsNaN(m.PeriodCount) || m.Work.HoursPerDay > maxHoursPerDay ||
+				m.Work.DaysPerWeek > maxDaysPerWeek || m.Work.HoursPerWeek > maxHoursPerWeek {
+				t.Fatalf("bad count or working time in %+v", m)
+			}
+			for _, country := range []string{"US", "RS", ""} {
+				c, ok := tb.Convert(m, country, country)
+				if !ok {
+					continue
+				}
+				for _, v := range []float64{c.MonthlyEUR, c.MonthlyEURMax, c.HourlyEUR} {
+					if math.IsNaN(v) || v < 0 {
+						t.Fatalf("Convert(%+v) = %+v", m, c)
+					}
+				}
+				if c.MonthlyEUR > c.MonthlyEURMax {
+					t.Fatalf("Convert(%+v): low end %v above high end %v", m, c.MonthlyEUR, c.MonthlyEURMax)
+				}
+				if c.Note(m) == "" {
+					t.Fatal("empty note")
+				}
+			}
+		}
 	})
 }
 

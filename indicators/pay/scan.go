@@ -39,6 +39,7 @@ type token struct {
 	wordsEnd int32 // words up to the end of the token
 	kind     tokKind
 	adj      bool // only up to maxSpaceSkip spaces since the previous token
+	ctx      bool // tokNum: a pay context word stands shortly before, in the same clause
 }
 
 // Reach of the phrases around a number: a context word ends at most contextWindow bytes
@@ -104,11 +105,13 @@ type tokenizer struct {
 	chain      bool // the tokens since the last number follow each other closely
 	hotUntil   int  // the text before this offset is near a number
 	nextDigit  int  // offset of the next digit at or after i (look-ahead cursor)
+	ctxAt      int  // start of the last context word since the last number, -1 when none
+	ctxClause  int32
 }
 
 // tokenize appends the tokens of s to tk.
 func (p *Parser) tokenize(s string, tk []token) []token {
-	z := tokenizer{p: p, lx: p.lx.all, s: s, tk: tk, adj: true, nextDigit: -1}
+	z := tokenizer{p: p, lx: p.lx.all, s: s, tk: tk, adj: true, nextDigit: -1, ctxAt: -1}
 	for z.i < len(s) {
 		if z.i >= z.hotUntil {
 			if z.nextDigit < z.i {
@@ -274,6 +277,13 @@ func (z *tokenizer) emit(t token) {
 		t.words, t.wordsEnd = z.words, z.words
 	}
 	switch {
+	case t.kind == tokNum || t.kind == tokBad:
+		t.ctx = z.ctxAt >= 0 && z.ctxClause == t.clause && int(t.start)-z.ctxAt <= hotBefore
+		z.ctxAt = -1 // a context word does not reach across a number
+	case t.ph.has(roleContext):
+		z.ctxAt, z.ctxClause = int(t.start), t.clause
+	}
+	switch {
 	case t.kind == tokNum || t.kind == tokPhrase && t.ph.has(roleAmount):
 		z.chain = true
 	case !t.adj || t.kind == tokBad:
@@ -395,22 +405,21 @@ func skipPhone(s string, i int) int {
 // readNumber parses the numeric literal starting at byte i: "3000", "3.000", "3,000",
 // "3 000", "2.500,50", "1,5", "1.5". Dates ("12.05.2025") and other odd groupings fail.
 func readNumber(s string, i int) (number, bool) {
-	n := number{start: i}
+	var n number
 	j := i
 	for j < len(s) && s[j] >= '0' && s[j] <= '9' {
 		j++
 	}
 	first := j - i
-	n.digits = first
+	n.digits = int16(min(first, maxDigits+1))
 	n.leadZero = first > 1 && s[i] == '0'
 	var seps [2]byte // first and last separator kinds
 	nsep := 0
 	lastLen := 0
 	sameSep := true
 	innerOK := true // all groups after the first, except the last, have 3 digits
-	var groupLens [64]int
 	ng := 0
-	for j < len(s) && ng < len(groupLens) {
+	for j < len(s) && ng < 64 {
 		sep, sw := sepAt(s, j)
 		if sw == 0 {
 			break
@@ -439,18 +448,17 @@ func readNumber(s string, i int) (number, bool) {
 			innerOK = false
 		}
 		seps[1] = sep
-		groupLens[ng] = gl
 		ng++
 		nsep++
 		lastLen = gl
-		n.digits += gl
+		n.digits += int16(min(gl, maxDigits+1))
 		if sep == ' ' {
 			n.spaced = true
 		}
 		j = g
 	}
 	n.end = j
-	n.groups = nsep + 1
+	n.groups = int16(nsep + 1)
 	if n.digits > maxDigits {
 		return n, false
 	}
@@ -479,13 +487,8 @@ func readNumber(s string, i int) (number, bool) {
 	if decimal {
 		// the integer part: groups before the last separator must be a valid grouping
 		if nsep >= 2 {
-			if first > 3 || first == 0 {
+			if first > 3 || first == 0 || !innerOK {
 				return n, false
-			}
-			for g := 0; g < ng-1; g++ {
-				if groupLens[g] != 3 {
-					return n, false
-				}
 			}
 			// thousands separators before the decimal one must differ from it
 			if seps[0] == last {
@@ -503,16 +506,12 @@ func readNumber(s string, i int) (number, bool) {
 		intPart := digitsOf(i, cut)
 		frac := digitsOf(cut+1, j)
 		n.value = intPart + frac/math.Pow(10, float64(lastLen))
+		n.frac = int16(lastLen)
 		return n, true
 	}
 	// thousands grouping: first group 1-3 digits, all others 3, one separator kind
-	if first > 3 || !innerOK || !sameSep && !(seps[0] == ' ' || seps[1] == ' ') {
+	if first > 3 || !innerOK || lastLen != 3 || !sameSep && !(seps[0] == ' ' || seps[1] == ' ') {
 		return n, false
-	}
-	for g := 0; g < ng; g++ {
-		if groupLens[g] != 3 {
-			return n, false
-		}
 	}
 	n.value = digitsOf(i, j)
 	return n, true
