@@ -106,7 +106,8 @@ func TestNoSlowInput(t *testing.T) {
 		// linear: ten times the text costs no more than twice as much per byte
 		long := strings.Repeat(text+"\n", 10)
 		gotLong := perByte(p, long)
-		for try := 0; try < 3 && gotLong > 2*got; try++ {
+		for try := 0; try < 5 && gotLong > 2*got; try++ { // a busy machine: measure both again
+			got = min(got, perByte(p, text))
 			gotLong = min(gotLong, perByte(p, long))
 		}
 		if gotLong > 2*got {
