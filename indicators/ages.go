@@ -817,7 +817,8 @@ func (r *ageReader) statsItem(n num) (int, int, bool) {
 	if words > 3 {
 		return 0, 0, false
 	}
-	// Neighbours.
+	// Neighbours ("bare": a number ends the item before or opens the one
+	// after, as in the measurements "36DD,26,38").
 	prevStart, prevStats, prevBare := r.itemBefore(q)
 	nextEnd, nextStats, nextBare := r.itemAfter(p)
 	if prevBare || nextBare || (!prevStats && !nextStats) {
@@ -848,7 +849,7 @@ func (r *ageReader) itemBefore(q int) (start int, stats, bare bool) {
 		a++
 	}
 	item := strings.TrimSpace(s[a:e])
-	return a + (len(s[a:e]) - len(strings.TrimLeft(s[a:e], " \t"))), hasStats(item), isBareNumber(item)
+	return a + (len(s[a:e]) - len(strings.TrimLeft(s[a:e], " \t"))), hasStats(item), isBareNumber(item) || endsWithNumber(item)
 }
 
 // itemAfter looks at the item starting after the mark at p.
@@ -867,11 +868,37 @@ func (r *ageReader) itemAfter(p int) (end int, stats, bare bool) {
 		e++
 	}
 	item := strings.TrimSpace(s[a:e])
-	return a + len(strings.TrimRight(s[a:e], " \t")), hasStats(item), isBareNumber(item)
+	return a + len(strings.TrimRight(s[a:e], " \t")), hasStats(item), isBareNumber(item) || startsWithNumber(item)
+}
+
+// startsWithNumber: the item opens with a plain two-digit number ("38 f/f"
+// after "36DD,26"): the numbers around are measurements.
+func startsWithNumber(item string) bool {
+	j := digitsEnd(item, 0)
+	if j != 2 {
+		return false
+	}
+	_, c := firstRune(item+" ", j)
+	return !unicode.IsLetter(c) && !strings.ContainsRune("'’\"″", c)
+}
+
+// endsWithNumber: the item closes with a plain two-digit number ("24"
+// before ", 36").
+func endsWithNumber(item string) bool {
+	i := len(item)
+	for i > 0 && isDigit(item[i-1]) {
+		i--
+	}
+	if len(item)-i != 2 {
+		return false
+	}
+	return i == 0 || !isLetterAt(item, i-1) && item[i-1] != '\'' && item[i-1] != '.'
 }
 
 // nameSymbol reads "Lola 20 ✈️", "Jovana, 20 👑": a name, the number and
-// an emoji; in a title also a dash ("Ana 20 – new in town").
+// an emoji; in a title also a dash ("Ana 20 – new in town"); and a name
+// opening the text, a line or a sentence with the age between commas
+// ("Anna, 22, new in town", "Марина, 23. Рускиња").
 func (r *ageReader) nameSymbol(n num) (int, bool) {
 	s := r.s
 	p := skipSpaces(s, n.end, 3)
@@ -879,21 +906,37 @@ func (r *ageReader) nameSymbol(n num) (int, bool) {
 		return 0, false
 	}
 	_, c := firstRune(s, p)
-	if !unicode.Is(unicode.So, c) && !(r.title && (c == '–' || c == '—' || c == '-' || c == '|')) {
+	symbol := unicode.Is(unicode.So, c) || (r.title && (c == '–' || c == '—' || c == '-' || c == '|'))
+	listed := p == n.end && (c == ',' || c == '.' || c == '!' || c == ';') && (p+1 >= len(s) || !isDigit(s[p+1]))
+	if !symbol && !listed {
 		return 0, false
 	}
 	q := spaceBack(s, n.start, 2)
 	if q == n.start {
 		return 0, false
 	}
-	if q > 0 && s[q-1] == ',' {
+	comma := q > 0 && s[q-1] == ','
+	if comma {
 		q = spaceBack(s, q-1, 2)
 	}
 	ws := wordBack(s, q)
 	if ws == q || !r.isName(s[ws:q]) {
 		return 0, false
 	}
+	if !symbol && !(comma && sentenceStart(s, ws)) {
+		return 0, false
+	}
 	return ws, true
+}
+
+// sentenceStart: i opens the text, a line or a sentence.
+func sentenceStart(s string, i int) bool {
+	p := blanksBack(s, i)
+	if p == 0 {
+		return true
+	}
+	_, c := lastRune(s, p)
+	return (c == '\n' || c == '\r' || c == '.' || c == '!' || c == '?' || c == ':' || unicode.Is(unicode.So, c)) && (p < i || c == '\n' || c == '\r')
 }
 
 // hasStats: a height (5'6, 5′2″, 5 ft, 170 cm), a weight (125lbs, 55 kg)

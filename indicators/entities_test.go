@@ -114,6 +114,7 @@ func TestAgesStatsLines(t *testing.T) {
 		{text: "About me 29 self made, 5'7 165 lbs", want: []string{"29:About me 29"}},
 		// Measurements, not ages.
 		{text: "5'6, 36DD, 24, 36", want: nil},
+		{text: "I stand at 5'7 150 36DD,26,38 f/f", want: nil},
 		{text: "I am 34DD and 5'6", want: nil},
 		{text: "stats 36D-24-36 and 36D 22 33", want: nil},
 		{text: "Weight 55, 5'7", want: nil},
@@ -148,6 +149,10 @@ func TestAgesTitles(t *testing.T) {
 		{text: "NEW IN TOWN!! 21", title: true, want: []string{"21:21"}},
 		{text: "Lola 20 ✈️ just arrived", title: true, want: []string{"20:Lola 20"}},
 		{text: "Jovana, 20 👑 🌹", want: []string{"20:Jovana, 20"}},
+		{text: "Anna, 22, new in town", want: []string{"22:Anna, 22"}},
+		{text: "Only this weekend. Марина, 23, из Киева", want: []string{"23:Марина, 23"}},
+		{text: "Giulia, 21. Studentessa", want: []string{"21:Giulia, 21"}},
+		{text: "Milano, 22 maggio. Via Roma, 22, Milano. Paris, 22 rue de Rivoli", want: nil},
 		{text: "Ana 20 – Rumänin, nur diese Woche", title: true, want: []string{"20:Ana 20"}},
 		{text: "Наташа 20 – рускиня", title: true, want: []string{"20:Наташа 20"}},
 		{text: "Hostess job Dubai 24", title: true, want: nil},
@@ -183,6 +188,7 @@ func TestAgesNotAges(t *testing.T) {
 		// other languages: limits, times, prices
 		{text: "Ab 18, über 30 Jahre, 24 Std., 50 Euro", lang: "de", want: nil},
 		{text: "18+, старше 30 лет, 24 часа, от 18 лет", lang: "ru", want: nil},
+		{text: "живу на 25 этаже", lang: "ru", want: nil},
 		{text: "mayores de 35 años, 24 horas", lang: "es", want: nil},
 		{text: "plus de 30 ans, 24h/24", lang: "fr", want: nil},
 		{text: "dai 18 anni, oltre 40 anni, 24 ore su 24", lang: "it", want: nil},
