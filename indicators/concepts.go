@@ -134,7 +134,7 @@ func (x *Extractor) negatedAt(sc *conceptScratch, start int) bool {
 		if n >= ti || toks[n].Sent != toks[ti].Sent {
 			continue
 		}
-		if d := sc.rank[ti] - sc.rank[n]; d >= 1 && d <= negReach {
+		if d := sc.rank[ti] - sc.rank[n]; d >= 1 && d <= negReach && !concept.ClauseBreak(&sc.doc, n, ti) {
 			return true
 		}
 	}

@@ -114,3 +114,20 @@ func FuzzMatch(f *testing.F) {
 		}
 	})
 }
+
+func TestNegationStopsAtClause(t *testing.T) {
+	s, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for text, want := range map[string]bool{
+		"no deposit, the ticket is paid by us": true,
+		"we do not pay the ticket":             false,
+	} {
+		d := token.New(text)
+		got := slices.Contains(tags(s.AppendMatch(nil, d, "en")), "job.travel_provided")
+		if got != want {
+			t.Errorf("%q: travel_provided %v, want %v", text, got, want)
+		}
+	}
+}

@@ -340,7 +340,7 @@ func (ls *langSet) voided(p *cpattern, d *token.Doc, sc *scratch, chosen []occ, 
 			// A negation reaches a few words back within its sentence:
 			// "no experience. Travel we organise" is not negated.
 			if o.first >= lo-int32(p.NegSpan) && o.first <= hi && !overlaps(chosen, o) &&
-				(o.first >= lo || d.Tokens[sc.words[o.first]].Sent == sent) {
+				(o.first >= lo || d.Tokens[sc.words[o.first]].Sent == sent && !ClauseBreak(d, int(sc.words[o.last]), int(sc.words[lo]))) {
 				return true
 			}
 		}
@@ -393,4 +393,20 @@ func (b *bits) empty() bool {
 		}
 	}
 	return true
+}
+
+// ClauseBreak reports whether a comma, semicolon, colon, dash or list
+// mark stands between tokens i and j (i < j) of d: a negation does not
+// reach past it ("no deposit, ticket included").
+func ClauseBreak(d *token.Doc, i, j int) bool {
+	for k := i + 1; k < j && k < len(d.Tokens); k++ {
+		if d.Tokens[k].Kind != token.Symbol {
+			continue
+		}
+		switch d.Text[d.Tokens[k].Start:d.Tokens[k].End] {
+		case ",", ";", ":", "-", "–", "—", "•", "/", "|", "(", ")", "+":
+			return true
+		}
+	}
+	return false
 }
