@@ -395,7 +395,7 @@ func (b *bits) empty() bool {
 	return true
 }
 
-// ClauseBreak reports whether a comma, semicolon, colon, dash or list
+// ClauseBreak reports whether a comma, semicolon, colon, long dash or list
 // mark stands between tokens i and j (i < j) of d: a negation does not
 // reach past it ("no deposit, ticket included").
 func ClauseBreak(d *token.Doc, i, j int) bool {
@@ -404,7 +404,7 @@ func ClauseBreak(d *token.Doc, i, j int) bool {
 			continue
 		}
 		switch d.Text[d.Tokens[k].Start:d.Tokens[k].End] {
-		case ",", ";", ":", "-", "–", "—", "•", "/", "|", "(", ")", "+":
+		case ",", ";", ":", "–", "—", "•", "|", "(", ")", "+":
 			return true
 		}
 	}
