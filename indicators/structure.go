@@ -21,6 +21,7 @@ type StructureFeatures struct {
 	ListItems         int  `expr:"list_items"`          // lines that are list items (•, -, *, 1.)
 	Headings          int  `expr:"headings"`            // short lines ending in ':' or section headings
 	PayInTitle        bool `expr:"pay_in_title"`        // the title states the pay
+	WorkInTitle       bool `expr:"work_in_title"`       // the title names the work (a sector word: "strawberry picking")
 }
 
 // maskMarkers are what sites put where they hid a contact; each starts
@@ -64,6 +65,15 @@ func structure(f *Features, l *corpus.Listing) {
 	}
 	layout(l.Body, s)
 	s.Duties = s.Headings > 0 && s.ListItems >= 2 || s.ListItems >= 3 || f.Terms["spec.tasks"] > 0 && s.ListItems >= 2
+	for tag := range f.Terms {
+		if strings.HasPrefix(tag, "sector.") {
+			for _, sp := range f.Spans["terms:"+tag] {
+				if sp.Field == "title" {
+					s.WorkInTitle = true
+				}
+			}
+		}
+	}
 	for _, sp := range f.Spans["pay"] {
 		if sp.Field == "title" {
 			s.PayInTitle = true
