@@ -77,6 +77,10 @@ type phrase struct {
 	prefix bool   // may be followed by more letters (context "salar*")
 	nwords int    // runs of letters in the phrase
 	rest   string // the text after the first word ("a day": " day"), for phrases that begin with a letter
+	// restNext is the first byte of rest after its leading space (0 when rest is empty or that
+	// byte is not ASCII); restSpace says rest begins with a space.
+	restNext  byte
+	restSpace bool
 
 	cur       string // roleCurrency: ISO 4217 code
 	curBefore bool   // roleCurrency: may also stand before the amount
@@ -100,19 +104,18 @@ func (p *phrase) has(r role) bool { return p != nil && p.roles&r != 0 }
 // phrases have. Phrases that begin with anything else ("€", "$", "-", "+", "6 figures") are
 // kept by their first rune.
 type lexicon struct {
-	firstByte  [256]bool // first bytes of the phrases that begin with no letter
-	symASCII   [utf8.RuneSelf][]*phrase
-	sym        map[rune][]*phrase
-	words      hashTable             // hash of the first word → phrases beginning with it
-	prefixes   hashTable             // hash of a prefix phrase → the phrase
-	wordBits   [1 << 16 / 64]uint64  // hashes of the first words: most words are rejected here
-	amount2    [1 << 16 / 64]uint64  // first two bytes (any case) of the amounts in words
-	prefixBits [1 << 12 / 64]uint64  // hashes of the prefix phrases
-	prefix2    [1 << 12 / 64]uint64  // hashes of the first two letters of the prefix phrases
-	word2      [1 << 12 / 64]uint64  // hashes of the first two letters of the other first words
-	coldClass  [256]uint8            // byte classes for the text far from numbers (tokenizer.cold)
-	byKey      map[phraseKey]*phrase // while loading, to merge the roles of equal phrases
-	all        []*phrase
+	firstByte [256]bool // first bytes of the phrases that begin with no letter
+	symASCII  [utf8.RuneSelf][]*phrase
+	sym       map[rune][]*phrase
+	words     hashTable             // hash of the first word → phrases beginning with it
+	prefixes  hashTable             // hash of the first two letters → the prefix phrases beginning with them
+	wordBits  [1 << 16 / 64]uint64  // hashes of the first words: most words are rejected here
+	amount2   [1 << 16 / 64]uint64  // first two bytes (any case) of the amounts in words
+	word2     [1 << 12 / 64]uint64  // hashes of the first two letters of the other first words
+	prefix2   [1 << 12 / 64]uint64  // hashes of the first two letters of the prefix phrases
+	coldClass [256]uint8            // byte classes for the text far from numbers (tokenizer.cold)
+	byKey     map[phraseKey]*phrase // while loading, to merge the roles of equal phrases
+	all       []*phrase
 }
 
 type phraseKey struct {
@@ -304,6 +307,13 @@ func (l *lexicon) finish() {
 		}
 		h, word, n, letters := firstWord(p.text)
 		p.rest = p.text[n:]
+		if r := p.rest; r != "" {
+			p.restSpace = r[0] == ' '
+			r = strings.TrimLeft(r, " ")
+			if r != "" && r[0] < utf8.RuneSelf && !p.weak {
+				p.restNext = r[0]
+			}
+		}
 		if p.prefix && n == len(p.text) && letters >= 2 {
 			h2 := two(word)
 			e := prefixes[h2]
@@ -312,6 +322,7 @@ func (l *lexicon) finish() {
 				prefixes[h2] = e
 			}
 			e.ps = append(e.ps, p)
+			bitSet(&l.prefix2, h2)
 			continue
 		}
 		addTo(words, h, word, p)
@@ -374,14 +385,20 @@ func textForms(r rune) []rune {
 // Greek, Cyrillic, Vietnamese): the tokenizer asks for them at every word.
 const tabLimit = 0x2000
 
+// letterLimit bounds letterTab, which also covers punctuation, currency signs and the other
+// symbols ads are decorated with.
+const letterLimit = 0x3000
+
 var (
 	foldTab   [tabLimit]uint16
-	letterTab [tabLimit / 64]uint64
+	letterTab [letterLimit / 64]uint64
 )
 
 func init() {
-	for r := rune(0); r < tabLimit; r++ {
-		foldTab[r] = uint16(foldRuneSlow(r))
+	for r := rune(0); r < letterLimit; r++ {
+		if r < tabLimit {
+			foldTab[r] = uint16(foldRuneSlow(r))
+		}
 		if unicode.IsLetter(r) || unicode.Is(unicode.Mn, r) {
 			letterTab[r>>6] |= 1 << (r & 63)
 		}
@@ -438,8 +455,11 @@ func isLetterRune(r rune) bool {
 	if r < utf8.RuneSelf {
 		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z'
 	}
-	if r < tabLimit {
+	if r < letterLimit {
 		return letterTab[r>>6]&(1<<(r&63)) != 0
+	}
+	if r >= 0x1F000 && r < 0x1FC00 {
+		return false // emoji and pictographs
 	}
 	return unicode.IsLetter(r) || unicode.Is(unicode.Mn, r)
 }
@@ -603,7 +623,9 @@ func (l *lexicon) wordAt(s string, i int) (wordEnd int, ph *phrase, end int) {
 			j += w
 		}
 		if n++; n == 2 {
-			pre = l.prefixes.get(h)
+			if bitHas(&l.prefix2, h) {
+				pre = l.prefixes.get(h)
+			}
 			if pre == nil && !bitHas(&l.word2, h) {
 				// no phrase begins with these two letters: step over the rest of the word
 				return skipLetters(s, j), nil, 0
@@ -623,7 +645,18 @@ func (l *lexicon) wordAt(s string, i int) (wordEnd int, ph *phrase, end int) {
 		return j, ph, end
 	}
 	if e := l.words.get(h); e != nil && equalFold(s[i:j], e.word) {
+		// the folded byte after the word and the spaces after it rules out most phrases
+		var next byte
+		if k := skipSpaceRun(s, j); k > j && k < len(s) && s[k] < utf8.RuneSelf {
+			next = s[k]
+			if 'A' <= next && next <= 'Z' {
+				next += 'a' - 'A'
+			}
+		}
 		for _, p := range e.ps {
+			if p.restSpace && p.restNext != 0 && next != 0 && p.restNext != next {
+				continue
+			}
 			var e int
 			var ok bool
 			if p.weak {
@@ -640,6 +673,14 @@ func (l *lexicon) wordAt(s string, i int) (wordEnd int, ph *phrase, end int) {
 		}
 	}
 	return j, ph, end
+}
+
+// skipSpaceRun returns the end of the run of spaces and tabs from j.
+func skipSpaceRun(s string, j int) int {
+	for j < len(s) && (s[j] == ' ' || s[j] == '\t') {
+		j++
+	}
+	return j
 }
 
 // skipLetters returns the end of the run of letters from j.

@@ -46,7 +46,7 @@ type token struct {
 // before the first token of a mention (which may be a currency or "up to" a few bytes before
 // the number), and the period window reaches periodWindow bytes after its last token.
 const (
-	hotBefore = contextWindow + 32
+	hotBefore = contextWindow + 16
 	hotAfter  = periodWindow + 8
 )
 
@@ -213,7 +213,8 @@ func (z *tokenizer) step() {
 		z.prevLetter = false
 		return
 	case clsDigit:
-		if lx.firstByte[c] && !z.prevLetter {
+		// "6 figures": a digit, a space or dash, then letters
+		if lx.firstByte[c] && !z.prevLetter && i+2 < len(s) && asciiClass[s[i+2]] == clsLetter {
 			if ph, end := lx.symAt(s, i); ph != nil && ph.has(roleAmount) {
 				z.i = z.emitPhrase(i, end, ph)
 				z.prevLetter = false
@@ -234,11 +235,16 @@ func (z *tokenizer) step() {
 			z.prevLetter = isLetterRune(runeBefore(s, z.i))
 			return
 		}
-		// not a phrase: step over the word
+		// not a phrase: step over the word and the spaces after it
 		z.words++
 		z.adj = false
 		z.i = wordEnd
 		z.prevLetter = true
+		for z.i < len(s) && s[z.i] == ' ' {
+			z.i++
+			z.spaces++
+			z.prevLetter = false
+		}
 		return
 	}
 	z.prevLetter = false
@@ -251,7 +257,7 @@ func (z *tokenizer) step() {
 	}
 	switch cls {
 	case clsSlash:
-		z.emit(token{kind: tokSlash, start: int32(i), end: int32(i + 1)})
+		z.emit(&token{kind: tokSlash, start: int32(i), end: int32(i + 1)})
 		z.i++
 		return
 	case clsBreak:
@@ -270,7 +276,7 @@ func (z *tokenizer) step() {
 
 // emit appends t. A number starts a chain of tokens that follow each other closely; the text
 // hotAfter bytes past the chain stays near the number.
-func (z *tokenizer) emit(t token) {
+func (z *tokenizer) emit(t *token) {
 	t.clause, t.comma = z.clause, z.comma
 	t.adj = z.adj && z.spaces <= maxSpaceSkip
 	if t.kind != tokPhrase {
@@ -292,7 +298,7 @@ func (z *tokenizer) emit(t token) {
 	if z.chain {
 		z.hotUntil = max(z.hotUntil, int(t.end)+hotAfter)
 	}
-	z.tk = append(z.tk, t)
+	z.tk = append(z.tk, *t)
 	z.adj, z.spaces = true, 0
 }
 
@@ -315,7 +321,7 @@ func (z *tokenizer) emitPhrase(i, end int, ph *phrase) int {
 	t := token{kind: tokPhrase, ph: ph, start: int32(i), end: int32(end), words: z.words}
 	z.words += int32(ph.nwords)
 	t.wordsEnd = z.words
-	z.emit(t)
+	z.emit(&t)
 	return end
 }
 
@@ -326,7 +332,7 @@ func (z *tokenizer) emitNumber(i int) int {
 	c := s[i]
 	prev := runeBefore(s, i)
 	bad := func(end int) int {
-		z.emit(token{kind: tokBad, start: int32(i), end: int32(end)})
+		z.emit(&token{kind: tokBad, start: int32(i), end: int32(end)})
 		return end
 	}
 	switch {
@@ -350,7 +356,7 @@ func (z *tokenizer) emitNumber(i int) int {
 	if end+1 < len(s) && (s[end] == ',' || s[end] == '.') && s[end+1] == '-' && !(end+2 < len(s) && isDigit(rune(s[end+2]))) {
 		end += 2 // "10,- €", "1.500,-" (no cents)
 	}
-	z.emit(token{kind: tokNum, num: n, start: int32(i), end: int32(end)})
+	z.emit(&token{kind: tokNum, num: n, start: int32(i), end: int32(end)})
 	return end
 }
 
