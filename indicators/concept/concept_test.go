@@ -131,3 +131,34 @@ func TestNegationStopsAtClause(t *testing.T) {
 		}
 	}
 }
+
+func TestWordMatchesItselfAndNumberPhrases(t *testing.T) {
+	s, err := Load(NamedReader{"x.yaml", strings.NewReader(`language: it
+stemmer: snowball
+classes:
+  SITE: [cantiere]
+  SURE: ["100%"]
+  JOB: [lavoro]
+patterns:
+  - {tag: t.site, all: [SITE], window: 1}
+  - {tag: t.sure, all: [SURE, JOB], window: 3}
+`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for text, want := range map[string][]string{
+		"lavoro in cantiere":    {"t.site"},
+		"lavoro garantito 100%": {"t.sure"},
+		"lavoro da 100 euro":    nil,
+	} {
+		got := tags(s.AppendMatch(nil, token.New(text), "it"))
+		for _, w := range want {
+			if !slices.Contains(got, w) {
+				t.Errorf("%q: want %s, got %v", text, w, got)
+			}
+		}
+		if want == nil && slices.Contains(got, "t.sure") {
+			t.Errorf("%q: got %v", text, got)
+		}
+	}
+}

@@ -394,7 +394,7 @@ func compileLang(lang, stemmer string, suffixes []string, maxSuffix, minStem int
 					// "hurry" → "hurri" keeps "hurr", which its forms start with.
 					st := commonPrefix(word, stem(word))
 					if utf8.RuneCountInString(st) >= minStem {
-						e.word, e.mode = st, modeStem
+						e.word, e.mode, e.full = st, modeStem, word
 					} else {
 						e.mode = modeExact
 					}
@@ -402,6 +402,11 @@ func compileLang(lang, stemmer string, suffixes []string, maxSuffix, minStem int
 				elems = append(elems, e)
 			}
 			ls.trie.add(elems[0], entryRef{class: id, rest: elems[1:]})
+			if e := elems[0]; e.mode == modeStem && e.full != e.word {
+				// A word always matches itself, however short its stem
+				// ("cantiere" → "cant" + 4 letters).
+				ls.trie.add(elem{word: e.full, mode: modeExact}, entryRef{class: id, rest: elems[1:]})
+			}
 			if len(words) == 1 && !prefix && !exact && utf8.RuneCountInString(words[0]) >= 8 {
 				for _, v := range deletions(words[0]) {
 					ls.fuzzy[v] = append(ls.fuzzy[v], fuzzyRef{id, words[0]})
@@ -518,9 +523,9 @@ func commonPrefix(a, b string) string {
 	return a[:n]
 }
 
-// currency reports whether a symbol token is a currency sign ($, €, £…),
-// which classes may name.
+// currency reports whether a symbol token is a currency sign ($, €, £…)
+// or a percent sign, which classes may name ("100%").
 func currency(b []byte) bool {
 	r, _ := utf8.DecodeRune(b)
-	return unicode.Is(unicode.Sc, r)
+	return r == '%' || unicode.Is(unicode.Sc, r)
 }

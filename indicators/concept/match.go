@@ -19,6 +19,7 @@ const (
 type elem struct {
 	word string
 	mode int
+	full string // the word as written, for modeStem
 }
 
 type entryRef struct {
@@ -70,7 +71,7 @@ func elemMatches(e elem, f []byte, maxSuffix int) bool {
 	case modePrefix:
 		return bytes.HasPrefix(f, []byte(e.word))
 	default:
-		return bytes.HasPrefix(f, []byte(e.word)) && utf8.RuneCount(f[len(e.word):]) <= maxSuffix
+		return bytes.HasPrefix(f, []byte(e.word)) && (utf8.RuneCount(f[len(e.word):]) <= maxSuffix || string(f) == e.full)
 	}
 }
 
@@ -159,7 +160,7 @@ func (ls *langSet) classify(d *token.Doc, sc *scratch) {
 					}
 				}
 			}
-			continue
+			// Numbers also start class phrases ("100%", "3 photos").
 		}
 		f := d.Fold[t.FStart:t.FEnd]
 		var seen bits
@@ -199,7 +200,7 @@ func (ls *langSet) classify(d *token.Doc, sc *scratch) {
 			}
 			n = &ls.trie.nodes[n.next[j]]
 		}
-		if seen.empty() && len(f) >= 7 && utf8.RuneCount(f) >= 7 && len(ls.fuzzy) > 0 {
+		if seen.empty() && t.Kind == token.Word && len(f) >= 7 && utf8.RuneCount(f) >= 7 && len(ls.fuzzy) > 0 {
 			ls.fuzzyClass(f, sc, wi)
 		}
 	}
