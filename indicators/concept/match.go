@@ -336,13 +336,20 @@ func (ls *langSet) voided(p *cpattern, d *token.Doc, sc *scratch, chosen []occ, 
 		}
 	}
 	if p.negate && ls.neg >= 0 {
-		sent := d.Tokens[sc.words[lo]].Sent
+		// A negation cancels the match when it stands at most neg_span
+		// words before one of the matched words, in its sentence and
+		// clause: "we do not pay the ticket", "tickets are not paid";
+		// not "no experience. Travel we organise", "no deposit, ticket paid".
 		for _, o := range sc.occ[ls.neg] {
-			// A negation reaches a few words back within its sentence:
-			// "no experience. Travel we organise" is not negated.
-			if o.first >= lo-int32(p.NegSpan) && o.first <= hi && !overlaps(chosen, o) &&
-				(o.first >= lo || d.Tokens[sc.words[o.first]].Sent == sent && !ClauseBreak(d, int(sc.words[o.last]), int(sc.words[lo]))) {
-				return true
+			if overlaps(chosen, o) {
+				continue
+			}
+			for _, c := range chosen {
+				if o.last < c.first && c.first-o.last <= int32(p.NegSpan) &&
+					d.Tokens[sc.words[o.last]].Sent == d.Tokens[sc.words[c.first]].Sent &&
+					!ClauseBreak(d, int(sc.words[o.last]), int(sc.words[c.first])) {
+					return true
+				}
 			}
 		}
 	}
