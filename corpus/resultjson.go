@@ -93,6 +93,13 @@ func appendResult(b []byte, r *Result) ([]byte, bool) {
 		b = append(b, `,"warnings":`...)
 		b = appendStrings(b, r.Warnings)
 	}
+	if r.Region != nil {
+		b = append(b, `,"region":{"code":`...)
+		b = appendJSONString(b, r.Region.Code)
+		b = append(b, `,"reason":`...)
+		b = appendJSONString(b, r.Region.Reason)
+		b = append(b, '}')
+	}
 	return append(b, "}\n"...), true
 }
 

@@ -82,6 +82,10 @@ func TestPhoneClasses(t *testing.T) {
 		{"not", "en id word", "ID 6175550199", "US", nil},
 		{"not", "en entity soup", "&#12 0;&#160; 34;#160;&#1 70;&#160; 8;#160;&#13 0;&#160; 41;#160;", "US", nil},
 		{"not", "sr prices", "plata 1.500 - 2.000 €, 3.000 € bonus", "RS", nil},
+		{"not", "it salary range", "RAL 38.000–45.000 €, buoni pasto", "IT", nil},
+		{"shape", "de trunk zero starts the number", "Tel. 0171 5550 2946", "DE", []string{"phone +4917155502946"}},
+		{"not", "de salary range", "Gehalt 75.000-90.000 EUR brutto", "DE", nil},
+		{"not", "en salary range", "salary 45,000 - 52,000 a year", "GB", nil},
 		{"not", "it hours", "dalle 10:00 alle 22:00 ♡ 7/7", "IT", nil},
 		{"not", "en years", "since 2019 ♡ 2020 ♡ 2021", "US", nil},
 	}

@@ -605,6 +605,9 @@ func (s *scanner) evalRun(a, b, depth int) bool {
 		if s.units[k-1].kind != uDigits {
 			break
 		}
+		if s.dig[s.units[a].d0] == '0' {
+			break // a trunk or international prefix starts the number: "0171 5550 2946" is one
+		}
 		if strings.IndexByte(s.text[s.units[k-1].end:s.units[k].start], ' ') < 0 {
 			continue
 		}
@@ -941,6 +944,12 @@ func (s *scanner) notPhoneShape(gs []group) bool {
 		if thousands && gs[ng-1].last2 == zeros2 {
 			return true
 		}
+	}
+	// Ranges of amounts with thousands separators: 38.000–45.000, 75,000 - 90,000.
+	if ng == 4 && gs[0].n <= 3 && gs[2].n <= 3 && gs[1].n == 3 && gs[3].n == 3 && gs[0].first != '0' &&
+		len(gs[1].sep) == 1 && gs[1].sep == gs[3].sep && gs[2].sep != gs[1].sep &&
+		gs[1].last2 == zeros2 && gs[3].last2 == zeros2 {
+		return true
 	}
 	// Price ranges: 3000-5000, 1500 - 2000.
 	if ng == 2 && gs[0].first != '0' && gs[0].last2 == zeros2 && gs[1].last2 == zeros2 {
