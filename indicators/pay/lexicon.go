@@ -3,6 +3,7 @@ package pay
 import (
 	"fmt"
 	"io"
+	"math/bits"
 	"sort"
 	"strings"
 	"unicode"
@@ -81,6 +82,9 @@ type phrase struct {
 	// byte is not ASCII); restSpace says rest begins with a space.
 	restNext  byte
 	restSpace bool
+	letters   int  // letters of the first word (of the whole phrase for "salar*")
+	endLetter bool // the phrase ends with a letter
+	third     byte // its third letter when ASCII, else 0
 
 	cur       string // roleCurrency: ISO 4217 code
 	curBefore bool   // roleCurrency: may also stand before the amount
@@ -113,7 +117,6 @@ type lexicon struct {
 	amount2   [1 << 16 / 64]uint64  // first two bytes (any case) of the amounts in words
 	word2     [1 << 12 / 64]uint64  // hashes of the first two letters of the other first words
 	prefix2   [1 << 12 / 64]uint64  // hashes of the first two letters of the prefix phrases
-	coldClass [256]uint8            // byte classes for the text far from numbers (tokenizer.cold)
 	byKey     map[phraseKey]*phrase // while loading, to merge the roles of equal phrases
 	all       []*phrase
 }
@@ -135,10 +138,53 @@ const (
 
 func hashStep(h uint64, r rune) uint64 { return (h ^ uint64(r)) * hashPrime }
 
+// packMix hashes a short ASCII word packed into an integer, one byte a letter: the cheap hash
+// of most words. Longer and non-ASCII words are hashed with hashStep.
+func packMix(k uint64) uint64 {
+	h := k * 0x9E3779B97F4A7C15
+	return h ^ h>>29
+}
+
+// wordHash hashes a folded word: an ASCII word eight bytes at a time, packed; others rune by
+// rune (hashStep).
+func wordHash(word string) uint64 {
+	if isASCII(word) {
+		var h, k uint64
+		for i := 0; i < len(word); i++ {
+			k |= uint64(word[i]) << (8 * (i % 8))
+			if i%8 == 7 {
+				h, k = packMix(h^k), 0
+			}
+		}
+		if len(word)%8 != 0 || len(word) == 0 {
+			h = packMix(h ^ k)
+		}
+		return h
+	}
+	h := hashSeed
+	for _, r := range word {
+		h = hashStep(h, r)
+	}
+	return h
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
 // wordEntry is the folded word a hash stands for and the phrases that begin with it.
 type wordEntry struct {
 	word string
 	ps   []*phrase // longest first
+	// next[k] is ps[k].restNext when ps[k]'s rest begins with a space, else 0: the byte that
+	// must follow the word and its spaces, checked without loading the phrase.
+	next  []byte
+	roles []role // roles[k] is ps[k].roles
 }
 
 // hashTable is an open-addressing map from word hashes to entries.
@@ -199,14 +245,6 @@ func (l *lexicon) setAmountStart(text string) {
 	}
 }
 
-// Classes of lexicon.coldClass.
-const (
-	coldNone   uint8 = iota
-	coldBreak        // ends a clause
-	coldComma        // a comma
-	coldAmount       // may begin an amount in words
-)
-
 // amountStart reports whether the bytes a, b may begin an amount in words.
 func (l *lexicon) amountStart(a, b byte) bool {
 	k := uint16(a)<<8 | uint16(b)
@@ -244,6 +282,8 @@ func (l *lexicon) add(p *phrase, set func(dst *phrase)) error {
 	set(p)
 	l.byKey[key] = p
 	p.nwords = countWords(p.text)
+	last, _ := utf8.DecodeLastRuneInString(p.text)
+	p.endLetter = isLetterRune(last)
 	l.all = append(l.all, p)
 	return nil
 }
@@ -251,25 +291,30 @@ func (l *lexicon) add(p *phrase, set func(dst *phrase)) error {
 // firstWord returns the hash, the folded text, the length in bytes and the letter count of
 // the leading run of letters of a phrase.
 func firstWord(text string) (h uint64, word string, n, letters int) {
-	h = hashSeed
 	var b strings.Builder
 	for _, r := range text {
 		if !isLetterRune(r) {
 			break
 		}
-		f := foldRune(r)
-		h = hashStep(h, f)
-		b.WriteRune(f)
+		b.WriteRune(foldRune(r))
 		n += utf8.RuneLen(r)
 		letters++
 	}
-	return h, b.String(), n, letters
+	word = b.String()
+	return wordHash(word), word, n, letters
 }
 
 // two returns the hash of the first two runes of a folded word.
 func two(word string) uint64 {
 	r1, w := utf8.DecodeRuneInString(word)
 	r2, _ := utf8.DecodeRuneInString(word[w:])
+	return twoHash(r1, r2)
+}
+
+func twoHash(r1, r2 rune) uint64 {
+	if r1 < utf8.RuneSelf && r2 < utf8.RuneSelf {
+		return packMix(uint64(r1) | uint64(r2)<<8)
+	}
 	return hashStep(hashStep(hashSeed, r1), r2)
 }
 
@@ -307,6 +352,10 @@ func (l *lexicon) finish() {
 		}
 		h, word, n, letters := firstWord(p.text)
 		p.rest = p.text[n:]
+		p.letters = letters
+		if len(word) >= 3 && word[0] < utf8.RuneSelf && word[1] < utf8.RuneSelf && word[2] < utf8.RuneSelf {
+			p.third = word[2]
+		}
 		if r := p.rest; r != "" {
 			p.restSpace = r[0] == ' '
 			r = strings.TrimLeft(r, " ")
@@ -343,26 +392,21 @@ func (l *lexicon) finish() {
 	}
 	for _, e := range words {
 		order(e.ps)
+		e.next = make([]byte, len(e.ps))
+		e.roles = make([]role, len(e.ps))
+		for k, p := range e.ps {
+			e.roles[k] = p.roles
+			if p.restSpace {
+				e.next[k] = p.restNext
+			}
+		}
 	}
 	for _, e := range prefixes {
 		order(e.ps)
 	}
 	l.words.build(words)
 	l.prefixes.build(prefixes)
-	for c := 0; c < 256; c++ {
-		switch {
-		case c == '\n' || c == '!' || c == '?' || c == ';' || c == '|':
-			l.coldClass[c] = coldBreak
-		case c == ',':
-			l.coldClass[c] = coldComma
-		}
-		for b := 0; b < 256; b++ {
-			if l.amountStart(byte(c), byte(b)) {
-				l.coldClass[c] = coldAmount
-				break
-			}
-		}
-	}
+
 	l.byKey, l.all = nil, nil
 }
 
@@ -552,15 +596,17 @@ func (p *phrase) matchFrom(t, s string, i int) (int, bool) {
 // be followed by a letter ("k" is no multiplier in "km"), nor by a digit unless it is a
 // currency ("EUR3000").
 func (p *phrase) endOK(s string, end int) bool {
-	if p.prefix {
+	if p.prefix || !p.endLetter {
 		return true
 	}
-	e := rune(p.text[len(p.text)-1])
-	if e >= utf8.RuneSelf {
-		e, _ = utf8.DecodeLastRuneInString(p.text)
-	}
-	if !isLetterRune(e) {
+	if end >= len(s) {
 		return true
+	}
+	if c := s[end]; c < utf8.RuneSelf {
+		if '0' <= c && c <= '9' {
+			return p.has(roleCurrency)
+		}
+		return !('a' <= c|0x20 && c|0x20 <= 'z')
 	}
 	r := runeAt(s, end)
 	if r >= '0' && r <= '9' {
@@ -601,40 +647,116 @@ func (l *lexicon) symAt(s string, i int) (*phrase, int) {
 
 // wordAt steps over the word (run of letters) starting at byte i and returns its end and the
 // longest phrase starting at i, with the phrase's end.
-func (l *lexicon) wordAt(s string, i int) (wordEnd int, ph *phrase, end int) {
+func (l *lexicon) wordAt(s string, i int, mask role) (wordEnd int, ph *phrase, end int) {
+	// ASCII letters: eight bytes at a time, lower-cased and packed as they stand (wordHash)
+	j := i
+	var h uint64
+	for {
+		if j+8 <= len(s) {
+			b := s[j : j+8]
+			x := uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+				uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
+			lc := x | 0x2020202020202020
+			y := lc & 0x7f7f7f7f7f7f7f7f
+			// a byte is no ASCII letter when below 'a' or above 'z' once lower-cased, or not ASCII
+			stop := ((y + 0x0505050505050505) | ^(y + 0x1f1f1f1f1f1f1f1f) | x) & 0x8080808080808080
+			if stop == 0 {
+				h = packMix(h ^ lc)
+				j += 8
+				continue
+			}
+			if m := bits.TrailingZeros64(stop) / 8; m > 0 {
+				h = packMix(h ^ lc&(1<<(8*m)-1))
+				j += m
+			}
+			break
+		}
+		var key uint64
+		m := 0
+		for j < len(s) && m < 8 {
+			lc := s[j] | 0x20
+			if lc-'a' > 'z'-'a' {
+				break
+			}
+			key |= uint64(lc) << (8 * m)
+			m++
+			j++
+		}
+		if m > 0 {
+			h = packMix(h ^ key)
+		}
+		if m < 8 {
+			break
+		}
+	}
+	if j < len(s) && s[j] >= utf8.RuneSelf {
+		if r, _ := utf8.DecodeRuneInString(s[j:]); isLetterRune(r) {
+			return l.wordAtSlow(s, i, mask)
+		}
+	}
+	n := j - i
+	var h2 uint64
+	if n >= 2 {
+		h2 = packMix(uint64(s[i]|0x20) | uint64(s[i+1]|0x20)<<8)
+	}
+	return l.lookup(s, i, j, n, h, h2, mask)
+}
+
+// wordAtSlow is wordAt for a word with letters beyond ASCII.
+func (l *lexicon) wordAtSlow(s string, i int, mask role) (wordEnd int, ph *phrase, end int) {
 	h := hashSeed
 	j := i
-	n := 0 // letters so far
-	var pre *wordEntry
+	n := 0
+	var r1, r2 rune
 	for j < len(s) {
-		if c := s[j]; c < utf8.RuneSelf {
-			lc := c | 0x20
-			if lc < 'a' || lc > 'z' {
-				break
-			}
-			h = hashStep(h, rune(lc))
-			j++
-		} else {
-			r, w := utf8.DecodeRuneInString(s[j:])
-			if !isLetterRune(r) {
-				break
-			}
-			h = hashStep(h, foldRune(r))
-			j += w
+		r, w := rune(s[j]), 1
+		if r >= utf8.RuneSelf {
+			r, w = utf8.DecodeRuneInString(s[j:])
 		}
-		if n++; n == 2 {
-			if bitHas(&l.prefix2, h) {
-				pre = l.prefixes.get(h)
-			}
-			if pre == nil && !bitHas(&l.word2, h) {
-				// no phrase begins with these two letters: step over the rest of the word
-				return skipLetters(s, j), nil, 0
-			}
+		if !isLetterRune(r) {
+			break
+		}
+		f := foldRune(r)
+		h = hashStep(h, f)
+		switch n {
+		case 0:
+			r1 = f
+		case 1:
+			r2 = f
+		}
+		n++
+		j += w
+	}
+	var h2 uint64
+	if n >= 2 {
+		h2 = twoHash(r1, r2)
+	}
+	return l.lookup(s, i, j, n, h, h2, mask)
+}
+
+// lookup finds the longest phrase starting at i whose first word is s[i:j] (n letters,
+// hash h, first two letters' hash h2), or that ends inside it, among the phrases with a role
+// in mask.
+func (l *lexicon) lookup(s string, i, j, n int, h, h2 uint64, mask role) (wordEnd int, ph *phrase, end int) {
+	var pre *wordEntry
+	if n >= 2 {
+		if bitHas(&l.prefix2, h2) {
+			pre = l.prefixes.get(h2)
+		}
+		if pre == nil && !bitHas(&l.word2, h2) {
+			return j, nil, 0 // no phrase begins with these two letters
 		}
 	}
 	if pre != nil {
 		// phrases that end inside the word ("salar*" in "salary"), longest first
+		var third byte
+		if n >= 3 && s[i] < utf8.RuneSelf && s[i+1] < utf8.RuneSelf && s[i+2] < utf8.RuneSelf {
+			third = s[i+2] | 0x20
+		}
 		for _, p := range pre.ps {
+			if n < p.letters || p.third != 0 && third != 0 && p.third != third || p.roles&mask == 0 {
+				continue
+			}
 			if e, ok := p.matchAt(s, i); ok && e <= j {
 				ph, end = p, e
 				break
@@ -653,8 +775,8 @@ func (l *lexicon) wordAt(s string, i int) (wordEnd int, ph *phrase, end int) {
 				next += 'a' - 'A'
 			}
 		}
-		for _, p := range e.ps {
-			if p.restSpace && p.restNext != 0 && next != 0 && p.restNext != next {
+		for k, p := range e.ps {
+			if nb := e.next[k]; nb != 0 && next != 0 && nb != next || e.roles[k]&mask == 0 {
 				continue
 			}
 			var e int
@@ -683,27 +805,20 @@ func skipSpaceRun(s string, j int) int {
 	return j
 }
 
-// skipLetters returns the end of the run of letters from j.
-func skipLetters(s string, j int) int {
-	for j < len(s) {
-		if c := s[j]; c < utf8.RuneSelf {
-			if lc := c | 0x20; lc < 'a' || lc > 'z' {
-				return j
-			}
-			j++
-			continue
-		}
-		r, w := utf8.DecodeRuneInString(s[j:])
-		if !isLetterRune(r) {
-			return j
-		}
-		j += w
-	}
-	return j
-}
-
 // equalFold reports whether the text t folds to the folded word w.
 func equalFold(t, w string) bool {
+	if len(t) == len(w) {
+		k := 0
+		for k < len(t) && t[k] < utf8.RuneSelf && t[k]|0x20 == w[k] {
+			k++
+		}
+		if k == len(t) {
+			return true
+		}
+		if t[k] < utf8.RuneSelf {
+			return false
+		}
+	}
 	k := 0
 	for i := 0; i < len(t); {
 		var r rune

@@ -162,22 +162,26 @@ func (p *Parser) Parse(text string) []Mention {
 
 // Read returns the pay mentions and the working time stated in text.
 func (p *Parser) Read(text string, o Options) Reading {
-	bufp := tokenPool.Get().(*[]token)
-	tk := p.tokenize(text, (*bufp)[:0])
-	r := p.parse(text, tk, o)
-	if cap(tk) <= 1<<14 {
-		*bufp = tk[:0]
-		tokenPool.Put(bufp)
+	t := tokenPool.Get().(*tokens)
+	t.tk, t.nums = t.tk[:0], t.nums[:0]
+	p.tokenize(text, t, o)
+	r := p.parse(text, t, o)
+	if cap(t.tk) <= 1<<14 && cap(t.nums) <= 1<<14 {
+		tokenPool.Put(t)
 	}
 	return r
 }
 
 // gram reads pay statements from the tokens of one text.
 type gram struct {
-	s  string
-	tk []token
-	o  Options
+	s    string
+	tk   []token
+	nums []number
+	o    Options
 }
+
+// numAt returns the number of token j.
+func (g *gram) numAt(j int) *number { return &g.nums[g.tk[j].num] }
 
 // ph returns the phrase of token j when it plays role r and follows the previous token with
 // nothing but a few spaces between.
@@ -214,8 +218,9 @@ func (g *gram) skipTo(j, b int) int {
 	return j
 }
 
-func (p *Parser) parse(s string, tk []token, o Options) Reading {
-	g := &gram{s: s, tk: tk, o: o}
+func (p *Parser) parse(s string, t *tokens, o Options) Reading {
+	tk := t.tk
+	g := &gram{s: s, tk: tk, nums: t.nums, o: o}
 	var r Reading
 	minTok := 0 // tokens before this one belong to an earlier mention
 	for k := 0; k < len(tk); k++ {
@@ -265,10 +270,10 @@ func (g *gram) hoursAt(j int) (float64, string, int, bool) {
 	if j >= len(tk) || tk[j].kind != tokNum {
 		return 0, "", j, false
 	}
-	v := tk[j].num.value
+	v := g.numAt(j).value
 	q := j + 1
-	if g.ph(q, roleRangeTo) != nil && g.num(q+1) && tk[q+1].num.value > v {
-		v = tk[q+1].num.value
+	if g.ph(q, roleRangeTo) != nil && g.num(q+1) && g.numAt(q+1).value > v {
+		v = g.numAt(q + 1).value
 		q += 2
 	}
 	ph := g.ph(q, roleWork)
@@ -434,7 +439,7 @@ func (g *gram) costAfter(j int) bool {
 func (g *gram) mentionAt(k, minTok int) (Mention, int, bool) {
 	s, tk := g.s, g.tk
 	t := &tk[k]
-	n1 := t.num
+	n1 := *g.numAt(k)
 	j := k + 1
 	lo, hi := n1.value, n1.value
 	// multiplier: "2k", "1.5 million", "5 triệu"
@@ -459,7 +464,7 @@ func (g *gram) mentionAt(k, minTok int) (Mention, int, bool) {
 			q++
 		}
 		if g.num(q) {
-			n2 := tk[q].num
+			n2 := *g.numAt(q)
 			q++
 			mult2, imp2 := 1.0, ""
 			if ph := g.ph(q, roleMult); ph != nil {

@@ -2,6 +2,7 @@ package pay
 
 import (
 	"math"
+	"math/bits"
 	"sync"
 	"unicode"
 	"unicode/utf8"
@@ -29,7 +30,6 @@ const (
 
 // token is one element of a pay statement.
 type token struct {
-	num      number  // tokNum
 	ph       *phrase // tokPhrase
 	start    int32   // byte offsets in the text
 	end      int32
@@ -37,9 +37,16 @@ type token struct {
 	comma    int32 // commas before the token
 	words    int32 // words (runs of letters) before the token, counted near numbers only
 	wordsEnd int32 // words up to the end of the token
+	num      int32 // tokNum: index of the number in the numbers read
 	kind     tokKind
 	adj      bool // only up to maxSpaceSkip spaces since the previous token
 	ctx      bool // tokNum: a pay context word stands shortly before, in the same clause
+}
+
+// tokens is the result of a pass: the tokens and the numbers they refer to.
+type tokens struct {
+	tk   []token
+	nums []number
 }
 
 // Reach of the phrases around a number: a context word ends at most contextWindow bytes
@@ -50,7 +57,16 @@ const (
 	hotAfter  = periodWindow + 8
 )
 
-var tokenPool = sync.Pool{New: func() any { s := make([]token, 0, 64); return &s }}
+// nearDigit is how far before a digit a phrase may begin and still be part of its amount
+// ("and up to US$ 5,000"); further away only context, cost and period words count.
+const nearDigit = 24
+
+const allRoles = 1<<16 - 1
+
+// payRoles make a chain of phrases after a number look like pay.
+const payRoles = roleCurrency | roleMult | rolePeriod | roleUnit | roleRangeTo | roleQualifier | roleWorkFor
+
+var tokenPool = sync.Pool{New: func() any { return &tokens{tk: make([]token, 0, 64), nums: make([]number, 0, 16)} }}
 
 // ASCII byte classes for the tokenizer.
 const (
@@ -95,6 +111,7 @@ type tokenizer struct {
 	lx         *lexicon
 	s          string
 	tk         []token
+	nums       []number
 	i          int
 	clause     int32
 	comma      int32
@@ -103,17 +120,20 @@ type tokenizer struct {
 	adj        bool // nothing but spaces since the previous token
 	prevLetter bool // the rune before i is a letter
 	chain      bool // the tokens since the last number follow each other closely
+	payish     bool // and the chain may be pay: a context word before it, or a currency, period, range... in it
+	stated     bool // Options.Stated: the whole text is near a number
 	hotUntil   int  // the text before this offset is near a number
 	nextDigit  int  // offset of the next digit at or after i (look-ahead cursor)
 	ctxAt      int  // start of the last context word since the last number, -1 when none
 	ctxClause  int32
 }
 
-// tokenize appends the tokens of s to tk.
-func (p *Parser) tokenize(s string, tk []token) []token {
-	z := tokenizer{p: p, lx: p.lx.all, s: s, tk: tk, adj: true, nextDigit: -1, ctxAt: -1}
+// tokenize appends the tokens of s to t.
+func (p *Parser) tokenize(s string, t *tokens, o Options) {
+	z := tokenizer{p: p, lx: p.lx.all, s: s, tk: t.tk, nums: t.nums, adj: true, nextDigit: -1, ctxAt: -1, stated: o.Stated}
+	defer func() { t.tk, t.nums = z.tk, z.nums }()
 	for z.i < len(s) {
-		if z.i >= z.hotUntil {
+		if z.i >= z.hotUntil && !z.stated {
 			if z.nextDigit < z.i {
 				z.nextDigit = nextDigit(s, z.i)
 			}
@@ -124,7 +144,6 @@ func (p *Parser) tokenize(s string, tk []token) []token {
 		}
 		z.step()
 	}
-	return z.tk
 }
 
 // nextDigit returns the offset of the first ASCII digit at or after i, or a value far past
@@ -133,8 +152,9 @@ func nextDigit(s string, i int) int {
 	// eight bytes at a time: a byte of x^'0' below 10 is a digit
 	const highs, zeros, tens = 0x8080808080808080, 0x3030303030303030, 0x0a0a0a0a0a0a0a0a
 	for ; i+8 <= len(s); i += 8 {
-		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		b := s[i : i+8]
+		x := uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+			uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
 		x ^= zeros
 		if (x-tens)&^x&highs != 0 {
 			break
@@ -153,37 +173,49 @@ func nextDigit(s string, i int) int {
 func (z *tokenizer) cold(end int) {
 	s, lx := z.s, z.lx
 	i := z.i
-	for i < end {
-		c := s[i]
-		cls := lx.coldClass[c]
-		if cls == coldNone {
-			i++
-			continue
-		}
-		switch cls {
-		case coldBreak:
-			z.clause++
-		case coldComma:
-			z.comma++
-		case coldAmount:
-			if i+1 < len(s) && lx.amountStart(c, s[i+1]) && !isLetterRune(runeBefore(s, i)) {
-				wordEnd, ph, pend := lx.wordAt(s, i)
-				if ph != nil && ph.has(roleAmount) {
-					z.i, z.adj, z.prevLetter = i, false, false
-					z.i = z.emitPhrase(i, pend, ph)
-					return
-				}
-				if wordEnd > i {
-					i = wordEnd
-					continue
-				}
+	// Clauses, commas and words need no counting here: tokens are only compared with tokens
+	// near the same number. Amounts in words begin after a space or a sign.
+	if i < end && !isLetterRune(runeBefore(s, i)) && z.coldAmountAt(i) {
+		return
+	}
+	// An amount in words far from numbers is looked for after each space or line break, eight
+	// bytes at a time: the bytes below '!' of a word of eight are found at once.
+	sub := s[:end]
+	for ; i+8 <= len(sub); i += 8 {
+		b := sub[i : i+8]
+		x := uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+			uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
+		for m := (x - 0x2121212121212121) &^ x & 0x8080808080808080; m != 0; m &= m - 1 {
+			p := i + bits.TrailingZeros64(m)/8 + 1
+			if p+1 < len(s) && lx.amountStart(s[p], s[p+1]) && z.coldAmountAt(p) {
+				return
 			}
 		}
+	}
+	for i < len(sub) {
+		c := sub[i]
 		i++
+		if c <= ' ' && i+1 < len(s) && lx.amountStart(s[i], s[i+1]) && z.coldAmountAt(i) {
+			return
+		}
 	}
 	// entering the text near a number, maybe inside a word
 	z.i, z.adj = end, false
 	z.prevLetter = isLetterRune(runeBefore(s, end))
+}
+
+// coldAmountAt emits an amount in words starting at i, if there is one.
+func (z *tokenizer) coldAmountAt(i int) bool {
+	if i+1 >= len(z.s) || !z.lx.amountStart(z.s[i], z.s[i+1]) {
+		return false
+	}
+	_, ph, end := z.lx.wordAt(z.s, i, roleAmount)
+	if ph == nil || !ph.has(roleAmount) {
+		return false
+	}
+	z.i, z.adj, z.prevLetter = i, false, false
+	z.i = z.emitPhrase(i, end, ph)
+	return true
 }
 
 // step reads one element of the text at z.i near a number.
@@ -229,7 +261,16 @@ func (z *tokenizer) step() {
 			z.i += w
 			return
 		}
-		wordEnd, ph, end := lx.wordAt(s, i)
+		// Far from the next number and after no chain, only words of context, cost and period
+		// matter: range words, currencies, "for" and "up to" stand right next to an amount.
+		mask := role(allRoles)
+		if z.nextDigit < i {
+			z.nextDigit = nextDigit(s, i)
+		}
+		if !z.chain && z.nextDigit-i > nearDigit && !z.stated {
+			mask = roleContext | roleCost | roleAmount | rolePeriod | rolePayout
+		}
+		wordEnd, ph, end := lx.wordAt(s, i, mask)
 		if ph != nil {
 			z.i = z.emitPhrase(i, end, ph)
 			z.prevLetter = isLetterRune(runeBefore(s, z.i))
@@ -257,7 +298,7 @@ func (z *tokenizer) step() {
 	}
 	switch cls {
 	case clsSlash:
-		z.emit(&token{kind: tokSlash, start: int32(i), end: int32(i + 1)})
+		z.emit(tokSlash, i, i+1, nil, 0)
 		z.i++
 		return
 	case clsBreak:
@@ -276,29 +317,46 @@ func (z *tokenizer) step() {
 
 // emit appends t. A number starts a chain of tokens that follow each other closely; the text
 // hotAfter bytes past the chain stays near the number.
-func (z *tokenizer) emit(t *token) {
-	t.clause, t.comma = z.clause, z.comma
-	t.adj = z.adj && z.spaces <= maxSpaceSkip
-	if t.kind != tokPhrase {
+func (z *tokenizer) emit(kind tokKind, start, end int, ph *phrase, words int32) {
+	z.tk = append(z.tk, token{kind: kind, ph: ph, start: int32(start), end: int32(end),
+		clause: z.clause, comma: z.comma, adj: z.adj && z.spaces <= maxSpaceSkip})
+	t := &z.tk[len(z.tk)-1]
+	if kind == tokPhrase {
+		t.words = words
+		z.words += int32(ph.nwords)
+		t.wordsEnd = z.words
+	} else {
 		t.words, t.wordsEnd = z.words, z.words
 	}
 	switch {
-	case t.kind == tokNum || t.kind == tokBad:
-		t.ctx = z.ctxAt >= 0 && z.ctxClause == t.clause && int(t.start)-z.ctxAt <= hotBefore
+	case kind == tokNum || kind == tokBad:
+		t.ctx = z.ctxAt >= 0 && z.ctxClause == t.clause && start-z.ctxAt <= hotBefore
 		z.ctxAt = -1 // a context word does not reach across a number
-	case t.ph.has(roleContext):
-		z.ctxAt, z.ctxClause = int(t.start), t.clause
+	case kind == tokPhrase && ph.roles&roleContext != 0:
+		z.ctxAt, z.ctxClause = start, t.clause
 	}
+	// The text after a number stays near it while phrases follow it closely (the chain), and
+	// for hotAfter bytes past a chain that may be pay, where the pay's period may still come
+	// ("$950 — paid every week") or a cost word.
 	switch {
-	case t.kind == tokNum || t.kind == tokPhrase && t.ph.has(roleAmount):
+	case kind == tokNum:
 		z.chain = true
-	case !t.adj || t.kind == tokBad:
+		n := len(z.tk) - 1
+		z.payish = t.ctx || n > 0 && t.adj && z.tk[n-1].kind == tokPhrase && z.tk[n-1].ph.roles&(roleCurrency|roleUpTo|roleRangeFrom) != 0
+	case kind == tokPhrase && ph.roles&roleAmount != 0:
+		z.chain, z.payish = true, true
+	case !t.adj || kind == tokBad:
 		z.chain = false
+	case kind == tokSlash || ph.roles&payRoles != 0:
+		z.payish = true
 	}
 	if z.chain {
-		z.hotUntil = max(z.hotUntil, int(t.end)+hotAfter)
+		ext := 3*maxSpaceSkip + 1 // room for the spaces before the next phrase
+		if z.payish {
+			ext = hotAfter
+		}
+		z.hotUntil = max(z.hotUntil, end+ext)
 	}
-	z.tk = append(z.tk, *t)
 	z.adj, z.spaces = true, 0
 }
 
@@ -318,10 +376,7 @@ func (z *tokenizer) emitPhrase(i, end int, ph *phrase) int {
 			end += w
 		}
 	}
-	t := token{kind: tokPhrase, ph: ph, start: int32(i), end: int32(end), words: z.words}
-	z.words += int32(ph.nwords)
-	t.wordsEnd = z.words
-	z.emit(&t)
+	z.emit(tokPhrase, i, end, ph, z.words)
 	return end
 }
 
@@ -332,7 +387,7 @@ func (z *tokenizer) emitNumber(i int) int {
 	c := s[i]
 	prev := runeBefore(s, i)
 	bad := func(end int) int {
-		z.emit(&token{kind: tokBad, start: int32(i), end: int32(end)})
+		z.emit(tokBad, i, end, nil, 0)
 		return end
 	}
 	switch {
@@ -356,7 +411,9 @@ func (z *tokenizer) emitNumber(i int) int {
 	if end+1 < len(s) && (s[end] == ',' || s[end] == '.') && s[end+1] == '-' && !(end+2 < len(s) && isDigit(rune(s[end+2]))) {
 		end += 2 // "10,- €", "1.500,-" (no cents)
 	}
-	z.emit(&token{kind: tokNum, num: n, start: int32(i), end: int32(end)})
+	z.nums = append(z.nums, n)
+	z.emit(tokNum, i, end, nil, 0)
+	z.tk[len(z.tk)-1].num = int32(len(z.nums) - 1)
 	return end
 }
 
