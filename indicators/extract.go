@@ -124,7 +124,15 @@ func New(cfg Config) (*Extractor, error) {
 	if x.lex, err = lexicon.Load(lexFiles...); err != nil {
 		return nil, fail("lexicon", err)
 	}
-	x.lang = NewLanguageDetector(x.lex.Stopwords())
+	stop := x.lex.Stopwords()
+	tw, err := translitWords()
+	if err != nil {
+		return nil, fail("transliteration words", err)
+	}
+	for lang, ws := range tw {
+		stop[lang] = append(stop[lang], ws...)
+	}
+	x.lang = NewLanguageDetector(stop)
 	pf, err := open(cfg.Patterns)
 	if err != nil {
 		return nil, fail("concept patterns", err)

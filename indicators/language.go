@@ -1,10 +1,30 @@
 package indicators
 
 import (
+	_ "embed"
+	"fmt"
 	"sort"
 	"strings"
 	"unicode/utf8"
+
+	"gopkg.in/yaml.v3"
 )
+
+//go:embed data/translit.yaml
+var translitYAML []byte
+
+// translitWords returns the words that mark Russian, Ukrainian, Bulgarian
+// and Greek written in Latin letters (data/translit.yaml).
+func translitWords() (map[string][]string, error) {
+	var f struct {
+		Updated string              `yaml:"updated"`
+		Words   map[string][]string `yaml:"words"`
+	}
+	if err := yaml.Unmarshal(translitYAML, &f); err != nil {
+		return nil, fmt.Errorf("data/translit.yaml: %w", err)
+	}
+	return f.Words, nil
+}
 
 // LanguageDetector guesses the language of a listing among the supported
 // ones from its alphabet, letters unique to one language, and the
@@ -205,7 +225,9 @@ func (d *LanguageDetector) detectNear(a, sep, b string) (string, near) {
 		closeTo(best, bestV, cyrLang)
 		return best, alts
 	}
-	latinLang := func(l string) bool { return l != "uk" && l != "ru" && l != "bg" && l != "el" }
+	// In Latin letters every language competes: Russian, Ukrainian,
+	// Bulgarian and Greek only through their transliterated words.
+	latinLang := func(l string) bool { return true }
 	best, bestV := "", 0.0
 	for i, li := range names {
 		l := d.names[li]
