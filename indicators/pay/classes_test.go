@@ -1,6 +1,7 @@
 package pay
 
 import (
+	"os"
 	"strings"
 	"testing"
 )
@@ -202,7 +203,7 @@ func TestNote(t *testing.T) {
 		{"plata 80000 mesečno neto", "RS", "≈ 683 EUR/month from 80,000 RSD/month (no currency stated: read as RSD; take-home)"},
 		{"Lohn 3.200 € netto im Monat", "DE", "≈ 3,200 EUR/month from €3,200/month (take-home)"},
 		{"Rates: 300 for 2 hours", "GB", "≈ 30,367 EUR/month from £300 per 2 hours (no currency stated: read as GBP)"},
-		{"Зарплата від 30 000 до 45 000 грн", "UA", "≈ 615–922 EUR/month from 30,000–45,000 UAH (no period stated: read as monthly)"},
+		{"Зарплата від 30 000 до 45 000 грн", "UA", "≈ 615–923 EUR/month from 30,000–45,000 UAH (no period stated: read as monthly)"},
 	} {
 		ms := p.Parse(tc.text)
 		if len(ms) != 1 {
@@ -269,6 +270,39 @@ func TestRangeJudgedHigh(t *testing.T) {
 		}
 		if !strings.Contains(c.Note(m), "–") {
 			t.Errorf("%q: note %q shows one end", tc.text, c.Note(m))
+		}
+	}
+}
+
+// TestChunkedSameAsWhole: the grammar reads the tokens in chunks as the tokenizer hands them
+// over; on long texts that gives the same mentions as reading all tokens at once.
+func TestChunkedSameAsWhole(t *testing.T) {
+	p := newTestParser(t)
+	ads, err := os.ReadFile("testdata/ads.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	texts := map[string]string{"ads": strings.Repeat(string(ads), 6)}
+	for name, text := range adversarialPayTexts() {
+		texts[name] = strings.Repeat(text+"\n Salary 1.500 EUR per month, 8 hours a day.\n", 20)
+	}
+	for name, text := range texts {
+		got := p.Read(text, Options{})
+		var tk tokens
+		p.tokenize(text, &tk, Options{})
+		g := gram{s: text, tk: tk.tk, nums: tk.nums, phr: p.lx.all.list}
+		g.parse(len(text) + 1)
+		if len(got.Mentions) != len(g.r.Mentions) || got.Work != g.r.Work || len(got.Mentions) == 0 {
+			t.Errorf("%s: chunked %d mentions %+v, whole %d %+v", name, len(got.Mentions), got.Work, len(g.r.Mentions), g.r.Work)
+			continue
+		}
+		for i := range got.Mentions {
+			a, b := got.Mentions[i], g.r.Mentions[i]
+			b.Work = b.Work.Or(g.r.Work)
+			if a != b {
+				t.Errorf("%s: mention %d chunked %+v, whole %+v", name, i, a, b)
+				break
+			}
 		}
 	}
 }

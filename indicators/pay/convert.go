@@ -110,124 +110,133 @@ func (t *Tables) Convert(m Mention, country, where string) (Conversion, bool) {
 }
 
 // Note says in a few words what was read, for the evidence of a pay hit:
-// "≈ 3,900 EUR/month from $950/week", "≈ 2,843–4,265 EUR/month from $40,000–$60,000/year
+// "≈ 3,900 EUR/month from $950/week", "≈ 2,843–4,265 EUR/month from $40,000–$60,000
 // (no period stated: read as yearly)", "≈ 1,950 EUR/month from €15/hour (6 h/day stated:
 // ≈ 15 EUR/hour)".
 func (c Conversion) Note(m Mention) string {
-	var b strings.Builder
-	b.WriteString("≈ ")
-	b.WriteString(formatAmount(c.MonthlyEUR, true))
-	if c.MonthlyEURMax > c.MonthlyEUR && formatAmount(c.MonthlyEURMax, true) != formatAmount(c.MonthlyEUR, true) {
-		b.WriteString("–")
-		b.WriteString(formatAmount(c.MonthlyEURMax, true))
+	b := make([]byte, 0, 128)
+	b = append(b, "≈ "...)
+	b = appendAmount(b, c.MonthlyEUR, true)
+	if c.MonthlyEURMax > c.MonthlyEUR && math.Round(c.MonthlyEURMax) != math.Round(c.MonthlyEUR) {
+		b = append(b, "–"...)
+		b = appendAmount(b, c.MonthlyEURMax, true)
 	}
-	b.WriteString(" EUR/month from ")
+	b = append(b, " EUR/month from "...)
 	if m.UpTo {
-		b.WriteString("up to ")
+		b = append(b, "up to "...)
 	}
+	symbol := map[string]string{"USD": "$", "EUR": "€", "GBP": "£"}[c.Currency]
+	money := func(b []byte, v float64) []byte {
+		b = append(b, symbol...)
+		return appendAmount(b, v, false)
+	}
+	b = money(b, m.Amount)
 	if m.AmountMax > m.Amount {
-		b.WriteString(moneyRange(m.Amount, m.AmountMax, c.Currency))
-	} else {
-		b.WriteString(money(m.Amount, c.Currency))
+		b = append(b, "–"...)
+		b = money(b, m.AmountMax)
+	}
+	if symbol == "" {
+		b = append(b, ' ')
+		b = append(b, c.Currency...)
 	}
 	switch {
 	case m.PeriodCount > 1:
-		b.WriteString(" per ")
-		b.WriteString(formatAmount(m.PeriodCount, false))
-		b.WriteString(" " + c.Period + "s")
+		b = append(b, " per "...)
+		b = appendAmount(b, m.PeriodCount, false)
+		b = append(b, ' ')
+		b = append(b, c.Period...)
+		b = append(b, 's')
 	case !c.Inferred:
-		b.WriteString("/" + c.Period)
+		b = append(b, '/')
+		b = append(b, c.Period...)
 	}
-	var notes []string
+	open := false
+	note := func(b []byte) []byte {
+		if open {
+			return append(b, "; "...)
+		}
+		open = true
+		return append(b, " ("...)
+	}
 	if c.Inferred {
+		b = note(b)
 		if c.Period == "year" {
-			notes = append(notes, "no period stated: read as yearly")
+			b = append(b, "no period stated: read as yearly"...)
 		} else {
-			notes = append(notes, "no period stated: read as monthly")
+			b = append(b, "no period stated: read as monthly"...)
 		}
 	}
 	if m.Currency == "" {
-		notes = append(notes, "no currency stated: read as "+c.Currency)
+		b = note(b)
+		b = append(b, "no currency stated: read as "...)
+		b = append(b, c.Currency...)
 	}
 	if c.HoursStated && (c.Period == "hour" || c.Period == "day" || c.Period == "week") {
-		notes = append(notes, workNote(m.Work)+" stated: ≈ "+formatAmount(c.HourlyEUR, false)+" EUR/hour")
+		b = note(b)
+		b = appendWork(b, m.Work)
+		b = append(b, " stated: ≈ "...)
+		b = appendAmount(b, c.HourlyEUR, false)
+		b = append(b, " EUR/hour"...)
 	}
 	if m.Net {
-		notes = append(notes, "take-home")
+		b = note(b)
+		b = append(b, "take-home"...)
 	}
-	if len(notes) > 0 {
-		b.WriteString(" (")
-		b.WriteString(strings.Join(notes, "; "))
-		b.WriteString(")")
+	if open {
+		b = append(b, ')')
 	}
-	return b.String()
+	return string(b)
 }
 
-func workNote(w WorkTime) string {
-	var parts []string
-	if w.HoursPerDay > 0 {
-		parts = append(parts, formatAmount(w.HoursPerDay, false)+" h/day")
-	}
-	if w.DaysPerWeek > 0 {
-		parts = append(parts, formatAmount(w.DaysPerWeek, false)+" days/week")
-	}
-	if w.HoursPerWeek > 0 {
-		parts = append(parts, formatAmount(w.HoursPerWeek, false)+" h/week")
-	}
-	return strings.Join(parts, ", ")
-}
-
-// money writes an amount with its currency: "$950", "€1,200", "£12.50", "90,000 RSD".
-func money(v float64, cur string) string {
-	switch cur {
-	case "USD":
-		return "$" + formatAmount(v, false)
-	case "EUR":
-		return "€" + formatAmount(v, false)
-	case "GBP":
-		return "£" + formatAmount(v, false)
-	}
-	return formatAmount(v, false) + " " + cur
-}
-
-// moneyRange writes a range: "$40,000–$60,000", "13,000–17,000 RON".
-func moneyRange(lo, hi float64, cur string) string {
-	switch cur {
-	case "USD", "EUR", "GBP":
-		return money(lo, cur) + "–" + money(hi, cur)
-	}
-	return formatAmount(lo, false) + "–" + formatAmount(hi, false) + " " + cur
-}
-
-// formatAmount writes v with thousands separators ("3,900"), with two decimals when it has a
-// fraction and is below 100 ("12.50"), or rounded to a whole number when round is set or it is
-// larger.
-func formatAmount(v float64, round bool) string {
-	if math.IsInf(v, 0) || math.IsNaN(v) {
-		return strconv.FormatFloat(v, 'g', -1, 64)
-	}
-	dec := 0
-	if !round && v < 100 && math.Abs(v-math.Round(v)) >= 0.005 {
-		dec = 2
-	}
-	s := strconv.FormatFloat(v, 'f', dec, 64)
-	intPart, frac := s, ""
-	if i := strings.IndexByte(s, '.'); i >= 0 {
-		intPart, frac = s[:i], s[i:]
-	}
-	if len(intPart) > 3 && !strings.ContainsAny(intPart, "e+") {
-		var b strings.Builder
-		lead := len(intPart) % 3
-		if lead > 0 {
-			b.WriteString(intPart[:lead])
-		}
-		for i := lead; i < len(intPart); i += 3 {
-			if b.Len() > 0 {
-				b.WriteByte(',')
+// appendWork writes a working time: "6 h/day, 5 days/week".
+func appendWork(b []byte, w WorkTime) []byte {
+	sep := false
+	for _, f := range [...]struct {
+		v    float64
+		unit string
+	}{{w.HoursPerDay, " h/day"}, {w.DaysPerWeek, " days/week"}, {w.HoursPerWeek, " h/week"}} {
+		if f.v > 0 {
+			if sep {
+				b = append(b, ", "...)
 			}
-			b.WriteString(intPart[i : i+3])
+			sep = true
+			b = appendAmount(b, f.v, false)
+			b = append(b, f.unit...)
 		}
-		intPart = b.String()
 	}
-	return intPart + frac
+	return b
+}
+
+// appendAmount writes v with thousands separators ("3,900"), with two decimals when it has a
+// fraction and is below 100 ("12.50"), or rounded to a whole number when round is set or it
+// is larger.
+func appendAmount(b []byte, v float64, round bool) []byte {
+	if math.IsInf(v, 0) || math.IsNaN(v) || math.Abs(v) >= 1e18 {
+		return strconv.AppendFloat(b, v, 'g', -1, 64)
+	}
+	if v < 0 {
+		b = append(b, '-')
+		v = -v
+	}
+	dec := !round && v < 100 && math.Abs(v-math.Round(v)) >= 0.005
+	if dec {
+		v = math.Round(v*100) / 100
+	}
+	whole := uint64(v)
+	if !dec {
+		whole = uint64(math.Round(v))
+	}
+	var digits [20]byte
+	n := len(strconv.AppendUint(digits[:0], whole, 10))
+	for i := 0; i < n; i++ {
+		if i > 0 && (n-i)%3 == 0 {
+			b = append(b, ',')
+		}
+		b = append(b, digits[i])
+	}
+	if dec {
+		cents := int(math.Round((v - float64(whole)) * 100))
+		b = append(b, '.', byte('0'+cents/10), byte('0'+cents%10))
+	}
+	return b
 }

@@ -72,6 +72,7 @@ const (
 // phrase is one lexicon entry, stored folded to lower case (except weak currency words), with
 // the values of each role it plays.
 type phrase struct {
+	id     int32 // index in lexicon.list
 	text   string
 	roles  role
 	weak   bool   // case-sensitive currency word that needs confirmation
@@ -119,6 +120,7 @@ type lexicon struct {
 	prefix2   [1 << 12 / 64]uint64  // hashes of the first two letters of the prefix phrases
 	byKey     map[phraseKey]*phrase // while loading, to merge the roles of equal phrases
 	all       []*phrase
+	list      []*phrase // by id; list[0] is nil
 }
 
 type phraseKey struct {
@@ -332,7 +334,10 @@ func (l *lexicon) finish() {
 			e.ps = append(e.ps, p)
 		}
 	}
+	l.list = append(make([]*phrase, 0, len(l.all)+1), nil)
 	for _, p := range l.all {
+		p.id = int32(len(l.list))
+		l.list = append(l.list, p)
 		f, _ := utf8.DecodeRuneInString(p.text)
 		if !isLetterRune(f) {
 			if f < utf8.RuneSelf {

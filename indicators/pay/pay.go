@@ -163,10 +163,18 @@ func (p *Parser) Parse(text string) []Mention {
 // Read returns the pay mentions and the working time stated in text.
 func (p *Parser) Read(text string, o Options) Reading {
 	t := tokenPool.Get().(*tokens)
-	t.tk, t.nums = t.tk[:0], t.nums[:0]
-	p.tokenize(text, t, o)
-	r := p.parse(text, t, o)
-	if cap(t.tk) <= 1<<14 && cap(t.nums) <= 1<<14 {
+	z := tokenizer{p: p, lx: p.lx.all, s: text, tk: t.tk[:0], nums: t.nums[:0], adj: true, nextDigit: -1, ctxAt: -1, stated: o.Stated, flushAt: flushAt}
+	z.g = gram{s: text, phr: p.lx.all.list, o: o}
+	z.run()
+	z.flush(len(text) + 1) // the rest
+	r := z.g.r
+	if !r.Work.IsZero() {
+		for i := range r.Mentions {
+			r.Mentions[i].Work = r.Mentions[i].Work.Or(r.Work)
+		}
+	}
+	t.tk, t.nums = z.tk, z.nums
+	if cap(t.tk) <= maxPooledTokens && cap(t.nums) <= maxPooledTokens {
 		tokenPool.Put(t)
 	}
 	return r
@@ -177,7 +185,13 @@ type gram struct {
 	s    string
 	tk   []token
 	nums []number
+	phr  []*phrase // the lexicon's phrases by id
 	o    Options
+	// the state of the pass, kept between the chunks of tokens the tokenizer hands over
+	k      int // next token to read
+	minTok int // tokens before this one belong to an earlier mention
+	skip   int // tokens that start before this byte are skipped (a phone number, a date)
+	r      Reading
 }
 
 // numAt returns the number of token j.
@@ -186,8 +200,8 @@ func (g *gram) numAt(j int) *number { return &g.nums[g.tk[j].num] }
 // ph returns the phrase of token j when it plays role r and follows the previous token with
 // nothing but a few spaces between.
 func (g *gram) ph(j int, r role) *phrase {
-	if j < len(g.tk) && g.tk[j].adj && g.tk[j].kind == tokPhrase && g.tk[j].ph.roles&r != 0 {
-		return g.tk[j].ph
+	if j < len(g.tk) && g.tk[j].adj && g.tk[j].kind == tokPhrase && g.phr[g.tk[j].pid].roles&r != 0 {
+		return g.phr[g.tk[j].pid]
 	}
 	return nil
 }
@@ -212,18 +226,21 @@ func (g *gram) periodAt(j int) (string, int) {
 
 // skipTo returns the first token index from j that starts at or after byte b.
 func (g *gram) skipTo(j, b int) int {
+	g.skip = max(g.skip, b)
 	for j < len(g.tk) && int(g.tk[j].start) < b {
 		j++
 	}
 	return j
 }
 
-func (p *Parser) parse(s string, t *tokens, o Options) Reading {
-	tk := t.tk
-	g := &gram{s: s, tk: tk, nums: t.nums, o: o}
-	var r Reading
-	minTok := 0 // tokens before this one belong to an earlier mention
-	for k := 0; k < len(tk); k++ {
+// parse reads pay from the tokens that end before byte limit.
+func (g *gram) parse(limit int) {
+	tk, o := g.tk, g.o
+	for ; g.k < len(tk) && int(tk[g.k].end) < limit; g.k++ {
+		k := g.k
+		if int(tk[k].start) < g.skip {
+			continue
+		}
 		var m Mention
 		var next int
 		var ok bool
@@ -236,30 +253,24 @@ func (p *Parser) parse(s string, t *tokens, o Options) Reading {
 				continue
 			}
 			if w, e, isWork := g.workTimeAt(k); isWork {
-				r.Work = r.Work.max(w)
-				k = e - 1
+				g.r.Work = g.r.Work.max(w)
+				g.k = e - 1
 				continue
 			}
-			m, next, ok = g.mentionAt(k, minTok)
-		case t.kind == tokPhrase && t.ph.has(roleAmount):
-			m, next, ok = g.amountWordsAt(k, minTok)
+			m, next, ok = g.mentionAt(k, g.minTok)
+		case t.kind == tokPhrase && g.phr[t.pid].has(roleAmount):
+			m, next, ok = g.amountWordsAt(k, g.minTok)
 		default:
 			continue
 		}
 		if ok {
-			r.Mentions = append(r.Mentions, m)
-			minTok = next
+			g.r.Mentions = append(g.r.Mentions, m)
+			g.minTok = next
 		}
 		if next > k+1 {
-			k = next - 1
+			g.k = next - 1
 		}
 	}
-	if !r.Work.IsZero() {
-		for i := range r.Mentions {
-			r.Mentions[i].Work = r.Mentions[i].Work.Or(r.Work)
-		}
-	}
-	return r
 }
 
 // hoursAt reads a number of working hours or days at token j: "8", "8-10", "2" followed by
@@ -300,7 +311,7 @@ func workTime(v float64, unit, per string) (WorkTime, bool) {
 // workTimeAt reads a statement of working time at token k: "6 Stunden pro Tag", "40h/week",
 // "10-12 hours a day", "6 days a week".
 func (g *gram) workTimeAt(k int) (WorkTime, int, bool) {
-	if k > 0 && g.tk[k].adj && g.tk[k-1].kind == tokPhrase && g.tk[k-1].ph.has(roleCurrency) && g.tk[k-1].ph.curBefore {
+	if k > 0 && g.tk[k].adj && g.tk[k-1].kind == tokPhrase && g.phr[g.tk[k-1].pid].has(roleCurrency) && g.phr[g.tk[k-1].pid].curBefore {
 		return WorkTime{}, k, false // "€8 hours"? a currency first makes it pay
 	}
 	v, unit, j, ok := g.hoursAt(k)
@@ -323,7 +334,7 @@ func (g *gram) workTimeAt(k int) (WorkTime, int, bool) {
 // ("" when none) and the token after.
 func (g *gram) forHoursAt(j int) (float64, string, string, int, bool) {
 	tk := g.tk
-	if j >= len(tk) || tk[j].kind != tokPhrase || !tk[j].ph.has(roleWorkFor) {
+	if j >= len(tk) || tk[j].kind != tokPhrase || !g.phr[tk[j].pid].has(roleWorkFor) {
 		return 0, "", "", j, false
 	}
 	// the "for" follows the pay phrase in the same clause, with at most punctuation between
@@ -350,7 +361,7 @@ func (g *gram) countFollows(j int) bool {
 	if i >= len(g.s) || !isLetterRune(runeAt(g.s, i)) {
 		return false
 	}
-	if j < len(g.tk) && int(g.tk[j].start) == i && g.tk[j].kind == tokPhrase && g.tk[j].ph.has(roleQualifier) {
+	if j < len(g.tk) && int(g.tk[j].start) == i && g.tk[j].kind == tokPhrase && g.phr[g.tk[j].pid].has(roleQualifier) {
 		return false
 	}
 	return true
@@ -375,14 +386,14 @@ func (g *gram) contextBefore(k, minTok int) (found bool, period string, cost boo
 		if gap > maxContextGap {
 			continue
 		}
-		if h.ph.has(roleCost) && costOpen && !found && h.comma == st.comma {
+		if g.phr[h.pid].has(roleCost) && costOpen && !found && h.comma == st.comma {
 			cost = true
 		}
-		if h.ph.has(roleContext) {
+		if g.phr[h.pid].has(roleContext) {
 			found = true
 			costOpen = false
 			if period == "" {
-				period = h.ph.ctxPeriod
+				period = g.phr[h.pid].ctxPeriod
 			}
 		}
 	}
@@ -412,10 +423,10 @@ func (g *gram) windowPeriod(j int) (string, int) {
 		if h.kind != tokPhrase {
 			continue
 		}
-		if h.ph.has(rolePeriod) && (plain == 0 || cue) {
-			return h.ph.period, w + 1
+		if g.phr[h.pid].has(rolePeriod) && (plain == 0 || cue) {
+			return g.phr[h.pid].period, w + 1
 		}
-		if h.ph.has(rolePayout | roleContext) {
+		if g.phr[h.pid].has(rolePayout | roleContext) {
 			cue = true
 		}
 	}
@@ -430,7 +441,7 @@ func (g *gram) costAfter(j int) bool {
 		return false
 	}
 	last, h := &g.tk[j-1], &g.tk[j]
-	return h.kind == tokPhrase && h.ph.has(roleCost) && h.clause == last.clause && h.comma == last.comma &&
+	return h.kind == tokPhrase && g.phr[h.pid].has(roleCost) && h.clause == last.clause && h.comma == last.comma &&
 		h.words-last.wordsEnd <= maxCostGap
 }
 
@@ -538,7 +549,7 @@ func (g *gram) mentionAt(k, minTok int) (Mention, int, bool) {
 	// currency before: "€3,000", "EUR 1500", "US$ 500", "€1,500 – €2,000"
 	first := k
 	if k-1 >= minTok && t.adj && tk[k-1].kind == tokPhrase {
-		if ph := tk[k-1].ph; ph.has(roleCurrency) && ph.curBefore && (cur == "" || weak || cur == ph.cur) {
+		if ph := g.phr[tk[k-1].pid]; ph.has(roleCurrency) && ph.curBefore && (cur == "" || weak || cur == ph.cur) {
 			cur, weak = ph.cur, false
 			first = k - 1
 		}
@@ -551,7 +562,7 @@ func (g *gram) mentionAt(k, minTok int) (Mention, int, bool) {
 	// "from 800 to 1200", "do 3000 eura"
 	upTo := false
 	if first-1 >= minTok && tk[first].adj && tk[first-1].kind == tokPhrase {
-		if ph := tk[first-1].ph; isRange && ph.has(roleRangeFrom) {
+		if ph := g.phr[tk[first-1].pid]; isRange && ph.has(roleRangeFrom) {
 			first--
 		} else if !isRange && ph.has(roleUpTo) {
 			first--
@@ -659,11 +670,11 @@ func (g *gram) mentionAt(k, minTok int) (Mention, int, bool) {
 // "sechsstelliges Gehalt", with a currency before or after it when there is one.
 func (g *gram) amountWordsAt(k, minTok int) (Mention, int, bool) {
 	tk := g.tk
-	ph := tk[k].ph
+	ph := g.phr[tk[k].pid]
 	first, j := k, k+1
 	cur := ""
-	if k-1 >= minTok && tk[k].adj && tk[k-1].kind == tokPhrase && tk[k-1].ph.has(roleCurrency) && tk[k-1].ph.curBefore {
-		cur, first = tk[k-1].ph.cur, k-1
+	if k-1 >= minTok && tk[k].adj && tk[k-1].kind == tokPhrase && g.phr[tk[k-1].pid].has(roleCurrency) && g.phr[tk[k-1].pid].curBefore {
+		cur, first = g.phr[tk[k-1].pid].cur, k-1
 	}
 	if c := g.ph(j, roleCurrency); c != nil && !c.weak && cur == "" {
 		cur = c.cur

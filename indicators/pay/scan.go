@@ -29,9 +29,10 @@ const (
 )
 
 // token is one element of a pay statement.
+// token holds no pointer, so that the garbage collector need not scan the tokens.
 type token struct {
-	ph       *phrase // tokPhrase
-	start    int32   // byte offsets in the text
+	pid      int32 // tokPhrase: the phrase's id in lexicon.list
+	start    int32 // byte offsets in the text
 	end      int32
 	clause   int32 // sentence or clause number: "\n", "!", "?", ";", "•", "|" and ". X" end one
 	comma    int32 // commas before the token
@@ -126,12 +127,34 @@ type tokenizer struct {
 	nextDigit  int  // offset of the next digit at or after i (look-ahead cursor)
 	ctxAt      int  // start of the last context word since the last number, -1 when none
 	ctxClause  int32
+	g          gram // the grammar reading the tokens
+	noFlush    bool // keep all tokens (tokenize)
+	flushAt    int  // hand tokens to the grammar when this many are waiting
 }
 
-// tokenize appends the tokens of s to t.
+// Tokens are handed to the grammar in chunks, so that a text of any length needs a small
+// buffer: when flushAt tokens are waiting, the grammar reads those that end more than
+// lookAhead bytes before the tokenizer's position (everything it looks at after a token lies
+// within that: a dozen phrases close to each other and the period window), and all but the
+// keepBack tokens before the next one to read are dropped (the grammar looks back over
+// contextWindow bytes at most, which hold fewer tokens).
+const (
+	flushAt         = 256
+	lookAhead       = 1024
+	keepBack        = 64
+	maxPooledTokens = 16 * flushAt
+)
+
+// tokenize returns the tokens of s, read in one pass (for tests and measures).
 func (p *Parser) tokenize(s string, t *tokens, o Options) {
-	z := tokenizer{p: p, lx: p.lx.all, s: s, tk: t.tk, nums: t.nums, adj: true, nextDigit: -1, ctxAt: -1, stated: o.Stated}
-	defer func() { t.tk, t.nums = z.tk, z.nums }()
+	z := tokenizer{p: p, lx: p.lx.all, s: s, tk: t.tk, nums: t.nums, adj: true, nextDigit: -1, ctxAt: -1, stated: o.Stated, noFlush: true}
+	z.run()
+	t.tk, t.nums = z.tk, z.nums
+}
+
+// run reads the text once, front to back, handing the tokens to the grammar as it goes.
+func (z *tokenizer) run() {
+	s := z.s
 	for z.i < len(s) {
 		if z.i >= z.hotUntil && !z.stated {
 			if z.nextDigit < z.i {
@@ -143,6 +166,43 @@ func (p *Parser) tokenize(s string, t *tokens, o Options) {
 			}
 		}
 		z.step()
+		if len(z.tk) >= z.flushAt && !z.noFlush {
+			z.flush(z.i - lookAhead)
+			// the tokens still waiting lie within lookAhead bytes: the next flush comes after
+			// flushAt more, so each token is moved a bounded number of times
+			z.flushAt = len(z.tk) + flushAt
+		}
+	}
+}
+
+// flush lets the grammar read the tokens that start before byte limit, then drops the tokens
+// it will not look at again.
+func (z *tokenizer) flush(limit int) {
+	g := &z.g
+	g.tk, g.nums = z.tk, z.nums
+	g.parse(limit)
+	drop := g.k - keepBack
+	if drop <= 0 || limit > len(z.s) {
+		return
+	}
+	z.tk = z.tk[:copy(z.tk, z.tk[drop:])]
+	g.k -= drop
+	g.minTok = max(g.minTok-drop, 0)
+	// the numbers still referred to are those of the tokens kept
+	first := len(z.nums)
+	for i := range z.tk {
+		if z.tk[i].kind == tokNum {
+			first = int(z.tk[i].num)
+			break
+		}
+	}
+	if first > 0 {
+		z.nums = z.nums[:copy(z.nums, z.nums[first:])]
+		for i := range z.tk {
+			if z.tk[i].kind == tokNum {
+				z.tk[i].num -= int32(first)
+			}
+		}
 	}
 }
 
@@ -318,7 +378,11 @@ func (z *tokenizer) step() {
 // emit appends t. A number starts a chain of tokens that follow each other closely; the text
 // hotAfter bytes past the chain stays near the number.
 func (z *tokenizer) emit(kind tokKind, start, end int, ph *phrase, words int32) {
-	z.tk = append(z.tk, token{kind: kind, ph: ph, start: int32(start), end: int32(end),
+	var pid int32
+	if ph != nil {
+		pid = ph.id
+	}
+	z.tk = append(z.tk, token{kind: kind, pid: pid, start: int32(start), end: int32(end),
 		clause: z.clause, comma: z.comma, adj: z.adj && z.spaces <= maxSpaceSkip})
 	t := &z.tk[len(z.tk)-1]
 	if kind == tokPhrase {
@@ -342,7 +406,7 @@ func (z *tokenizer) emit(kind tokKind, start, end int, ph *phrase, words int32) 
 	case kind == tokNum:
 		z.chain = true
 		n := len(z.tk) - 1
-		z.payish = t.ctx || n > 0 && t.adj && z.tk[n-1].kind == tokPhrase && z.tk[n-1].ph.roles&(roleCurrency|roleUpTo|roleRangeFrom) != 0
+		z.payish = t.ctx || n > 0 && t.adj && z.tk[n-1].kind == tokPhrase && z.lx.list[z.tk[n-1].pid].roles&(roleCurrency|roleUpTo|roleRangeFrom) != 0
 	case kind == tokPhrase && ph.roles&roleAmount != 0:
 		z.chain, z.payish = true, true
 	case !t.adj || kind == tokBad:
@@ -397,7 +461,7 @@ func (z *tokenizer) emitNumber(i int) int {
 		return bad(skipNumberish(s, i))
 	case glued:
 		// glued to letters ("A4", "x2") unless they are a currency code ("EUR3000")
-		if n := len(tk); n == 0 || tk[n-1].kind != tokPhrase || int(tk[n-1].end) != i || !tk[n-1].ph.has(roleCurrency) || !tk[n-1].ph.curBefore {
+		if n := len(tk); n == 0 || tk[n-1].kind != tokPhrase || int(tk[n-1].end) != i || !z.lx.list[tk[n-1].pid].has(roleCurrency) || !z.lx.list[tk[n-1].pid].curBefore {
 			return bad(skipNumberish(s, i))
 		}
 	case (prev == '/' || prev == ':' || prev == '.' || prev == ',') && isDigit(runeBefore(s, i-1)):
