@@ -128,15 +128,19 @@ func (s *Set) Tests() []LangTest {
 
 // langSet is one language's compiled classes.
 type langSet struct {
-	lang      string
-	classes   []string // class names, index = class id (< 64)
-	classID   map[string]int
-	trie      *trie
-	fuzzy     map[string][]fuzzyRef // deletion variants of long single words
-	neg       int                   // id of NEG, -1 none
-	maxSuffix int
-	patterns  []*cpattern // patterns compiled against this language's classes
-	numbers   []numRange  // classes of numbers ("#16-40")
+	lang    string
+	classes []string // class names, index = class id (< 64)
+	classID map[string]int
+	trie    *trie
+	fuzzy   map[string][]fuzzyRef // deletion variants of long single words
+	// fuzzyPrefix holds the first three bytes of the long words and of
+	// their forms with one of the first three letters dropped: a word
+	// whose start is in none of them cannot be one typo away.
+	fuzzyPrefix map[[3]byte]bool
+	neg         int // id of NEG, -1 none
+	maxSuffix   int
+	patterns    []*cpattern // patterns compiled against this language's classes
+	numbers     []numRange  // classes of numbers ("#16-40")
 }
 
 // numRange puts whole numbers from lo to hi in a class.
@@ -318,7 +322,8 @@ func compile(files []*file, names []string) (*Set, error) {
 }
 
 func compileLang(lang, stemmer string, suffixes []string, maxSuffix, minStem int, classes, neutral map[string][]string) (*langSet, error) {
-	ls := &langSet{lang: lang, classID: map[string]int{}, trie: newTrie(), fuzzy: map[string][]fuzzyRef{}, neg: -1, maxSuffix: maxSuffix}
+	ls := &langSet{lang: lang, classID: map[string]int{}, trie: newTrie(), fuzzy: map[string][]fuzzyRef{},
+		fuzzyPrefix: map[[3]byte]bool{}, neg: -1, maxSuffix: maxSuffix}
 	all := map[string][]string{}
 	for c, ws := range classes {
 		all[c] = append(all[c], ws...)
@@ -408,13 +413,28 @@ func compileLang(lang, stemmer string, suffixes []string, maxSuffix, minStem int
 				ls.trie.add(elem{word: e.full, mode: modeExact}, entryRef{class: id, rest: elems[1:]})
 			}
 			if len(words) == 1 && !prefix && !exact && utf8.RuneCountInString(words[0]) >= 8 {
-				for _, v := range deletions(words[0]) {
+				for i, v := range deletions(words[0]) {
 					ls.fuzzy[v] = append(ls.fuzzy[v], fuzzyRef{id, words[0]})
+					if i < 3 {
+						ls.fuzzyPrefix[prefix3([]byte(v))] = true
+					}
+				}
+				ls.fuzzyPrefix[prefix3([]byte(words[0]))] = true
+				// a letter added or changed near the start
+				rs := []rune(words[0])
+				for i := 0; i < 2 && i < len(rs); i++ {
+					for _, c := range "abcdefghijklmnopqrstuvwxyz" {
+						v := string(rs[:i]) + string(c) + string(rs[i:])
+						ls.fuzzyPrefix[prefix3([]byte(v))] = true
+						w := string(rs[:i]) + string(c) + string(rs[i+1:])
+						ls.fuzzyPrefix[prefix3([]byte(w))] = true
+					}
 				}
 				ls.fuzzy[words[0]] = append(ls.fuzzy[words[0]], fuzzyRef{id, words[0]})
 			}
 		}
 	}
+	ls.trie.seal()
 	return ls, nil
 }
 

@@ -35,12 +35,49 @@ type nodeRef struct {
 // trie maps folded class words, byte by byte, to their entries.
 type trie struct {
 	nodes []tnode
+	dense [][256]int32 // child tables of wide nodes (tnode.wide is the index+1; 0 in a table: none)
+}
+
+// denseFrom is the number of children from which a node gets a table.
+const denseFrom = 12
+
+// seal builds the child tables of wide nodes; call after the last add.
+func (t *trie) seal() {
+	t.dense = nil
+	for i := range t.nodes {
+		n := &t.nodes[i]
+		if len(n.keys) < denseFrom {
+			continue
+		}
+		var tab [256]int32
+		for j, c := range n.keys {
+			tab[c] = n.next[j]
+		}
+		t.dense = append(t.dense, tab)
+		n.wide = int32(len(t.dense))
+	}
+}
+
+// child returns the child of node i by byte c, or -1.
+func (t *trie) child(i int32, c byte) int32 {
+	n := &t.nodes[i]
+	if n.wide > 0 {
+		if j := t.dense[n.wide-1][c]; j != 0 {
+			return j
+		}
+		return -1
+	}
+	if j := bytes.IndexByte(n.keys, c); j >= 0 {
+		return n.next[j]
+	}
+	return -1
 }
 
 type tnode struct {
 	keys []byte
 	next []int32
 	refs []nodeRef
+	wide int32 // 1 + index of its dense child table, 0 none
 }
 
 func newTrie() *trie { return &trie{nodes: make([]tnode, 1, 256)} }
@@ -164,6 +201,7 @@ func (ls *langSet) classify(d *token.Doc, sc *scratch) {
 		}
 		f := d.Fold[t.FStart:t.FEnd]
 		var seen bits
+		ni := int32(0)
 		n := root
 		for depth := 0; ; depth++ {
 			for _, r := range n.refs {
@@ -194,13 +232,13 @@ func (ls *langSet) classify(d *token.Doc, sc *scratch) {
 			if depth == len(f) {
 				break
 			}
-			j := bytes.IndexByte(n.keys, f[depth])
-			if j < 0 {
+			if ni = ls.trie.child(ni, f[depth]); ni < 0 {
 				break
 			}
-			n = &ls.trie.nodes[n.next[j]]
+			n = &ls.trie.nodes[ni]
 		}
-		if seen.empty() && t.Kind == token.Word && len(f) >= 7 && utf8.RuneCount(f) >= 7 && len(ls.fuzzy) > 0 {
+		if seen.empty() && t.Kind == token.Word && len(f) >= 7 && len(ls.fuzzy) > 0 && ls.fuzzyPrefix[prefix3(f)] &&
+			utf8.RuneCount(f) >= 7 {
 			ls.fuzzyClass(f, sc, wi)
 		}
 	}
@@ -417,4 +455,11 @@ func ClauseBreak(d *token.Doc, i, j int) bool {
 		}
 	}
 	return false
+}
+
+// prefix3 is the first three bytes of a word, for the typo prefilter.
+func prefix3(b []byte) [3]byte {
+	var p [3]byte
+	copy(p[:], b)
+	return p
 }

@@ -139,8 +139,7 @@ func (d *Doc) Reset(text string) {
 			i += size
 			continue
 		case cLetter:
-			isUp := unicode.IsUpper(r)
-			isLo := !isUp && unicode.IsLower(r)
+			isUp, isLo := letterCase(r)
 			split := false
 			if cur >= 0 {
 				switch {
@@ -253,6 +252,7 @@ var (
 type entry struct {
 	cls  uint8
 	fold string
+	up   int8 // 1 upper case, -1 lower case, 0 neither
 }
 
 const tableLimit = 0x3000
@@ -306,6 +306,12 @@ func buildTable() {
 	table = make([]entry, tableLimit)
 	for r := rune(0x80); r < tableLimit; r++ {
 		table[r] = computeEntry(r)
+		switch {
+		case unicode.IsUpper(r):
+			table[r].up = 1
+		case unicode.IsLower(r):
+			table[r].up = -1
+		}
 	}
 }
 
@@ -319,29 +325,29 @@ var specialFold = map[rune]string{
 func computeEntry(r rune) entry {
 	switch r {
 	case 0x2028, 0x2029, 0x85:
-		return entry{cNewline, ""}
+		return entry{cls: cNewline, fold: ""}
 	case 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0xFE0E, 0xFE0F, 0xAD:
-		return entry{cDrop, ""}
+		return entry{cls: cDrop, fold: ""}
 	case 0x2018, 0x2019, 0x201B, 0x2032, 0x02BC, 0x02BB, 0x0060, 0x00B4:
-		return entry{cSymbol, "'"}
+		return entry{cls: cSymbol, fold: "'"}
 	case 0x201C, 0x201D, 0x201E, 0x2033, 0x00AB, 0x00BB:
-		return entry{cSymbol, "\""}
+		return entry{cls: cSymbol, fold: "\""}
 	case 0x2010, 0x2011, 0x2012, 0x2013, 0x2014, 0x2015, 0x2212:
-		return entry{cSymbol, "-"}
+		return entry{cls: cSymbol, fold: "-"}
 	case 0x2026:
-		return entry{cSymbol, "."} // "…" joins like "..."
+		return entry{cls: cSymbol, fold: "."} // "…" joins like "..."
 	}
 	if unicode.IsSpace(r) {
-		return entry{cSpace, ""}
+		return entry{cls: cSpace, fold: ""}
 	}
 	if s, ok := specialFold[r]; ok {
-		return entry{cLetter, s}
+		return entry{cls: cLetter, fold: s}
 	}
 	if unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Me, r) {
-		return entry{cMark, ""}
+		return entry{cls: cMark, fold: ""}
 	}
 	if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
-		return entry{cDrop, ""}
+		return entry{cls: cDrop, fold: ""}
 	}
 	// Decorated letters and digits: fullwidth, circled, mathematical
 	// alphabets, small capitals with a compatibility form.
@@ -350,18 +356,18 @@ func computeEntry(r rune) entry {
 		if kr < utf8.RuneSelf || unicode.IsLetter(kr) || unicode.IsDigit(kr) {
 			e := computeEntry(kr)
 			if kr < utf8.RuneSelf {
-				e = entry{asciiClass[kr], asciiFold[kr]}
+				e = entry{cls: asciiClass[kr], fold: asciiFold[kr]}
 			}
 			return e
 		}
 	}
 	if unicode.IsDigit(r) {
-		return entry{cDigit, string(rune('0' + digitValue(r)))}
+		return entry{cls: cDigit, fold: string(rune('0' + digitValue(r)))}
 	}
 	if unicode.IsLetter(r) {
 		lr := unicode.ToLower(r)
 		if s, ok := specialFold[lr]; ok {
-			return entry{cLetter, s}
+			return entry{cls: cLetter, fold: s}
 		}
 		if unicode.Is(unicode.Latin, lr) || unicode.Is(unicode.Greek, lr) || unicode.Is(unicode.Cyrillic, lr) {
 			d := norm.NFD.String(string(lr))
@@ -373,15 +379,15 @@ func computeEntry(r rune) entry {
 			}
 			// Keep Cyrillic й and ї as letters of their own.
 			if unicode.Is(unicode.Cyrillic, lr) && (lr == 'й' || lr == 'ї') {
-				return entry{cLetter, string(lr)}
+				return entry{cls: cLetter, fold: string(lr)}
 			}
 			if len(out) > 0 {
-				return entry{cLetter, string(out)}
+				return entry{cls: cLetter, fold: string(out)}
 			}
 		}
-		return entry{cLetter, string(lr)}
+		return entry{cls: cLetter, fold: string(lr)}
 	}
-	return entry{cSymbol, string(r)}
+	return entry{cls: cSymbol, fold: string(r)}
 }
 
 func digitValue(r rune) int {
@@ -464,4 +470,18 @@ func (d *Doc) fixHomoglyphs() {
 			t.FEnd = int32(len(d.Fold))
 		}
 	}
+}
+
+// letterCase reports whether the letter r is upper or lower case, from the
+// table for common runes.
+func letterCase(r rune) (up, lo bool) {
+	switch {
+	case r < utf8.RuneSelf:
+		return 'A' <= r && r <= 'Z', 'a' <= r && r <= 'z'
+	case r < tableLimit:
+		u := table[r].up
+		return u > 0, u < 0
+	}
+	up = unicode.IsUpper(r)
+	return up, !up && unicode.IsLower(r)
 }
