@@ -529,25 +529,23 @@ func (x *Extractor) sector(f *Features) string {
 
 func (x *Extractor) extractPay(f *Features, l *corpus.Listing, fields []corpus.NamedText) {
 	// Read the title, the body and the pay field (where a bare amount is pay: "40000-60000").
-	type candidate struct {
-		m     pay.Mention
+	var reads [3]struct {
+		r     pay.Reading
 		field string
 	}
-	var cands []candidate
+	n, found := 0, false
 	var work pay.WorkTime // working time stated in any of them
 	for _, ft := range fields {
-		if ft.Field != "pay" && ft.Field != "title" && ft.Field != "body" {
+		if ft.Field != "pay" && ft.Field != "title" && ft.Field != "body" || n == len(reads) {
 			continue
 		}
 		r := x.pay.Read(ft.Text, pay.Options{Stated: ft.Field == "pay"})
 		work = work.Or(r.Work)
-		for _, m := range r.Mentions {
-			if !m.Cost { // fees, deposits, rent, budgets are not pay
-				cands = append(cands, candidate{m, ft.Field})
-			}
-		}
+		reads[n].r, reads[n].field = r, ft.Field
+		n++
+		found = found || len(r.Mentions) > 0
 	}
-	if len(cands) == 0 {
+	if !found {
 		return
 	}
 	// Pay is judged against the wages where the work is: the one country
@@ -565,41 +563,49 @@ func (x *Extractor) extractPay(f *Features, l *corpus.Listing, fields []corpus.N
 		}
 		return where
 	}
-	var best *candidate
-	var bestConv pay.Conversion
-	bestWhere := ""
-	for i := range cands {
-		c := &cands[i]
-		m := &c.m
-		// The same pay stated twice (title, body, pay field) has the period one of them states.
-		if m.Period == "" {
-			for _, o := range cands {
-				if o.m.Period != "" && m.SameAmount(o.m) {
-					m.Period, m.PeriodCount = o.m.Period, o.m.PeriodCount
-					break
+	// The same pay stated twice (title, body, pay field) has the period one of them states.
+	periodOf := func(m pay.Mention) (string, float64) {
+		for _, rd := range reads[:n] {
+			for _, o := range rd.r.Mentions {
+				if o.Period != "" && !o.Cost && m.SameAmount(o) {
+					return o.Period, o.PeriodCount
 				}
 			}
 		}
-		m.Work = m.Work.Or(work)
-		where := payCountry(m.Currency)
-		// An amount without currency is in the listing's money; one without period is read
-		// by the listing's conventions, or those of where the work is when it names no country.
-		home := f.Country
-		if home == "" {
-			home = where
-		}
-		conv, ok := x.tables.Convert(*m, home, home)
-		if !ok || conv.MonthlyEURMax <= 0 {
-			continue
-		}
-		if best == nil || conv.MonthlyEURMax > bestConv.MonthlyEURMax {
-			best, bestConv, bestWhere = c, conv, where
+		return "", 0
+	}
+	var best pay.Mention
+	var bestConv pay.Conversion
+	bestWhere, bestField := "", ""
+	for _, rd := range reads[:n] {
+		for _, m := range rd.r.Mentions {
+			if m.Cost { // fees, deposits, rent, budgets are not pay
+				continue
+			}
+			if m.Period == "" {
+				m.Period, m.PeriodCount = periodOf(m)
+			}
+			m.Work = m.Work.Or(work)
+			where := payCountry(m.Currency)
+			// An amount without currency is in the listing's money; one without period is read
+			// by the listing's conventions, or those of where the work is when it names no country.
+			home := f.Country
+			if home == "" {
+				home = where
+			}
+			conv, ok := x.tables.Convert(m, home, home)
+			if !ok || conv.MonthlyEURMax <= 0 {
+				continue
+			}
+			if bestField == "" || conv.MonthlyEURMax > bestConv.MonthlyEURMax {
+				best, bestConv, bestWhere, bestField = m, conv, where, rd.field
+			}
 		}
 	}
-	if best == nil {
+	if bestField == "" {
 		return
 	}
-	m := best.m
+	m := best
 	out := &corpus.Pay{Text: m.Text, Amount: m.Amount, Currency: m.Currency, Period: m.Period, Net: m.Net,
 		MonthlyEUR: round2(bestConv.MonthlyEURMax), UpTo: m.UpTo}
 	if m.AmountMax > m.Amount {
@@ -626,7 +632,7 @@ func (x *Extractor) extractPay(f *Features, l *corpus.Listing, fields []corpus.N
 		out.Sector = w.Sector
 		out.Reference = fmt.Sprintf("%s %d", w.Source, w.Year)
 	}
-	f.Add("pay", Span{Evidence: corpus.Evidence{Field: best.field, Start: m.Start, End: m.End, Text: m.Text, Note: bestConv.Note(m)}})
+	f.Add("pay", Span{Evidence: corpus.Evidence{Field: bestField, Start: m.Start, End: m.End, Text: m.Text, Note: bestConv.Note(m)}})
 	f.Out.Pay = out
 }
 
