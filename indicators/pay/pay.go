@@ -14,7 +14,12 @@
 // percentages and counts are not reported.
 //
 // The parser reads a text once, front to back (scan.go), into the tokens a pay statement is
-// made of; the grammar below then looks at most a few tokens around each number.
+// made of, and hands them in chunks to the grammar below, which looks at most a few tokens
+// around each number. Besides the amount, currency and period next to it, a mention carries
+// what the text says a little further on: the period after a word about paying ("$950 — paid
+// every week"), the working time ("$300 a day for 2 hours", "6 Stunden pro Tag"), and whether
+// the amount is a cost ("placement fee 500 EUR"). Tables.Convert turns a mention into euro per
+// month with that working time, and Conversion.Note says what was read.
 package pay
 
 import (

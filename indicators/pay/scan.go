@@ -15,9 +15,11 @@ import (
 //
 // A pay statement is built around a number, and every phrase that matters stands within
 // hotBefore bytes before a number or hotAfter bytes after the chain of phrases that follows
-// one. A look-ahead cursor, moving forward only, finds the next digit; the text further from
-// any number than that ("cold") is stepped over in a tight loop that only looks for amounts
-// in words ("six figures"). Each byte is read at most twice, never backwards.
+// one. A look-ahead cursor, moving forward only, finds the next digit (eight bytes at a time);
+// the text further from any number than that ("cold") is stepped over looking only for
+// amounts in words ("six figures") after spaces, eight bytes at a time. Near a number each word
+// is hashed once as it is stepped over (lexicon.wordAt) and looked up by that hash. Each byte
+// is read at most twice (by the look-ahead cursor and by the tokenizer), never backwards.
 
 type tokKind uint8
 
