@@ -19,7 +19,8 @@ import (
 // the text further from any number than that ("cold") is stepped over looking only for
 // amounts in words ("six figures") after spaces, eight bytes at a time. Near a number each word
 // is hashed once as it is stepped over (lexicon.wordAt) and looked up by that hash. Each byte
-// is read at most twice (by the look-ahead cursor and by the tokenizer), never backwards.
+// is read a bounded number of times (by the look-ahead cursor, by the tokenizer, and by the
+// comparison that confirms a phrase found by its hash), and the reading never goes back.
 
 type tokKind uint8
 
