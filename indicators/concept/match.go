@@ -219,6 +219,13 @@ func (ls *langSet) classify(d *token.Doc, sc *scratch) {
 				}
 				last := wi
 				if len(r.rest) > 0 {
+					// Cheap test first: the next word must start like the phrase's next word.
+					if wi+1 >= len(sc.words) || r.rest[0].word == "" {
+						continue
+					}
+					if nt := &d.Tokens[sc.words[wi+1]]; nt.FEnd == nt.FStart || d.Fold[nt.FStart] != r.rest[0].word[0] {
+						continue
+					}
 					if !ls.restMatches(d, sc, wi, r.rest) {
 						continue
 					}
