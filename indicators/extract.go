@@ -141,7 +141,12 @@ func New(cfg Config) (*Extractor, error) {
 	for i, f := range pf {
 		pr = append(pr, concept.NamedReader{Name: cfg.Patterns[i], R: f})
 	}
-	if x.concepts, err = concept.Load(pr...); err != nil {
+	if len(pr) == 0 {
+		x.concepts, err = concept.Default()
+	} else {
+		x.concepts, err = concept.Load(pr...)
+	}
+	if err != nil {
 		return nil, fail("concept patterns", err)
 	}
 	return x, nil

@@ -20,6 +20,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -135,7 +136,8 @@ type langSet struct {
 	fuzzy   map[string][]fuzzyRef // deletion variants of long single words
 	// fuzzyPrefix holds the first three bytes of the long words and of
 	// their forms with one of the first three letters dropped: a word
-	// whose start is in none of them cannot be one typo away.
+	// whose start is in none of them is not looked up (a typo in the first
+	// two letters is not forgiven).
 	fuzzyPrefix map[[3]byte]bool
 	neg         int // id of NEG, -1 none
 	maxSuffix   int
@@ -165,8 +167,18 @@ type cpattern struct {
 	not []int
 }
 
-// Default loads the embedded data.
-func Default() (*Set, error) { return Load() }
+var (
+	defaultOnce sync.Once
+	defaultSet  *Set
+	defaultErr  error
+)
+
+// Default returns the set compiled from the embedded data, compiled once
+// per process (a Set is immutable).
+func Default() (*Set, error) {
+	defaultOnce.Do(func() { defaultSet, defaultErr = Load() })
+	return defaultSet, defaultErr
+}
 
 // Load compiles the embedded data files and the extra ones (same format;
 // an extra file for a language adds classes words and patterns).
@@ -420,16 +432,7 @@ func compileLang(lang, stemmer string, suffixes []string, maxSuffix, minStem int
 					}
 				}
 				ls.fuzzyPrefix[prefix3([]byte(words[0]))] = true
-				// a letter added or changed near the start
-				rs := []rune(words[0])
-				for i := 0; i < 2 && i < len(rs); i++ {
-					for _, c := range "abcdefghijklmnopqrstuvwxyz" {
-						v := string(rs[:i]) + string(c) + string(rs[i:])
-						ls.fuzzyPrefix[prefix3([]byte(v))] = true
-						w := string(rs[:i]) + string(c) + string(rs[i+1:])
-						ls.fuzzyPrefix[prefix3([]byte(w))] = true
-					}
-				}
+
 				ls.fuzzy[words[0]] = append(ls.fuzzy[words[0]], fuzzyRef{id, words[0]})
 			}
 		}
