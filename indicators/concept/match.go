@@ -126,10 +126,12 @@ type Hit struct {
 type occ struct{ first, last int32 }
 
 type scratch struct {
-	words []int32           // word index → token index
-	occ   [maxClasses][]occ // class id → occurrences in text order
-	del   []byte            // deletion variants
-	hits  []Hit
+	cache   map[string]*wordClasses // folded word → classes, for cacheLS
+	cacheLS *langSet
+	words   []int32           // word index → token index
+	occ     [maxClasses][]occ // class id → occurrences in text order
+	del     []byte            // deletion variants
+	hits    []Hit
 }
 
 var pool = sync.Pool{New: func() any { return new(scratch) }}
@@ -178,7 +180,6 @@ func (s *Set) Match(dst []Hit, negs []int, d *token.Doc, lang string) ([]Hit, []
 
 // classify records the class occurrences of every word.
 func (ls *langSet) classify(d *token.Doc, sc *scratch) {
-	root := &ls.trie.nodes[0]
 	for wi, ti := range sc.words {
 		t := &d.Tokens[ti]
 		if t.Kind == token.Number {
@@ -200,55 +201,99 @@ func (ls *langSet) classify(d *token.Doc, sc *scratch) {
 			// Numbers also start class phrases ("100%", "3 photos").
 		}
 		f := d.Fold[t.FStart:t.FEnd]
-		var seen bits
-		ni := int32(0)
-		n := root
-		for depth := 0; ; depth++ {
-			for _, r := range n.refs {
-				ok := false
-				switch r.mode {
-				case modePrefix:
-					ok = true
-				case modeExact:
-					ok = depth == len(f)
-				default:
-					ok = utf8.RuneCount(f[depth:]) <= ls.maxSuffix
-				}
-				if !ok {
-					continue
-				}
-				last := wi
-				if len(r.rest) > 0 {
-					// Cheap test first: the next word must start like the phrase's next word.
-					if wi+1 >= len(sc.words) || r.rest[0].word == "" {
-						continue
-					}
-					if nt := &d.Tokens[sc.words[wi+1]]; nt.FEnd == nt.FStart || d.Fold[nt.FStart] != r.rest[0].word[0] {
-						continue
-					}
-					if !ls.restMatches(d, sc, wi, r.rest) {
-						continue
-					}
-					last = wi + len(r.rest)
-				} else if seen.has(r.class) {
-					continue
-				}
-				seen.set(r.class)
-				sc.occ[r.class] = append(sc.occ[r.class], occ{int32(wi), int32(last)})
-			}
-			if depth == len(f) {
-				break
-			}
-			if ni = ls.trie.child(ni, f[depth]); ni < 0 {
-				break
-			}
-			n = &ls.trie.nodes[ni]
+		w := sc.lookup(ls, f, t.Kind == token.Word)
+		for _, c := range w.singles {
+			sc.occ[c] = append(sc.occ[c], occ{int32(wi), int32(wi)})
 		}
-		if seen.empty() && t.Kind == token.Word && len(f) >= 7 && len(ls.fuzzy) > 0 && ls.fuzzyPrefix[prefix3(f)] &&
-			utf8.RuneCount(f) >= 7 {
-			ls.fuzzyClass(f, sc, wi)
+		for i := range w.phrases {
+			r := &w.phrases[i]
+			// Cheap test first: the next word must start like the phrase's next word.
+			if wi+1 >= len(sc.words) || r.rest[0].word == "" {
+				continue
+			}
+			if nt := &d.Tokens[sc.words[wi+1]]; nt.FEnd == nt.FStart || d.Fold[nt.FStart] != r.rest[0].word[0] {
+				continue
+			}
+			if !ls.restMatches(d, sc, wi, r.rest) {
+				continue
+			}
+			sc.occ[r.class] = append(sc.occ[r.class], occ{int32(wi), int32(wi + len(r.rest))})
 		}
 	}
+}
+
+// wordClasses is what a folded word matches on its own: the classes of its
+// single-word entries (or, failing any entry, of a class word one typo
+// away), and the phrases it may start, to be checked against the words
+// after it.
+type wordClasses struct {
+	singles []int16
+	phrases []nodeRef
+}
+
+// maxCache is the most words a scratch remembers before starting afresh.
+const maxCache = 1 << 14
+
+// lookup returns the classes of the folded word f in ls, from the
+// scratch's cache of words seen in earlier texts of the same language.
+func (sc *scratch) lookup(ls *langSet, f []byte, word bool) *wordClasses {
+	if sc.cacheLS != ls || len(sc.cache) >= maxCache {
+		clear(sc.cache)
+		sc.cacheLS = ls
+		if sc.cache == nil {
+			sc.cache = make(map[string]*wordClasses, 1024)
+		}
+	}
+	if w, ok := sc.cache[string(f)]; ok {
+		return w
+	}
+	w := ls.wordClasses(f, word, sc)
+	sc.cache[string(f)] = w
+	return w
+}
+
+// wordClasses walks the trie for the folded word f.
+func (ls *langSet) wordClasses(f []byte, word bool, sc *scratch) *wordClasses {
+	w := &wordClasses{}
+	var seen bits
+	ni := int32(0)
+	n := &ls.trie.nodes[0]
+	for depth := 0; ; depth++ {
+		for _, r := range n.refs {
+			ok := false
+			switch r.mode {
+			case modePrefix:
+				ok = true
+			case modeExact:
+				ok = depth == len(f)
+			default:
+				ok = utf8.RuneCount(f[depth:]) <= ls.maxSuffix
+			}
+			if !ok {
+				continue
+			}
+			if len(r.rest) > 0 {
+				w.phrases = append(w.phrases, r)
+				continue
+			}
+			if !seen.has(r.class) {
+				seen.set(r.class)
+				w.singles = append(w.singles, int16(r.class))
+			}
+		}
+		if depth == len(f) {
+			break
+		}
+		if ni = ls.trie.child(ni, f[depth]); ni < 0 {
+			break
+		}
+		n = &ls.trie.nodes[ni]
+	}
+	if len(w.singles) == 0 && len(w.phrases) == 0 && word && len(f) >= 7 && len(ls.fuzzy) > 0 &&
+		ls.fuzzyPrefix[prefix3(f)] && utf8.RuneCount(f) >= 7 {
+		w.singles = ls.fuzzyClasses(f, sc)
+	}
+	return w
 }
 
 func (ls *langSet) restMatches(d *token.Doc, sc *scratch, wi int, rest []elem) bool {
@@ -265,14 +310,16 @@ func (ls *langSet) restMatches(d *token.Doc, sc *scratch, wi int, rest []elem) b
 	return true
 }
 
-// fuzzyClass finds class words one edit away from a long word f.
-func (ls *langSet) fuzzyClass(f []byte, sc *scratch, wi int) {
+// fuzzyClasses returns the classes of class words one edit away from a
+// long word f.
+func (ls *langSet) fuzzyClasses(f []byte, sc *scratch) []int16 {
 	var seen bits
+	var out []int16
 	add := func(refs []fuzzyRef) {
 		for _, r := range refs {
 			if !seen.has(r.class) {
 				seen.set(r.class)
-				sc.occ[r.class] = append(sc.occ[r.class], occ{int32(wi), int32(wi)})
+				out = append(out, int16(r.class))
 			}
 		}
 	}
@@ -283,6 +330,7 @@ func (ls *langSet) fuzzyClass(f []byte, sc *scratch, wi int) {
 		add(ls.fuzzy[string(sc.del)])
 		i += size
 	}
+	return out
 }
 
 // run appends the matches of one pattern.
