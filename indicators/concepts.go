@@ -65,8 +65,8 @@ func (x *Extractor) addConcepts(f *Features, fields []corpus.NamedText) {
 	sc := conceptPool.Get().(*conceptScratch)
 	defer conceptPool.Put(sc)
 	for _, ft := range fields {
-		if !adTextField(ft.Field) && ft.Field != "employer_info" {
-			continue
+		if !adTextField(ft.Field) {
+			continue // the employer's profile raises only employer, sector and place terms: the lexicon finds those
 		}
 		sc.doc.Reset(ft.Text)
 		sc.hits, sc.negs = x.concepts.Match(sc.hits[:0], sc.negs[:0], &sc.doc, f.Language)
