@@ -1,12 +1,9 @@
 package realeval
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
 	"html"
-	"os"
 	"regexp"
 	"slices"
 	"strconv"
@@ -108,26 +105,8 @@ func evalAgeCorpus(ctx context.Context, o *Options, name string, adText bool) (S
 	if adText {
 		s.Name = "ages-adtext"
 	}
-	f, err := os.Open(o.path(name))
-	if err != nil {
-		return s, err
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 0, 1<<16), 16<<20)
-	adsStated, adsFound, stripped, line := 0, 0, 0, 0
-	for sc.Scan() {
-		line++
-		if strings.TrimSpace(sc.Text()) == "" {
-			continue
-		}
-		if err := ctx.Err(); err != nil {
-			return s, err
-		}
-		var ad ageAd
-		if err := json.Unmarshal(sc.Bytes(), &ad); err != nil {
-			return s, fmt.Errorf("%s line %d: %w", name, line, err)
-		}
+	adsStated, adsFound, stripped := 0, 0, 0
+	err := readJSONL(ctx, o, name, func(_ int, ad *ageAd) error {
 		s.Items++
 		text, n := stripTitleAges(html.UnescapeString(ad.Content))
 		stripped += n
@@ -174,7 +153,7 @@ func evalAgeCorpus(ctx context.Context, o *Options, name string, adText bool) (S
 			}
 		}
 		if o.Misses == nil || len(missed)+len(wrong) == 0 {
-			continue
+			return nil
 		}
 		slices.Sort(missed)
 		slices.Sort(wrong)
@@ -190,9 +169,10 @@ func evalAgeCorpus(ctx context.Context, o *Options, name string, adText bool) (S
 			}
 			o.missf("%s %s: wrong %d from %s", s.Name, id, v, strings.Join(ev, ", "))
 		}
-	}
-	if err := sc.Err(); err != nil {
-		return s, fmt.Errorf("%s: %w", name, err)
+		return nil
+	})
+	if err != nil {
+		return s, err
 	}
 	ratio := 1.0
 	if adsStated > 0 {

@@ -85,7 +85,7 @@ func evalDeobf(ctx context.Context, o *Options) ([]Score, error) {
 			}
 		}
 		obf += f.Contacts.Obfuscated
-		tp, fn, fp := comparePhones(want, got, sameNumber)
+		tp, fn, fp := matchOnce(want, got, sameNumber)
 		s.TP += tp
 		s.FN += len(fn)
 		s.FP += len(fp)

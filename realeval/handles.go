@@ -1,12 +1,11 @@
 package realeval
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
 	"html"
-	"os"
+	"slices"
 	"sort"
 	"strings"
 
@@ -27,6 +26,8 @@ type handleAd struct {
 
 // handleWant is one expected handle.
 type handleWant struct{ app, name string }
+
+func (w handleWant) String() string { return w.app + ":" + w.name }
 
 // wantHandles lists the expected handles of an ad: apps lower-cased,
 // profile links reduced to the name, phone numbers to their digits.
@@ -79,29 +80,10 @@ func handleMatches(w handleWant, got string) bool {
 // the truth lacks.
 func evalHandles(ctx context.Context, o *Options) ([]Score, error) {
 	s := Score{Name: "handles", Corpus: handleCorpus}
-	f, err := os.Open(o.path(handleCorpus))
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 0, 1<<16), 16<<20)
-	line := 0
-	for sc.Scan() {
-		line++
-		if strings.TrimSpace(sc.Text()) == "" {
-			continue
-		}
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		var ad handleAd
-		if err := json.Unmarshal(sc.Bytes(), &ad); err != nil {
-			return nil, fmt.Errorf("%s line %d: %w", handleCorpus, line, err)
-		}
+	err := readJSONL(ctx, o, handleCorpus, func(line int, ad *handleAd) error {
 		want, err := wantHandles(ad.Correct)
 		if err != nil {
-			return nil, fmt.Errorf("%s line %d: %w", handleCorpus, line, err)
+			return fmt.Errorf("%s line %d: %w", handleCorpus, line, err)
 		}
 		s.Items++
 		l := &corpus.Listing{ID: fmt.Sprint(line), Body: html.UnescapeString(ad.Content)}
@@ -115,45 +97,20 @@ func evalHandles(ctx context.Context, o *Options) ([]Score, error) {
 		// The same handle listed twice by the truth (two platforms aside) counts once.
 		var dedup []handleWant
 		for _, w := range want {
-			dup := false
-			for _, d := range dedup {
-				if d.app == w.app && d.name == w.name {
-					dup = true
-				}
-			}
-			if !dup {
+			if !slices.Contains(dedup, w) {
 				dedup = append(dedup, w)
 			}
 		}
-		used := make([]bool, len(got))
-		var missed []string
-		for _, w := range dedup {
-			hit := false
-			for j, g := range got {
-				if !used[j] && handleMatches(w, g) {
-					used[j], hit = true, true
-					break
-				}
-			}
-			if hit {
-				s.TP++
-			} else {
-				s.FN++
-				missed = append(missed, w.app+":"+w.name)
-			}
-		}
-		var extra []string
-		for j, g := range got {
-			if !used[j] {
-				s.FP++
-				extra = append(extra, g)
-			}
-		}
+		tp, missed, extra := matchOnce(dedup, got, handleMatches)
+		s.TP += tp
+		s.FN += len(missed)
+		s.FP += len(extra)
 		if len(missed)+len(extra) > 0 {
 			o.missf("handles %s line %d region %s: missed %v, extra %v\n  text: %s", handleCorpus, line, regionNote(feat), missed, extra, l.Body)
 		}
-	}
-	return []Score{s}, sc.Err()
+		return nil
+	})
+	return []Score{s}, err
 }
 
 func containsFold(list []string, v string) bool {

@@ -2,10 +2,7 @@ package realeval
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
-	"io"
-	"os"
 	"sort"
 	"strings"
 
@@ -34,44 +31,19 @@ func evalIndicators(ctx context.Context, o *Options) ([]Score, error) {
 	}
 	var ads []ad
 	for _, name := range []string{adsTrainCorpus, adsTestCorpus} {
-		f, err := os.Open(o.path(name))
+		n := 0
+		err := readAdsCSV(ctx, o.path(name), func(row map[string]string) error {
+			n++
+			label := row["label"]
+			if label != "2" && label != "3" && label != "4" {
+				return nil
+			}
+			ads = append(ads, ad{service: label != "4", l: adsListing(fmt.Sprintf("%s#%d", name, n), row)})
+			return nil
+		})
 		if err != nil {
 			return nil, err
 		}
-		r := csv.NewReader(f)
-		r.FieldsPerRecord = -1
-		header, err := r.Read()
-		if err != nil {
-			f.Close()
-			return nil, fmt.Errorf("%s: %w", name, err)
-		}
-		col := map[string]int{}
-		for i, h := range header {
-			col[h] = i
-		}
-		for n := 0; ; n++ {
-			rec, err := r.Read()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				f.Close()
-				return nil, fmt.Errorf("%s: %w", name, err)
-			}
-			get := func(k string) string {
-				if i, ok := col[k]; ok && i < len(rec) {
-					return rec[i]
-				}
-				return ""
-			}
-			label := get("label")
-			if label != "2" && label != "3" && label != "4" {
-				continue
-			}
-			l := &corpus.Listing{ID: fmt.Sprintf("%s#%d", name, n+2), URL: get("url"), Body: get("extracted_text"), Location: get("location")}
-			ads = append(ads, ad{service: label != "4", l: l})
-		}
-		f.Close()
 	}
 	s, err := scanner.New(scanner.Config{Extractor: o.Extractor, Pack: o.Pack, Workers: 1})
 	if err != nil {

@@ -99,7 +99,7 @@ func evalPhoneTruth(ctx context.Context, o *Options) (Score, error) {
 		s.Items++
 		l := &corpus.Listing{ID: fmt.Sprint(i), URL: ad.URL, Title: ad.Title, Body: ad.Body}
 		got, region := phonesOf(o.Extractor, l)
-		tp, fn, fp := comparePhones(ad.E164, got, func(want, got string) bool { return want == got })
+		tp, fn, fp := matchOnce(ad.E164, got, func(want, got string) bool { return want == got })
 		s.TP += tp
 		s.FN += len(fn)
 		s.FP += len(fp)
@@ -109,33 +109,6 @@ func evalPhoneTruth(ctx context.Context, o *Options) (Score, error) {
 		}
 	}
 	return s, nil
-}
-
-// comparePhones matches found numbers against expected ones (each used
-// once) and returns the count matched, the expected ones missed and the
-// found ones unmatched.
-func comparePhones(want, got []string, match func(want, got string) bool) (tp int, missed, extra []string) {
-	used := make([]bool, len(got))
-	for _, w := range want {
-		found := false
-		for j, g := range got {
-			if !used[j] && match(w, g) {
-				used[j], found = true, true
-				break
-			}
-		}
-		if found {
-			tp++
-		} else {
-			missed = append(missed, w)
-		}
-	}
-	for j, g := range got {
-		if !used[j] {
-			extra = append(extra, g)
-		}
-	}
-	return tp, missed, extra
 }
 
 // digitsOnly keeps the ASCII digits of s.
@@ -229,7 +202,7 @@ func evalAdsTrain(ctx context.Context, o *Options) (Score, error) {
 		}
 		s.Items++
 		found += len(got)
-		tp, fn, fp := comparePhones(want, got, sameNumber)
+		tp, fn, fp := matchOnce(want, got, sameNumber)
 		s.TP += tp
 		s.FN += len(fn)
 		s.FP += len(fp)

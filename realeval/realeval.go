@@ -10,12 +10,15 @@
 package realeval
 
 import (
+	"bufio"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	"github.com/redthread/redthread/indicators"
 	"github.com/redthread/redthread/rules"
@@ -115,4 +118,62 @@ func Run(ctx context.Context, o Options) ([]Score, error) {
 		out = append(out, s...)
 	}
 	return out, nil
+}
+
+// readJSONL decodes each non-empty line of the JSON Lines corpus file name
+// into a new T and calls fn with its line number.
+func readJSONL[T any](ctx context.Context, o *Options, name string, fn func(line int, v *T) error) error {
+	f, err := os.Open(o.path(name))
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 0, 1<<16), 16<<20)
+	for line := 1; sc.Scan(); line++ {
+		if strings.TrimSpace(sc.Text()) == "" {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		v := new(T)
+		if err := json.Unmarshal(sc.Bytes(), v); err != nil {
+			return fmt.Errorf("%s line %d: %w", name, line, err)
+		}
+		if err := fn(line, v); err != nil {
+			return err
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	return nil
+}
+
+// matchOnce matches found values against expected ones, each found value
+// used once, and returns how many matched, the expected ones missed and
+// the found ones left over.
+func matchOnce[W any](want []W, got []string, match func(want W, got string) bool) (tp int, missed []W, extra []string) {
+	used := make([]bool, len(got))
+	for _, w := range want {
+		found := false
+		for j, g := range got {
+			if !used[j] && match(w, g) {
+				used[j], found = true, true
+				break
+			}
+		}
+		if found {
+			tp++
+		} else {
+			missed = append(missed, w)
+		}
+	}
+	for j, g := range got {
+		if !used[j] {
+			extra = append(extra, g)
+		}
+	}
+	return tp, missed, extra
 }
