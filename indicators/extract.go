@@ -222,6 +222,8 @@ func (x *Extractor) Extract(l *corpus.Listing) *Features {
 	if f.Kind == "" {
 		f.Kind = detectKind(f)
 	}
+	f.Offer = f.Terms["kind.report"] == 0 &&
+		(f.Kind == corpus.KindJob || f.Terms["romance.simulated_romance"]+f.Terms["romance.coercion"] > 0)
 
 	x.extractContacts(f, l, fields)
 	x.extractPay(f, l, fields)

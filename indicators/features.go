@@ -27,6 +27,9 @@ type Features struct {
 	// is ("" when none).
 	Destination string `expr:"destination"`
 	Words       int    `expr:"words"` // words in title and body
+	// Offer is true for a text that makes an offer: a job ad or a romance
+	// message, and not a news report or warning that quotes one.
+	Offer bool `expr:"offer"`
 
 	// Terms counts lexicon hits by tag: terms["job.urgency"], terms["sector.agriculture"].
 	Terms map[string]int `expr:"terms"`

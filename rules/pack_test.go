@@ -93,7 +93,7 @@ func TestEvaluateCombinesAndExplains(t *testing.T) {
 		t.Fatal(err)
 	}
 	ev := p.NewEvaluator()
-	f := &indicators.Features{Kind: "job", Country: "RS", Terms: map[string]int{}}
+	f := &indicators.Features{Kind: "job", Offer: true, Country: "RS", Terms: map[string]int{}}
 	s, err := ev.Evaluate(f)
 	if err != nil {
 		t.Fatal(err)
