@@ -238,30 +238,29 @@ func (x *Extractor) Extract(l *corpus.Listing) *Features {
 	f.Spec = SpecFeatures{Hours: f.Terms["spec.hours"] > 0, Qualification: f.Terms["spec.qualification"] > 0, Tasks: f.Terms["spec.tasks"] > 0}
 	if !f.Spec.Hours && !f.Spec.Qualification && !f.Spec.Tasks {
 		// Absence is evidence too: point at what the ad calls the job.
-		field, text := "title", l.Title
-		if text == "" {
-			field, text = "body", firstLine(l.Body)
-		}
-		if text != "" {
-			f.Add("spec:absent", Span{Evidence: corpus.Evidence{Field: field, Start: 0, End: len(text), Text: text,
-				Note: "no duties, working hours or qualifications are named"}})
-		}
+		addAbsence(f, l, "spec:absent", "no duties, working hours or qualifications are named")
 	}
 	f.Words = countWords(l.Title) + countWords(l.Body)
 	structure(f, l)
 	if !f.Structure.EmployerName && !f.Structure.EmployerInfo && !f.Employer.Named && !f.Employer.Registered &&
 		!f.Employer.Address && !f.Employer.LegalForm && !f.Employer.Web {
 		// Nothing says who the employer is: point at the title.
-		field, text := "title", l.Title
-		if text == "" {
-			field, text = "body", firstLine(l.Body)
-		}
-		if text != "" {
-			f.Add("structure:no_employer", Span{Evidence: corpus.Evidence{Field: field, Start: 0, End: len(text), Text: text,
-				Note: "no company is named or described (no employer, company profile, address, registration or website)"}})
-		}
+		addAbsence(f, l, "structure:no_employer", "no company is named or described (no employer, company profile, address, registration or website)")
 	}
 	return f
+}
+
+// addAbsence records evidence of something the listing lacks under
+// source: the title (or the body's first line), with a note saying what is
+// missing.
+func addAbsence(f *Features, l *corpus.Listing, source, note string) {
+	field, text := "title", l.Title
+	if text == "" {
+		field, text = "body", firstLine(l.Body)
+	}
+	if text != "" {
+		f.Add(source, Span{Evidence: corpus.Evidence{Field: field, Start: 0, End: len(text), Text: text, Note: note}})
+	}
 }
 
 // termScratch holds addTerms' buffers between listings.
