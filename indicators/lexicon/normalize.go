@@ -6,6 +6,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/redthread/redthread/indicators/token"
 )
 
 // foldLimit is the first rune not covered by the precomputed fold table.
@@ -25,13 +27,16 @@ type foldEntry struct {
 	kind uint8
 }
 
-// special folds that have no canonical decomposition.
-var specialFold = map[rune]string{
-	'ß': "ss", 'ẞ': "ss", 'đ': "d", 'Đ': "d", 'ł': "l", 'Ł': "l", 'ø': "o", 'Ø': "o",
-	'æ': "ae", 'Æ': "ae", 'œ': "oe", 'Œ': "oe", 'ħ': "h", 'Ħ': "h", 'ŧ': "t", 'Ŧ': "t",
-	'ı': "i", 'ŀ': "l", 'Ŀ': "l", 'þ': "th", 'Þ': "th", 'ς': "σ", 'ʼ': "'", 'ʻ': "'",
-	'ё': "е", 'Ё': "е", '\u00ad': "",
-}
+// specialFold are the folds without a canonical decomposition: the
+// tokenizer's letters (token.SpecialFold) plus modifier apostrophes and
+// the soft hyphen, which the lexicon folds inside words.
+var specialFold = func() map[rune]string {
+	m := map[rune]string{'ʼ': "'", 'ʻ': "'", '\u00ad': ""}
+	for r, f := range token.SpecialFold {
+		m[r] = f
+	}
+	return m
+}()
 
 func initFold() {
 	foldTable = make([]string, foldLimit)

@@ -315,8 +315,10 @@ func buildTable() {
 	}
 }
 
-// special folds that have no canonical decomposition.
-var specialFold = map[rune]string{
+// SpecialFold maps letters that have no canonical decomposition to their
+// folded form (ß → ss, ł → l, ё → е). The lexicon's normalizer folds them
+// the same way.
+var SpecialFold = map[rune]string{
 	'ß': "ss", 'ẞ': "ss", 'đ': "d", 'Đ': "d", 'ł': "l", 'Ł': "l", 'ø': "o", 'Ø': "o",
 	'æ': "ae", 'Æ': "ae", 'œ': "oe", 'Œ': "oe", 'ħ': "h", 'Ħ': "h", 'ŧ': "t", 'Ŧ': "t",
 	'ı': "i", 'ŀ': "l", 'Ŀ': "l", 'þ': "th", 'Þ': "th", 'ς': "σ", 'ё': "е", 'Ё': "е",
@@ -340,7 +342,7 @@ func computeEntry(r rune) entry {
 	if unicode.IsSpace(r) {
 		return entry{cls: cSpace, fold: ""}
 	}
-	if s, ok := specialFold[r]; ok {
+	if s, ok := SpecialFold[r]; ok {
 		return entry{cls: cLetter, fold: s}
 	}
 	if unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Me, r) {
@@ -366,7 +368,7 @@ func computeEntry(r rune) entry {
 	}
 	if unicode.IsLetter(r) {
 		lr := unicode.ToLower(r)
-		if s, ok := specialFold[lr]; ok {
+		if s, ok := SpecialFold[lr]; ok {
 			return entry{cls: cLetter, fold: s}
 		}
 		if unicode.Is(unicode.Latin, lr) || unicode.Is(unicode.Greek, lr) || unicode.Is(unicode.Cyrillic, lr) {
