@@ -40,19 +40,6 @@ func tagForField(tag, field string) bool {
 	return false
 }
 
-// negatable are the tags whose phrase hits a negation word just before
-// cancels: "we do not charge any placement fee", "nie pobieramy kaucji",
-// "паспорт мы не забираем". Tags whose phrases carry their own negation
-// ("no experience needed") are not in it.
-var negatable = map[string]bool{
-	"job.fee_or_debt": true, "job.document_retention": true, "job.travel_provided": true,
-	"job.personal_data_request": true, "job.targeted_recruitment": true, "job.urgency": true,
-	"service.unprotected": true, "service.third_party": true,
-}
-
-// negReach is how many words before a phrase a negation reaches.
-const negReach = 3
-
 // addConcepts matches the concept patterns of the listing's language in
 // the title and body and adds their hits as "terms:TAG" evidence, unless a
 // lexicon phrase of the same tag already covers the words; and drops the
@@ -70,7 +57,7 @@ func (x *Extractor) addConcepts(f *Features, fields []corpus.NamedText) {
 		}
 		sc.doc.Reset(ft.Text)
 		sc.hits, sc.negs = x.concepts.Match(sc.hits[:0], sc.negs[:0], &sc.doc, f.Language)
-		if len(sc.negs) > 0 && adTextField(ft.Field) {
+		if len(sc.negs) > 0 {
 			x.negatePhrases(f, ft.Field, sc)
 		}
 		for i := range sc.hits {
@@ -88,9 +75,11 @@ func (x *Extractor) addConcepts(f *Features, fields []corpus.NamedText) {
 	}
 }
 
-// negatePhrases removes the phrase hits of negatable tags in field that a
-// negation word in sc.negs stands at most negReach words before.
+// negatePhrases removes the phrase hits of the tags the concept data names
+// (phrase_negation) in field that a negation word in sc.negs stands just
+// before.
 func (x *Extractor) negatePhrases(f *Features, field string, sc *conceptScratch) {
+	pn := x.concepts.PhraseNegation()
 	toks := sc.doc.Tokens
 	sc.rank = sc.rank[:0]
 	var words int32
@@ -100,14 +89,14 @@ func (x *Extractor) negatePhrases(f *Features, field string, sc *conceptScratch)
 			words++
 		}
 	}
-	for tag := range negatable {
+	for _, tag := range pn.Tags {
 		spans := f.Spans["terms:"+tag]
 		if len(spans) == 0 {
 			continue
 		}
 		kept := spans[:0]
 		for _, sp := range spans {
-			if sp.Field != field || !x.negatedAt(sc, sp.Start) {
+			if sp.Field != field || !negatedAt(sc, sp.Start, pn.Reach) {
 				kept = append(kept, sp)
 				continue
 			}
@@ -122,9 +111,9 @@ func (x *Extractor) negatePhrases(f *Features, field string, sc *conceptScratch)
 	}
 }
 
-// negatedAt reports whether a negation word stands at most negReach words
-// before the token at byte offset start, in its sentence.
-func (x *Extractor) negatedAt(sc *conceptScratch, start int) bool {
+// negatedAt reports whether a negation word stands at most reach words
+// before the token at byte offset start, in its sentence and clause.
+func negatedAt(sc *conceptScratch, start, reach int) bool {
 	toks := sc.doc.Tokens
 	ti := sort.Search(len(toks), func(i int) bool { return int(toks[i].End) > start })
 	if ti >= len(toks) {
@@ -134,7 +123,7 @@ func (x *Extractor) negatedAt(sc *conceptScratch, start int) bool {
 		if n >= ti || toks[n].Sent != toks[ti].Sent {
 			continue
 		}
-		if d := sc.rank[ti] - sc.rank[n]; d >= 1 && d <= negReach && !concept.ClauseBreak(&sc.doc, n, ti) {
+		if d := sc.rank[ti] - sc.rank[n]; d >= 1 && d <= int32(reach) && !concept.ClauseBreak(&sc.doc, n, ti) {
 			return true
 		}
 	}

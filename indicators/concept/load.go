@@ -52,6 +52,15 @@ type file struct {
 	Classes   map[string][]string `yaml:"classes"`
 	Patterns  []PatternSpec       `yaml:"patterns"`
 	Tests     []TestCase          `yaml:"tests"`
+	// PhraseNegation names the tags whose lexicon phrases a negation word
+	// just before cancels, and how many words back it reaches.
+	PhraseNegation *PhraseNegation `yaml:"phrase_negation"`
+}
+
+// PhraseNegation is which lexicon phrases the NEG class cancels.
+type PhraseNegation struct {
+	Tags  []string `yaml:"tags"`
+	Reach int      `yaml:"reach"` // words before the phrase
 }
 
 // TestCase is a unit test in a data file: the tags a text must and must
@@ -102,11 +111,17 @@ func (e *LoadError) Unwrap() error { return e.Err }
 // Set is the compiled classes and patterns of all languages. It is
 // immutable and safe for concurrent use.
 type Set struct {
-	langs    map[string]*langSet
-	patterns []*pattern // language-neutral patterns (patterns.yaml and every file's)
-	tags     []string
-	tests    []LangTest
+	langs     map[string]*langSet
+	patterns  []*pattern // language-neutral patterns (patterns.yaml and every file's)
+	tags      []string
+	tests     []LangTest
+	phraseNeg PhraseNegation
 }
+
+// PhraseNegation returns the tags whose phrases a negation word cancels
+// and the number of words it reaches back (patterns.yaml phrase_negation;
+// later files add tags and may set the reach).
+func (s *Set) PhraseNegation() PhraseNegation { return s.phraseNeg }
 
 // Tests returns the unit tests written in the data files, and each
 // pattern's examples and counter-examples as English tests.
@@ -264,6 +279,12 @@ func compile(files []*file, names []string) (*Set, error) {
 		}
 		for _, t := range f.Tests {
 			s.tests = append(s.tests, LangTest{t, f.Language, names[i]})
+		}
+		if pn := f.PhraseNegation; pn != nil {
+			s.phraseNeg.Tags = append(s.phraseNeg.Tags, pn.Tags...)
+			if pn.Reach > 0 {
+				s.phraseNeg.Reach = pn.Reach
+			}
 		}
 		for _, p := range f.Patterns {
 			if f.Language != "xx" && len(p.Langs) == 0 {
