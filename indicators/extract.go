@@ -35,6 +35,7 @@ type Config struct {
 type Extractor struct {
 	lex      *lexicon.Lexicon
 	concepts *concept.Set
+	data     *listingData // languages.yaml, structure.yaml
 	contacts *contacts.Extractor
 	pay      *pay.Parser
 	tables   *pay.Tables
@@ -125,11 +126,10 @@ func New(cfg Config) (*Extractor, error) {
 		return nil, fail("lexicon", err)
 	}
 	stop := x.lex.Stopwords()
-	tw, err := translitWords()
-	if err != nil {
-		return nil, fail("transliteration words", err)
+	if x.data, err = loadListingData(); err != nil {
+		return nil, fail("language and structure data", err)
 	}
-	for lang, ws := range tw {
+	for lang, ws := range x.data.transliterated {
 		stop[lang] = append(stop[lang], ws...)
 	}
 	x.lang = NewLanguageDetector(stop)
@@ -207,7 +207,7 @@ func (x *Extractor) Extract(l *corpus.Listing) *Features {
 			f.matchLangs = append(f.matchLangs, a)
 		}
 	}
-	if cl := countryLanguage[f.Country]; cl != "" {
+	if cl := x.data.countryLanguages[f.Country]; cl != "" {
 		f.matchLangs = append(f.matchLangs, cl)
 	}
 	fields := l.TextFields()
@@ -241,7 +241,7 @@ func (x *Extractor) Extract(l *corpus.Listing) *Features {
 		addAbsence(f, l, "spec:absent", "no duties, working hours or qualifications are named")
 	}
 	f.Words = countWords(l.Title) + countWords(l.Body)
-	structure(f, l)
+	x.structure(f, l)
 	if !f.Structure.EmployerName && !f.Structure.EmployerInfo && !f.Employer.Named && !f.Employer.Registered &&
 		!f.Employer.Address && !f.Employer.LegalForm && !f.Employer.Web {
 		// Nothing says who the employer is: point at the title.
@@ -792,17 +792,6 @@ func (f *Features) allowTerm(term, tag string) bool {
 	}
 	// Ukrainian ads mix in Russian and the other way round.
 	return term == "ru" && f.Language == "uk" || term == "uk" && f.Language == "ru"
-}
-
-// countryLanguage is the main language of the countries whose languages
-// redthread reads, for listings that name their country.
-var countryLanguage = map[string]string{
-	"GB": "en", "IE": "en", "US": "en", "CA": "en", "AU": "en", "NZ": "en", "MT": "en",
-	"IT": "it", "SM": "it", "GR": "el", "CY": "el", "RS": "sr", "ME": "sr", "BA": "sr",
-	"AL": "sq", "XK": "sq", "RO": "ro", "MD": "ro", "UA": "uk", "RU": "ru", "BY": "ru", "KZ": "ru",
-	"ES": "es", "MX": "es", "AR": "es", "CO": "es", "PE": "es", "CL": "es", "VE": "es",
-	"DE": "de", "AT": "de", "LI": "de", "FR": "fr", "BE": "fr", "LU": "fr", "CH": "de",
-	"PL": "pl", "BG": "bg", "VN": "vi",
 }
 
 // langFree reports whether a tag's terms count whatever the listing's

@@ -10,20 +10,58 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-//go:embed data/translit.yaml
-var translitYAML []byte
+//go:embed data/languages.yaml
+var languagesYAML []byte
 
-// translitWords returns the words that mark Russian, Ukrainian, Bulgarian
-// and Greek written in Latin letters (data/translit.yaml).
-func translitWords() (map[string][]string, error) {
-	var f struct {
-		Updated string              `yaml:"updated"`
-		Words   map[string][]string `yaml:"words"`
+//go:embed data/structure.yaml
+var structureYAML []byte
+
+// listingData is the embedded data about languages and listing structure.
+type listingData struct {
+	// transliterated are words that mark Russian, Ukrainian, Bulgarian and
+	// Greek written in Latin letters, by language.
+	transliterated map[string][]string
+	// countryLanguages is the main language of a country (ISO codes).
+	countryLanguages map[string]string
+	// masked are the markers sites put where they hid a contact, lower case.
+	masked []string
+	// maskedFirst holds the first bytes of the markers, in both cases.
+	maskedFirst string
+}
+
+// loadListingData reads data/languages.yaml and data/structure.yaml.
+func loadListingData() (*listingData, error) {
+	var lang struct {
+		Updated          string              `yaml:"updated"`
+		Transliterated   map[string][]string `yaml:"transliterated"`
+		CountryLanguages map[string]string   `yaml:"country_languages"`
 	}
-	if err := yaml.Unmarshal(translitYAML, &f); err != nil {
-		return nil, fmt.Errorf("data/translit.yaml: %w", err)
+	if err := yaml.Unmarshal(languagesYAML, &lang); err != nil {
+		return nil, fmt.Errorf("data/languages.yaml: %w", err)
 	}
-	return f.Words, nil
+	var st struct {
+		Updated        string   `yaml:"updated"`
+		MaskedContacts []string `yaml:"masked_contacts"`
+	}
+	if err := yaml.Unmarshal(structureYAML, &st); err != nil {
+		return nil, fmt.Errorf("data/structure.yaml: %w", err)
+	}
+	d := &listingData{transliterated: lang.Transliterated, countryLanguages: lang.CountryLanguages}
+	var first []byte
+	for _, m := range st.MaskedContacts {
+		m = strings.ToLower(m)
+		if m == "" {
+			continue
+		}
+		d.masked = append(d.masked, m)
+		for _, c := range []byte{m[0], strings.ToUpper(m[:1])[0]} {
+			if strings.IndexByte(string(first), c) < 0 {
+				first = append(first, c)
+			}
+		}
+	}
+	d.maskedFirst = string(first)
+	return d, nil
 }
 
 // LanguageDetector guesses the language of a listing among the supported

@@ -24,23 +24,18 @@ type StructureFeatures struct {
 	WorkInTitle       bool `expr:"work_in_title"`       // the title names the work (a sector word: "strawberry picking")
 }
 
-// maskMarkers are what sites put where they hid a contact; each starts
-// with one of maskFirst, so a text without those bytes is skipped at once.
-var maskMarkers = []string{"[email protected]", "[email&#160;protected]", "[email]", "[phone]", "[hidden]", "[removed]",
-	"#email_", "#phone_", "#url_", "(hidden)", "***@", "@***", "xxx-xxx", "xxx xxx"}
-
-const maskFirst = "[#(*@xX"
-
-func countMasked(s string) int {
+// countMasked counts the markers of d.masked in s (case-insensitively);
+// a text without any of their first bytes is skipped at once.
+func (d *listingData) countMasked(s string) int {
 	n := 0
-	for i := strings.IndexAny(s, maskFirst); i >= 0 && i < len(s); {
-		for _, m := range maskMarkers {
-			if len(s)-i >= len(m) && (s[i] == m[0] || s[i]|0x20 == m[0]) && strings.EqualFold(s[i:i+len(m)], m) {
+	for i := strings.IndexAny(s, d.maskedFirst); i >= 0 && i < len(s); {
+		for _, m := range d.masked {
+			if len(s)-i >= len(m) && strings.EqualFold(s[i:i+len(m)], m) {
 				n++
 				break
 			}
 		}
-		j := strings.IndexAny(s[i+1:], maskFirst)
+		j := strings.IndexAny(s[i+1:], d.maskedFirst)
 		if j < 0 {
 			break
 		}
@@ -51,7 +46,7 @@ func countMasked(s string) int {
 
 // structure fills f.Structure and f.Fields from the listing's fields and
 // layout. It runs after terms, contacts and pay.
-func structure(f *Features, l *corpus.Listing) {
+func (x *Extractor) structure(f *Features, l *corpus.Listing) {
 	s := &f.Structure
 	name := strings.TrimSpace(l.Employer)
 	s.EmployerName = name != "" && !vagueName(f, name)
@@ -59,9 +54,9 @@ func structure(f *Features, l *corpus.Listing) {
 	s.EmployerInfo = info != ""
 	s.EmployerInfoWords = countWords(info)
 	s.Contacts = len(l.Contacts)
-	s.MaskedContacts = countMasked(l.Body) + countMasked(l.EmployerInfo)
+	s.MaskedContacts = x.data.countMasked(l.Body) + x.data.countMasked(l.EmployerInfo)
 	for _, c := range l.Contacts {
-		s.MaskedContacts += countMasked(c)
+		s.MaskedContacts += x.data.countMasked(c)
 	}
 	layout(l.Body, s)
 	s.Duties = s.Headings > 0 && s.ListItems >= 2 || s.ListItems >= 3 || f.Terms["spec.tasks"] > 0 && s.ListItems >= 2

@@ -3,13 +3,17 @@ package indicators
 import "testing"
 
 func TestCountMasked(t *testing.T) {
+	d, err := loadListingData()
+	if err != nil {
+		t.Fatal(err)
+	}
 	for in, want := range map[string]int{
 		"write to [email protected] or #EMAIL_12#": 2,
 		"call XXX-XXX-1234 (hidden)":               2,
 		"no mask here (really) [ok] #1":            0,
 		"":                                         0,
 	} {
-		if got := countMasked(in); got != want {
+		if got := d.countMasked(in); got != want {
 			t.Errorf("countMasked(%q) = %d, want %d", in, got, want)
 		}
 	}
