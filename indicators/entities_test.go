@@ -4,8 +4,9 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 	"unicode/utf8"
+
+	"github.com/redthread/redthread/internal/slowinput"
 )
 
 // ageCase is one made-up text and the ages read from it, each as
@@ -256,21 +257,9 @@ func TestAgesLinear(t *testing.T) {
 		strings.Repeat("I'm ", 800) + "22",
 		strings.Repeat(" ", 3000) + "22",
 	}
-	// The fastest of five timings, so a busy machine does not fail the test.
+	// The fastest of seven timings, so a busy machine does not fail the test.
 	perByte := func(s string) float64 {
-		best := 0.0
-		for k := 0; k < 5; k++ {
-			n := 0
-			start := time.Now()
-			for time.Since(start) < 10*time.Millisecond {
-				c.AgesIn(s, "", true, nil)
-				n++
-			}
-			if t := float64(time.Since(start)) / float64(n) / float64(len(s)); k == 0 || t < best {
-				best = t
-			}
-		}
-		return best
+		return slowinput.PerByte(func(s string) { c.AgesIn(s, "", true, nil) }, s, 20)
 	}
 	for _, s := range soups {
 		short, long := s, strings.Repeat(s, 8)

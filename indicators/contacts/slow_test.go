@@ -8,41 +8,21 @@ import (
 	"sort"
 	"strings"
 	"testing"
-	"time"
+
+	"github.com/redthread/redthread/internal/slowinput"
 )
 
 // adversarial are texts built to make phone extraction slow: long digit runs, digits between
 // symbol soups, number words and glued digits everywhere.
 func adversarial() map[string]string {
-	r := rand.New(rand.NewSource(1))
-	digits := func(n int, sep func() string) string {
-		var b strings.Builder
-		for i := 0; i < n; i++ {
-			b.WriteByte(byte('0' + r.Intn(10)))
-			b.WriteString(sep())
-		}
-		return b.String()
-	}
 	symbols := []string{"♡", "☆", "¥", "¿", "#", "•", "~", "…", "$", ".", " ", "-", "*/", ",", ";"}
 	words := []string{"one", "seventeen", "forty-two", "twenty", "to", "for", "o", "ten", "oh", "nine"}
-	out := map[string]string{
-		"digit run":        digits(2000, func() string { return "" }),
-		"spaced digits":    digits(1000, func() string { return " " }),
-		"symbol soup":      digits(700, func() string { return symbols[r.Intn(len(symbols))] }),
-		"groups and signs": digits(600, func() string { return strings.Repeat(symbols[r.Intn(len(symbols))], 1+r.Intn(3)) }),
-	}
+	out := slowinput.Soups(1, symbols, words)
+	r := rand.New(rand.NewSource(2))
 	var b strings.Builder
 	for b.Len() < 2000 {
-		b.WriteString(words[r.Intn(len(words))])
-		b.WriteString(symbols[r.Intn(len(symbols))])
-		b.WriteString(digits(1+r.Intn(4), func() string { return "" }))
-		b.WriteString(" ")
-	}
-	out["words and digits"] = b.String()
-	b.Reset()
-	for b.Len() < 2000 {
 		b.WriteString("weekend")
-		b.WriteString(digits(10, func() string { return "" }))
+		b.WriteString(slowinput.Digits(r, 10, func() string { return "" }))
 		b.WriteString("call ")
 	}
 	out["glued digits"] = b.String()
@@ -51,17 +31,7 @@ func adversarial() map[string]string {
 
 // perByte returns the best time per byte of extracting text, over a few runs.
 func perByte(e *Extractor, text string) float64 {
-	best := time.Duration(1 << 62)
-	for i := 0; i < 7; i++ {
-		t0 := time.Now()
-		for j := 0; j < 3; j++ {
-			e.Extract(text, "US")
-		}
-		if d := time.Since(t0) / 3; d < best {
-			best = d
-		}
-	}
-	return float64(best) / float64(len(text))
+	return slowinput.PerByte(func(s string) { e.Extract(s, "US") }, text, 3)
 }
 
 // TestNoSlowInput: no text costs more than twice the median time per byte of ordinary ads

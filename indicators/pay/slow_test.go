@@ -7,25 +7,13 @@ import (
 	"sort"
 	"strings"
 	"testing"
-	"time"
-)
 
-// adversarialPay are the hostile texts of adversarialPayTexts (hostile_test.go).
-func adversarialPay() map[string]string { return adversarialPayTexts() }
+	"github.com/redthread/redthread/internal/slowinput"
+)
 
 // perByte returns the best time per byte of parsing text, over a few runs.
 func perByte(p *Parser, text string) float64 {
-	best := time.Duration(1 << 62)
-	for i := 0; i < 7; i++ {
-		t0 := time.Now()
-		for j := 0; j < 5; j++ {
-			p.Read(text, Options{})
-		}
-		if d := time.Since(t0) / 5; d < best {
-			best = d
-		}
-	}
-	return float64(best) / float64(len(text))
+	return slowinput.PerByte(func(s string) { p.Read(s, Options{}) }, text, 5)
 }
 
 // TestNoSlowInput: the cost per byte does not grow with the length of a text (nothing
@@ -51,7 +39,7 @@ func TestNoSlowInput(t *testing.T) {
 	}
 	sort.Float64s(base)
 	median := (base[1] + base[2]) / 2
-	for name, text := range adversarialPay() {
+	for name, text := range adversarialPayTexts() {
 		bound := 16.0
 		if strict {
 			bound = 2
