@@ -1,7 +1,9 @@
 package indicators
 
 import (
+	"bytes"
 	"encoding/json"
+	"strconv"
 	"strings"
 
 	"github.com/redthread/redthread/corpus"
@@ -74,15 +76,42 @@ func (x *Extractor) structure(f *Features, l *corpus.Listing) {
 			s.PayInTitle = true
 		}
 	}
-	if len(l.Fields) > 0 {
-		f.Fields = make(map[string]any, len(l.Fields))
-		for k, raw := range l.Fields {
-			var v any
-			if json.Unmarshal(raw, &v) == nil {
-				f.Fields[k] = v
+	for k, raw := range l.Fields {
+		if v, ok := scalar(raw); ok {
+			if f.Fields == nil {
+				f.Fields = make(map[string]any, len(l.Fields))
 			}
+			f.Fields[k] = v
 		}
 	}
+}
+
+// scalar decodes a site field that is a string, number, boolean or null;
+// objects and arrays are left out (rules compare scalars, and decoding a
+// large nested field for every listing would cost the scan).
+func scalar(raw json.RawMessage) (any, bool) {
+	b := bytes.TrimSpace(raw)
+	if len(b) == 0 {
+		return nil, false
+	}
+	switch c := b[0]; {
+	case c == '"':
+		var s string
+		if json.Unmarshal(b, &s) != nil {
+			return nil, false
+		}
+		return s, true
+	case c == 't' && string(b) == "true":
+		return true, true
+	case c == 'f' && string(b) == "false":
+		return false, true
+	case c == 'n' && string(b) == "null":
+		return nil, true
+	case c == '-' || c >= '0' && c <= '9':
+		v, err := strconv.ParseFloat(string(b), 64)
+		return v, err == nil
+	}
+	return nil, false
 }
 
 // layout counts list items and headings in the body's lines.

@@ -29,3 +29,17 @@ func TestListItem(t *testing.T) {
 		}
 	}
 }
+
+func TestScalarFields(t *testing.T) {
+	for raw, want := range map[string]any{`"yes"`: "yes", ` true `: true, `false`: false, `12.5`: 12.5, `-3`: -3.0, `null`: nil} {
+		got, ok := scalar([]byte(raw))
+		if !ok || got != want {
+			t.Errorf("scalar(%s) = %v, %v; want %v", raw, got, ok, want)
+		}
+	}
+	for _, raw := range []string{`{"a":1}`, `[1,2]`, `"unterminated`, ``, `12x`} {
+		if _, ok := scalar([]byte(raw)); ok {
+			t.Errorf("scalar(%s): want no value", raw)
+		}
+	}
+}
