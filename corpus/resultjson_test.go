@@ -68,19 +68,7 @@ func FuzzResultJSONMatchesEncoding(f *testing.F) {
 		} else if on(13) {
 			r.Warnings = []string{}
 		}
-		want, werr := encodeStd(r)
-		var out bytes.Buffer
-		w := NewWriter(&out)
-		gerr := w.Write(r)
-		if err := w.Flush(); err != nil {
-			t.Fatal(err)
-		}
-		if (gerr == nil) != (werr == nil) {
-			t.Fatalf("error %v, want %v", gerr, werr)
-		}
-		if werr == nil && !bytes.Equal(out.Bytes(), want) {
-			t.Fatalf("got\n%s\nwant\n%s", out.Bytes(), want)
-		}
+		writesLikeStd(t, r)
 	})
 }
 
@@ -149,5 +137,24 @@ func TestResultJSONCoversEveryField(t *testing.T) {
 	got, ok := appendResult(nil, &r)
 	if !ok || !bytes.Equal(got, want) {
 		t.Fatalf("appendResult is out of date with the Result type:\ngot  %s\nwant %s", got, want)
+	}
+}
+
+// writesLikeStd checks that the Writer writes r byte for byte as
+// encoding/json does, and fails where and only where it fails.
+func writesLikeStd(t *testing.T, r *Result) {
+	t.Helper()
+	want, werr := encodeStd(r)
+	var out bytes.Buffer
+	w := NewWriter(&out)
+	gerr := w.Write(r)
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if (gerr == nil) != (werr == nil) {
+		t.Fatalf("error %v, want %v", gerr, werr)
+	}
+	if werr == nil && !bytes.Equal(out.Bytes(), want) {
+		t.Fatalf("got\n%s\nwant\n%s", out.Bytes(), want)
 	}
 }
