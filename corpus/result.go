@@ -9,11 +9,21 @@ const (
 
 // Result is what the scanner concluded about one listing (FORMATS.md).
 type Result struct {
-	ID         string    `json:"id"`
-	Kind       string    `json:"kind"`
-	Score      int       `json:"score"`
-	Level      string    `json:"level"`
-	Language   string    `json:"language"`
+	// Revised marks a result written again at the end of a scan because
+	// listings later in the input linked to it: it replaces the earlier
+	// result with the same ID (readers apply it; see ReadResults).
+	Revised  bool   `json:"revised,omitempty"`
+	ID       string `json:"id"`
+	Kind     string `json:"kind"`
+	Score    int    `json:"score"`
+	Level    string `json:"level"`
+	Language string `json:"language"`
+	// Source, Country, PostedAt and URL are copied from the listing, so
+	// that statistics need not embed it.
+	Source     string    `json:"source,omitempty"`
+	Country    string    `json:"country,omitempty"`
+	PostedAt   string    `json:"posted_at,omitempty"`
+	URL        string    `json:"url,omitempty"`
 	Indicators []Hit     `json:"indicators"`
 	Contacts   []Contact `json:"contacts"`
 	Entities   Entities  `json:"entities"`

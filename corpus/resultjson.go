@@ -15,7 +15,11 @@ func appendResult(b []byte, r *Result) ([]byte, bool) {
 	if r.Listing != nil || !resultFloatsOK(r) {
 		return b, false
 	}
-	b = append(b, `{"id":`...)
+	if r.Revised {
+		b = append(b, `{"revised":true,"id":`...)
+	} else {
+		b = append(b, `{"id":`...)
+	}
 	b = appendJSONString(b, r.ID)
 	b = append(b, `,"kind":`...)
 	b = appendJSONString(b, r.Kind)
@@ -25,6 +29,13 @@ func appendResult(b []byte, r *Result) ([]byte, bool) {
 	b = appendJSONString(b, r.Level)
 	b = append(b, `,"language":`...)
 	b = appendJSONString(b, r.Language)
+	for _, f := range [...]struct{ k, v string }{{`,"source":`, r.Source}, {`,"country":`, r.Country},
+		{`,"posted_at":`, r.PostedAt}, {`,"url":`, r.URL}} {
+		if f.v != "" {
+			b = append(b, f.k...)
+			b = appendJSONString(b, f.v)
+		}
+	}
 	b = append(b, `,"indicators":`...)
 	if r.Indicators == nil {
 		b = append(b, "null"...)

@@ -259,7 +259,7 @@ func benchmarkLinkPhotos(b *testing.B, n int) {
 		found = 0
 		for _, pr := range queries {
 			f := &indicators.Features{}
-			r.linkPhotos(l, pr, ^uint32(0), pr.e.ID, f, linkedBy{})
+			(&linker{r: r, ord: ^uint32(0)}).photos(l, pr, pr.e.ID, f, linkedBy{})
 			if f.Links.ReusedPhotos > 0 {
 				found++
 			}

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/redthread/redthread/corpus"
@@ -20,7 +21,9 @@ import (
 type linkedBy map[uint32]string
 
 // Link fills f.Links and the links:* evidence of a listing entered with
-// Add, against every live entry of the registry.
+// Add, against every live entry of the registry. It also notes which
+// listings linked earlier in this scan see their own links change because
+// of this one (Stale).
 func (r *Registry) Link(l *corpus.Listing, f *indicators.Features) {
 	r.build()
 	r.pmu.Lock()
@@ -34,12 +37,62 @@ func (r *Registry) Link(l *corpus.Listing, f *indicators.Features) {
 	}
 	r.mu.RLock()
 	defer r.mu.RUnlock()
+	atomic.StoreUint32(&r.seen[ord], uint32(len(r.entries)))
+	r.link(l, pr, ord, f, true)
+}
+
+// link links a prepared listing; touch says whether to note the listings
+// whose links this one changes.
+func (r *Registry) link(l *corpus.Listing, pr *prepared, ord uint32, f *indicators.Features, touch bool) {
 	self := pr.e.ID
 	near := linkedBy{}
-	r.linkContacts(pr, ord, self, f, near)
-	r.linkPhotos(l, pr, ord, self, f, near)
-	r.linkTemplate(l, pr, ord, self, f)
+	lk := linker{r: r, ord: ord, touch: touch}
+	lk.contacts(pr, self, f, near)
+	lk.photos(l, pr, self, f, near)
+	lk.template(l, pr, self, f)
 	r.linkInconsistent(pr.e, f, near)
+}
+
+// linker is one Link call.
+type linker struct {
+	r     *Registry
+	ord   uint32
+	touch bool
+	buf   []posting
+}
+
+// changed notes that listing o, linked earlier, may see a different link
+// set now that entries up to ordinal by are in the registry.
+func (lk *linker) changed(o, by uint32) {
+	if !lk.touch || int(o) >= len(lk.r.seen) {
+		return
+	}
+	if s := atomic.LoadUint32(&lk.r.seen[o]); s != 0 && by >= s {
+		atomic.OrUint64(&lk.r.stale[o/64], 1<<(o%64))
+	}
+}
+
+// crossed notes, the first time key of a kind is found shared too widely,
+// every listing linked before the key became generic: their links change.
+func (lk *linker) crossed(kind byte, key uint64, ps []posting) {
+	if !lk.touch {
+		return
+	}
+	k := [2]uint64{uint64(kind), key}
+	lk.r.gmu.Lock()
+	done := lk.r.genericSeen[k]
+	lk.r.genericSeen[k] = true
+	lk.r.gmu.Unlock()
+	if done {
+		return
+	}
+	var last uint32
+	for _, p := range ps {
+		last = max(last, p.ord)
+	}
+	for _, p := range ps {
+		lk.changed(p.ord, last)
+	}
 }
 
 // other reports whether ordinal o is a live entry of another listing.
@@ -58,25 +111,31 @@ func (r *Registry) ids(ords map[uint32]int) []string {
 }
 
 // generic adds the evidence of a key shared too widely to link.
-func (r *Registry) generic(f *indicators.Features, ev corpus.Evidence, what string, n int) {
-	ev.Note = fmt.Sprintf("%s shared by %d listings (more than %d): treated as generic, not linked", what, n, r.p.GenericLimit)
+// The count is not given: it grows as a scan goes on, and a listing's
+// result must not depend on when in the scan it was linked.
+func (r *Registry) generic(f *indicators.Features, ev corpus.Evidence, what string) {
+	ev.Note = fmt.Sprintf("%s shared by more than %d listings: treated as generic, not linked", what, r.p.GenericLimit)
 	f.Add(SourceGeneric, indicators.Span{Evidence: ev})
 }
 
-func (r *Registry) linkContacts(pr *prepared, ord uint32, self string, f *indicators.Features, near linkedBy) {
+func (lk *linker) contacts(pr *prepared, self string, f *indicators.Features, near linkedBy) {
+	r, ord := lk.r, lk.ord
 	all := map[uint32]int{}
 	for i, c := range pr.contacts {
-		ps := r.contacts.lookup(pr.e.Contacts[i])
+		ps := r.contacts.lookup(pr.e.Contacts[i], lk.buf[:0])
+		lk.buf = ps
 		if len(ps) > r.p.GenericLimit {
+			lk.crossed('c', pr.e.Contacts[i], ps)
 			f.Links.GenericContact++
 			ev := c.ev
 			ev.Shared = c.key
-			r.generic(f, ev, "contact", len(ps))
+			r.generic(f, ev, "contact")
 			continue
 		}
 		ords := map[uint32]int{}
 		for _, p := range ps {
 			if r.other(p.ord, ord, self) {
+				lk.changed(p.ord, ord)
 				ords[p.ord] = 0
 				all[p.ord] = 0
 				if _, ok := near[p.ord]; !ok {
@@ -94,7 +153,8 @@ func (r *Registry) linkContacts(pr *prepared, ord uint32, self string, f *indica
 	f.Links.SharedContacts = len(all)
 }
 
-func (r *Registry) linkPhotos(l *corpus.Listing, pr *prepared, ord uint32, self string, f *indicators.Features, near linkedBy) {
+func (lk *linker) photos(l *corpus.Listing, pr *prepared, self string, f *indicators.Features, near linkedBy) {
+	r, ord := lk.r, lk.ord
 	all := map[uint32]int{}
 	for _, ph := range pr.photos {
 		field := fmt.Sprintf("images[%d]", ph.image)
@@ -175,8 +235,11 @@ func (r *Registry) linkPhotos(l *corpus.Listing, pr *prepared, ord uint32, self 
 		if len(ords) == 0 {
 			continue
 		}
+		for o := range ords {
+			lk.changed(o, ord)
+		}
 		if len(ords)+1 > r.p.GenericLimit {
-			r.generic(f, ev, "photo", len(ords)+1)
+			r.generic(f, ev, "photo")
 			continue
 		}
 		best := 256
@@ -196,7 +259,8 @@ func (r *Registry) linkPhotos(l *corpus.Listing, pr *prepared, ord uint32, self 
 // snippetBytes bounds the body text quoted in template evidence.
 const snippetBytes = 80
 
-func (r *Registry) linkTemplate(l *corpus.Listing, pr *prepared, ord uint32, self string, f *indicators.Features) {
+func (lk *linker) template(l *corpus.Listing, pr *prepared, self string, f *indicators.Features) {
+	r, ord := lk.r, lk.ord
 	e := pr.e
 	t := r.p.Template
 	if len(e.Signature) != t.Bands*t.Rows {
@@ -204,8 +268,11 @@ func (r *Registry) linkTemplate(l *corpus.Listing, pr *prepared, ord uint32, sel
 	}
 	cands := map[uint32]bool{}
 	for b := range t.Bands {
-		ps := r.bands.lookup(bandKey(e.Signature, b, t.Rows))
+		bk := bandKey(e.Signature, b, t.Rows)
+		ps := r.bands.lookup(bk, lk.buf[:0])
+		lk.buf = ps
 		if len(ps) > 4*r.p.GenericLimit {
+			lk.crossed('b', bk, ps)
 			continue // boilerplate shared by very many bodies
 		}
 		for _, p := range ps {
@@ -216,6 +283,7 @@ func (r *Registry) linkTemplate(l *corpus.Listing, pr *prepared, ord uint32, sel
 	}
 	type hit struct {
 		id  string
+		ord uint32
 		sim float64
 	}
 	var hits []hit
@@ -228,10 +296,13 @@ func (r *Registry) linkTemplate(l *corpus.Listing, pr *prepared, ord uint32, sel
 		if sim < t.MinJaccard || !advertiserDiffers(e, oe) {
 			continue
 		}
-		hits = append(hits, hit{oe.ID, sim})
+		hits = append(hits, hit{oe.ID, o, sim})
 	}
 	if len(hits) == 0 {
 		return
+	}
+	for _, h := range hits {
+		lk.changed(h.ord, ord)
 	}
 	end := len(l.Body)
 	if end > snippetBytes {
@@ -242,7 +313,7 @@ func (r *Registry) linkTemplate(l *corpus.Listing, pr *prepared, ord uint32, sel
 	}
 	ev := corpus.Evidence{Field: "body", Start: 0, End: end, Text: l.Body[:end], Shared: sketch(e.Signature)}
 	if len(hits)+1 > r.p.GenericLimit {
-		r.generic(f, ev, "text template", len(hits)+1)
+		r.generic(f, ev, "text template")
 		return
 	}
 	// One evidence for the body: every linked listing, the highest

@@ -2,11 +2,14 @@ package links
 
 import "slices"
 
-// postings maps 64-bit keys to entry ordinals. New postings are buffered
-// and merged into a sorted array once per batch (O(n) per merge), which
-// keeps 12 bytes per posting and makes lookups a binary search.
+// postings maps 64-bit keys to entry ordinals, 12 bytes per posting. New
+// postings are buffered and, at build, sorted into a run; runs are merged
+// like a binary counter (a run is merged into the one before it while that
+// one is not more than twice its size), so a registry that grows by many
+// small batches — a streaming scan — costs O(n log n) in all, and a lookup
+// is a binary search in each of O(log n) runs.
 type postings struct {
-	sorted  []posting
+	runs    [][]posting // sizes decreasing from first to last
 	pending []posting
 }
 
@@ -33,18 +36,24 @@ func (p *postings) add(key uint64, ord uint32) {
 	p.pending = append(p.pending, posting{key, ord})
 }
 
-// build merges the pending postings into the sorted array.
+// build sorts the pending postings into a run and merges runs.
 func (p *postings) build() {
 	if len(p.pending) == 0 {
 		return
 	}
-	slices.SortFunc(p.pending, cmpPosting)
-	if len(p.sorted) == 0 {
-		p.sorted, p.pending = p.pending, nil
-		return
+	run := p.pending
+	p.pending = nil
+	slices.SortFunc(run, cmpPosting)
+	p.runs = append(p.runs, run)
+	for n := len(p.runs); n >= 2 && len(p.runs[n-2]) <= 2*len(p.runs[n-1]); n = len(p.runs) {
+		p.runs[n-2] = merge(p.runs[n-2], p.runs[n-1])
+		p.runs = p.runs[:n-1]
 	}
-	out := make([]posting, 0, len(p.sorted)+len(p.pending))
-	a, b := p.sorted, p.pending
+}
+
+// merge merges two sorted runs into a new one.
+func merge(a, b []posting) []posting {
+	out := make([]posting, 0, len(a)+len(b))
 	for len(a) > 0 && len(b) > 0 {
 		if cmpPosting(a[0], b[0]) <= 0 {
 			out = append(out, a[0])
@@ -54,22 +63,42 @@ func (p *postings) build() {
 			b = b[1:]
 		}
 	}
-	out = append(append(out, a...), b...)
-	p.sorted, p.pending = out, nil
+	return append(append(out, a...), b...)
 }
 
-// lookup returns the postings of key (after build), ordinals ascending,
-// in O(log n) whatever their number.
-func (p *postings) lookup(key uint64) []posting {
-	lo := lowerBound(p.sorted, key)
-	if lo == len(p.sorted) || p.sorted[lo].key != key {
-		return nil
+// lookup appends the postings of key (after build) to buf and returns it.
+// Ordinals are ascending within a run; across runs, earlier runs hold
+// earlier ordinals unless a listing was entered again.
+func (p *postings) lookup(key uint64, buf []posting) []posting {
+	for _, run := range p.runs {
+		lo := lowerBound(run, key)
+		if lo == len(run) || run[lo].key != key {
+			continue
+		}
+		hi := len(run)
+		if key != ^uint64(0) {
+			hi = lo + lowerBound(run[lo:], key+1)
+		}
+		buf = append(buf, run[lo:hi]...)
 	}
-	hi := len(p.sorted)
-	if key != ^uint64(0) {
-		hi = lowerBound(p.sorted, key+1)
+	return buf
+}
+
+// count returns the number of postings of key (after build).
+func (p *postings) count(key uint64) int {
+	n := 0
+	for _, run := range p.runs {
+		lo := lowerBound(run, key)
+		if lo == len(run) || run[lo].key != key {
+			continue
+		}
+		hi := len(run)
+		if key != ^uint64(0) {
+			hi = lo + lowerBound(run[lo:], key+1)
+		}
+		n += hi - lo
 	}
-	return p.sorted[lo:hi]
+	return n
 }
 
 // lowerBound returns the first index whose key is >= key.

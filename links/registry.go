@@ -113,6 +113,14 @@ type Registry struct {
 	photoPDQ []bool   // photo has PDQ hashes
 	unsaved  []*Entry
 	closed   bool
+
+	// Streaming: seen[o] is the registry's size when entry o was linked
+	// (0: not linked by this process); stale marks linked entries whose
+	// links changed since (see Stale).
+	seen        []uint32
+	stale       []uint64
+	gmu         sync.Mutex
+	genericSeen map[[2]uint64]bool // keys found generic (kind, key)
 }
 
 // prepared is what Prepare computed for one listing.
@@ -137,7 +145,7 @@ func New(cfg Config) (*Registry, error) {
 	r := &Registry{p: DefaultParams(), th: photohash.DefaultThresholds(), lim: photohash.DefaultLimits,
 		hl: cfg.HashList, store: cfg.Store, log: cfg.Log,
 		pending: map[*indicators.Features]*prepared{}, ordOf: map[*indicators.Features]uint32{},
-		byID: map[string]uint32{}}
+		byID: map[string]uint32{}, genericSeen: map[[2]uint64]bool{}}
 	if cfg.Params != nil {
 		if err := cfg.Params.check(); err != nil {
 			return nil, fmt.Errorf("link parameters: %w", err)
@@ -344,9 +352,10 @@ func (r *Registry) hashImage(img corpus.Image) (corpus.Photo, photohash.Set, err
 	return ph, photohash.Set{}, nil
 }
 
-// Add enters the listing prepared by Prepare into the registry. A listing
-// whose ID is already registered replaces the earlier entry.
-func (r *Registry) Add(l *corpus.Listing, f *indicators.Features) {
+// Add enters the listing prepared by Prepare into the registry and returns
+// its ordinal. A listing whose ID is already registered replaces the
+// earlier entry.
+func (r *Registry) Add(l *corpus.Listing, f *indicators.Features) uint32 {
 	r.pmu.Lock()
 	pr := r.pending[f]
 	if pr == nil { // Prepare was not called: prepare now
@@ -363,6 +372,7 @@ func (r *Registry) Add(l *corpus.Listing, f *indicators.Features) {
 	r.pmu.Lock()
 	r.ordOf[f] = ord
 	r.pmu.Unlock()
+	return ord
 }
 
 // insert adds an entry and returns its ordinal. Callers hold r.mu or own
@@ -376,6 +386,10 @@ func (r *Registry) insert(e *Entry) uint32 {
 	r.byID[e.ID] = ord
 	r.entries = append(r.entries, e)
 	r.live = append(r.live, true)
+	r.seen = append(r.seen, 0)
+	if int(ord/64) >= len(r.stale) {
+		r.stale = append(r.stale, 0)
+	}
 	for _, k := range e.Contacts {
 		r.contacts.add(k, ord)
 	}

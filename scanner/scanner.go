@@ -9,6 +9,7 @@ import (
 	"iter"
 	"log/slog"
 	"runtime"
+	"strings"
 	"sync"
 	"time"
 
@@ -20,13 +21,23 @@ import (
 
 // Linker connects listings across the scan (shared contacts, reused photos,
 // text templates). Prepare runs concurrently, once per listing, for
-// per-listing work such as photo hashing; Add runs serially for every
-// listing of the batch in input order; Link runs after all Adds and fills
-// the listing's link features and evidence.
+// per-listing work such as photo hashing; Add runs serially, in input
+// order, for every listing of a batch and returns the listing's ordinal;
+// Link runs after the batch's Adds and fills the listing's link features
+// and evidence against every listing added so far.
+//
+// Results are written batch by batch, so a listing's links to listings
+// later in the input are not known when it is written. Stale returns, once
+// the input has ended, the listings whose links changed after they were
+// linked, and Relink links each of them again, against everything: the
+// scanner writes their results again as revisions (Result.Revised), and
+// the final results equal those of a scan that held the whole input.
 type Linker interface {
 	Prepare(ctx context.Context, l *corpus.Listing, f *indicators.Features)
-	Add(l *corpus.Listing, f *indicators.Features)
+	Add(l *corpus.Listing, f *indicators.Features) uint32
 	Link(l *corpus.Listing, f *indicators.Features)
+	Stale() []uint32
+	Relink(ctx context.Context, l *corpus.Listing, f *indicators.Features, ord uint32)
 }
 
 // Config wires a Scanner.
@@ -37,6 +48,19 @@ type Config struct {
 	Workers      int    // 0: one per core
 	EmbedListing bool   // put each listing into its result (for indexing)
 	Log          *slog.Logger
+	// Batch is how many listings are extracted, linked and written
+	// together (0: 512).
+	Batch int
+	// TempDir holds the listing spool of a linked scan ("" : the system's).
+	TempDir string
+	// Revise receives the revised result of a listing whose links changed
+	// after its result was emitted, with pos, the 0-based position of that
+	// earlier result among the emitted ones. nil: revisions go to emit,
+	// after every other result, with Revised set.
+	Revise func(pos int, r *corpus.Result) error
+	// Progress, when set, is called after every batch with the records
+	// read so far.
+	Progress func(Summary)
 }
 
 // Scanner scans listings. Build one with New and reuse it.
@@ -55,6 +79,9 @@ func New(cfg Config) (*Scanner, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
+	if cfg.Batch <= 0 {
+		cfg.Batch = defaultBatch
+	}
 	return &Scanner{cfg: cfg}, nil
 }
 
@@ -63,6 +90,7 @@ type Summary struct {
 	Read     int            // records read, good and bad
 	Scanned  int            // listings scanned
 	Skipped  int            // records skipped for errors
+	Revised  int            // results written again because later listings linked to them
 	Levels   map[string]int // results by level
 	Duration time.Duration
 	Errors   []error // the first skipped records' errors
@@ -74,44 +102,75 @@ func (s Summary) String() string {
 	if s.Duration > 0 {
 		rate = float64(s.Scanned) / s.Duration.Seconds()
 	}
-	return fmt.Sprintf("scanned %d listings in %.2fs (%.0f/s): %d high, %d medium, %d low; %d skipped",
-		s.Scanned, s.Duration.Seconds(), rate, s.Levels[corpus.LevelHigh], s.Levels[corpus.LevelMedium], s.Levels[corpus.LevelLow], s.Skipped)
+	rev := ""
+	if s.Revised > 0 {
+		rev = fmt.Sprintf("; %d revised by later links", s.Revised)
+	}
+	return fmt.Sprintf("scanned %d listings in %.2fs (%.0f/s): %d high, %d medium, %d low; %d skipped%s",
+		s.Scanned, s.Duration.Seconds(), rate, s.Levels[corpus.LevelHigh], s.Levels[corpus.LevelMedium], s.Levels[corpus.LevelLow], s.Skipped, rev)
 }
 
 // maxKeptErrors bounds Summary.Errors.
 const maxKeptErrors = 100
 
-// chunk is how many listings are extracted together.
-const chunk = 512
+// defaultBatch is how many listings are extracted, linked and written
+// together.
+const defaultBatch = 512
 
 type item struct {
-	l   *corpus.Listing
-	f   *indicators.Features
-	res *corpus.Result
-	err error
+	l     *corpus.Listing
+	f     *indicators.Features
+	res   *corpus.Result
+	err   error
+	ord   uint32 // registry ordinal (linked scans)
+	pos   int    // output position of the result it revises (relinking)
+	level string // level of the result it revises (relinking)
 }
 
 // Scan reads every record of in, scans the listings and calls emit with
-// each result in input order. Bad records are logged, counted and skipped;
-// the scan goes on. Scan stops at the first emit error or when ctx ends.
+// each result in input order, batch by batch, as it goes. With a Linker,
+// results carry the links known when their batch was linked; at the end
+// the listings whose links changed later are scanned again and their
+// revised results go to Config.Revise (or emit). Bad records are logged,
+// counted and skipped; the scan goes on. Scan stops at the first emit
+// error or when ctx ends.
 func (s *Scanner) Scan(ctx context.Context, in iter.Seq[corpus.Record], emit func(*corpus.Result) error) (Summary, error) {
 	start := time.Now()
 	sum := Summary{Levels: map[string]int{}}
-	var held []item // with a linker, the whole batch waits for linking
-	batch := make([]item, 0, chunk)
+	var sp *spool
+	if s.cfg.Linker != nil {
+		var err error
+		if sp, err = newSpool(s.cfg.TempDir); err != nil {
+			return s.done(sum, start), errs.E("scan", errs.IO, err)
+		}
+		defer sp.close()
+	}
+	batch := make([]item, 0, min(s.cfg.Batch, 4096))
 	flush := func() error {
 		if len(batch) == 0 {
 			return nil
 		}
 		s.parallel(ctx, batch, s.extract)
-		if s.cfg.Linker != nil {
-			held = append(held, batch...)
-			batch = make([]item, 0, chunk)
-			return nil
+		if lk := s.cfg.Linker; lk != nil {
+			for i := range batch {
+				if it := &batch[i]; it.err == nil && it.f != nil {
+					it.ord = lk.Add(it.l, it.f)
+				}
+			}
+			s.parallel(ctx, batch, func(it *item, ev *rules.Evaluator) {
+				if it.err == nil && it.f != nil {
+					lk.Link(it.l, it.f)
+				}
+				s.evaluate(it, ev)
+			})
+		} else {
+			s.parallel(ctx, batch, s.evaluate)
 		}
-		s.parallel(ctx, batch, s.evaluate)
-		err := s.emitAll(batch, &sum, emit)
+		err := s.emitAll(batch, &sum, emit, sp)
 		batch = batch[:0]
+		if s.cfg.Progress != nil {
+			s.cfg.Progress(s.done(sum, start))
+		}
 		return err
 	}
 	for rec := range in {
@@ -130,7 +189,7 @@ func (s *Scanner) Scan(ctx context.Context, in iter.Seq[corpus.Record], emit fun
 			continue
 		}
 		batch = append(batch, item{l: rec.Listing})
-		if len(batch) == chunk {
+		if len(batch) == s.cfg.Batch {
 			if err := flush(); err != nil {
 				return s.done(sum, start), err
 			}
@@ -142,19 +201,72 @@ func (s *Scanner) Scan(ctx context.Context, in iter.Seq[corpus.Record], emit fun
 	if err := flush(); err != nil {
 		return s.done(sum, start), err
 	}
-	if s.cfg.Linker != nil && len(held) > 0 {
-		for _, it := range held {
-			s.cfg.Linker.Add(it.l, it.f)
-		}
-		s.parallel(ctx, held, func(it *item, ev *rules.Evaluator) {
-			s.cfg.Linker.Link(it.l, it.f)
-			s.evaluate(it, ev)
-		})
-		if err := s.emitAll(held, &sum, emit); err != nil {
+	if ctx.Err() != nil {
+		return s.done(sum, start), errs.E("scan", errs.IO, ctx.Err())
+	}
+	if sp != nil {
+		if err := s.relink(ctx, sp, &sum, emit); err != nil {
 			return s.done(sum, start), err
 		}
 	}
 	return s.done(sum, start), ctx.Err()
+}
+
+// relink scans again the listings whose links changed after their results
+// were emitted and emits the revised results, in input order.
+func (s *Scanner) relink(ctx context.Context, sp *spool, sum *Summary, emit func(*corpus.Result) error) error {
+	lk := s.cfg.Linker
+	stale := lk.Stale()
+	if len(stale) == 0 {
+		return nil
+	}
+	s.cfg.Log.Debug("relinking listings whose links changed", "count", len(stale))
+	batch := make([]item, 0, min(s.cfg.Batch, 4096))
+	flush := func() error {
+		s.parallel(ctx, batch, func(it *item, ev *rules.Evaluator) {
+			s.features(it)
+			if it.err != nil || it.f == nil {
+				return
+			}
+			lk.Relink(ctx, it.l, it.f, it.ord)
+			s.evaluate(it, ev)
+		})
+		for i := range batch {
+			it := &batch[i]
+			if it.err != nil || it.res == nil {
+				continue // scanned before: it cannot fail now but for ctx
+			}
+			it.res.Revised = true
+			var err error
+			if s.cfg.Revise != nil {
+				err = s.cfg.Revise(it.pos, it.res)
+			} else {
+				err = emit(it.res)
+			}
+			if err != nil {
+				return errs.E("write result", errs.IO, err)
+			}
+			sum.Revised++
+			sum.Levels[it.level]--
+			sum.Levels[it.res.Level]++
+		}
+		batch = batch[:0]
+		return ctx.Err()
+	}
+	err := sp.each(stale, func(x spooled) error {
+		batch = append(batch, item{l: x.l, ord: x.ord, pos: x.pos, level: x.level})
+		if len(batch) == s.cfg.Batch {
+			return flush()
+		}
+		return nil
+	})
+	if err == nil && len(batch) > 0 {
+		err = flush()
+	}
+	if err != nil && errs.KindOf(err) == errs.Other {
+		err = errs.E("scan", errs.IO, err)
+	}
+	return err
 }
 
 func (s *Scanner) done(sum Summary, start time.Time) Summary {
@@ -162,7 +274,7 @@ func (s *Scanner) done(sum Summary, start time.Time) Summary {
 	return sum
 }
 
-func (s *Scanner) emitAll(items []item, sum *Summary, emit func(*corpus.Result) error) error {
+func (s *Scanner) emitAll(items []item, sum *Summary, emit func(*corpus.Result) error, sp *spool) error {
 	for i := range items {
 		it := &items[i]
 		if it.err != nil {
@@ -172,6 +284,12 @@ func (s *Scanner) emitAll(items []item, sum *Summary, emit func(*corpus.Result) 
 				sum.Errors = append(sum.Errors, it.err)
 			}
 			continue
+		}
+		if sp != nil {
+			// Before emit: an index writer may drop the embedded listing.
+			if err := sp.put(it.ord, sum.Scanned, it.res.Level, it.l); err != nil {
+				return errs.E("scan", errs.IO, err)
+			}
 		}
 		sum.Scanned++
 		sum.Levels[it.res.Level]++
@@ -212,8 +330,16 @@ func (s *Scanner) parallel(ctx context.Context, items []item, fn func(*item, *ru
 	wg.Wait()
 }
 
-// extract prepares a listing and computes its features.
+// extract computes a listing's features and prepares it for linking.
 func (s *Scanner) extract(it *item, _ *rules.Evaluator) {
+	s.features(it)
+	if it.err == nil && s.cfg.Linker != nil {
+		s.cfg.Linker.Prepare(context.Background(), it.l, it.f)
+	}
+}
+
+// features computes a listing's features.
+func (s *Scanner) features(it *item) {
 	l := it.l
 	if l.Body == "" && l.HTML != "" {
 		l.Body = corpus.TextFromHTML(l.HTML)
@@ -224,9 +350,6 @@ func (s *Scanner) extract(it *item, _ *rules.Evaluator) {
 	}
 	l.EnsureID()
 	it.f = s.cfg.Extractor.Extract(l)
-	if s.cfg.Linker != nil {
-		s.cfg.Linker.Prepare(context.Background(), l, it.f)
-	}
 }
 
 // evaluate scores a listing and builds its result.
@@ -242,6 +365,7 @@ func (s *Scanner) evaluate(it *item, ev *rules.Evaluator) {
 	f := it.f
 	r := &corpus.Result{
 		ID: it.l.ID, Kind: f.Kind, Score: sc.Score, Level: sc.Level, Language: f.Language,
+		Source: strings.TrimSpace(it.l.Source), Country: f.Country, PostedAt: strings.TrimSpace(it.l.PostedAt), URL: it.l.URL,
 		Indicators: sc.Hits, Contacts: f.Out.Contacts,
 		Entities: corpus.Entities{Names: f.Out.Names, Ages: f.Out.Ages},
 		Photos:   f.Out.Photos, Pay: f.Out.Pay, RulePack: s.cfg.Pack.Version, Warnings: f.Out.Warnings,

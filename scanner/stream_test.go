@@ -1,0 +1,273 @@
+package scanner
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"image/png"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/redthread/redthread/corpus"
+	"github.com/redthread/redthread/links"
+)
+
+// TestStreamingAgreesWithBatch scans the same input twice: as one batch
+// (every listing linked against the whole input before any result is
+// written, the scan of the first version) and streaming in small batches
+// with the revisions applied. Every listing's result must be the same:
+// indicators, scores, evidence and link sets. The input spreads shared
+// phones, reused (mirrored, resized, re-encoded) photos, copied templates
+// and a phone shared widely enough to become generic across the whole
+// input, including its first and last listing.
+func TestStreamingAgreesWithBatch(t *testing.T) {
+	in := streamInput(t)
+	want := scanWith(t, in, 1<<30)
+	for _, batch := range []int{1, 7, 64} {
+		t.Run(fmt.Sprintf("batch%d", batch), func(t *testing.T) {
+			got := scanWith(t, in, batch)
+			if len(got) != len(want) {
+				t.Fatalf("%d results, want %d", len(got), len(want))
+			}
+			diff := 0
+			for id, w := range want {
+				if g := got[id]; g != w {
+					diff++
+					if diff <= 3 {
+						t.Errorf("%s:\nstreaming %s\nbatch     %s", id, g, w)
+					}
+				}
+			}
+			if diff > 0 {
+				t.Errorf("%d of %d results differ", diff, len(want))
+			}
+		})
+	}
+	// The input must exercise what it is meant to: links to listings far
+	// back in the input, and a generic contact.
+	var linked, generic int
+	for _, js := range want {
+		if strings.Contains(js, `"linked"`) {
+			linked++
+		}
+		if strings.Contains(js, `"value":"+442079460999"`) {
+			generic++
+		}
+		var r corpus.Result
+		if err := json.Unmarshal([]byte(js), &r); err != nil {
+			t.Fatal(err)
+		}
+		for _, h := range r.Indicators {
+			for _, ev := range h.Evidence {
+				if h.ID == "network.shared_contact" && ev.Shared == "phone:+442079460999" {
+					t.Errorf("%s: the switchboard number links listings", r.ID)
+				}
+			}
+		}
+	}
+	if linked < 100 || generic <= 50 {
+		t.Errorf("input too easy: %d linked results, %d with the switchboard number", linked, generic)
+	}
+}
+
+// scanWith scans in with the given batch size and returns each listing's
+// final result as JSON, revisions applied.
+func scanWith(t *testing.T, in []*corpus.Listing, batch int) map[string]string {
+	t.Helper()
+	reg, err := links.New(links.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newTestScanner(t, reg)
+	s.cfg.Batch = batch
+	s.cfg.TempDir = t.TempDir()
+	out := map[string]string{}
+	revised := 0
+	seq := func(yield func(corpus.Record) bool) {
+		for _, l := range in {
+			c := *l
+			if !yield(corpus.Record{Listing: &c}) {
+				return
+			}
+		}
+	}
+	sum, err := s.Scan(context.Background(), seq, func(r *corpus.Result) error {
+		if r.Revised {
+			revised++
+			if _, ok := out[r.ID]; !ok {
+				t.Errorf("revision of %s before its result", r.ID)
+			}
+			r.Revised = false
+		} else if _, ok := out[r.ID]; ok {
+			t.Errorf("%s emitted twice", r.ID)
+		}
+		b, err := json.Marshal(r)
+		if err != nil {
+			return err
+		}
+		out[r.ID] = string(b)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Revised != revised || sum.Scanned != len(in) {
+		t.Errorf("summary %+v: revised %d, scanned want %d", sum, revised, len(in))
+	}
+	if batch >= len(in) && revised != 0 {
+		t.Errorf("one batch: %d revisions, want none", revised)
+	}
+	if batch < len(in) && revised == 0 {
+		t.Errorf("batch %d: no revisions", batch)
+	}
+	return out
+}
+
+// streamInput builds ~600 listings from the dev set's texts with links
+// spread over the whole input.
+func streamInput(t *testing.T) []*corpus.Listing {
+	t.Helper()
+	var base []*corpus.Listing
+	for rec := range corpus.DevSet() {
+		if rec.Err != nil {
+			t.Fatal(rec.Err)
+		}
+		base = append(base, rec.Listing)
+	}
+	rng := rand.New(rand.NewPCG(13, 1))
+	const n = 600
+	in := make([]*corpus.Listing, n)
+	for i := range in {
+		b := *base[i%len(base)]
+		b.ID = fmt.Sprintf("s%04d", i)
+		b.Fields = nil
+		b.Images = nil
+		in[i] = &b
+	}
+	// spread picks k distinct positions over the whole input, always
+	// including the first and the last listing for the first family.
+	first := true
+	spread := func(k int) []int {
+		pos := rng.Perm(n)[:k]
+		if first {
+			pos[0], pos[1] = 0, n-1
+			first = false
+		}
+		return pos
+	}
+	// Shared phones: 40 families of 2-6 listings.
+	for f := range 40 {
+		phone := fmt.Sprintf("+44 7700 9%05d", 10000+f)
+		for _, p := range spread(2 + f%5) {
+			in[p].Body += "\nCall " + phone
+		}
+	}
+	// A switchboard shared by 60 listings: generic.
+	for _, p := range spread(60) {
+		in[p].Body += "\nOffice +44 20 7946 0999"
+	}
+	// Copied templates with a changed name and phone: 15 families of 2-4.
+	for f := range 15 {
+		text := in[rng.IntN(n)].Body
+		for j, p := range spread(2 + f%3) {
+			in[p].Body = strings.ReplaceAll(text, "+44", "+44 ") + fmt.Sprintf("\nAsk for Mira%d, +48 600 1%02d %03d", j, f, j)
+		}
+	}
+	// Reused photos: 8 photos, each in 2-4 listings, as the original, a
+	// mirror, a smaller copy or a JPEG re-encoding.
+	dir := t.TempDir()
+	for f := range 8 {
+		img := texture(rng, 320, 240)
+		for j, p := range spread(2 + f%3) {
+			var v image.Image = img
+			ext := ".png"
+			switch j % 4 {
+			case 1:
+				v = mirror(img)
+			case 2:
+				v = half(img)
+			case 3:
+				ext = ".jpg"
+			}
+			path := filepath.Join(dir, fmt.Sprintf("p%d-%d%s", f, j, ext))
+			writeImage(t, path, v)
+			in[p].Images = append(in[p].Images, corpus.Image{Path: path})
+		}
+	}
+	return in
+}
+
+// texture draws a photo-like image: smooth gradients and random shapes.
+func texture(rng *rand.Rand, w, h int) *image.RGBA {
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	fx, fy := 1+rng.Float64()*4, 1+rng.Float64()*4
+	for y := range h {
+		for x := range w {
+			v := 128 + 60*math.Sin(fx*float64(x)/float64(w)*math.Pi)*math.Cos(fy*float64(y)/float64(h)*math.Pi)
+			img.Set(x, y, color.RGBA{uint8(v), uint8(255 - v), uint8(v / 2), 255})
+		}
+	}
+	for range 12 {
+		x0, y0 := rng.IntN(w), rng.IntN(h)
+		c := color.RGBA{uint8(rng.IntN(256)), uint8(rng.IntN(256)), uint8(rng.IntN(256)), 255}
+		for y := y0; y < min(h, y0+20+rng.IntN(60)); y++ {
+			for x := x0; x < min(w, x0+20+rng.IntN(60)); x++ {
+				img.Set(x, y, c)
+			}
+		}
+	}
+	return img
+}
+
+func mirror(src *image.RGBA) image.Image {
+	b := src.Bounds()
+	dst := image.NewRGBA(b)
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			dst.Set(b.Max.X-1-x+b.Min.X, y, src.At(x, y))
+		}
+	}
+	return dst
+}
+
+func half(src *image.RGBA) image.Image {
+	b := src.Bounds()
+	dst := image.NewRGBA(image.Rect(0, 0, b.Dx()/2, b.Dy()/2))
+	for y := range b.Dy() / 2 {
+		for x := range b.Dx() / 2 {
+			var r, g, bl int
+			for _, d := range [4][2]int{{0, 0}, {1, 0}, {0, 1}, {1, 1}} {
+				c := src.RGBAAt(2*x+d[0], 2*y+d[1])
+				r, g, bl = r+int(c.R), g+int(c.G), bl+int(c.B)
+			}
+			dst.Set(x, y, color.RGBA{uint8(r / 4), uint8(g / 4), uint8(bl / 4), 255})
+		}
+	}
+	return dst
+}
+
+func writeImage(t *testing.T, path string, img image.Image) {
+	t.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.HasSuffix(path, ".jpg") {
+		err = jpeg.Encode(f, img, &jpeg.Options{Quality: 80})
+	} else {
+		err = png.Encode(f, img)
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+}
