@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 
 	"github.com/redthread/redthread/errs"
 )
@@ -34,6 +35,29 @@ type Options struct {
 	// MaxListingBytes caps one listing; bigger ones are reported and
 	// skipped. Zero means DefaultMaxListingBytes.
 	MaxListingBytes int
+	// Read, when set, counts the bytes read from input files and standard
+	// input (for progress reports).
+	Read *atomic.Int64
+}
+
+// countingReader adds the bytes read to n.
+type countingReader struct {
+	r io.Reader
+	n *atomic.Int64
+}
+
+func (c countingReader) Read(p []byte) (int, error) {
+	k, err := c.r.Read(p)
+	c.n.Add(int64(k))
+	return k, err
+}
+
+// counted wraps r to count its bytes in o.Read, when set.
+func (o Options) counted(r io.Reader) io.Reader {
+	if o.Read == nil {
+		return r
+	}
+	return countingReader{r, o.Read}
 }
 
 func (o Options) max() int {
@@ -90,7 +114,7 @@ func Read(ctx context.Context, path string, stdin io.Reader, opt Options) iter.S
 		}
 		switch {
 		case path == "-":
-			for rec := range ReadJSONL(ctx, stdin, "-", opt) {
+			for rec := range ReadJSONL(ctx, opt.counted(stdin), "-", opt) {
 				if !yield(rec) {
 					return
 				}
@@ -111,10 +135,11 @@ func Read(ctx context.Context, path string, stdin io.Reader, opt Options) iter.S
 		}
 		defer f.Close()
 		var seq iter.Seq[Record]
+		r := opt.counted(f)
 		if format == FormatCSV {
-			seq = ReadCSV(ctx, f, path, opt)
+			seq = ReadCSV(ctx, r, path, opt)
 		} else {
-			seq = ReadJSONL(ctx, f, path, opt)
+			seq = ReadJSONL(ctx, r, path, opt)
 		}
 		for rec := range seq {
 			if !yield(rec) {

@@ -85,6 +85,12 @@ func New(cfg Config) (*Scanner, error) {
 	return &Scanner{cfg: cfg}, nil
 }
 
+// SetRevise sets Config.Revise.
+func (s *Scanner) SetRevise(fn func(pos int, r *corpus.Result) error) { s.cfg.Revise = fn }
+
+// SetProgress sets Config.Progress.
+func (s *Scanner) SetProgress(fn func(Summary)) { s.cfg.Progress = fn }
+
 // Summary counts what a scan did.
 type Summary struct {
 	Read     int            // records read, good and bad

@@ -4,6 +4,8 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"github.com/redthread/redthread/links"
+	"io"
 	"iter"
 	"os"
 	"path/filepath"
@@ -64,16 +66,10 @@ func (d *dataFlags) load() (*indicators.Extractor, *rules.Pack, error) {
 
 func runScan(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "scan", "[flags] FILE|DIR|- ...")
-	var d dataFlags
-	addDataFlags(fs, &d)
+	var sf scanFlags
+	sf.add(fs)
 	out := fs.String("o", "", "write results to `FILE` instead of stdout")
-	workers := fs.Int("workers", 0, "parallel workers (default: one per core)")
-	embed := fs.Bool("embed-listing", false, "include each listing in its result (for indexing and review)")
-	maxBytes := fs.Int("max-bytes", corpus.DefaultMaxListingBytes, "largest listing to read, in bytes")
-	quiet := fs.Bool("q", false, "no summary on stderr")
 	indexDir := fs.String("index", "", "also add the results, with their listings, to the search index in `DIR`")
-	var lf linkFlags
-	addLinkFlags(fs, &lf)
 	paths, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -81,48 +77,53 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	if len(paths) == 0 {
 		return fmt.Errorf("%w: name at least one input file, folder, or - for stdin", errUsage)
 	}
-	x, pack, err := d.load()
+	sc, reg, err := sf.scanner(e, *indexDir != "")
 	if err != nil {
 		return err
 	}
-	reg, err := lf.registry(e)
-	if err != nil {
-		return err
-	}
-	cfg := scanner.Config{Extractor: x, Pack: pack, Workers: *workers, EmbedListing: *embed || *indexDir != "", Log: e.log}
 	if reg != nil {
-		cfg.Linker = reg
 		defer reg.Discard() // after a failed scan; nothing after Close
-	}
-	sc, err := scanner.New(cfg)
-	if err != nil {
-		return err
 	}
 	sink, err := openOutput(e, *out)
 	if err != nil {
 		return err
 	}
 	w := corpus.NewWriter(sink.w)
-	emit := func(r *corpus.Result) error { return w.Write(r) }
+	toIndex := func(*corpus.Result) error { return nil }
 	closeIndex := func() error { return nil }
 	if *indexDir != "" {
-		toIndex, closeIdx, err := openIndexWriter(ctx, e, *indexDir)
+		ti, closeIdx, err := openIndexWriter(ctx, e, *indexDir)
 		if err != nil {
 			sink.close(false)
 			return err
 		}
-		closeIndex = closeIdx
-		emit = func(r *corpus.Result) error {
-			if err := toIndex(r); err != nil {
+		toIndex, closeIndex = ti, closeIdx
+	}
+	emit := func(r *corpus.Result) error {
+		if err := toIndex(r); err != nil {
+			return err
+		}
+		if !sf.embed {
+			r.Listing = nil // the index needs the listing; the output only when asked
+		}
+		return w.Write(r)
+	}
+	if sink.f != nil && reg != nil {
+		// Revised results replace their earlier lines in the file at the end.
+		sc.SetRevise(func(pos int, r *corpus.Result) error {
+			if err := toIndex(r); err != nil { // the index replaces the listing's document
 				return err
 			}
-			if !*embed {
-				r.Listing = nil // the index needs the listing; stdout only when asked
+			if !sf.embed {
+				r.Listing = nil
 			}
-			return w.Write(r)
-		}
+			return sink.revise(pos, r)
+		})
 	}
-	sum, err := sc.Scan(ctx, readAll(ctx, e, paths, corpus.Options{MaxListingBytes: *maxBytes}), emit)
+	prog := newProgress(e, sf.quiet, "scan", "listings", inputSize(paths))
+	sc.SetProgress(func(s scanner.Summary) { prog.update(s.Scanned, s.Skipped) })
+	sum, err := sc.Scan(ctx, readAll(ctx, e, paths, corpus.Options{MaxListingBytes: sf.maxBytes, Read: prog.counter()}), emit)
+	prog.done()
 	if err == nil {
 		err = w.Flush()
 	}
@@ -135,7 +136,7 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	if cerr := sink.close(err == nil && sum.Scanned > 0); err == nil {
 		err = cerr
 	}
-	if !*quiet {
+	if !sf.quiet {
 		fmt.Fprintln(e.stderr, sum)
 	}
 	if err != nil {
@@ -145,6 +146,53 @@ func runScan(ctx context.Context, e *env, args []string) error {
 		return errs.E("scan", errs.Invalid, "nothing could be scanned")
 	}
 	return nil
+}
+
+// scanFlags are the flags of every command that scans listings: scan,
+// crawl --scan and eval.
+type scanFlags struct {
+	data     dataFlags
+	links    linkFlags
+	workers  int
+	embed    bool
+	maxBytes int
+	quiet    bool
+	tempDir  string
+}
+
+func (sf *scanFlags) add(fs *flag.FlagSet) {
+	addDataFlags(fs, &sf.data)
+	addLinkFlags(fs, &sf.links)
+	fs.IntVar(&sf.workers, "workers", 0, "parallel workers (default: one per core)")
+	fs.BoolVar(&sf.embed, "embed-listing", false, "include each listing in its result (for indexing and review)")
+	fs.IntVar(&sf.maxBytes, "max-bytes", corpus.DefaultMaxListingBytes, "largest listing to read, in bytes")
+	fs.BoolVar(&sf.quiet, "q", false, "no progress line and no summary on stderr")
+	fs.StringVar(&sf.tempDir, "tmp", "", "folder for the temporary listing spool of a linked scan (default: the system's)")
+}
+
+// scanner builds the scanner the flags describe; reg is nil without links.
+// embed puts each listing into its result (also when an index needs it).
+func (sf *scanFlags) scanner(e *env, embed bool) (*scanner.Scanner, *links.Registry, error) {
+	x, pack, err := sf.data.load()
+	if err != nil {
+		return nil, nil, err
+	}
+	reg, err := sf.links.registry(e)
+	if err != nil {
+		return nil, nil, err
+	}
+	cfg := scanner.Config{Extractor: x, Pack: pack, Workers: sf.workers, EmbedListing: sf.embed || embed, Log: e.log, TempDir: sf.tempDir}
+	if reg != nil {
+		cfg.Linker = reg
+	}
+	sc, err := scanner.New(cfg)
+	if err != nil {
+		if reg != nil {
+			reg.Discard()
+		}
+		return nil, nil, err
+	}
+	return sc, reg, nil
 }
 
 // readAll chains the records of every input path.
@@ -166,6 +214,54 @@ type output struct {
 	w     interface{ Write([]byte) (int, error) }
 	f     *os.File
 	final string
+	// Revised results of a streaming scan, folded into the file at close.
+	rev       *os.File
+	revW      *corpus.Writer
+	positions []int
+}
+
+// revise keeps a revised result to replace the result at pos.
+func (o *output) revise(pos int, r *corpus.Result) error {
+	if o.rev == nil {
+		f, err := os.CreateTemp(filepath.Dir(o.f.Name()), filepath.Base(o.final)+".revisions-*")
+		if err != nil {
+			return errs.E("write output", errs.IO, err)
+		}
+		o.rev, o.revW = f, corpus.NewWriter(f)
+	}
+	o.positions = append(o.positions, pos)
+	return o.revW.Write(r)
+}
+
+// fold rewrites the output file with the revised results in place of the
+// results they replace.
+func (o *output) fold() error {
+	defer func() {
+		o.rev.Close()
+		os.Remove(o.rev.Name())
+	}()
+	if err := o.revW.Flush(); err != nil {
+		return err
+	}
+	if _, err := o.rev.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	if _, err := o.f.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	dst, err := os.CreateTemp(filepath.Dir(o.f.Name()), filepath.Base(o.final)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	if err := corpus.FoldRevisions(dst, o.f, o.rev, o.positions); err != nil {
+		dst.Close()
+		os.Remove(dst.Name())
+		return err
+	}
+	o.f.Close()
+	os.Remove(o.f.Name())
+	o.f = dst
+	return nil
 }
 
 func openOutput(e *env, path string) (*output, error) {
@@ -182,6 +278,17 @@ func openOutput(e *env, path string) (*output, error) {
 func (o *output) close(keep bool) error {
 	if o.f == nil {
 		return nil
+	}
+	if o.rev != nil && !keep {
+		o.rev.Close()
+		os.Remove(o.rev.Name())
+	}
+	if o.rev != nil && keep {
+		if err := o.fold(); err != nil {
+			o.f.Close()
+			os.Remove(o.f.Name())
+			return errs.E("write output", errs.IO, err)
+		}
 	}
 	err := o.f.Close()
 	if !keep || err != nil {
