@@ -1,6 +1,7 @@
 package index
 
 import (
+	"github.com/redthread/redthread/corpus"
 	"testing"
 )
 
@@ -27,7 +28,7 @@ func FuzzParseResult(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		r, err := ParseResult(data)
+		r, err := corpus.ParseResult(data, true)
 		if err == nil && (r == nil || r.ID == "") {
 			t.Fatalf("result without id and no error: %q", data)
 		}

@@ -23,7 +23,7 @@ func loadFixture(t testing.TB) []corpus.Result {
 	}
 	defer f.Close()
 	var out []corpus.Result
-	for rec := range ReadResults(context.Background(), f, "results.jsonl") {
+	for rec := range corpus.ReadResults(context.Background(), f, "results.jsonl", corpus.ResultOptions{Listings: true}) {
 		if rec.Err != nil {
 			t.Fatal(rec.Err)
 		}
@@ -314,7 +314,7 @@ func TestReadResultsBadLines(t *testing.T) {
 	in := "{\"id\":\"a\",\"score\":1}\n\nnot json\n{\"score\":2}\n[1]\n{\"id\":\"b\",\"listing\":{\"body\":\"x\"}}\n" +
 		"{\"url\":\"https://x.example/1\",\"title\":\"Nanny\",\"body\":\"plain listing\",\"kind\":\"job\"}\n"
 	var good, bad []int
-	for rec := range ReadResults(context.Background(), strings.NewReader(in), "in") {
+	for rec := range corpus.ReadResults(context.Background(), strings.NewReader(in), "in", corpus.ResultOptions{Listings: true}) {
 		if rec.Err != nil {
 			bad = append(bad, rec.Line)
 		} else {
@@ -327,7 +327,7 @@ func TestReadResultsBadLines(t *testing.T) {
 }
 
 func TestPlainListingIsIndexed(t *testing.T) {
-	r, err := ParseResult([]byte(`{"url":"https://x.example/1","title":"Nanny wanted","body":"free accommodation","kind":"job","country":"GB"}`))
+	r, err := corpus.ParseResult([]byte(`{"url":"https://x.example/1","title":"Nanny wanted","body":"free accommodation","kind":"job","country":"GB"}`), true)
 	if err != nil {
 		t.Fatal(err)
 	}

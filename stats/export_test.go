@@ -22,7 +22,7 @@ func readTestResults(t testing.TB) []*corpus.Result {
 	}
 	defer f.Close()
 	var out []*corpus.Result
-	for rec := range ReadResults(context.Background(), f, testInput, corpus.Options{}) {
+	for rec := range corpus.ReadResults(context.Background(), f, testInput, corpus.ResultOptions{}) {
 		if rec.Err != nil {
 			t.Fatal(rec.Err)
 		}

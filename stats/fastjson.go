@@ -284,7 +284,7 @@ func parseFast(data []byte, r *corpus.Result, l *corpus.Listing, in map[string]s
 	s := &jscan{b: data, in: in}
 	hits := r.Indicators[:0]
 	*r = corpus.Result{}
-	var hasListing, seenHits, seenListing bool
+	var hasListing, seenHits, seenListing, hasHits bool
 	err := s.object(func(key []byte) error {
 		var err error
 		switch string(key) {
@@ -298,6 +298,21 @@ func parseFast(data []byte, r *corpus.Result, l *corpus.Listing, in map[string]s
 			r.Language, err = s.istr()
 		case "rule_pack":
 			r.RulePack, err = s.istr()
+		case "source":
+			r.Source, err = s.istr()
+		case "country":
+			r.Country, err = s.istr()
+		case "posted_at":
+			r.PostedAt, err = s.istr()
+		case "revised":
+			s.ws()
+			if s.peek() == 't' {
+				r.Revised, err = true, s.lit("true")
+			} else if s.peek() == 'f' {
+				err = s.lit("false")
+			} else {
+				err = errFallback
+			}
 		case "score":
 			s.ws()
 			st := s.i
@@ -318,6 +333,8 @@ func parseFast(data []byte, r *corpus.Result, l *corpus.Listing, in map[string]s
 				return errFallback
 			}
 			seenHits = true
+			s.ws()
+			hasHits = s.peek() != 'n'
 			err = s.array(func() error {
 				var h corpus.Hit
 				err := s.object(func(key []byte) error {
@@ -376,7 +393,8 @@ func parseFast(data []byte, r *corpus.Result, l *corpus.Listing, in map[string]s
 				return err
 			})
 		default:
-			if _, err := known(key, "id", "kind", "level", "language", "rule_pack", "score", "indicators", "listing"); err != nil {
+			if _, err := known(key, "id", "kind", "level", "language", "rule_pack", "score", "indicators", "listing",
+				"source", "country", "posted_at", "revised"); err != nil {
 				return err
 			}
 			err = s.skip()
@@ -393,6 +411,9 @@ func parseFast(data []byte, r *corpus.Result, l *corpus.Listing, in map[string]s
 	r.Indicators = hits
 	if hasListing {
 		r.Listing = l
+	}
+	if !hasHits && !hasListing && r.Level == "" {
+		return corpus.ErrNotResult
 	}
 	return nil
 }

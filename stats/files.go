@@ -22,6 +22,10 @@ import (
 // decoding skips evidence, explanations and listing texts without
 // allocating them.
 type leanResult struct {
+	Revised    bool   `json:"revised"`
+	Source     string `json:"source"`
+	Country    string `json:"country"`
+	PostedAt   string `json:"posted_at"`
 	ID         string `json:"id"`
 	Kind       string `json:"kind"`
 	Score      int    `json:"score"`
@@ -54,8 +58,9 @@ func parseLean(data []byte, lr *leanResult, r *corpus.Result, l *corpus.Listing,
 	if i == len(data) || data[i] != '{' {
 		return errors.New("not a JSON object")
 	}
-	if parseFast(data, r, l, in) == nil {
-		return nil
+	switch err := parseFast(data, r, l, in); err {
+	case nil, corpus.ErrNotResult:
+		return err
 	}
 	return parseLeanJSON(data, lr, r, l)
 }
@@ -74,8 +79,11 @@ func parseLeanJSON(data []byte, lr *leanResult, r *corpus.Result, l *corpus.List
 	for _, h := range lr.Indicators {
 		hits = append(hits, corpus.Hit{ID: h.ID, Linked: h.Linked})
 	}
+	if lr.Indicators == nil && lr.Listing == nil && lr.Level == "" {
+		return corpus.ErrNotResult
+	}
 	*r = corpus.Result{ID: lr.ID, Kind: lr.Kind, Score: lr.Score, Level: lr.Level, Language: lr.Language,
-		RulePack: lr.RulePack, Indicators: hits}
+		RulePack: lr.RulePack, Indicators: hits, Revised: lr.Revised, Source: lr.Source, Country: lr.Country, PostedAt: lr.PostedAt}
 	if lr.Listing != nil {
 		*l = corpus.Listing{Source: lr.Listing.Source, Country: lr.Listing.Country, Language: lr.Listing.Language,
 			Kind: lr.Listing.Kind, PostedAt: lr.Listing.PostedAt}
@@ -89,7 +97,7 @@ type FileOptions struct {
 	// Workers decode and count in parallel; 0 means one per core.
 	Workers int
 	// MaxLineBytes caps one result line; 0 means
-	// corpus.DefaultMaxListingBytes.
+	// corpus.DefaultMaxResultBytes.
 	MaxLineBytes int
 	// OnError, if set, is told about every unusable line (never its
 	// content). Calls are serialized.
@@ -106,11 +114,12 @@ type FileSummary struct {
 }
 
 type lineBatch struct {
-	path  string
-	first int // line number of the first line
-	data  []byte
-	ends  []int
-	bad   []error // lines too long, reported by the reader
+	path    string
+	revised map[string]int // the file's revisions (corpus.Revisions)
+	first   int            // line number of the first line
+	data    []byte
+	ends    []int
+	bad     []error // lines too long, reported by the reader
 }
 
 // AggregateFiles reads scan results (JSON Lines) from paths, decoding and
@@ -124,7 +133,7 @@ func AggregateFiles(ctx context.Context, paths []string, opt FileOptions) (*Aggr
 	}
 	max := opt.MaxLineBytes
 	if max <= 0 {
-		max = corpus.DefaultMaxListingBytes
+		max = corpus.DefaultMaxResultBytes
 	}
 	var sum FileSummary
 	var mu sync.Mutex
@@ -167,10 +176,13 @@ func AggregateFiles(ctx context.Context, paths []string, opt FileOptions) (*Aggr
 						report(&errs.Error{Op: "read results", Kind: errs.Invalid, Path: b.path, Line: b.first + i, Err: err})
 						continue
 					}
+					if b.revised != nil && !corpus.Final(r.ID, b.first+i, b.revised) {
+						continue // replaced by a revision later in the file
+					}
 					aggs[w].Add(&r)
 					counts[w]++
 				}
-				b.data, b.ends, b.bad = b.data[:0], b.ends[:0], b.bad[:0]
+				b.data, b.ends, b.bad, b.revised = b.data[:0], b.ends[:0], b.bad[:0], nil
 				free.put(b)
 			}
 		}()
@@ -225,9 +237,10 @@ func (f *freeList) put(b *lineBatch) {
 }
 
 func readFile(ctx context.Context, path string, stdin io.Reader, max int, out chan<- *lineBatch, free *freeList) (Input, error) {
-	var r io.Reader = stdin
+	var f *os.File
 	if path != "-" {
-		f, err := os.Open(path)
+		var err error
+		f, err = os.Open(path)
 		if err != nil {
 			kind := errs.IO
 			if errors.Is(err, os.ErrNotExist) {
@@ -236,15 +249,40 @@ func readFile(ctx context.Context, path string, stdin io.Reader, max int, out ch
 			return Input{}, &errs.Error{Op: "open input", Kind: kind, Path: path, Err: err}
 		}
 		defer f.Close()
-		r = f
-	} else if r == nil {
+	} else if stdin == nil {
 		return Input{}, errs.E("open input", errs.Config, "no standard input")
+	} else {
+		// Read twice (revisions first): standard input goes to a temporary file.
+		tmp, err := os.CreateTemp("", "redthread-results-*.jsonl")
+		if err != nil {
+			return Input{}, errs.E("read standard input", errs.IO, err)
+		}
+		defer func() { tmp.Close(); os.Remove(tmp.Name()) }()
+		_, err = io.Copy(tmp, stdin)
+		if err == nil {
+			_, err = tmp.Seek(0, io.SeekStart)
+		}
+		if err != nil {
+			return Input{}, errs.E("read standard input", errs.IO, err)
+		}
+		f = tmp
 	}
+	revised, err := corpus.Revisions(ctx, f)
+	if err == nil {
+		_, err = f.Seek(0, io.SeekStart)
+	}
+	if err != nil {
+		return Input{}, &errs.Error{Op: "read results", Kind: errs.IO, Path: path, Err: err}
+	}
+	if len(revised) == 0 {
+		revised = nil
+	}
+	var r io.Reader = f
 	h := sha256.New()
 	br := bufio.NewReaderSize(io.TeeReader(r, h), 256<<10)
 	const batchBytes = 1 << 20
 	b := free.get()
-	b.path, b.first = path, 1
+	b.path, b.first, b.revised = path, 1, revised
 	send := func(next int) error {
 		select {
 		case out <- b:
@@ -252,7 +290,7 @@ func readFile(ctx context.Context, path string, stdin io.Reader, max int, out ch
 			return errs.E("read "+path, errs.IO, ctx.Err())
 		}
 		b = free.get()
-		b.path, b.first = path, next
+		b.path, b.first, b.revised = path, next, revised
 		return nil
 	}
 	for n := 1; ; n++ {

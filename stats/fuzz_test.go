@@ -29,7 +29,7 @@ func FuzzParseResult(f *testing.F) {
 	f.Add([]byte(`{"indicators":null,"listing":null}`))
 	f.Add([]byte(`  [1,2]`))
 	f.Fuzz(func(t *testing.T, line []byte) {
-		full, errFull := ParseResultJSON(line)
+		full, errFull := corpus.ParseResult(line, false)
 		var lr leanResult
 		var lean corpus.Result
 		var l corpus.Listing
@@ -103,7 +103,7 @@ func FuzzReadResults(f *testing.F) {
 		}
 		max = max%1000 + 1
 		n := 0
-		for rec := range ReadResults(context.Background(), bytes.NewReader(data), "fuzz", corpus.Options{MaxListingBytes: max}) {
+		for rec := range corpus.ReadResults(context.Background(), bytes.NewReader(data), "fuzz", corpus.ResultOptions{MaxLineBytes: max}) {
 			if (rec.Err == nil) == (rec.Result == nil) {
 				t.Fatalf("record with neither or both of result and error: %+v", rec)
 			}

@@ -2,6 +2,7 @@ package stats
 
 import (
 	"fmt"
+	"github.com/redthread/redthread/corpus"
 	"slices"
 	"strings"
 	"time"
@@ -33,10 +34,7 @@ type Table struct {
 }
 
 // Input is one input file and the SHA-256 of its bytes.
-type Input struct {
-	Path   string `json:"path"`
-	SHA256 string `json:"sha256"`
-}
+type Input = corpus.InputFile
 
 // Meta is what a reader needs to trust and reproduce an output. Every
 // format records it: CSV as leading "# key: value" lines, JSON as a "meta"

@@ -106,7 +106,23 @@ type Aggregator struct {
 
 	weeks   map[string]string // posted_at date → week, a cache
 	scratch []uint32
+
+	// noMeta counts results with no source, country or posting date.
+	noMeta int64
 }
+
+// NoMeta reports whether a result carries no source, no country and no
+// posting date (its rows are Unknown).
+func NoMeta(r *corpus.Result) bool { return noMeta(Dims(r, nil)) }
+
+func noMeta(d [nDims]string) bool {
+	return d[dimSource] == Unknown && d[dimCountry] == Unknown && d[dimWeek] == Unknown
+}
+
+// NoMeta returns the number of results added that carry no source, no
+// country and no posting date: results written before results carried
+// them (without an embedded listing), or listings that name none.
+func (a *Aggregator) NoMetaCount() int64 { return a.noMeta }
 
 // NewAggregator returns an empty Aggregator.
 func NewAggregator() *Aggregator {
@@ -162,6 +178,9 @@ func (a *Aggregator) Add(r *corpus.Result) {
 	d := Dims(r, a.weeks)
 	for i := range d {
 		key.dims[i] = a.dims[i].id(d[i])
+	}
+	if noMeta(d) {
+		a.noMeta++
 	}
 	var f int64
 	if Flagged(r) {
@@ -300,6 +319,7 @@ func (a *Aggregator) Merge(b *Aggregator) {
 	}
 	a.total.n += b.total.n
 	a.total.flagged += b.total.flagged
+	a.noMeta += b.noMeta
 	for i, id := range b.names {
 		a.union(a.node(id), a.node(b.names[b.find(int32(i))]))
 	}
@@ -311,17 +331,25 @@ func Dims(r *corpus.Result, cache map[string]string) [nDims]string {
 	var d [nDims]string
 	d[dimKind] = r.Kind
 	d[dimLanguage] = r.Language
-	posted := ""
-	if l := r.Listing; l != nil {
-		d[dimSource] = strings.TrimSpace(l.Source)
-		d[dimCountry] = strings.ToUpper(strings.TrimSpace(l.Country))
+	d[dimSource] = strings.TrimSpace(r.Source)
+	d[dimCountry] = strings.ToUpper(strings.TrimSpace(r.Country))
+	posted := r.PostedAt
+	if l := r.Listing; l != nil { // results written before they carried these
+		if d[dimSource] == "" {
+			d[dimSource] = strings.TrimSpace(l.Source)
+		}
+		if d[dimCountry] == "" {
+			d[dimCountry] = strings.ToUpper(strings.TrimSpace(l.Country))
+		}
 		if d[dimKind] == "" {
 			d[dimKind] = l.Kind
 		}
 		if d[dimLanguage] == "" {
 			d[dimLanguage] = l.Language
 		}
-		posted = l.PostedAt
+		if posted == "" {
+			posted = l.PostedAt
+		}
 	}
 	d[dimWeek] = weekCached(posted, cache)
 	for i := range d {

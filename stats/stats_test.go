@@ -6,6 +6,7 @@ import (
 	"os"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/redthread/redthread/corpus"
@@ -199,7 +200,7 @@ func TestParallelMatchesSequential(t *testing.T) {
 	}
 	defer f.Close()
 	seq := NewAggregator()
-	for rec := range ReadResults(context.Background(), f, "results", corpus.Options{}) {
+	for rec := range corpus.ReadResults(context.Background(), f, "results", corpus.ResultOptions{}) {
 		if rec.Err != nil {
 			t.Fatal(rec.Err)
 		}
@@ -230,7 +231,8 @@ func TestAggregateFilesBadInput(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum.Results != 2 || sum.Skipped != 3 || a.Count() != 2 {
+	// {"id":"c"} is not a scan result (no level, no indicators).
+	if sum.Results != 1 || sum.Skipped != 4 || a.Count() != 1 || !strings.Contains(msgs[3], "not a scan result") {
 		t.Errorf("results %d skipped %d count %d; messages %q", sum.Results, sum.Skipped, a.Count(), msgs)
 	}
 	if _, _, err := AggregateFiles(context.Background(), []string{dir + "/missing.jsonl"}, FileOptions{}); err == nil {

@@ -41,7 +41,7 @@ func loadResults(t testing.TB, path string) []corpus.Result {
 	}
 	defer f.Close()
 	var out []corpus.Result
-	for rec := range index.ReadResults(context.Background(), f, path) {
+	for rec := range corpus.ReadResults(context.Background(), f, path, corpus.ResultOptions{Listings: true}) {
 		if rec.Err != nil {
 			t.Fatal(rec.Err)
 		}

@@ -26,7 +26,7 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	out := fs.String("o", "", "write to `FILE` instead of stdout (written to a temporary file and renamed)")
 	format := fs.String("format", "", "output format: csv, json or parquet (default: from the -o extension, else csv)")
 	minCount := fs.Int("min-count", stats.DefaultMinCount, "write kind, source, country, language and week values shared by fewer than `N` listings as \"suppressed\"")
-	maxBytes := fs.Int("max-bytes", corpus.DefaultMaxListingBytes, "largest result line to read, in bytes")
+	maxBytes := fs.Int("max-bytes", corpus.DefaultMaxResultBytes, "largest result line to read, in bytes")
 	quiet := fs.Bool("q", false, "no summary on stderr")
 	paths, err := parseFlags(fs, args)
 	if err != nil {
@@ -61,16 +61,19 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	rd := corpus.Options{MaxListingBytes: *maxBytes}
+	rd := corpus.ResultOptions{MaxLineBytes: *maxBytes, Revisions: true}
 
 	// pass 1: count category values, checksum inputs, report bad lines
 	var inputs []stats.Input
-	var n, skipped int64
+	var n, skipped, listings, noMeta int64
 	packs := map[string]bool{}
-	for rec := range stats.ReadResultFiles(ctx, paths, nil, rd, &inputs) {
+	for rec := range corpus.ReadResultFiles(ctx, paths, nil, rd, &inputs) {
 		if rec.Err != nil {
-			if rec.Line == 0 {
+			if rec.Line == 0 || errs.KindOf(rec.Err) == errs.IO {
 				return rec.Err
+			}
+			if errors.Is(rec.Err, corpus.ErrNotResult) {
+				listings++
 			}
 			if skipped < maxReported {
 				fmt.Fprintf(e.stderr, "redthread export: skipped %v\n", rec.Err)
@@ -79,14 +82,21 @@ func runExport(ctx context.Context, e *env, args []string) error {
 			continue
 		}
 		x.Count(rec.Result)
+		if stats.NoMeta(rec.Result) {
+			noMeta++
+		}
 		if rec.Result.RulePack != "" {
 			packs[rec.Result.RulePack] = true
 		}
 		n++
 	}
 	if n == 0 {
+		if listings > 0 && listings == skipped {
+			return errs.E("read input", errs.Invalid, fmt.Sprintf("the input holds listings, not scan results (%d lines): run redthread scan on it first", listings))
+		}
 		return errs.E("read input", errs.Invalid, fmt.Sprintf("no usable scan results in the input (%d lines skipped)", skipped))
 	}
+	warnNoMeta(e, "export", noMeta, n)
 	meta := stats.ExportMeta(stats.Meta{ScannerVersion: version, RulePacks: sortedSet(packs), Inputs: inputs,
 		Created: now(e), Results: n, Skipped: skipped}, opt)
 
@@ -101,7 +111,7 @@ func runExport(ctx context.Context, e *env, args []string) error {
 		}
 		// pass 2: write rows
 		var again []stats.Input
-		for rec := range stats.ReadResultFiles(ctx, paths, nil, rd, &again) {
+		for rec := range corpus.ReadResultFiles(ctx, paths, nil, rd, &again) {
 			if rec.Err != nil {
 				if rec.Line == 0 {
 					return rec.Err

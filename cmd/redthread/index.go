@@ -3,7 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
+	"github.com/redthread/redthread/corpus"
 	"runtime/debug"
 	"time"
 
@@ -32,6 +32,7 @@ func indexDirDefault(e *env) string {
 func runIndex(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "index", "[--index DIR] RESULTS.jsonl...")
 	dir := fs.String("index", indexDirDefault(e), "index `folder` (env REDTHREAD_INDEX); created when missing")
+	quiet := fs.Bool("q", false, "no progress line on stderr")
 	files, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -50,31 +51,28 @@ func runIndex(ctx context.Context, e *env, args []string) error {
 	start := time.Now()
 	total, bad := 0, 0
 	w := x.NewWriter()
-	for _, name := range files {
-		in := e.stdin
-		if name != "-" {
-			f, err := os.Open(name)
-			if err != nil {
-				return errs.E("index", errs.NotExist, err)
+	prog := newProgress(e, *quiet, "index", "results", inputSize(files))
+	// Revisions of streaming scans come as they are; the index replaces a
+	// listing's document by ID, so the last one stays.
+	opt := corpus.ResultOptions{Listings: true, Read: prog.counter()}
+	for rec := range corpus.ReadResultFiles(ctx, files, e.stdin, opt, nil) {
+		if rec.Err != nil {
+			if rec.Line == 0 || errs.Is(errs.IO, rec.Err) {
+				return rec.Err
 			}
-			defer f.Close()
-			in = f
+			bad++
+			e.log.Warn("skipped line", "err", rec.Err)
+			continue
 		}
-		for rec := range index.ReadResults(ctx, in, name) {
-			if rec.Err != nil {
-				if errs.Is(errs.IO, rec.Err) {
-					return rec.Err
-				}
-				bad++
-				e.log.Warn("skipped line", "err", rec.Err)
-				continue
-			}
-			if err := w.Add(*rec.Result); err != nil && !errs.Is(errs.Invalid, err) {
-				return err
-			}
-			total++
+		if err := w.Add(*rec.Result); err != nil && !errs.Is(errs.Invalid, err) {
+			return err
+		}
+		total++
+		if total%1024 == 0 {
+			prog.update(total, bad)
 		}
 	}
+	prog.done()
 	if err := w.Flush(); err != nil && !errs.Is(errs.Invalid, err) {
 		return err
 	}

@@ -1,14 +1,10 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
-	"io"
-	"os"
 
 	"github.com/redthread/redthread/corpus"
 	"github.com/redthread/redthread/errs"
@@ -95,15 +91,16 @@ func runNetworks(ctx context.Context, e *env, args []string) error {
 	}
 	g := links.NewGrouper()
 	read := 0
-	for _, p := range paths {
-		if ctx.Err() != nil {
-			return ctx.Err()
+	for rec := range corpus.ReadResultFiles(ctx, paths, e.stdin, corpus.ResultOptions{Revisions: true}, nil) {
+		if rec.Err != nil {
+			if rec.Line == 0 || errs.Is(errs.IO, rec.Err) {
+				return rec.Err
+			}
+			e.log.Warn("skipped result", "err", rec.Err)
+			continue
 		}
-		n, err := readResults(e, p, g.Add)
-		if err != nil {
-			return err
-		}
-		read += n
+		g.Add(rec.Result)
+		read++
 	}
 	if read == 0 {
 		return errs.E("networks", errs.Invalid, "no scan results could be read")
@@ -127,42 +124,4 @@ func runNetworks(ctx context.Context, e *env, args []string) error {
 		err = cerr
 	}
 	return err
-}
-
-// maxResultBytes bounds one line of a results file.
-const maxResultBytes = 64 << 20
-
-// readResults decodes a JSONL file of scan results ("-" is stdin). A bad
-// line is reported with its number and skipped.
-func readResults(e *env, path string, fn func(*corpus.Result)) (int, error) {
-	var r io.Reader = e.stdin
-	if path != "-" {
-		f, err := os.Open(path)
-		if err != nil {
-			return 0, errs.E("read results", errs.NotExist, err)
-		}
-		defer f.Close()
-		r = f
-	}
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 64<<10), maxResultBytes)
-	n, line := 0, 0
-	for sc.Scan() {
-		line++
-		b := bytes.TrimSpace(sc.Bytes())
-		if len(b) == 0 {
-			continue
-		}
-		var res corpus.Result
-		if err := json.Unmarshal(b, &res); err != nil || res.ID == "" {
-			e.log.Warn("skipped result", "file", path, "line", line)
-			continue
-		}
-		fn(&res)
-		n++
-	}
-	if err := sc.Err(); err != nil {
-		return n, errs.E(fmt.Sprintf("read results %s line %d", path, line+1), errs.IO, err)
-	}
-	return n, nil
 }

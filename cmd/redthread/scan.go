@@ -158,6 +158,7 @@ type scanFlags struct {
 	maxBytes int
 	quiet    bool
 	tempDir  string
+	batch    int
 }
 
 func (sf *scanFlags) add(fs *flag.FlagSet) {
@@ -167,6 +168,7 @@ func (sf *scanFlags) add(fs *flag.FlagSet) {
 	fs.BoolVar(&sf.embed, "embed-listing", false, "include each listing in its result (for indexing and review)")
 	fs.IntVar(&sf.maxBytes, "max-bytes", corpus.DefaultMaxListingBytes, "largest listing to read, in bytes")
 	fs.BoolVar(&sf.quiet, "q", false, "no progress line and no summary on stderr")
+	fs.IntVar(&sf.batch, "batch", 512, "listings extracted, linked and written together: results of a batch carry the links to every earlier listing; links from later ones are revisions")
 	fs.StringVar(&sf.tempDir, "tmp", "", "folder for the temporary listing spool of a linked scan (default: the system's)")
 }
 
@@ -181,7 +183,7 @@ func (sf *scanFlags) scanner(e *env, embed bool) (*scanner.Scanner, *links.Regis
 	if err != nil {
 		return nil, nil, err
 	}
-	cfg := scanner.Config{Extractor: x, Pack: pack, Workers: sf.workers, EmbedListing: sf.embed || embed, Log: e.log, TempDir: sf.tempDir}
+	cfg := scanner.Config{Extractor: x, Pack: pack, Workers: sf.workers, EmbedListing: sf.embed || embed, Log: e.log, TempDir: sf.tempDir, Batch: sf.batch}
 	if reg != nil {
 		cfg.Linker = reg
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"iter"
 	"strconv"
@@ -32,7 +33,7 @@ func runStats(ctx context.Context, e *env, args []string) error {
 	format := fs.String("format", "", "output format: csv, json, parquet or html (default: from the -o extension, else csv)")
 	minCount := fs.Int("min-count", stats.DefaultMinCount, "suppress counts below `N`")
 	workers := fs.Int("workers", 0, "parallel decoders (default: one per core)")
-	maxBytes := fs.Int("max-bytes", corpus.DefaultMaxListingBytes, "largest result line to read, in bytes")
+	maxBytes := fs.Int("max-bytes", corpus.DefaultMaxResultBytes, "largest result line to read, in bytes")
 	quiet := fs.Bool("q", false, "no summary on stderr")
 	paths, err := parseFlags(fs, args)
 	if err != nil {
@@ -51,6 +52,7 @@ func runStats(ctx context.Context, e *env, args []string) error {
 
 	var agg *stats.Aggregator
 	var sum stats.FileSummary
+	var listings int64 // input lines that are listings, not results
 	if *index != "" {
 		if indexResults == nil {
 			return errs.E("open index", errs.Config, "this build cannot read an index (--index); pass the scan result files instead")
@@ -69,6 +71,9 @@ func runStats(ctx context.Context, e *env, args []string) error {
 		reported := 0
 		agg, sum, err = stats.AggregateFiles(ctx, paths, stats.FileOptions{Workers: *workers, MaxLineBytes: *maxBytes, Stdin: e.stdin,
 			OnError: func(err error) {
+				if errors.Is(err, corpus.ErrNotResult) {
+					listings++
+				}
 				if reported < maxReported {
 					fmt.Fprintf(e.stderr, "redthread stats: skipped %v\n", err)
 				}
@@ -78,9 +83,10 @@ func runStats(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
-	if err := checkResults(agg, sum); err != nil {
+	if err := checkResults(agg, sum, listings); err != nil {
 		return err
 	}
+	warnNoMeta(e, "stats", agg.NoMetaCount(), agg.Count())
 
 	rep := agg.Report(stats.Meta{ScannerVersion: version, Inputs: sum.Inputs, Created: now(e),
 		MinCount: *minCount, Skipped: sum.Skipped})
@@ -102,10 +108,12 @@ func runStats(ctx context.Context, e *env, args []string) error {
 }
 
 // checkResults refuses inputs that hold nothing to count.
-func checkResults(agg *stats.Aggregator, sum stats.FileSummary) error {
+func checkResults(agg *stats.Aggregator, sum stats.FileSummary, listings int64) error {
 	if agg.Count() == 0 {
 		msg := "no scan results in the input"
-		if sum.Skipped > 0 {
+		if listings > 0 && listings == sum.Skipped {
+			msg = fmt.Sprintf("the input holds listings, not scan results (%d lines): run redthread scan on it first", listings)
+		} else if sum.Skipped > 0 {
 			msg = fmt.Sprintf("no usable scan results in the input (%d lines skipped)", sum.Skipped)
 		}
 		return errs.E("count results", errs.Invalid, msg)
@@ -114,6 +122,17 @@ func checkResults(agg *stats.Aggregator, sum stats.FileSummary) error {
 		return errs.E("count results", errs.Invalid, "the input has no scored results (no \"level\"): is it listings? Run redthread scan --embed-listing on it first")
 	}
 	return nil
+}
+
+// warnNoMeta says on stderr, loudly, when results carry no source, country
+// or posting date: their rows are "unknown".
+func warnNoMeta(e *env, cmd string, noMeta, total int64) {
+	if noMeta == 0 {
+		return
+	}
+	fmt.Fprintf(e.stderr, "redthread %s: WARNING: %d of %d results carry no source, country or posting date, so they are counted as %q; "+
+		"they were scanned by an older redthread without --embed-listing, or their listings name none: scan them again to fill them\n",
+		cmd, noMeta, total, stats.Unknown)
 }
 
 // now is the time recorded in outputs: SOURCE_DATE_EPOCH when set, for
