@@ -60,7 +60,6 @@ func TestReadResultFilesAppliesRevisions(t *testing.T) {
 	}
 }
 
-
 func TestParseResultRefusesListings(t *testing.T) {
 	listing := []byte(`{"id":"x","title":"Nanny","body":"Work in Dubai","country":"AE"}`)
 	if _, err := ParseResult(listing, false); err != ErrNotResult {
