@@ -58,6 +58,11 @@ type Config struct {
 	// earlier result among the emitted ones. nil: revisions go to emit,
 	// after every other result, with Revised set.
 	Revise func(pos int, r *corpus.Result) error
+	// Scored, when set, is called with each listing and its score, in the
+	// order results are emitted (revised ones again, at the end), before
+	// its result: for measurements (eval, rules fit) that need more than
+	// the result.
+	Scored func(l *corpus.Listing, s rules.Scored)
 	// Progress, when set, is called after every batch with the records
 	// read so far.
 	Progress func(Summary)
@@ -87,6 +92,12 @@ func New(cfg Config) (*Scanner, error) {
 
 // SetRevise sets Config.Revise.
 func (s *Scanner) SetRevise(fn func(pos int, r *corpus.Result) error) { s.cfg.Revise = fn }
+
+// SetScored sets Config.Scored.
+func (s *Scanner) SetScored(fn func(l *corpus.Listing, s rules.Scored)) { s.cfg.Scored = fn }
+
+// Pack returns the rule pack the scanner scores with.
+func (s *Scanner) Pack() *rules.Pack { return s.cfg.Pack }
 
 // SetProgress sets Config.Progress.
 func (s *Scanner) SetProgress(fn func(Summary)) { s.cfg.Progress = fn }
@@ -131,6 +142,7 @@ type item struct {
 	ord   uint32 // registry ordinal (linked scans)
 	pos   int    // output position of the result it revises (relinking)
 	level string // level of the result it revises (relinking)
+	sc    rules.Scored
 }
 
 // Scan reads every record of in, scans the listings and calls emit with
@@ -243,6 +255,9 @@ func (s *Scanner) relink(ctx context.Context, sp *spool, sum *Summary, emit func
 				continue // scanned before: it cannot fail now but for ctx
 			}
 			it.res.Revised = true
+			if s.cfg.Scored != nil {
+				s.cfg.Scored(it.l, it.sc)
+			}
 			var err error
 			if s.cfg.Revise != nil {
 				err = s.cfg.Revise(it.pos, it.res)
@@ -299,6 +314,9 @@ func (s *Scanner) emitAll(items []item, sum *Summary, emit func(*corpus.Result) 
 		}
 		sum.Scanned++
 		sum.Levels[it.res.Level]++
+		if s.cfg.Scored != nil {
+			s.cfg.Scored(it.l, it.sc)
+		}
 		if err := emit(it.res); err != nil {
 			return errs.E("write result", errs.IO, err)
 		}
@@ -369,6 +387,9 @@ func (s *Scanner) evaluate(it *item, ev *rules.Evaluator) {
 		return
 	}
 	f := it.f
+	if s.cfg.Scored != nil {
+		it.sc = sc
+	}
 	r := &corpus.Result{
 		ID: it.l.ID, Kind: f.Kind, Score: sc.Score, Level: sc.Level, Language: f.Language,
 		Source: strings.TrimSpace(it.l.Source), Country: f.Country, PostedAt: strings.TrimSpace(it.l.PostedAt), URL: it.l.URL,

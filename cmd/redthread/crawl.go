@@ -22,9 +22,10 @@ func init() {
 
 // crawlSinkOptions says where crawled listings go besides JSONL.
 type crawlSinkOptions struct {
-	Scan     bool      // scan the listings; results go to Out
-	IndexDir string    // index results (and listings) in this folder
-	Out      io.Writer // where scan results are written
+	Scan     bool       // scan the listings; results go to Out
+	IndexDir string     // index results (and listings) in this folder
+	Out      io.Writer  // where scan results are written
+	Flags    *scanFlags // the scan flags
 }
 
 // crawlSink receives crawled listings and their images.
@@ -66,6 +67,8 @@ func runCrawl(ctx context.Context, e *env, args []string) error {
 	scan := fs.Bool("scan", false, "scan the listings as they come and write scan results instead of listings")
 	indexDir := fs.String("index", "", "index the scanned listings in this folder")
 	progress := fs.String("progress", "auto", "progress line: auto (on a terminal), on, off; otherwise a log line every 10s")
+	var sf scanFlags
+	sf.addCrawl(fs)
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -131,7 +134,10 @@ func runCrawl(ctx context.Context, e *env, args []string) error {
 		defer f.Close()
 		w = f
 	}
-	emit, onImage, finish, err := crawlOutput(ctx, e, w, *scan, *indexDir)
+	if sf.quiet {
+		*progress = "off"
+	}
+	emit, onImage, finish, err := crawlOutput(ctx, e, w, crawlSinkOptions{Scan: *scan, IndexDir: *indexDir, Out: w, Flags: &sf})
 	if err != nil {
 		return err
 	}
@@ -172,13 +178,13 @@ func runCrawl(ctx context.Context, e *env, args []string) error {
 }
 
 // crawlOutput returns where listings go: JSONL on w, or the scan/index sink.
-func crawlOutput(ctx context.Context, e *env, w io.Writer, scan bool, indexDir string) (emit func(*corpus.Listing) error,
+func crawlOutput(ctx context.Context, e *env, w io.Writer, opt crawlSinkOptions) (emit func(*corpus.Listing) error,
 	onImage func(string, string, []byte), finish func() error, err error) {
-	if scan || indexDir != "" {
+	if opt.Scan || opt.IndexDir != "" {
 		if newCrawlSink == nil {
 			return nil, nil, nil, errs.E("crawl", errs.Config, "--scan and --index are not available yet in this build; write JSONL and run 'redthread scan' on it")
 		}
-		sink, err := newCrawlSink(ctx, e, crawlSinkOptions{Scan: scan, IndexDir: indexDir, Out: w})
+		sink, err := newCrawlSink(ctx, e, opt)
 		if err != nil {
 			return nil, nil, nil, err
 		}

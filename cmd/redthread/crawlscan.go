@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/redthread/redthread/corpus"
-	"github.com/redthread/redthread/scanner"
 )
 
 func init() { newCrawlSink = scanCrawlSink }
@@ -13,20 +12,16 @@ func init() { newCrawlSink = scanCrawlSink }
 // --index): a scanner runs beside the crawl, fed through a channel, and
 // results go to the output and, with --index, into the index.
 func scanCrawlSink(ctx context.Context, e *env, opt crawlSinkOptions) (*crawlSink, error) {
-	var d dataFlags
-	x, pack, err := d.load()
-	if err != nil {
-		return nil, err
+	sf := opt.Flags
+	if sf == nil {
+		sf = &scanFlags{batch: 512}
 	}
-	// Listings are linked with each other (shared contacts, photos fetched
-	// with --images, text templates) in memory; the results come out when
-	// the crawl ends, because linking needs the whole batch.
-	var lf linkFlags
-	reg, err := lf.registry(e)
-	if err != nil {
-		return nil, err
-	}
-	sc, err := scanner.New(scanner.Config{Extractor: x, Pack: pack, EmbedListing: opt.IndexDir != "", Linker: reg, Log: e.log})
+	// The scanner is the one `scan` builds from the same flags. Listings
+	// are linked with each other (shared contacts, photos fetched with
+	// --images, text templates) as they come, batch by batch; results of
+	// earlier batches that later listings link to are written again at the
+	// end as revisions.
+	sc, reg, err := sf.scanner(e, opt.IndexDir != "")
 	if err != nil {
 		return nil, err
 	}
@@ -51,7 +46,11 @@ func scanCrawlSink(ctx context.Context, e *env, opt crawlSinkOptions) (*crawlSin
 		done <- err
 	}()
 	return &crawlSink{
-		OnImage: func(listingID, url string, data []byte) { reg.HoldImage(url, data) },
+		OnImage: func(listingID, url string, data []byte) {
+			if reg != nil {
+				reg.HoldImage(url, data)
+			}
+		},
 		Emit: func(l *corpus.Listing) error {
 			select {
 			case listings <- l:
@@ -66,10 +65,12 @@ func scanCrawlSink(ctx context.Context, e *env, opt crawlSinkOptions) (*crawlSin
 		Close: func() error {
 			close(listings)
 			err := <-done
-			if err == nil {
-				err = reg.Close()
-			} else {
-				reg.Discard()
+			if reg != nil {
+				if err == nil {
+					err = reg.Close()
+				} else {
+					reg.Discard()
+				}
 			}
 			if cerr := closeResults(); err == nil {
 				err = cerr
@@ -90,14 +91,20 @@ func resultSink(ctx context.Context, e *env, opt crawlSinkOptions) (emit func(*c
 			return nil, nil, err
 		}
 	}
+	embed := opt.Flags != nil && opt.Flags.embed
 	emit = func(r *corpus.Result) error {
+		if toIndex != nil {
+			if err := toIndex(r); err != nil {
+				return err
+			}
+			if !embed {
+				r.Listing = nil // the index needs the listing; the output only when asked
+			}
+		}
 		if opt.Scan {
 			if err := w.Write(r); err != nil {
 				return err
 			}
-		}
-		if toIndex != nil {
-			return toIndex(r)
 		}
 		return nil
 	}

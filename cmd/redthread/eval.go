@@ -11,7 +11,6 @@ import (
 
 	"github.com/redthread/redthread/corpus"
 	"github.com/redthread/redthread/errs"
-	"github.com/redthread/redthread/indicators"
 	"github.com/redthread/redthread/realeval"
 	"github.com/redthread/redthread/rules"
 )
@@ -33,58 +32,53 @@ type labelled struct {
 	skipped int // unreadable records
 }
 
-// scoreLabelled reads the labels file and scores every listing with pack,
-// linking the listings with each other first (network.* indicators), as a
-// scan of that file would.
-func scoreLabelled(ctx context.Context, e *env, path string, x *indicators.Extractor, pack *rules.Pack) (*labelled, error) {
-	out := &labelled{}
-	var ls []*corpus.Listing
-	var fs []*indicators.Features
-	for rec := range corpus.Read(ctx, path, e.stdin, corpus.Options{}) {
-		if rec.Err != nil {
-			if errs.KindOf(rec.Err) == errs.IO && rec.Line == 0 || errs.KindOf(rec.Err) == errs.NotExist {
-				return nil, rec.Err
-			}
-			e.log.Warn("skipped", "err", rec.Err)
-			out.skipped++
-			continue
-		}
-		if ctx.Err() != nil {
-			return nil, errs.E("read labels", errs.IO, ctx.Err())
-		}
-		l := rec.Listing
-		if l.Body == "" && l.HTML != "" {
-			l.Body = corpus.TextFromHTML(l.HTML)
-		}
-		l.EnsureID()
-		ls = append(ls, l)
-		fs = append(fs, x.Extract(l))
-	}
-	if len(ls) == 0 {
-		return nil, errs.E("read labels", errs.Invalid, fmt.Sprintf("%s: no listings could be read", path))
-	}
-	var lf linkFlags
-	reg, err := lf.registry(e)
+// scoreLabelled scans the labels file as `scan` would (the scanner, with
+// the link flags' registry: network.* indicators) and keeps each listing's
+// labels and score. The whole file is one batch, so no result is revised.
+func scoreLabelled(ctx context.Context, e *env, path string, sf *scanFlags) (*labelled, *rules.Pack, error) {
+	sf.batch = math.MaxInt32
+	sc, reg, err := sf.scanner(e, false)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	defer reg.Discard()
-	for i, l := range ls {
-		reg.Prepare(ctx, l, fs[i])
+	if reg != nil {
+		defer reg.Discard() // eval never adds to a persistent registry
 	}
-	for i, l := range ls {
-		reg.Add(l, fs[i])
-	}
-	ev := pack.NewEvaluator()
-	for i, l := range ls {
-		reg.Link(l, fs[i])
-		s, err := ev.Evaluate(fs[i])
-		if err != nil {
-			return nil, errs.E("score "+l.ID, errs.Internal, err)
+	out := &labelled{}
+	pack := sc.Pack()
+	byID := map[string]int{}
+	sc.SetScored(func(l *corpus.Listing, s rules.Scored) {
+		it := scored{labels: rules.LabelsOf(l), score: s, fired: pack.FiredVector(s)}
+		if i, ok := byID[l.ID]; ok {
+			out.items[i] = it // a revision
+			return
 		}
-		out.items = append(out.items, scored{labels: rules.LabelsOf(l), score: s, fired: pack.FiredVector(s)})
+		byID[l.ID] = len(out.items)
+		out.items = append(out.items, it)
+	})
+	in := func(yield func(corpus.Record) bool) {
+		for rec := range corpus.Read(ctx, path, e.stdin, corpus.Options{MaxListingBytes: sf.maxBytes}) {
+			if rec.Err != nil && (errs.KindOf(rec.Err) == errs.IO && rec.Line == 0 || errs.KindOf(rec.Err) == errs.NotExist) {
+				err = rec.Err
+				return
+			}
+			if !yield(rec) {
+				return
+			}
+		}
 	}
-	return out, nil
+	sum, serr := sc.Scan(ctx, in, func(*corpus.Result) error { return nil })
+	if err != nil {
+		return nil, nil, err
+	}
+	if serr != nil {
+		return nil, nil, serr
+	}
+	out.skipped = sum.Skipped
+	if len(out.items) == 0 {
+		return nil, nil, errs.E("read labels", errs.Invalid, fmt.Sprintf("%s: no listings could be read", path))
+	}
+	return out, pack, nil
 }
 
 // binary returns the scores and labels of the listings that have a label.
@@ -132,8 +126,8 @@ type levelReport struct {
 
 func runEval(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "eval", "--labels FILE [flags]")
-	var d dataFlags
-	addDataFlags(fs, &d)
+	var sf scanFlags
+	sf.addCore(fs)
 	labelsPath := fs.String("labels", "", "labelled listings `FILE` (JSONL or CSV; fields label 0/1, and expect/allow per indicator); - for stdin")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	corporaDir := fs.String("corpora", "", "measure the extractors on the real public corpora in `DIR` (../shared/corpora) instead of --labels")
@@ -147,7 +141,7 @@ func runEval(ctx context.Context, e *env, args []string) error {
 		if *labelsPath != "" || len(pos) > 0 {
 			return fmt.Errorf("%w: give either --labels FILE or --corpora DIR", errUsage)
 		}
-		x, pack, err := d.load()
+		x, pack, err := sf.data.load()
 		if err != nil {
 			return err
 		}
@@ -156,11 +150,7 @@ func runEval(ctx context.Context, e *env, args []string) error {
 	if *labelsPath == "" || len(pos) > 0 {
 		return fmt.Errorf("%w: give the labelled listings with --labels FILE", errUsage)
 	}
-	x, pack, err := d.load()
-	if err != nil {
-		return err
-	}
-	lb, err := scoreLabelled(ctx, e, *labelsPath, x, pack)
+	lb, pack, err := scoreLabelled(ctx, e, *labelsPath, &sf)
 	if err != nil {
 		return err
 	}

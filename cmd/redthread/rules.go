@@ -205,8 +205,8 @@ func runRulesLint(ctx context.Context, e *env, args []string) error {
 
 func runRulesFit(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "rules fit", "--labels FILE -o PACK.yaml [flags]")
-	var d dataFlags
-	addDataFlags(fs, &d)
+	var sf scanFlags
+	sf.addCore(fs)
 	labelsPath := fs.String("labels", "", "labelled listings `FILE` (JSONL or CSV with a label field, 0 or 1); - for stdin")
 	out := fs.String("o", "", "write the fitted pack to `FILE`")
 	folds := fs.Int("folds", 5, "cross-validation folds")
@@ -225,11 +225,7 @@ func runRulesFit(ctx context.Context, e *env, args []string) error {
 	if *labelsPath == "" || *out == "" || len(pos) > 0 {
 		return fmt.Errorf("%w: give the labelled listings with --labels FILE and the output pack with -o FILE", errUsage)
 	}
-	x, pack, err := d.load()
-	if err != nil {
-		return err
-	}
-	lb, err := scoreLabelled(ctx, e, *labelsPath, x, pack)
+	lb, pack, err := scoreLabelled(ctx, e, *labelsPath, &sf)
 	if err != nil {
 		return err
 	}

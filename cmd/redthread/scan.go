@@ -161,14 +161,32 @@ type scanFlags struct {
 	batch    int
 }
 
+// add adds every scan flag (scan, crawl --scan).
 func (sf *scanFlags) add(fs *flag.FlagSet) {
-	addDataFlags(fs, &sf.data)
-	addLinkFlags(fs, &sf.links)
-	fs.IntVar(&sf.workers, "workers", 0, "parallel workers (default: one per core)")
+	sf.addCore(fs)
 	fs.BoolVar(&sf.embed, "embed-listing", false, "include each listing in its result (for indexing and review)")
-	fs.IntVar(&sf.maxBytes, "max-bytes", corpus.DefaultMaxListingBytes, "largest listing to read, in bytes")
 	fs.BoolVar(&sf.quiet, "q", false, "no progress line and no summary on stderr")
 	fs.IntVar(&sf.batch, "batch", 512, "listings extracted, linked and written together: results of a batch carry the links to every earlier listing; links from later ones are revisions")
+}
+
+// addCore adds the flags that decide what a scan finds (eval, rules fit):
+// data, rules, links, workers, input limit, spool folder.
+func (sf *scanFlags) addCore(fs *flag.FlagSet) { sf.addNamed(fs, "workers") }
+
+// addCrawl adds every scan flag for crawl --scan, where --workers already
+// means pages in flight: the scan's workers are --scan-workers.
+func (sf *scanFlags) addCrawl(fs *flag.FlagSet) {
+	sf.addNamed(fs, "scan-workers")
+	fs.BoolVar(&sf.embed, "embed-listing", false, "with --scan: include each listing in its result (for indexing and review)")
+	fs.BoolVar(&sf.quiet, "q", false, "no progress line on stderr")
+	fs.IntVar(&sf.batch, "batch", 512, "with --scan: listings extracted, linked and written together (links from later listings are revisions)")
+}
+
+func (sf *scanFlags) addNamed(fs *flag.FlagSet, workers string) {
+	addDataFlags(fs, &sf.data)
+	addLinkFlags(fs, &sf.links)
+	fs.IntVar(&sf.workers, workers, 0, "parallel scan workers (default: one per core)")
+	fs.IntVar(&sf.maxBytes, "max-bytes", corpus.DefaultMaxListingBytes, "largest listing to read, in bytes")
 	fs.StringVar(&sf.tempDir, "tmp", "", "folder for the temporary listing spool of a linked scan (default: the system's)")
 }
 
