@@ -58,7 +58,8 @@ type linker struct {
 	r     *Registry
 	ord   uint32
 	touch bool
-	buf   []posting
+	buf   []posting[uint64]
+	buf32 []posting[uint32]
 }
 
 // changed notes that listing o, linked earlier, may see a different link
@@ -74,7 +75,7 @@ func (lk *linker) changed(o, by uint32) {
 
 // crossed notes, the first time key of a kind is found shared too widely,
 // every listing linked before the key became generic: their links change.
-func (lk *linker) crossed(kind byte, key uint64, ps []posting) {
+func crossed[K uint32 | uint64](lk *linker, kind byte, key uint64, ps []posting[K]) {
 	if !lk.touch {
 		return
 	}
@@ -125,7 +126,7 @@ func (lk *linker) contacts(pr *prepared, self string, f *indicators.Features, ne
 		ps := r.contacts.lookup(pr.e.Contacts[i], lk.buf[:0])
 		lk.buf = ps
 		if len(ps) > r.p.GenericLimit {
-			lk.crossed('c', pr.e.Contacts[i], ps)
+			crossed(lk, 'c', pr.e.Contacts[i], ps)
 			f.Links.GenericContact++
 			ev := c.ev
 			ev.Shared = c.key
@@ -263,16 +264,17 @@ func (lk *linker) template(l *corpus.Listing, pr *prepared, self string, f *indi
 	r, ord := lk.r, lk.ord
 	e := pr.e
 	t := r.p.Template
-	if len(e.Signature) != t.Bands*t.Rows {
+	n := t.Bands * t.Rows
+	if len(pr.sig) != n || e.ShingleWords != t.ShingleWords {
 		return
 	}
 	cands := map[uint32]bool{}
 	for b := range t.Bands {
-		bk := bandKey(e.Signature, b, t.Rows)
-		ps := r.bands.lookup(bk, lk.buf[:0])
-		lk.buf = ps
+		bk := uint32(bandKey(pr.sig, b, t.Rows))
+		ps := r.bands.lookup(bk, lk.buf32[:0])
+		lk.buf32 = ps
 		if len(ps) > 4*r.p.GenericLimit {
-			lk.crossed('b', bk, ps)
+			crossed(lk, 'b', uint64(bk), ps)
 			continue // boilerplate shared by very many bodies
 		}
 		for _, p := range ps {
@@ -289,10 +291,10 @@ func (lk *linker) template(l *corpus.Listing, pr *prepared, self string, f *indi
 	var hits []hit
 	for o := range cands {
 		oe := r.entries[o]
-		if len(oe.Signature) != len(e.Signature) || oe.ShingleWords != e.ShingleWords {
+		if !r.hasSig[o] {
 			continue
 		}
-		sim := estimateJaccard(e.Signature, oe.Signature)
+		sim := estimateJaccard16(pr.sig, r.sigs[int(o)*n:int(o+1)*n])
 		if sim < t.MinJaccard || !advertiserDiffers(e, oe) {
 			continue
 		}
@@ -311,7 +313,7 @@ func (lk *linker) template(l *corpus.Listing, pr *prepared, self string, f *indi
 			end--
 		}
 	}
-	ev := corpus.Evidence{Field: "body", Start: 0, End: end, Text: l.Body[:end], Shared: sketch(e.Signature)}
+	ev := corpus.Evidence{Field: "body", Start: 0, End: end, Text: l.Body[:end], Shared: sketch(pr.sig)}
 	if len(hits)+1 > r.p.GenericLimit {
 		r.generic(f, ev, "text template")
 		return

@@ -137,6 +137,22 @@ func estimateJaccard(a, b []uint32) float64 {
 	return float64(eq) / float64(len(a))
 }
 
+// estimateJaccard16 is estimateJaccard of a full signature against one
+// kept as the low 16 bits of each value (b-bit MinHash; a chance equality
+// adds 1/65,536 per value to the estimate).
+func estimateJaccard16(a []uint32, b []uint16) float64 {
+	if len(a) != len(b) || len(a) == 0 {
+		return 0
+	}
+	eq := 0
+	for i := range a {
+		if uint16(a[i]) == b[i] {
+			eq++
+		}
+	}
+	return float64(eq) / float64(len(a))
+}
+
 // bandKey hashes band b (rows values) of a signature, tagged with b.
 func bandKey(sig []uint32, b, rows int) uint64 {
 	h := mix64(uint64(b) + 0x7f4a7c15)

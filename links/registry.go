@@ -104,14 +104,19 @@ type Registry struct {
 	entries  []*Entry
 	live     []bool
 	byID     map[string]uint32
-	contacts postings
-	bands    postings
+	contacts postings[uint64]
+	bands    postings[uint32]
+	// sigs holds each entry's MinHash signature, Bands*Rows values of 16
+	// bits (the low half of each 32-bit value: b-bit MinHash; equal
+	// values by chance 1 in 65,536), and hasSig whether it has one.
+	sigs   []uint16
+	hasSig []bool
 	pdq      *photohash.Index // whole-photo PDQ hashes
 	regions  *photohash.Index // PDQ hashes of photo windows (crops)
 	phash    *photohash.Index
 	photoOwn []uint32 // photo ordinal -> entry ordinal
 	photoPDQ []bool   // photo has PDQ hashes
-	unsaved  []*Entry
+	staged   *stage   // with a Store: unsaved entries encoded on disk, until Flush
 	closed   bool
 
 	// Streaming: seen[o] is the registry's size when entry o was linked
@@ -126,6 +131,7 @@ type Registry struct {
 // prepared is what Prepare computed for one listing.
 type prepared struct {
 	e        *Entry
+	sig      []uint32 // the body's full MinHash signature (nil: none)
 	contacts []contactKey // parallel to e.Contacts
 	photos   []photoRef   // parallel to e.Photos
 }
@@ -254,20 +260,25 @@ func (r *Registry) nationality(f *indicators.Features) []string {
 // Link need. Unreadable photos become a warning and a Photo with Error;
 // the listing is still linked by everything else.
 func (r *Registry) Prepare(ctx context.Context, l *corpus.Listing, f *indicators.Features) {
-	pr := &prepared{e: &Entry{ID: l.ID}}
+	// Strings are cloned: a name found in the body is a slice of it, and the
+	// registry must not keep listing texts alive.
+	pr := &prepared{e: &Entry{ID: strings.Clone(l.ID)}}
 	e := pr.e
 	pr.contacts = contactKeys(f)
 	for _, c := range pr.contacts {
 		e.Contacts = append(e.Contacts, keyHash(c.key))
 	}
-	e.Names = append([]string(nil), f.Out.Names...)
+	for _, n := range f.Out.Names {
+		e.Names = append(e.Names, strings.Clone(n))
+	}
 	e.Ages = append([]int(nil), f.Out.Ages...)
-	e.Location = fold(l.Location)
+	e.Location = strings.Clone(fold(l.Location))
 	e.Nationality = r.nationality(f)
 	t := r.p.Template
 	if sig := bodySignature(l, f, t.ShingleWords, t.MinShingles, t.Bands*t.Rows); sig != nil {
 		e.Signature = sig
 		e.ShingleWords = t.ShingleWords
+		pr.sig = sig
 	}
 	for i, img := range l.Images {
 		if ctx.Err() != nil {
@@ -366,9 +377,15 @@ func (r *Registry) Add(l *corpus.Listing, f *indicators.Features) uint32 {
 	}
 	r.pmu.Unlock()
 	r.mu.Lock()
+	var err error
+	if r.store != nil {
+		err = r.stageEntry(pr.e) // before insert compacts it
+	}
 	ord := r.insert(pr.e)
-	r.unsaved = append(r.unsaved, pr.e)
 	r.mu.Unlock()
+	if err != nil {
+		r.log.Error("link registry: entry not staged for saving", "id", pr.e.ID, "err", err)
+	}
 	r.pmu.Lock()
 	r.ordOf[f] = ord
 	r.pmu.Unlock()
@@ -394,11 +411,22 @@ func (r *Registry) insert(e *Entry) uint32 {
 		r.contacts.add(k, ord)
 	}
 	t := r.p.Template
-	if len(e.Signature) == t.Bands*t.Rows && e.ShingleWords == t.ShingleWords {
+	n := t.Bands * t.Rows
+	ok := len(e.Signature) == n && e.ShingleWords == t.ShingleWords
+	r.hasSig = append(r.hasSig, ok)
+	if ok {
 		for b := range t.Bands {
-			r.bands.add(bandKey(e.Signature, b, t.Rows), ord)
+			r.bands.add(uint32(bandKey(e.Signature, b, t.Rows)), ord)
 		}
+		for _, v := range e.Signature {
+			r.sigs = append(r.sigs, uint16(v))
+		}
+	} else {
+		r.sigs = append(r.sigs, make([]uint16, n)...)
 	}
+	// The registry keeps the 16-bit signature; the entry was saved (or
+	// staged) with the full one.
+	e.Signature = nil
 	for _, pe := range e.Photos {
 		set := parseSet(pe)
 		pid := uint32(len(r.photoOwn))
@@ -461,15 +489,13 @@ func (r *Registry) build() {
 func (r *Registry) Flush() error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.store == nil || len(r.unsaved) == 0 {
-		r.unsaved = nil
+	if r.store == nil || r.staged == nil {
 		return nil
 	}
-	if err := r.store.Append(r.unsaved); err != nil {
-		return err
-	}
-	r.unsaved = nil
-	return nil
+	err := r.staged.replay(func(es []*Entry) error { return r.store.Append(es) })
+	r.staged.discard()
+	r.staged = nil
+	return err
 }
 
 // Close flushes and closes the Store. Later calls do nothing.
@@ -488,7 +514,10 @@ func (r *Registry) Discard() error {
 		return nil
 	}
 	r.mu.Lock()
-	r.unsaved = nil
+	if r.staged != nil {
+		r.staged.discard()
+		r.staged = nil
+	}
 	r.mu.Unlock()
 	return r.closeStore(nil)
 }

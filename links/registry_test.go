@@ -7,6 +7,7 @@ import (
 	"image/color"
 	"image/jpeg"
 	"image/png"
+	"math/bits"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -520,7 +521,7 @@ func TestDeterministic(t *testing.T) {
 }
 
 func TestPostings(t *testing.T) {
-	var p postings
+	var p postings[uint64]
 	for i, k := range []uint64{5, 3, 5, ^uint64(0), 0, 5, 9} {
 		p.add(k, uint32(i))
 	}
@@ -536,8 +537,41 @@ func TestPostings(t *testing.T) {
 		for _, x := range p.lookup(tc.key, nil) {
 			got = append(got, x.ord)
 		}
-		if !slices.Equal(got, tc.want) {
-			t.Errorf("lookup(%d) = %v, want %v", tc.key, got, tc.want)
+		if !slices.Equal(got, tc.want) || p.count(tc.key) != len(tc.want) {
+			t.Errorf("lookup(%d) = %v (count %d), want %v", tc.key, got, p.count(tc.key), tc.want)
+		}
+	}
+}
+
+// TestPostingsRuns grows postings by many small builds, as a streaming scan
+// does, and checks every lookup against a map, and that runs stay few.
+func TestPostingsRuns(t *testing.T) {
+	var p postings[uint32]
+	want := map[uint32][]uint32{}
+	ord := uint32(0)
+	for batch := range 300 {
+		for range 1 + batch%17 {
+			k := uint32(ord*2654435761) % 97
+			if ord%11 == 0 {
+				k = ^uint32(0)
+			}
+			p.add(k, ord)
+			want[k] = append(want[k], ord)
+			ord++
+		}
+		p.build()
+		if len(p.runs) > 2*bits.Len(uint(ord))+1 {
+			t.Fatalf("%d runs for %d postings", len(p.runs), ord)
+		}
+	}
+	for k, ords := range want {
+		var got []uint32
+		for _, x := range p.lookup(k, nil) {
+			got = append(got, x.ord)
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, ords) {
+			t.Errorf("key %d: %v, want %v", k, got, ords)
 		}
 	}
 }

@@ -115,7 +115,8 @@ func (m *MemStore) Load(fn func(*Entry) error) error {
 	es := append([]*Entry(nil), m.entries...)
 	m.mu.Unlock()
 	for _, e := range es {
-		if err := fn(e); err != nil {
+		c := *e // the registry compacts what it loads; the store keeps its own
+		if err := fn(&c); err != nil {
 			return err
 		}
 	}

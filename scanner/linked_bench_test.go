@@ -1,0 +1,105 @@
+package scanner
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/redthread/redthread/corpus"
+	"github.com/redthread/redthread/internal/synth"
+	"github.com/redthread/redthread/links"
+)
+
+// linkedN is the size of BenchmarkScanLinked's input
+// (REDTHREAD_BENCH_LINKED_N; the README's figures use 1,000,000).
+var linkedN = 100_000
+
+func init() {
+	if v := os.Getenv("REDTHREAD_BENCH_LINKED_N"); v != "" {
+		fmt.Sscan(v, &linkedN)
+	}
+}
+
+// BenchmarkScanLinked scans the same synthetic file of 2 KB listings (20%
+// in repost families spread over the whole input: shared phone,
+// near-identical text) without links and with links (streaming, with
+// revisions), on every core, and reports both throughputs, their ratio,
+// the process's peak RSS, the link registry's heap per listing and how
+// many results were revised.
+func BenchmarkScanLinked(b *testing.B) {
+	dir := b.TempDir()
+	path := filepath.Join(dir, "linked.jsonl")
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var base []*corpus.Listing
+	for rec := range corpus.DevSet() {
+		if rec.Err == nil {
+			base = append(base, rec.Listing)
+		}
+	}
+	if err := synth.Write(f, base, synth.Options{N: linkedN, Seed: 1, Family: 0.2}); err != nil {
+		b.Fatal(err)
+	}
+	f.Close()
+	read := func() func(func(corpus.Record) bool) {
+		return func(yield func(corpus.Record) bool) {
+			for rec := range corpus.Read(context.Background(), path, nil, corpus.Options{}) {
+				if !yield(rec) {
+					return
+				}
+			}
+		}
+	}
+	scan := func(s *Scanner) (Summary, time.Duration) {
+		var out countingWriter
+		w := corpus.NewWriter(&out)
+		t0 := time.Now()
+		sum, err := s.Scan(context.Background(), read(), func(r *corpus.Result) error { return w.Write(r) })
+		if err == nil {
+			err = w.Flush()
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+		if sum.Scanned != linkedN {
+			b.Fatalf("scanned %d of %d", sum.Scanned, linkedN)
+		}
+		return sum, time.Since(t0)
+	}
+	b.ResetTimer()
+	for range b.N {
+		plain := newTestScanner(b, nil)
+		_, dPlain := scan(plain)
+
+		runtime.GC()
+		var m0 runtime.MemStats
+		runtime.ReadMemStats(&m0)
+		reg, err := links.New(links.Config{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		linked := newTestScanner(b, reg)
+		linked.cfg.TempDir = dir
+		sum, dLinked := scan(linked)
+		runtime.GC()
+		var m1 runtime.MemStats
+		runtime.ReadMemStats(&m1)
+		runtime.KeepAlive(reg)
+
+		var ru syscall.Rusage
+		syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+		b.ReportMetric(float64(linkedN)/dPlain.Seconds(), "unlinked-listings/s")
+		b.ReportMetric(float64(linkedN)/dLinked.Seconds(), "linked-listings/s")
+		b.ReportMetric(dPlain.Seconds()/dLinked.Seconds(), "linked/unlinked")
+		b.ReportMetric(float64(ru.Maxrss)/1024, "peak-RSS-MB")
+		b.ReportMetric(float64(int64(m1.HeapInuse)-int64(m0.HeapInuse))/float64(linkedN), "registry-B/listing")
+		b.ReportMetric(float64(sum.Revised), "revised")
+	}
+}
