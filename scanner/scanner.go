@@ -272,6 +272,9 @@ func (s *Scanner) relink(ctx context.Context, sp *spool, sum *Summary, emit func
 			sum.Levels[it.res.Level]++
 		}
 		batch = batch[:0]
+		if s.cfg.Progress != nil {
+			s.cfg.Progress(*sum)
+		}
 		return ctx.Err()
 	}
 	err := sp.each(stale, func(x spooled) error {

@@ -271,3 +271,43 @@ func writeImage(t *testing.T, path string, img image.Image) {
 		t.Fatal(err)
 	}
 }
+
+// TestProgressEveryBatch: the progress hook hears of every batch, and of
+// the relinking at the end, so a long scan is never silent.
+func TestProgressEveryBatch(t *testing.T) {
+	in := streamInput(t)
+	reg, err := links.New(links.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newTestScanner(t, reg)
+	s.cfg.Batch = 50
+	s.cfg.TempDir = t.TempDir()
+	var calls, revising int
+	last := -1
+	s.SetProgress(func(sum Summary) {
+		calls++
+		if sum.Scanned < last {
+			t.Errorf("progress went back: %d after %d", sum.Scanned, last)
+		}
+		last = sum.Scanned
+		if sum.Revised > 0 {
+			revising++
+		}
+	})
+	seq := func(yield func(corpus.Record) bool) {
+		for _, l := range in {
+			c := *l
+			if !yield(corpus.Record{Listing: &c}) {
+				return
+			}
+		}
+	}
+	sum, err := s.Scan(context.Background(), seq, func(*corpus.Result) error { return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (len(in) + 49) / 50; calls < want || revising == 0 || sum.Revised == 0 {
+		t.Errorf("%d progress calls (%d while revising) for %d batches, %d revised", calls, revising, want, sum.Revised)
+	}
+}

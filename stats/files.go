@@ -12,6 +12,7 @@ import (
 	"os"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/redthread/redthread/corpus"
@@ -104,6 +105,8 @@ type FileOptions struct {
 	OnError func(error)
 	// Stdin is read for the path "-".
 	Stdin io.Reader
+	// Read, when set, counts the bytes of results read (for progress).
+	Read *atomic.Int64
 }
 
 // FileSummary says what AggregateFiles read.
@@ -190,7 +193,7 @@ func AggregateFiles(ctx context.Context, paths []string, opt FileOptions) (*Aggr
 	err := func() error {
 		defer close(batches)
 		for _, p := range paths {
-			in, err := readFile(ctx, p, opt.Stdin, max, batches, free)
+			in, err := readFile(ctx, p, opt.Stdin, max, batches, free, opt.Read)
 			if err != nil {
 				return err
 			}
@@ -236,7 +239,7 @@ func (f *freeList) put(b *lineBatch) {
 	}
 }
 
-func readFile(ctx context.Context, path string, stdin io.Reader, max int, out chan<- *lineBatch, free *freeList) (Input, error) {
+func readFile(ctx context.Context, path string, stdin io.Reader, max int, out chan<- *lineBatch, free *freeList, read *atomic.Int64) (Input, error) {
 	var f *os.File
 	if path != "-" {
 		var err error
@@ -278,6 +281,9 @@ func readFile(ctx context.Context, path string, stdin io.Reader, max int, out ch
 		revised = nil
 	}
 	var r io.Reader = f
+	if read != nil {
+		r = countReader{f, read}
+	}
 	h := sha256.New()
 	br := bufio.NewReaderSize(io.TeeReader(r, h), 256<<10)
 	const batchBytes = 1 << 20
@@ -341,4 +347,16 @@ func readFile(ctx context.Context, path string, stdin io.Reader, max int, out ch
 		}
 	}
 	return Input{Path: path, SHA256: hex.EncodeToString(h.Sum(nil))}, nil
+}
+
+// countReader adds the bytes read to n.
+type countReader struct {
+	r io.Reader
+	n *atomic.Int64
+}
+
+func (c countReader) Read(p []byte) (int, error) {
+	k, err := c.r.Read(p)
+	c.n.Add(int64(k))
+	return k, err
 }

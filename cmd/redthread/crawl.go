@@ -144,10 +144,12 @@ func runCrawl(ctx context.Context, e *env, args []string) error {
 	cfg.OnImage = onImage
 
 	show := *progress == "on" || (*progress == "auto" && isTerminal(e.stderr))
+	prog := newCountProgress(e, show, "crawl")
 	if show {
+		// A bar over the pages known so far (fetched + queued), with ETA.
 		cfg.Progress = func(s crawl.Stats) {
-			fmt.Fprintf(e.stderr, "\rcrawl: %d pages, %d listings, %d errors, %d queued, %.1f pages/s   ",
-				s.Pages, s.Listings, s.Errors, s.Queued, s.PagesPerSecond())
+			prog.describe(fmt.Sprintf("crawl: %d listings, %d errors, %.1f pages/s", s.Listings, s.Errors, s.PagesPerSecond()),
+				int64(s.Pages), int64(s.Pages+s.Queued))
 		}
 	} else {
 		last := time.Now()
@@ -160,9 +162,7 @@ func runCrawl(ctx context.Context, e *env, args []string) error {
 		}
 	}
 	st, err := crawl.Crawl(ctx, cfg, e.log, emit)
-	if show {
-		fmt.Fprintln(e.stderr)
-	}
+	prog.done()
 	if ferr := finish(); err == nil {
 		err = ferr
 	}

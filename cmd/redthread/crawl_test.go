@@ -185,7 +185,7 @@ func TestCrawlCommandSink(t *testing.T) {
 	if len(got) != 10 || images == 0 || !closed || !opts.Scan || opts.IndexDir == "" {
 		t.Errorf("sink got %d listings, %d images, closed %v, options %+v", len(got), images, closed, opts)
 	}
-	if !strings.Contains(stderr, "\rcrawl: ") || !strings.Contains(stderr, "10 listings") {
+	if !strings.Contains(stderr, "crawl: ") || !strings.Contains(stderr, "10 listings") {
 		t.Errorf("no progress line on stderr:\n%q", stderr)
 	}
 }

@@ -64,6 +64,68 @@ func (p *progress) update(n, skipped int) {
 	p.bar.Set64(p.read.Load())
 }
 
+// describe redraws the line (throttled) with a description of its own and,
+// for a bar over counted items, done of total (total < 0: unknown).
+func (p *progress) describe(desc string, done, total int64) {
+	if p == nil {
+		return
+	}
+	p.bar.Describe(desc)
+	if total >= 0 {
+		p.bar.ChangeMax64(max(total, done, 1))
+	}
+	p.bar.Set64(done)
+}
+
+// newCountProgress is newProgress for work counted in items (pages), not
+// bytes of input.
+func newCountProgress(e *env, show bool, what string) *progress {
+	if !show {
+		return nil
+	}
+	bar := progressbar.NewOptions64(-1,
+		progressbar.OptionSetWriter(e.stderr),
+		progressbar.OptionSetDescription(what),
+		progressbar.OptionSetWidth(24),
+		progressbar.OptionThrottle(500*time.Millisecond),
+		progressbar.OptionSetPredictTime(true),
+		progressbar.OptionShowCount(),
+		progressbar.OptionSpinnerType(14),
+		progressbar.OptionOnCompletion(func() { fmt.Fprintln(e.stderr) }), // the last state stays
+	)
+	return &progress{bar: bar, read: new(atomic.Int64), start: time.Now()}
+}
+
+// tick redraws the line every half second, with desc's description and
+// the bytes read so far, until the returned stop is called (which removes
+// the line): for work that reports no progress of its own.
+func (p *progress) tick(desc func() string) (stop func()) {
+	if p == nil {
+		return func() {}
+	}
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		t := time.NewTicker(500 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				p.bar.Describe(desc())
+				p.bar.Set64(p.read.Load())
+			}
+		}
+	}()
+	return func() {
+		close(done)
+		<-finished
+		p.done()
+	}
+}
+
 // done removes the line.
 func (p *progress) done() {
 	if p != nil {

@@ -121,7 +121,16 @@ func runScan(ctx context.Context, e *env, args []string) error {
 		})
 	}
 	prog := newProgress(e, sf.quiet, "scan", "listings", inputSize(paths))
-	sc.SetProgress(func(s scanner.Summary) { prog.update(s.Scanned, s.Skipped) })
+	sc.SetProgress(func(s scanner.Summary) {
+		if prog == nil {
+			return
+		}
+		if s.Revised > 0 { // the last phase: listings linked by later ones, scanned again
+			prog.describe(fmt.Sprintf("scan: %d listings; %d revised by later links", s.Scanned, s.Revised), prog.read.Load(), -1)
+			return
+		}
+		prog.update(s.Scanned, s.Skipped)
+	})
 	sum, err := sc.Scan(ctx, readAll(ctx, e, paths, corpus.Options{MaxListingBytes: sf.maxBytes, Read: prog.counter()}), emit)
 	prog.done()
 	if err == nil {

@@ -69,7 +69,10 @@ func runStats(ctx context.Context, e *env, args []string) error {
 		sum.Inputs = []stats.Input{in}
 	} else {
 		reported := 0
+		prog := newProgress(e, *quiet, "stats", "results", inputSize(paths))
+		stop := prog.tick(func() string { return "stats: counting results" })
 		agg, sum, err = stats.AggregateFiles(ctx, paths, stats.FileOptions{Workers: *workers, MaxLineBytes: *maxBytes, Stdin: e.stdin,
+			Read: prog.counter(),
 			OnError: func(err error) {
 				if errors.Is(err, corpus.ErrNotResult) {
 					listings++
@@ -79,6 +82,7 @@ func runStats(ctx context.Context, e *env, args []string) error {
 				}
 				reported++
 			}})
+		stop()
 		if err != nil {
 			return err
 		}
