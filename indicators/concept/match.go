@@ -126,8 +126,9 @@ type Hit struct {
 type occ struct{ first, last int32 }
 
 type scratch struct {
-	cache   map[string]*wordClasses // folded word → classes, for cacheLS
-	cacheLS *langSet
+	// caches remember the classes of the words seen in earlier texts, one
+	// map per language, so a feed that mixes languages keeps them all.
+	caches  map[*langSet]map[string]*wordClasses
 	words   []int32           // word index → token index
 	occ     [maxClasses][]occ // class id → occurrences in text order
 	del     []byte            // deletion variants
@@ -231,24 +232,30 @@ type wordClasses struct {
 	phrases []nodeRef
 }
 
-// maxCache is the most words a scratch remembers before starting afresh.
-const maxCache = 1 << 14
+// maxCache is the most words a scratch remembers for one language before
+// starting that language afresh.
+const maxCache = 1 << 13
 
 // lookup returns the classes of the folded word f in ls, from the
 // scratch's cache of words seen in earlier texts of the same language.
 func (sc *scratch) lookup(ls *langSet, f []byte, word bool) *wordClasses {
-	if sc.cacheLS != ls || len(sc.cache) >= maxCache {
-		clear(sc.cache)
-		sc.cacheLS = ls
-		if sc.cache == nil {
-			sc.cache = make(map[string]*wordClasses, 1024)
+	cache := sc.caches[ls]
+	if cache == nil || len(cache) >= maxCache {
+		if sc.caches == nil {
+			sc.caches = map[*langSet]map[string]*wordClasses{}
+		}
+		if cache == nil {
+			cache = make(map[string]*wordClasses, 1024)
+			sc.caches[ls] = cache
+		} else {
+			clear(cache)
 		}
 	}
-	if w, ok := sc.cache[string(f)]; ok {
+	if w, ok := cache[string(f)]; ok {
 		return w
 	}
 	w := ls.wordClasses(f, word, sc)
-	sc.cache[string(f)] = w
+	cache[string(f)] = w
 	return w
 }
 
