@@ -37,7 +37,10 @@ const (
 	ageMin, ageMax   = 14, 69 // any cue
 	weakMin, weakMax = 16, 59 // stats lines, name lists, name + emoji
 	maxGroup         = 8      // numbers in one list or range
-	itemBytes        = 80     // how far a stats item or name pair may reach
+	// maxAges is the most ages read from one text: a listing that states
+	// more is a list or a soup, and reading on would only cost time.
+	maxAges   = 64
+	itemBytes = 80 // how far a stats item or name pair may reach
 )
 
 // Age is a stated age with where it was found.
@@ -57,7 +60,7 @@ func (c *EntityCues) Ages(text string, title bool) []Age {
 // in lang are ignored), skipping numbers inside the skip spans (contacts).
 func (c *EntityCues) AgesIn(text, lang string, title bool, skip [][2]int) []Age {
 	r := ageReader{c: &c.ages, s: text, title: title, skip: skip, notIn: c.ages.notIn[lang]}
-	for i := 0; i < len(text); {
+	for i := 0; i < len(text) && len(r.out) < maxAges; {
 		if !isDigit(text[i]) {
 			i++
 			continue

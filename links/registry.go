@@ -109,8 +109,8 @@ type Registry struct {
 	// sigs holds each entry's MinHash signature, Bands*Rows values of 16
 	// bits (the low half of each 32-bit value: b-bit MinHash; equal
 	// values by chance 1 in 65,536), and hasSig whether it has one.
-	sigs   []uint16
-	hasSig []bool
+	sigs     []uint16
+	hasSig   []bool
 	pdq      *photohash.Index // whole-photo PDQ hashes
 	regions  *photohash.Index // PDQ hashes of photo windows (crops)
 	phash    *photohash.Index
@@ -131,7 +131,7 @@ type Registry struct {
 // prepared is what Prepare computed for one listing.
 type prepared struct {
 	e        *Entry
-	sig      []uint32 // the body's full MinHash signature (nil: none)
+	sig      []uint32     // the body's full MinHash signature (nil: none)
 	contacts []contactKey // parallel to e.Contacts
 	photos   []photoRef   // parallel to e.Photos
 }

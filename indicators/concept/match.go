@@ -128,11 +128,11 @@ type occ struct{ first, last int32 }
 type scratch struct {
 	// caches remember the classes of the words seen in earlier texts, one
 	// map per language, so a feed that mixes languages keeps them all.
-	caches  map[*langSet]map[string]*wordClasses
-	words   []int32           // word index → token index
-	occ     [maxClasses][]occ // class id → occurrences in text order
-	del     []byte            // deletion variants
-	hits    []Hit
+	caches map[*langSet]map[string]*wordClasses
+	words  []int32           // word index → token index
+	occ    [maxClasses][]occ // class id → occurrences in text order
+	del    []byte            // deletion variants
+	hits   []Hit
 }
 
 var pool = sync.Pool{New: func() any { return new(scratch) }}
