@@ -38,6 +38,9 @@ func newProgress(e *env, quiet bool, what, unit string, total int64) *progress {
 		progressbar.OptionSetPredictTime(true),
 		progressbar.OptionClearOnFinish(),
 		progressbar.OptionSpinnerType(14),
+		// No spinner goroutine: in v3.19.1 it reads the bar's state
+		// without its lock (a data race); the spinner turns on each redraw.
+		progressbar.OptionSetSpinnerChangeInterval(0),
 	)
 	return &progress{bar: bar, read: new(atomic.Int64), start: time.Now(), unit: unit}
 }
@@ -91,6 +94,9 @@ func newCountProgress(e *env, show bool, what string) *progress {
 		progressbar.OptionSetPredictTime(true),
 		progressbar.OptionShowCount(),
 		progressbar.OptionSpinnerType(14),
+		// No spinner goroutine: in v3.19.1 it reads the bar's state
+		// without its lock (a data race); the spinner turns on each redraw.
+		progressbar.OptionSetSpinnerChangeInterval(0),
 		progressbar.OptionOnCompletion(func() { fmt.Fprintln(e.stderr) }), // the last state stays
 	)
 	return &progress{bar: bar, read: new(atomic.Int64), start: time.Now()}
