@@ -2,6 +2,7 @@ package main
 
 import (
 	"html/template"
+	"slices"
 	"strings"
 
 	"context"
@@ -57,6 +58,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	if len(users) == 0 {
 		fmt.Fprintf(e.stderr, "warning: no user accounts yet; add one with: redthread users add --index %s NAME\n", *dir)
+	} else if !slices.ContainsFunc(users, func(a review.Account) bool { return a.Role == review.RoleAdmin }) {
+		fmt.Fprintf(e.stderr, "note: no admin account (accounts created before roles are analysts); add one with: redthread users add --role admin --index %s NAME\n", *dir)
 	}
 	app, err := web.New(web.Config{Index: x, Store: store, PhotoRoot: *photos, SessionTTL: *ttl,
 		SecureCookies: *secure, Logger: e.log, Charts: indexCharts(x, e)})
