@@ -396,3 +396,30 @@ func TestAccountsAPI(t *testing.T) {
 		}
 	}
 }
+
+// TestQueryBudgetInApp: "*" is a browse; a leading wildcard and a page
+// past the result window are refused with a message, not run.
+func TestQueryBudgetInApp(t *testing.T) {
+	a := newApp(t, nil, "")
+	c, _ := a.login(t, "vic")
+	_, all, _ := get(t, c, a.srv.URL+"/api/search")
+	_, star, _ := get(t, c, a.srv.URL+"/api/search?q=*")
+	total := func(body string) string {
+		i := strings.Index(body, `"total":`)
+		if i < 0 {
+			return ""
+		}
+		return strings.Fields(body[i+8:])[0]
+	}
+	if total(all) == "" || total(star) != total(all) {
+		t.Errorf("q=* total %q, browse total %q", total(star), total(all))
+	}
+	for _, u := range []string{"/api/search?q=*own", "/api/search?q=" + url.QueryEscape("body:/.*/"), "/api/search?q=town&page=600&size=20"} {
+		if code, body, _ := get(t, c, a.srv.URL+u); code != http.StatusBadRequest || !strings.Contains(body, "too expensive") {
+			t.Errorf("%s: %d %s", u, code, body)
+		}
+	}
+	if code, body, _ := get(t, c, a.srv.URL+"/?q=*own"); code != http.StatusBadRequest || !strings.Contains(body, "too expensive") {
+		t.Errorf("search page with a leading wildcard: %d", code)
+	}
+}

@@ -263,6 +263,8 @@ func itoa(n int) string { return strconv.Itoa(n) }
 func statusFor(err error) (int, string) {
 	var qe *index.QueryError
 	switch {
+	case errors.Is(err, index.ErrTimeout):
+		return http.StatusServiceUnavailable, index.ErrTimeout.Error()
 	case errors.As(err, &qe):
 		return http.StatusBadRequest, qe.Error()
 	case errs.Is(errs.Invalid, err):
