@@ -66,6 +66,10 @@ type Summary struct {
 	Levels   map[string]int // results by level
 	Duration time.Duration
 	Errors   []error // the first skipped records' errors
+
+	// PhotoErrors counts photos that could not be read or hashed (each
+	// result names its own in photos[].error and warnings).
+	PhotoErrors int
 }
 
 // String is the one-line summary printed on stderr.
@@ -74,8 +78,12 @@ func (s Summary) String() string {
 	if s.Duration > 0 {
 		rate = float64(s.Scanned) / s.Duration.Seconds()
 	}
-	return fmt.Sprintf("scanned %d listings in %.2fs (%.0f/s): %d high, %d medium, %d low; %d skipped",
+	out := fmt.Sprintf("scanned %d listings in %.2fs (%.0f/s): %d high, %d medium, %d low; %d skipped",
 		s.Scanned, s.Duration.Seconds(), rate, s.Levels[corpus.LevelHigh], s.Levels[corpus.LevelMedium], s.Levels[corpus.LevelLow], s.Skipped)
+	if s.PhotoErrors > 0 {
+		out += fmt.Sprintf("; %d photos unreadable", s.PhotoErrors)
+	}
+	return out
 }
 
 // maxKeptErrors bounds Summary.Errors.
@@ -103,7 +111,7 @@ func (s *Scanner) Scan(ctx context.Context, in iter.Seq[corpus.Record], emit fun
 		if len(batch) == 0 {
 			return nil
 		}
-		s.parallel(ctx, batch, s.extract)
+		s.parallel(ctx, batch, func(it *item, ev *rules.Evaluator) { s.extract(ctx, it, ev) })
 		if s.cfg.Linker != nil {
 			held = append(held, batch...)
 			batch = make([]item, 0, chunk)
@@ -175,6 +183,11 @@ func (s *Scanner) emitAll(items []item, sum *Summary, emit func(*corpus.Result) 
 		}
 		sum.Scanned++
 		sum.Levels[it.res.Level]++
+		for _, p := range it.res.Photos {
+			if p.Error != "" {
+				sum.PhotoErrors++
+			}
+		}
 		if err := emit(it.res); err != nil {
 			return errs.E("write result", errs.IO, err)
 		}
@@ -213,7 +226,7 @@ func (s *Scanner) parallel(ctx context.Context, items []item, fn func(*item, *ru
 }
 
 // extract prepares a listing and computes its features.
-func (s *Scanner) extract(it *item, _ *rules.Evaluator) {
+func (s *Scanner) extract(ctx context.Context, it *item, _ *rules.Evaluator) {
 	l := it.l
 	if l.Body == "" && l.HTML != "" {
 		l.Body = corpus.TextFromHTML(l.HTML)
@@ -225,7 +238,7 @@ func (s *Scanner) extract(it *item, _ *rules.Evaluator) {
 	l.EnsureID()
 	it.f = s.cfg.Extractor.Extract(l)
 	if s.cfg.Linker != nil {
-		s.cfg.Linker.Prepare(context.Background(), l, it.f)
+		s.cfg.Linker.Prepare(ctx, l, it.f)
 	}
 }
 
