@@ -423,3 +423,29 @@ func TestQueryBudgetInApp(t *testing.T) {
 		t.Errorf("search page with a leading wildcard: %d", code)
 	}
 }
+
+// FuzzSafeNext: whatever next= says, the redirect stays on this site.
+func FuzzSafeNext(f *testing.F) {
+	for _, s := range []string{"/", "/listing/x?saved=1", "//evil", "/\t/evil", "/\\evil", "https://evil/", "/%2F/evil", "/\u0085/x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, next string) {
+		got := safeNext(next)
+		if got == "/" {
+			return
+		}
+		if got != next {
+			t.Fatalf("safeNext(%q) = %q: neither the input nor /", next, got)
+		}
+		u, err := url.Parse(got)
+		if err != nil || u.Scheme != "" || u.Host != "" || !strings.HasPrefix(got, "/") || strings.HasPrefix(got, "//") {
+			t.Fatalf("safeNext(%q) = %q leaves the site", next, got)
+		}
+		// What a browser does to a URL before following it: drop tabs and
+		// newlines, read backslashes as slashes.
+		b := strings.NewReplacer("\t", "", "\n", "", "\r", "", "\\", "/").Replace(got)
+		if strings.HasPrefix(b, "//") {
+			t.Fatalf("safeNext(%q) = %q becomes %q in a browser", next, got, b)
+		}
+	})
+}
