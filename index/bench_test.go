@@ -190,7 +190,7 @@ func BenchmarkMatchAll(b *testing.B) {
 		b.Run(c.name, func(b *testing.B) {
 			var ms runtime.MemStats
 			runtime.ReadMemStats(&ms)
-			alloc0 := ms.TotalAlloc
+			alloc0, cpu0 := ms.TotalAlloc, cputime.Process()
 			var elapsed time.Duration
 			for range b.N {
 				x.facets.invalidate()
@@ -203,7 +203,9 @@ func BenchmarkMatchAll(b *testing.B) {
 			}
 			runtime.ReadMemStats(&ms)
 			b.ReportMetric(float64(elapsed.Microseconds())/1000/float64(b.N), "ms/query")
+			b.ReportMetric(float64((cputime.Process()-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/query")
 			b.ReportMetric(float64(ms.TotalAlloc-alloc0)/(1<<20)/float64(b.N), "MB-alloc/query")
+			b.ReportMetric(float64(ms.HeapInuse)/(1<<20), "MB-heap-after")
 		})
 	}
 }

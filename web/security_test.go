@@ -13,6 +13,7 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"github.com/redthread/redthread/internal/cputime"
 	"github.com/redthread/redthread/review"
 )
 
@@ -128,6 +129,8 @@ func BenchmarkLogin(b *testing.B) {
 	a := newApp(b, nil, "")
 	for _, c := range []struct{ name, user string }{{"known", "ana"}, {"unknown", "nobody"}} {
 		b.Run(c.name, func(b *testing.B) {
+			cpu0 := cputime.Process()
+			defer func() { b.ReportMetric(float64((cputime.Process()-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/op") }()
 			for range b.N {
 				a.s.limiter = newLimiter()
 				w := httptest.NewRecorder()
