@@ -113,6 +113,13 @@ func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, true, http.StatusForbidden, "the whole audit log is for admins; add ?listing=ID for one listing's history", nil)
 		return
 	}
+	if listing != "" {
+		if _, err := s.cfg.Index.Get(listing); err != nil { // history only of listings one can read
+			code, msg := statusFor(err)
+			s.fail(w, r, true, code, msg, errIfServer(code, err))
+			return
+		}
+	}
 	entries, err := s.cfg.Store.Audit(listing, 500)
 	if err != nil {
 		s.fail(w, r, true, http.StatusInternalServerError, "cannot read the audit log", err)

@@ -392,6 +392,13 @@ func TestAccountsAPI(t *testing.T) {
 	if code, _, _ := get(t, bob, a.srv.URL+"/api/me"); code != http.StatusUnauthorized {
 		t.Errorf("session after removal: %d", code)
 	}
+	if code, _, _ := get(t, root, a.srv.URL+"/api/audit?listing=no-such-listing"); code != http.StatusNotFound {
+		t.Errorf("history of a listing not in the index: %d", code)
+	}
+	_, page, _ := get(t, root, a.srv.URL+"/audit")
+	if !strings.Contains(page, "account dora") {
+		t.Error("audit page does not name the account changed")
+	}
 	_, body, _ := get(t, root, a.srv.URL+"/api/audit")
 	for _, s := range []string{`"account": "dora"`, `"new": "created, role viewer"`, `"new": "role viewer"`, `"new": "password changed"`, `"new": "removed"`, `"user": "root"`} {
 		if !strings.Contains(body, s) {
