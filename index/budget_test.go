@@ -51,6 +51,8 @@ func TestQueryBudget(t *testing.T) {
 		{q: "/to.*/", total: 0},
 		{q: "town", from: MaxWindow - 10, refused: "first 10000 results"},
 		{q: "town", from: MaxWindow - 20},
+		{q: strings.Repeat("town ", MaxClauses)},
+		{q: strings.Repeat("town ", MaxClauses+1), refused: "more than 64 words"},
 	} {
 		t.Run(c.q, func(t *testing.T) {
 			res, err := x.Search(context.Background(), Request{Query: c.q, From: c.from, Size: 20})

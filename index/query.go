@@ -205,9 +205,14 @@ func parseQuery(m mapping.IndexMapping, q string) (query.Query, error) {
 }
 
 type rewriter struct {
-	m   mapping.IndexMapping
-	err error // the first clause over the query budget
+	m      mapping.IndexMapping
+	err    error // the first clause over the query budget
+	leaves int   // clauses seen
 }
+
+// MaxClauses caps the words, phrases and patterns of one query: each is
+// searched in every text field and language analysis.
+const MaxClauses = 64
 
 // Query budget: a wildcard, prefix or regexp clause must start with this
 // many literal characters (on keyword fields, whose values are few, one),
@@ -323,11 +328,18 @@ func boost(q query.Query, b *query.Boost) {
 // stop word is dropped rather than matching nothing. It returns nil for a
 // clause to drop.
 func (rw *rewriter) rewrite(q query.Query, required bool) query.Query {
+	if _, ok := q.(*query.BooleanQuery); !ok {
+		if rw.leaves++; rw.leaves > MaxClauses {
+			return rw.refuse("more than %d words, phrases or patterns in one query", MaxClauses)
+		}
+	}
 	switch q := q.(type) {
 	case *query.BooleanQuery:
+		seen := rw.leaves
 		must, not := rw.clauses(q, true)
 		if len(must) == 0 {
 			// Only stop words: search for them after all.
+			rw.leaves = seen
 			must, not = rw.clauses(q, false)
 		}
 		if len(must) == 0 && len(not) == 0 {
