@@ -133,7 +133,9 @@ type FacetTerm struct {
 }
 
 // QueryError is returned (wrapped in an errs.Invalid error) when the query
-// cannot be parsed; its message is meant for the person who typed it.
+// cannot be parsed or is over the query budget (MinWildcardPrefix,
+// MaxExpansion, MaxClauses, MaxWindow); its message is meant for the person
+// who typed it.
 type QueryError struct {
 	Query  string
 	Err    error
