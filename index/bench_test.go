@@ -4,6 +4,7 @@ import (
 	"context"
 	"github.com/redthread/redthread/internal/cputime"
 	"os"
+	"runtime"
 	"runtime/debug"
 	"slices"
 	"strconv"
@@ -174,4 +175,37 @@ func TestMain(m *testing.M) {
 		os.RemoveAll(benchIdx.Dir())
 	}
 	os.Exit(code)
+}
+
+// BenchmarkMatchAll measures the queries that used to read every word of
+// the index ("*", "body:*", "* *"), over benchN listings, with the default
+// facets counted (cold) and highlighting, as the web app asks: each must
+// be a browse. It reports milliseconds and megabytes allocated per query.
+func BenchmarkMatchAll(b *testing.B) {
+	x := benchIndex(b)
+	ctx := context.Background()
+	for _, c := range []struct{ name, q, sort string }{
+		{"star", "*", ""}, {"star-by-date", "*", SortDate}, {"body-star", "body:*", ""}, {"star-star", "* *", ""},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			var ms runtime.MemStats
+			runtime.ReadMemStats(&ms)
+			alloc0, cpu0 := ms.TotalAlloc, cputime.Process()
+			var elapsed time.Duration
+			for range b.N {
+				x.facets.invalidate()
+				start := time.Now()
+				res, err := x.Search(ctx, Request{Query: c.q, Sort: c.sort, Highlight: true, Size: 20})
+				elapsed += time.Since(start)
+				if err != nil || res.Total != uint64(benchN()) {
+					b.Fatalf("%v, %d results", err, res.Total)
+				}
+			}
+			runtime.ReadMemStats(&ms)
+			b.ReportMetric(float64(elapsed.Microseconds())/1000/float64(b.N), "ms/query")
+			b.ReportMetric(float64((cputime.Process()-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/query")
+			b.ReportMetric(float64(ms.TotalAlloc-alloc0)/(1<<20)/float64(b.N), "MB-alloc/query")
+			b.ReportMetric(float64(ms.HeapInuse)/(1<<20), "MB-heap-after")
+		})
+	}
 }

@@ -18,6 +18,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -48,7 +49,25 @@ type Index struct {
 	closed bool
 
 	facets facetCache
+
+	timeout    atomic.Int64  // query timeout in ns; 0: DefaultQueryTimeout
+	generation atomic.Uint64 // counts writes, for caches of whole-index figures
 }
+
+// SetQueryTimeout sets how long one search may run; 0 or less restores
+// DefaultQueryTimeout.
+func (x *Index) SetQueryTimeout(d time.Duration) { x.timeout.Store(int64(max(d, 0))) }
+
+func (x *Index) queryTimeout() time.Duration {
+	if d := time.Duration(x.timeout.Load()); d > 0 {
+		return d
+	}
+	return DefaultQueryTimeout
+}
+
+// Generation changes whenever the index is written to: what was computed
+// over the whole index at one generation holds until it changes.
+func (x *Index) Generation() uint64 { return x.generation.Load() }
 
 // bleveDir is where the bleve index lives inside the index folder; the
 // folder can also hold other stores (the review database).
@@ -130,6 +149,7 @@ func (x *Index) Put(results []corpus.Result) error {
 		if batch.Size() >= BatchSize {
 			err := x.b.Batch(batch)
 			x.facets.invalidate()
+			x.generation.Add(1)
 			if err != nil {
 				return errs.E("index put", errs.IO, err)
 			}
@@ -142,6 +162,7 @@ func (x *Index) Put(results []corpus.Result) error {
 		}
 	}
 	x.facets.invalidate()
+	x.generation.Add(1)
 	if len(skipped) > 0 {
 		if len(skipped) > 5 {
 			skipped = append(skipped[:5], fmt.Sprintf("and %d more", len(skipped)-5))

@@ -3,6 +3,7 @@ package index
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -192,8 +193,11 @@ func parseQuery(m mapping.IndexMapping, q string) (query.Query, error) {
 	if err != nil {
 		return nil, err
 	}
-	rw := rewriter{m: m}
+	rw := &rewriter{m: m}
 	out := rw.rewrite(parsed, true)
+	if rw.err != nil {
+		return nil, rw.err
+	}
 	if out == nil {
 		return query.NewMatchAllQuery(), nil
 	}
@@ -201,13 +205,62 @@ func parseQuery(m mapping.IndexMapping, q string) (query.Query, error) {
 }
 
 type rewriter struct {
-	m mapping.IndexMapping
+	m      mapping.IndexMapping
+	err    error // the first clause over the query budget
+	leaves int   // clauses seen
+}
+
+// MaxClauses caps the words, phrases and patterns of one query: each is
+// searched in every text field and language analysis.
+const MaxClauses = 64
+
+// Query budget: a wildcard, prefix or regexp clause must start with this
+// many literal characters (on keyword fields, whose values are few, one),
+// so that it never walks every word of the index. A clause that is only
+// "*" matches everything: it is a browse, not a scan of every term. How
+// many words one clause may expand to is capped by MaxExpansion.
+const (
+	MinWildcardPrefix        = 2
+	MinKeywordWildcardPrefix = 1
+)
+
+// budgetError is a clause the query budget refuses, with why.
+type budgetError struct{ msg string }
+
+func (e *budgetError) Error() string { return e.msg }
+
+func (rw *rewriter) refuse(format string, args ...any) query.Query {
+	if rw.err == nil {
+		rw.err = &budgetError{msg: fmt.Sprintf(format, args...)}
+	}
+	return query.NewMatchNoneQuery()
+}
+
+// minPrefix is the literal prefix a pattern on field needs.
+func minPrefix(field string) int {
+	if isKeyword(field) {
+		return MinKeywordWildcardPrefix
+	}
+	return MinWildcardPrefix
+}
+
+// wildcardPrefix returns the literal characters before the first * or ?.
+func wildcardPrefix(w string) string {
+	if i := strings.IndexAny(w, "*?"); i >= 0 {
+		return w[:i]
+	}
+	return w
+}
+
+func isMatchAll(q query.Query) bool {
+	_, ok := q.(*query.MatchAllQuery)
+	return ok
 }
 
 // analyzers returns the analyzer names whose analysis of text differs: one
 // query per distinct token list is enough. A nil result means that some
 // analyzer drops the text entirely (a stop word).
-func (rw rewriter) analyzers(text string) (names []string, stop bool) {
+func (rw *rewriter) analyzers(text string) (names []string, stop bool) {
 	seen := map[string]bool{}
 	for _, a := range append([]string{neutralAnalyzer}, analyzerSet()...) {
 		an := rw.m.AnalyzerNamed(a)
@@ -274,16 +327,28 @@ func boost(q query.Query, b *query.Boost) {
 // rewrite rewrites q. required says the clause is a required one, where a
 // stop word is dropped rather than matching nothing. It returns nil for a
 // clause to drop.
-func (rw rewriter) rewrite(q query.Query, required bool) query.Query {
+func (rw *rewriter) rewrite(q query.Query, required bool) query.Query {
+	if _, ok := q.(*query.BooleanQuery); !ok {
+		if rw.leaves++; rw.leaves > MaxClauses {
+			return rw.refuse("more than %d words, phrases or patterns in one query", MaxClauses)
+		}
+	}
 	switch q := q.(type) {
 	case *query.BooleanQuery:
+		seen := rw.leaves
 		must, not := rw.clauses(q, true)
 		if len(must) == 0 {
 			// Only stop words: search for them after all.
+			rw.leaves = seen
 			must, not = rw.clauses(q, false)
 		}
 		if len(must) == 0 && len(not) == 0 {
 			return query.NewMatchNoneQuery()
+		}
+		// "*" clauses add nothing next to others; "* *" is one browse.
+		must = slices.DeleteFunc(must, isMatchAll)
+		if len(must) == 0 && len(not) == 0 {
+			return query.NewMatchAllQuery()
 		}
 		b := query.NewBooleanQuery(nil, nil, nil)
 		if len(must) > 0 {
@@ -344,18 +409,34 @@ func (rw rewriter) rewrite(q query.Query, required bool) query.Query {
 		}
 		return disjunction(qs)
 	case *query.WildcardQuery:
+		if strings.Trim(q.Wildcard, "*") == "" {
+			return query.NewMatchAllQuery() // "*", "body:*": everything
+		}
+		if p := wildcardPrefix(q.Wildcard); len([]rune(p)) < minPrefix(q.FieldVal) {
+			return rw.refuse("%q: a wildcard needs at least %d letters before the first * or ? (a leading wildcard would read every word in the index)", q.Wildcard, minPrefix(q.FieldVal))
+		}
 		return rw.perField(q.FieldVal, func(f string) query.Query {
 			w := query.NewWildcardQuery(strings.ToLower(q.Wildcard))
 			w.SetField(f)
 			return w
 		})
 	case *query.PrefixQuery:
+		if len([]rune(q.Prefix)) < minPrefix(q.FieldVal) {
+			return rw.refuse("%q: a prefix needs at least %d letters", q.Prefix, minPrefix(q.FieldVal))
+		}
 		return rw.perField(q.FieldVal, func(f string) query.Query {
 			p := query.NewPrefixQuery(strings.ToLower(q.Prefix))
 			p.SetField(f)
 			return p
 		})
 	case *query.RegexpQuery:
+		re, err := regexp.Compile(q.Regexp)
+		if err != nil {
+			return rw.refuse("%q: %v", q.Regexp, err)
+		}
+		if p, _ := re.LiteralPrefix(); len([]rune(p)) < minPrefix(q.FieldVal) {
+			return rw.refuse("/%s/: a regular expression needs at least %d literal letters at its start", q.Regexp, minPrefix(q.FieldVal))
+		}
 		return rw.perField(q.FieldVal, func(f string) query.Query {
 			r := query.NewRegexpQuery(q.Regexp)
 			r.SetField(f)
@@ -384,7 +465,7 @@ func (rw rewriter) rewrite(q query.Query, required bool) query.Query {
 
 // clauses rewrites the clauses of a boolean query: required ones (every
 // word is required, like a web search) and excluded ones.
-func (rw rewriter) clauses(q *query.BooleanQuery, dropStop bool) (must, not []query.Query) {
+func (rw *rewriter) clauses(q *query.BooleanQuery, dropStop bool) (must, not []query.Query) {
 	add := func(sub query.Query, into *[]query.Query) {
 		var list []query.Query
 		switch s := sub.(type) {
@@ -416,7 +497,7 @@ func termQuery(field, value string, b *query.Boost) query.Query {
 	return tq
 }
 
-func (rw rewriter) perField(field string, mk func(string) query.Query) query.Query {
+func (rw *rewriter) perField(field string, mk func(string) query.Query) query.Query {
 	if field != "" && field != "_all" {
 		return mk(field)
 	}

@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -12,6 +13,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	"github.com/blevesearch/bleve/v2/search/searcher"
 
 	"github.com/redthread/redthread/corpus"
 	"github.com/redthread/redthread/errs"
@@ -30,6 +32,29 @@ var DefaultFacets = []string{FieldIndicators, FieldLevel, FieldKind, FieldSource
 
 // MaxPageSize caps Request.Size.
 const MaxPageSize = 200
+
+// MaxWindow caps From+Size: results beyond it are not shown (the search
+// would have to rank all of them); narrow the search instead.
+const MaxWindow = 10_000
+
+// MaxExpansion caps how many index words one wildcard, prefix, regexp or
+// fuzzy clause may expand to; a clause over it is refused with a message.
+// It sets bleve's process-wide searcher.DisjunctionMaxClauseCount.
+const MaxExpansion = 4096
+
+func init() { searcher.DisjunctionMaxClauseCount = MaxExpansion }
+
+// DefaultQueryTimeout is how long one search may run (SetQueryTimeout
+// changes it for an index); then it stops with ErrTimeout.
+const DefaultQueryTimeout = 10 * time.Second
+
+// ErrTimeout is wrapped by Search's error when the search ran out of time.
+var ErrTimeout = errors.New("the search took too long and was stopped; narrow it (a filter, fewer or longer wildcards)")
+
+// queryContext bounds one search: it ends with cause ErrTimeout after d.
+var queryContext = func(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
+	return context.WithTimeoutCause(ctx, d, ErrTimeout)
+}
 
 // Request is one search.
 type Request struct {
@@ -108,13 +133,22 @@ type FacetTerm struct {
 }
 
 // QueryError is returned (wrapped in an errs.Invalid error) when the query
-// cannot be parsed; its message is meant for the person who typed it.
+// cannot be parsed or is over the query budget (MinWildcardPrefix,
+// MaxExpansion, MaxClauses, MaxWindow); its message is meant for the person
+// who typed it.
 type QueryError struct {
-	Query string
-	Err   error
+	Query  string
+	Err    error
+	budget bool // refused by the query budget rather than not understood
 }
 
 func (e *QueryError) Error() string {
+	if e.budget {
+		return fmt.Sprintf("query too expensive: %v", e.Err)
+	}
+	if strings.Contains(e.Err.Error(), "TooManyClauses") {
+		return fmt.Sprintf("query too expensive: a wildcard, regexp or fuzzy word matches more than %d words in the index; make it longer", MaxExpansion)
+	}
 	return fmt.Sprintf("cannot understand the query: %v (use field:value, \"a phrase\", -exclude; see the help)", e.Err)
 }
 
@@ -134,6 +168,10 @@ func (x *Index) BuildQuery(req Request) (q query.Query, phones []string, err err
 	}
 	text, phones := rewritePhones(req.Query, region)
 	main, perr := parseQuery(x.b.Mapping(), text)
+	var be *budgetError
+	if errors.As(perr, &be) {
+		return nil, nil, &QueryError{Query: req.Query, Err: be, budget: true}
+	}
 	if perr != nil {
 		return nil, nil, &QueryError{Query: req.Query, Err: perr}
 	}
@@ -172,8 +210,12 @@ func (x *Index) BuildQuery(req Request) (q query.Query, phones []string, err err
 	return b, phones, nil
 }
 
-// Search runs a search. A query that cannot be parsed returns an error of
-// kind errs.Invalid wrapping a *QueryError.
+// Search runs a search within the query budget: a query that cannot be
+// parsed, or that would read every word of the index (a leading wildcard,
+// a wildcard over more than MaxExpansion words), or a page beyond
+// MaxWindow returns an error of kind errs.Invalid wrapping a *QueryError.
+// The search stops when ctx ends or after the index's query timeout (then
+// the error wraps ErrTimeout).
 func (x *Index) Search(ctx context.Context, req Request) (Response, error) {
 	q, phones, err := x.BuildQuery(req)
 	if err != nil {
@@ -190,6 +232,13 @@ func (x *Index) Search(ctx context.Context, req Request) (Response, error) {
 	if from < 0 {
 		from = 0
 	}
+	if from+size > MaxWindow {
+		return Response{}, errs.E("search", errs.Invalid, &QueryError{Query: req.Query, budget: true,
+			Err: fmt.Errorf("only the first %d results can be paged through; narrow the search or change the order", MaxWindow)})
+	}
+	parent := ctx
+	ctx, cancel := queryContext(ctx, x.queryTimeout())
+	defer cancel()
 	sr := bleve.NewSearchRequestOptions(q, size, from, false)
 	sr.Fields = []string{fieldRaw}
 	sr.IncludeLocations = req.Highlight
@@ -227,8 +276,11 @@ func (x *Index) Search(ctx context.Context, req Request) (Response, error) {
 	}
 	res, err := x.b.SearchInContext(ctx, sr)
 	if err != nil {
-		if ctx.Err() != nil {
-			return Response{}, errs.E("search", errs.IO, ctx.Err())
+		if parent.Err() != nil {
+			return Response{}, errs.E("search", errs.IO, parent.Err())
+		}
+		if errors.Is(context.Cause(ctx), ErrTimeout) {
+			return Response{}, errs.E("search", errs.IO, ErrTimeout)
 		}
 		return Response{}, errs.E("search", errs.Invalid, &QueryError{Query: req.Query, Err: err})
 	}

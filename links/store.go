@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 	"unicode/utf8"
 )
 
@@ -153,7 +154,17 @@ type FileStore struct {
 	Skipped int // lines that could not be read by the last Load
 }
 
-// OpenDir opens (creating if needed) the registry store in dir.
+// ErrInUse is wrapped by OpenDir's error when another process (or another
+// open store) holds the registry.
+var ErrInUse = errors.New("link registry is in use by another process (is another `redthread scan --links` running on this folder?)")
+
+// OpenTimeout is how long OpenDir waits for another process to let go of
+// the registry.
+var OpenTimeout = 2 * time.Second
+
+// OpenDir opens (creating if needed) the registry store in dir. Like the
+// index, the store has one owner at a time: it is locked until Close, and
+// OpenDir fails with ErrInUse after OpenTimeout when another holds it.
 func OpenDir(dir string) (*FileStore, error) {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("open link registry %s: %w", dir, err)
@@ -162,6 +173,21 @@ func OpenDir(dir string) (*FileStore, error) {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_APPEND, 0o640)
 	if err != nil {
 		return nil, fmt.Errorf("open link registry: %w", err)
+	}
+	for deadline := time.Now().Add(OpenTimeout); ; {
+		busy, err := tryLock(f)
+		if err != nil {
+			f.Close()
+			return nil, fmt.Errorf("lock link registry %s: %w", path, err)
+		}
+		if !busy {
+			break
+		}
+		if time.Now().After(deadline) {
+			f.Close()
+			return nil, fmt.Errorf("open link registry %s: %w", dir, ErrInUse)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 	st, err := f.Stat()
 	if err != nil {

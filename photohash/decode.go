@@ -8,13 +8,14 @@ import (
 	"image"
 	"image/draw"
 	"io"
-	"os"
 
 	_ "image/gif"  // register GIF
 	_ "image/jpeg" // register JPEG
 	_ "image/png"  // register PNG
 
 	_ "golang.org/x/image/webp" // register WebP
+
+	"github.com/redthread/redthread/internal/safefile"
 )
 
 // Limits bounds what Decode accepts, to keep memory bounded on hostile input.
@@ -48,9 +49,10 @@ func Decode(r io.Reader, lim Limits) (img image.Image, err error) {
 	return decodeBytes(data, lim)
 }
 
-// DecodeFile is Decode on the named file; errors name the file.
+// DecodeFile is Decode on the named file; errors name the file. Only a
+// regular file is read: a FIFO or device path is refused without blocking.
 func DecodeFile(path string, lim Limits) (image.Image, error) {
-	f, err := os.Open(path)
+	f, _, err := safefile.Open(path)
 	if err != nil {
 		return nil, err
 	}

@@ -72,6 +72,10 @@ const (
 // ErrInUse is wrapped by Open's error when another process holds the store.
 var ErrInUse = errors.New("review store is in use by another process (is `redthread serve` running on this index? stop it first)")
 
+// ErrForbidden is wrapped by the error of a change the account's role does
+// not allow.
+var ErrForbidden = errors.New("forbidden")
+
 // ErrUnauthorized is returned for an unknown user, a wrong password or a
 // missing, expired or forged session.
 var ErrUnauthorized = errors.New("unauthorized")
@@ -130,95 +134,6 @@ func Open(dir string) (*Store, error) {
 // Close closes the store.
 func (s *Store) Close() error { return s.db.Close() }
 
-// ---- users ----
-
-type userRecord struct {
-	Hash    []byte    `json:"hash"`
-	Created time.Time `json:"created"`
-}
-
-// ValidName reports whether name can be a user name: 1–64 bytes of
-// letters, digits, '.', '_', '-' and '@'.
-func ValidName(name string) bool {
-	if name == "" || len(name) > MaxNameBytes {
-		return false
-	}
-	for _, r := range name {
-		ok := r == '.' || r == '_' || r == '-' || r == '@' ||
-			r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9'
-		if !ok {
-			return false
-		}
-	}
-	return true
-}
-
-// AddUser creates user name with password, or sets a new password when the
-// user exists. Passwords are stored as bcrypt hashes.
-func (s *Store) AddUser(name, password string) error {
-	if !ValidName(name) {
-		return errs.E("add user", errs.Invalid, fmt.Sprintf("invalid user name %q (letters, digits, . _ - @; at most %d bytes)", name, MaxNameBytes))
-	}
-	if len(password) < 8 {
-		return errs.E("add user", errs.Invalid, "password must have at least 8 characters")
-	}
-	if len(password) > 72 {
-		return errs.E("add user", errs.Invalid, "password must have at most 72 bytes (bcrypt's limit)")
-	}
-	hash, err := bcrypt.GenerateFromPassword([]byte(password), BcryptCost)
-	if err != nil {
-		return errs.E("add user", errs.Internal, err)
-	}
-	rec, _ := json.Marshal(userRecord{Hash: hash, Created: time.Now().UTC()})
-	return s.db.Update(func(tx *bolt.Tx) error {
-		if err := tx.Bucket(bUsers).Put([]byte(name), rec); err != nil {
-			return errs.E("add user", errs.IO, err)
-		}
-		return audit(tx, AuditEntry{User: name, Field: "account", New: "password set"})
-	})
-}
-
-// Users lists the user names.
-func (s *Store) Users() ([]string, error) {
-	var out []string
-	err := s.db.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bUsers).ForEach(func(k, _ []byte) error {
-			out = append(out, string(k))
-			return nil
-		})
-	})
-	return out, err
-}
-
-// dummyHash makes a check for an unknown user cost as much as for a known
-// one, so timing does not tell which names exist.
-var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("redthread-dummy-password"), bcrypt.MinCost)
-
-// CheckPassword returns nil when password is name's, else ErrUnauthorized.
-func (s *Store) CheckPassword(name, password string) error {
-	var rec userRecord
-	found := false
-	err := s.db.View(func(tx *bolt.Tx) error {
-		v := tx.Bucket(bUsers).Get([]byte(name))
-		if v == nil {
-			return nil
-		}
-		found = true
-		return json.Unmarshal(v, &rec)
-	})
-	if err != nil {
-		return errs.E("check password", errs.IO, err)
-	}
-	hash := rec.Hash
-	if !found {
-		hash = dummyHash
-	}
-	if bcrypt.CompareHashAndPassword(hash, []byte(password)) != nil || !found {
-		return ErrUnauthorized
-	}
-	return nil
-}
-
 // ---- sessions ----
 
 // Session is a logged-in user's session.
@@ -226,6 +141,9 @@ type Session struct {
 	User    string    `json:"user"`
 	CSRF    string    `json:"csrf"`
 	Expires time.Time `json:"expires"`
+	// Role is the account's role when the session was looked up: it is
+	// read from the account on every lookup, not stored with the session.
+	Role Role `json:"-"`
 }
 
 // RandomToken returns n random bytes, URL-safe base64 encoded.
@@ -269,7 +187,8 @@ func (s *Store) NewSession(user string, ttl time.Duration) (token string, sess S
 	return token, sess, nil
 }
 
-// Session returns the live session for token, or ErrUnauthorized.
+// Session returns the live session for token, with the account's current
+// role, or ErrUnauthorized (also when the account no longer exists).
 func (s *Store) Session(token string) (Session, error) {
 	if token == "" {
 		return Session{}, ErrUnauthorized
@@ -281,8 +200,15 @@ func (s *Store) Session(token string) (Session, error) {
 		if v == nil {
 			return nil
 		}
-		found = true
-		return json.Unmarshal(v, &sess)
+		if err := json.Unmarshal(v, &sess); err != nil {
+			return err
+		}
+		rec, ok, err := getUser(tx, sess.User)
+		if err != nil || !ok {
+			return err
+		}
+		found, sess.Role = true, rec.role()
+		return nil
 	})
 	if err != nil {
 		return Session{}, errs.E("session", errs.IO, err)
@@ -373,6 +299,18 @@ func (s *Store) Update(id, user string, ch Change) (Review, error) {
 	}
 	var r Review
 	err := s.db.Update(func(tx *bolt.Tx) error {
+		if rec, ok, err := getUser(tx, user); err != nil {
+			return err
+		} else if !ok || !rec.role().Allows(RoleAnalyst) {
+			return &errs.Error{Op: "update review", Kind: errs.Invalid, Err: fmt.Errorf("%w: account %q may not change reviews", ErrForbidden, user)}
+		}
+		if ch.Assignee != nil && *ch.Assignee != "" {
+			if _, ok, err := getUser(tx, *ch.Assignee); err != nil {
+				return err
+			} else if !ok {
+				return errs.E("update review", errs.Invalid, fmt.Sprintf("no account %q to assign the listing to", *ch.Assignee))
+			}
+		}
 		r = Review{ListingID: id, Status: New}
 		if v := tx.Bucket(bReviews).Get([]byte(id)); v != nil {
 			if err := json.Unmarshal(v, &r); err != nil {
@@ -487,6 +425,7 @@ type AuditEntry struct {
 	Time      time.Time `json:"time"`
 	User      string    `json:"user"`
 	ListingID string    `json:"listing_id,omitempty"`
+	Account   string    `json:"account,omitempty"` // the account an account change is about
 	Field     string    `json:"field"`
 	Old       string    `json:"old,omitempty"`
 	New       string    `json:"new,omitempty"`

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	bolt "go.etcd.io/bbolt"
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/redthread/redthread/errs"
@@ -25,12 +26,16 @@ func open(t *testing.T, dir string) *Store {
 func TestUsersAndSessions(t *testing.T) {
 	s := open(t, t.TempDir())
 	defer s.Close()
-	if err := s.AddUser("ana", "correct horse"); err != nil {
+	if err := s.CreateUser("cli", "ana", "correct horse", RoleAnalyst); err != nil {
 		t.Fatal(err)
 	}
-	for _, bad := range []struct{ name, pw string }{{"", "longenough"}, {"<script>", "longenough"}, {"bob", "short"}} {
-		if err := s.AddUser(bad.name, bad.pw); !errs.Is(errs.Invalid, err) {
-			t.Errorf("AddUser(%q, %q) = %v, want invalid", bad.name, bad.pw, err)
+	for _, bad := range []struct {
+		name, pw string
+		role     Role
+	}{{"", "longenough", RoleViewer}, {"<script>", "longenough", RoleViewer}, {"bob", "short", RoleViewer},
+		{"bob", "longenough", "root"}, {"ana", "longenough", RoleViewer}} {
+		if err := s.CreateUser("cli", bad.name, bad.pw, bad.role); !errs.Is(errs.Invalid, err) {
+			t.Errorf("CreateUser(%q, %q, %q) = %v, want invalid", bad.name, bad.pw, bad.role, err)
 		}
 	}
 	if err := s.CheckPassword("ana", "correct horse"); err != nil {
@@ -71,6 +76,11 @@ func TestUsersAndSessions(t *testing.T) {
 func TestReviewDurableWithAudit(t *testing.T) {
 	dir := t.TempDir()
 	s := open(t, dir)
+	for _, u := range []string{"ana", "bob"} {
+		if err := s.CreateUser("cli", u, "correct horse", RoleAnalyst); err != nil {
+			t.Fatal(err)
+		}
+	}
 	esc, dis := Escalated, Dismissed
 	bob := "bob"
 	if _, err := s.Update("l1", "ana", Change{Status: &esc, Assignee: &bob, Note: "same phone as the job ad"}); err != nil {
@@ -151,5 +161,140 @@ func TestParseStatus(t *testing.T) {
 	}
 	if _, err := ParseStatus("closed"); err == nil {
 		t.Error("closed accepted")
+	}
+}
+
+func TestRoles(t *testing.T) {
+	for _, c := range []struct {
+		r, min Role
+		want   bool
+	}{
+		{RoleViewer, RoleViewer, true}, {RoleViewer, RoleAnalyst, false}, {RoleViewer, RoleAdmin, false},
+		{RoleAnalyst, RoleViewer, true}, {RoleAnalyst, RoleAnalyst, true}, {RoleAnalyst, RoleAdmin, false},
+		{RoleAdmin, RoleViewer, true}, {RoleAdmin, RoleAnalyst, true}, {RoleAdmin, RoleAdmin, true},
+		{"", RoleViewer, false}, {"root", RoleViewer, false},
+	} {
+		if got := c.r.Allows(c.min); got != c.want {
+			t.Errorf("%q.Allows(%q) = %v", c.r, c.min, got)
+		}
+	}
+	if _, err := ParseRole("superuser"); !errs.Is(errs.Invalid, err) {
+		t.Errorf("ParseRole(superuser) = %v", err)
+	}
+	if r, err := ParseRole(" Admin "); err != nil || r != RoleAdmin {
+		t.Errorf("ParseRole(Admin) = %q, %v", r, err)
+	}
+}
+
+// TestAccountChanges: a viewer cannot change reviews, reviews are only
+// assigned to existing accounts, every account change ends the account's
+// sessions and is in the audit log.
+func TestAccountChanges(t *testing.T) {
+	s := open(t, t.TempDir())
+	defer s.Close()
+	for _, u := range []struct {
+		name string
+		role Role
+	}{{"root", RoleAdmin}, {"ana", RoleAnalyst}, {"vic", RoleViewer}} {
+		if err := s.CreateUser("cli", u.name, "correct horse", u.role); err != nil {
+			t.Fatal(err)
+		}
+	}
+	esc := Escalated
+	if _, err := s.Update("l1", "vic", Change{Status: &esc}); !errors.Is(err, ErrForbidden) {
+		t.Errorf("viewer changed a review: %v", err)
+	}
+	if _, err := s.Update("l1", "ghost", Change{Status: &esc}); !errors.Is(err, ErrForbidden) {
+		t.Errorf("unknown account changed a review: %v", err)
+	}
+	ghost, vic := "ghost", "vic"
+	if _, err := s.Update("l1", "ana", Change{Assignee: &ghost}); !errs.Is(errs.Invalid, err) {
+		t.Errorf("assigned to a missing account: %v", err)
+	}
+	if _, err := s.Update("l1", "ana", Change{Assignee: &vic}); err != nil {
+		t.Errorf("assign to an existing account: %v", err)
+	}
+
+	session := func(user string) string {
+		t.Helper()
+		tok, _, err := s.NewSession(user, time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tok
+	}
+	for _, c := range []struct {
+		name   string
+		change func() error
+		gone   bool
+	}{
+		{"passwd", func() error { return s.SetPassword("root", "ana", "new horse staple") }, false},
+		{"role", func() error { return s.SetRole("root", "ana", RoleViewer) }, false},
+		{"remove", func() error { return s.RemoveUser("root", "ana") }, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			tok, other := session("ana"), session("vic")
+			if sess, err := s.Session(tok); err != nil || sess.Role == "" {
+				t.Fatalf("session before: %+v %v", sess, err)
+			}
+			if err := c.change(); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.Session(tok); !errors.Is(err, ErrUnauthorized) {
+				t.Errorf("session still valid after %s: %v", c.name, err)
+			}
+			if _, err := s.Session(other); err != nil {
+				t.Errorf("another account's session ended: %v", err)
+			}
+			accts, _ := s.Users()
+			found := slices.ContainsFunc(accts, func(a Account) bool { return a.Name == "ana" })
+			if found == c.gone {
+				t.Errorf("account listed: %v, want %v", found, !c.gone)
+			}
+		})
+	}
+	if err := s.CheckPassword("ana", "new horse staple"); !errors.Is(err, ErrUnauthorized) {
+		t.Errorf("removed account can log in: %v", err)
+	}
+	if err := s.SetRole("root", "ana", RoleAdmin); !errs.Is(errs.NotExist, err) {
+		t.Errorf("role of a removed account: %v", err)
+	}
+	log, err := s.Audit("", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range log {
+		if e.Field == "account" {
+			got = append(got, e.User+":"+e.Account+":"+e.New)
+		}
+	}
+	want := []string{"root:ana:removed", "root:ana:role viewer", "root:ana:password changed",
+		"cli:vic:created, role viewer", "cli:ana:created, role analyst", "cli:root:created, role admin"}
+	if !slices.Equal(got, want) {
+		t.Errorf("account audit %v, want %v", got, want)
+	}
+}
+
+// TestDummyHashCost: an unknown name is checked against a hash of the same
+// cost as real ones, so the check takes as long (BenchmarkCheckPassword).
+func TestDummyHashCost(t *testing.T) {
+	defer func(c int) { BcryptCost = c }(BcryptCost)
+	BcryptCost = bcrypt.MinCost + 1 // not the cost a careless dummy would use
+	s := open(t, t.TempDir())
+	defer s.Close()
+	if err := s.CreateUser("cli", "ana", "correct horse", RoleAnalyst); err != nil {
+		t.Fatal(err)
+	}
+	var real []byte
+	s.db.View(func(tx *bolt.Tx) error {
+		rec, _, _ := getUser(tx, "ana")
+		real = rec.Hash
+		return nil
+	})
+	rc, err1 := bcrypt.Cost(real)
+	dc, err2 := bcrypt.Cost(dummyHash(BcryptCost))
+	if err1 != nil || err2 != nil || rc != dc || rc != BcryptCost {
+		t.Errorf("real hash cost %d (%v), dummy %d (%v)", rc, err1, dc, err2)
 	}
 }

@@ -111,6 +111,10 @@ type Summary struct {
 	Levels   map[string]int // results by level
 	Duration time.Duration
 	Errors   []error // the first skipped records' errors
+
+	// PhotoErrors counts photos that could not be read or hashed (each
+	// result names its own in photos[].error and warnings).
+	PhotoErrors int
 }
 
 // String is the one-line summary printed on stderr.
@@ -123,8 +127,12 @@ func (s Summary) String() string {
 	if s.Revised > 0 {
 		rev = fmt.Sprintf("; %d revised by later links", s.Revised)
 	}
-	return fmt.Sprintf("scanned %d listings in %.2fs (%.0f/s): %d high, %d medium, %d low; %d skipped%s",
+	out := fmt.Sprintf("scanned %d listings in %.2fs (%.0f/s): %d high, %d medium, %d low; %d skipped%s",
 		s.Scanned, s.Duration.Seconds(), rate, s.Levels[corpus.LevelHigh], s.Levels[corpus.LevelMedium], s.Levels[corpus.LevelLow], s.Skipped, rev)
+	if s.PhotoErrors > 0 {
+		out += fmt.Sprintf("; %d photos unreadable", s.PhotoErrors)
+	}
+	return out
 }
 
 // maxKeptErrors bounds Summary.Errors.
@@ -168,7 +176,7 @@ func (s *Scanner) Scan(ctx context.Context, in iter.Seq[corpus.Record], emit fun
 		if len(batch) == 0 {
 			return nil
 		}
-		s.parallel(ctx, batch, s.extract)
+		s.parallel(ctx, batch, func(it *item, ev *rules.Evaluator) { s.extract(ctx, it, ev) })
 		if lk := s.cfg.Linker; lk != nil {
 			for i := range batch {
 				if it := &batch[i]; it.err == nil && it.f != nil {
@@ -317,6 +325,11 @@ func (s *Scanner) emitAll(items []item, sum *Summary, emit func(*corpus.Result) 
 		}
 		sum.Scanned++
 		sum.Levels[it.res.Level]++
+		for _, p := range it.res.Photos {
+			if p.Error != "" {
+				sum.PhotoErrors++
+			}
+		}
 		if s.cfg.Scored != nil {
 			s.cfg.Scored(it.l, it.sc)
 		}
@@ -358,10 +371,10 @@ func (s *Scanner) parallel(ctx context.Context, items []item, fn func(*item, *ru
 }
 
 // extract computes a listing's features and prepares it for linking.
-func (s *Scanner) extract(it *item, _ *rules.Evaluator) {
+func (s *Scanner) extract(ctx context.Context, it *item, _ *rules.Evaluator) {
 	s.features(it)
 	if it.err == nil && s.cfg.Linker != nil {
-		s.cfg.Linker.Prepare(context.Background(), it.l, it.f)
+		s.cfg.Linker.Prepare(ctx, it.l, it.f)
 	}
 }
 

@@ -24,7 +24,7 @@ echo "== crawling the demo site at http://$SITE/ into the scanner and the index"
 kill $site 2>/dev/null || true
 
 password=$(head -c 12 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 16)
-echo "$password" | "$BIN" users add --index "$DATA/index" --password-stdin demo >/dev/null
+echo "$password" | "$BIN" users add --index "$DATA/index" --role admin --password-stdin demo >/dev/null
 echo
 echo "== analyst app: http://$APP/   user: demo   password: $password"
 echo "   (scan results are in $DATA/results.jsonl; Ctrl-C stops the app)"

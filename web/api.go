@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 
 	"github.com/redthread/redthread/errs"
@@ -90,6 +91,10 @@ func (s *Server) apiReview(w http.ResponseWriter, r *http.Request) {
 	}
 	rv, err := s.cfg.Store.Update(id, sess.User, ch)
 	if err != nil {
+		if errors.Is(err, review.ErrForbidden) {
+			s.fail(w, r, true, http.StatusForbidden, "your account may not change reviews", nil)
+			return
+		}
 		if errs.Is(errs.Invalid, err) {
 			s.fail(w, r, true, http.StatusBadRequest, err.Error(), nil)
 			return
@@ -100,8 +105,22 @@ func (s *Server) apiReview(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, rv)
 }
 
+// apiAudit returns the history of one listing (?listing=ID), which anyone
+// who can read the listing may see, or the whole log, admins only.
 func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request) {
-	entries, err := s.cfg.Store.Audit(r.FormValue("listing"), 500)
+	listing := r.FormValue("listing")
+	if sess, _ := sessionFrom(r.Context()); listing == "" && !sess.Role.Allows(review.RoleAdmin) {
+		s.fail(w, r, true, http.StatusForbidden, "the whole audit log is for admins; add ?listing=ID for one listing's history", nil)
+		return
+	}
+	if listing != "" {
+		if _, err := s.cfg.Index.Get(listing); err != nil { // history only of listings one can read
+			code, msg := statusFor(err)
+			s.fail(w, r, true, code, msg, errIfServer(code, err))
+			return
+		}
+	}
+	entries, err := s.cfg.Store.Audit(listing, 500)
 	if err != nil {
 		s.fail(w, r, true, http.StatusInternalServerError, "cannot read the audit log", err)
 		return

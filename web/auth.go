@@ -13,71 +13,94 @@ import (
 	"github.com/redthread/redthread/review"
 )
 
-// Login rate limits: failures per account and address, and per address
-// over all accounts, within LoginWindow.
+// Login rate limits: attempts per account from one address, per address
+// over all accounts, and per account from all addresses, within
+// LoginWindow. An attempt counts before its password is checked, so a
+// burst of parallel attempts gets at most the limit checked; a successful
+// login takes its own attempt back.
 const (
-	LoginFailuresPerAccount = 5
-	LoginFailuresPerAddress = 20
-	LoginWindow             = 15 * time.Minute
+	LoginFailuresPerAccount      = 5
+	LoginFailuresPerAddress      = 20
+	LoginFailuresPerAccountTotal = 50
+	LoginWindow                  = 15 * time.Minute
 )
 
-// limiter counts recent login failures by key.
+// limiter counts recent login attempts by key.
 type limiter struct {
 	mu       sync.Mutex
-	failures map[string][]time.Time
+	attempts map[string][]time.Time
 	now      func() time.Time
 }
 
 func newLimiter() *limiter {
-	return &limiter{failures: map[string][]time.Time{}, now: time.Now}
+	return &limiter{attempts: map[string][]time.Time{}, now: time.Now}
 }
 
-// recent drops failures older than the window and returns the rest.
+// recent drops attempts older than the window and returns the rest. The
+// caller holds l.mu.
 func (l *limiter) recent(key string) []time.Time {
 	cut := l.now().Add(-LoginWindow)
-	fs := l.failures[key]
+	fs := l.attempts[key]
 	i := 0
 	for i < len(fs) && fs[i].Before(cut) {
 		i++
 	}
 	fs = fs[i:]
 	if len(fs) == 0 {
-		delete(l.failures, key)
+		delete(l.attempts, key)
 	} else {
-		l.failures[key] = fs
+		l.attempts[key] = fs
 	}
 	return fs
 }
 
-// blocked reports whether key has reached limit failures, and until when.
-func (l *limiter) blocked(key string, limit int) (bool, time.Time) {
+// limitKey is a key and its limit.
+type limitKey struct {
+	key   string
+	limit int
+}
+
+// attempt counts one attempt against every key, in one step, unless some
+// key has reached its limit: then nothing is counted and blocked is true,
+// with the time the oldest counted attempt leaves the window.
+func (l *limiter) attempt(keys ...limitKey) (blocked bool, until time.Time) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	fs := l.recent(key)
-	if len(fs) >= limit {
-		return true, fs[len(fs)-limit].Add(LoginWindow)
+	for _, k := range keys {
+		if fs := l.recent(k.key); len(fs) >= k.limit {
+			if u := fs[len(fs)-k.limit].Add(LoginWindow); u.After(until) {
+				until = u
+			}
+			blocked = true
+		}
+	}
+	if blocked {
+		return true, until
+	}
+	now := l.now()
+	for _, k := range keys {
+		l.attempts[k.key] = append(l.attempts[k.key], now)
+	}
+	if len(l.attempts) > 100000 { // bound memory under a flood of names
+		for k := range l.attempts {
+			l.recent(k)
+		}
 	}
 	return false, time.Time{}
 }
 
-func (l *limiter) fail(keys ...string) {
+// succeeded forgets the attempts counted under reset and takes one
+// attempt back from each of undo.
+func (l *limiter) succeeded(reset string, undo ...string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	now := l.now()
-	for _, k := range keys {
-		l.failures[k] = append(l.recent(k), now)
-	}
-	if len(l.failures) > 100000 { // bound memory under a flood of names
-		for k := range l.failures {
+	delete(l.attempts, reset)
+	for _, k := range undo {
+		if fs := l.attempts[k]; len(fs) > 0 {
+			l.attempts[k] = fs[:len(fs)-1]
 			l.recent(k)
 		}
 	}
-}
-
-func (l *limiter) reset(key string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	delete(l.failures, key)
 }
 
 func clientAddr(r *http.Request) string {
@@ -111,11 +134,12 @@ func (s *Server) cookie(name, value string, maxAge int, path string) *http.Cooki
 		Secure: s.cfg.SecureCookies, SameSite: http.SameSiteLaxMode}
 }
 
-// requireLogin passes requests with a live session on, with the session in
-// their context; others get a redirect to the login page (pages) or 401
-// (API). Unsafe methods also need the session's CSRF token, in the form
-// field "csrf" or the X-CSRF-Token header.
-func (s *Server) requireLogin(api bool, next http.HandlerFunc) http.HandlerFunc {
+// requireRole passes requests with a live session of an account with at
+// least role min on, with the session in their context; others get a
+// redirect to the login page (pages) or 401 (API), or 403 when the role is
+// not enough. Unsafe methods also need the session's CSRF token, in the
+// form field "csrf" or the X-CSRF-Token header.
+func (s *Server) requireRole(api bool, min review.Role, next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		var sess review.Session
 		err := review.ErrUnauthorized
@@ -145,7 +169,13 @@ func (s *Server) requireLogin(api bool, next http.HandlerFunc) http.HandlerFunc 
 				return
 			}
 		}
-		next(w, r.WithContext(context.WithValue(r.Context(), sessionKey, sess)))
+		r = r.WithContext(context.WithValue(r.Context(), sessionKey, sess))
+		if !sess.Role.Allows(min) {
+			s.log.Warn("role refused", "path", r.URL.Path, "user", sess.User, "role", sess.Role)
+			s.fail(w, r, api, http.StatusForbidden, "your account ("+string(sess.Role)+") may not do this", nil)
+			return
+		}
+		next(w, r)
 	}
 }
 
@@ -156,9 +186,25 @@ type loginPage struct {
 	Error string
 }
 
-// safeNext keeps redirects after login on this site.
+// safeNext keeps redirects after login on this site: next must be a path
+// on this origin ("/..."), with no scheme or host, no control characters
+// or spaces (browsers drop tabs and newlines, so "/\t/host" would become
+// "//host"), and no backslash (which browsers read as "/"). Anything else
+// becomes "/".
 func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if next == "" || len(next) > 2048 || next[0] != '/' {
+		return "/"
+	}
+	for _, r := range next {
+		if r <= ' ' || r == 0x7f || r == '\\' || (r >= 0x80 && r <= 0x9f) || r == '\uFFFD' {
+			return "/"
+		}
+	}
+	if strings.HasPrefix(next, "//") {
+		return "/"
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || !strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") {
 		return "/"
 	}
 	return next
@@ -186,22 +232,22 @@ func (s *Server) handleLoginPost(w http.ResponseWriter, r *http.Request) {
 	name := strings.TrimSpace(r.PostFormValue("name"))
 	password := r.PostFormValue("password")
 	addr := clientAddr(r)
-	acctKey, addrKey := "acct\x00"+name+"\x00"+addr, "addr\x00"+addr
-	if b, until := s.limiter.blocked(acctKey, LoginFailuresPerAccount); b {
+	acctKey, addrKey, totalKey := "acct\x00"+name+"\x00"+addr, "addr\x00"+addr, "total\x00"+name
+	if blocked, until := s.limiter.attempt(limitKey{acctKey, LoginFailuresPerAccount},
+		limitKey{addrKey, LoginFailuresPerAddress}, limitKey{totalKey, LoginFailuresPerAccountTotal}); blocked {
 		s.tooMany(w, r, name, until)
 		return
 	}
-	if b, until := s.limiter.blocked(addrKey, LoginFailuresPerAddress); b {
-		s.tooMany(w, r, name, until)
-		return
-	}
-	if err := s.cfg.Store.CheckPassword(name, password); err != nil {
-		s.limiter.fail(acctKey, addrKey)
+	if err := s.checkPassword(name, password); err != nil {
+		if !errors.Is(err, review.ErrUnauthorized) {
+			s.fail(w, r, false, http.StatusInternalServerError, "cannot check the password", err)
+			return
+		}
 		s.log.Info("login failed", "addr", addr)
 		s.loginForm(w, r, http.StatusUnauthorized, name, "Wrong name or password.")
 		return
 	}
-	s.limiter.reset(acctKey)
+	s.limiter.succeeded(acctKey, addrKey, totalKey)
 	tok, _, err := s.cfg.Store.NewSession(name, s.cfg.SessionTTL)
 	if err != nil {
 		s.fail(w, r, false, http.StatusInternalServerError, "cannot start a session", err)

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -380,6 +381,10 @@ func (s *Server) handleReviewPost(w http.ResponseWriter, r *http.Request) {
 		_, err = s.cfg.Store.Update(id, sess.User, ch)
 	}
 	if err != nil {
+		if errors.Is(err, review.ErrForbidden) {
+			s.fail(w, r, false, http.StatusForbidden, "your account may not change reviews", nil)
+			return
+		}
 		if errs.Is(errs.Invalid, err) {
 			s.fail(w, r, false, http.StatusBadRequest, err.Error(), nil)
 			return

@@ -2,18 +2,23 @@ package web
 
 import (
 	"io"
+	"io/fs"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/redthread/redthread/internal/safefile"
 )
 
 // maxPhotoBytes caps a served photo.
 const maxPhotoBytes = 20 << 20
 
-// photoPath resolves a listing photo's local path under the photo root.
-func (s *Server) photoPath(p string) (string, bool) {
+// photoName resolves a listing photo's local path: with a photo root, the
+// name relative to it (absolute paths must lie inside it); without one,
+// the cleaned path.
+func (s *Server) photoName(p string) (string, bool) {
 	if p == "" || strings.ContainsRune(p, 0) {
 		return "", false
 	}
@@ -21,20 +26,33 @@ func (s *Server) photoPath(p string) (string, bool) {
 	if root == "" {
 		return filepath.Clean(p), true
 	}
+	if !filepath.IsAbs(p) {
+		return filepath.Clean(p), true
+	}
 	rootAbs, err := filepath.Abs(root)
 	if err != nil {
 		return "", false
 	}
-	full := p
-	if !filepath.IsAbs(full) {
-		full = filepath.Join(rootAbs, p)
-	}
-	full = filepath.Clean(full)
-	rel, err := filepath.Rel(rootAbs, full)
+	rel, err := filepath.Rel(rootAbs, filepath.Clean(p))
 	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
 		return "", false
 	}
-	return full, true
+	return rel, true
+}
+
+// openPhoto opens a regular file only, without blocking on a FIFO or a
+// device; with a photo root, only inside it: a name or a symbolic link
+// that leads out of the root is refused.
+func (s *Server) openPhoto(name string) (*os.File, fs.FileInfo, error) {
+	if s.cfg.PhotoRoot == "" {
+		return safefile.Open(name)
+	}
+	root, err := os.OpenRoot(s.cfg.PhotoRoot)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer root.Close()
+	return safefile.OpenIn(root, name)
 }
 
 // handlePhoto serves a listing's local photo, only when the file is an
@@ -52,19 +70,19 @@ func (s *Server) handlePhoto(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	path, ok := s.photoPath(photos[n].Path)
+	name, ok := s.photoName(photos[n].Path)
 	if !ok {
 		http.NotFound(w, r)
 		return
 	}
-	f, err := os.Open(path)
+	f, fi, err := s.openPhoto(name)
 	if err != nil {
+		s.log.Debug("photo not served", "err", err)
 		http.NotFound(w, r)
 		return
 	}
 	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil || !fi.Mode().IsRegular() || fi.Size() > maxPhotoBytes {
+	if fi.Size() > maxPhotoBytes {
 		http.NotFound(w, r)
 		return
 	}
@@ -84,5 +102,5 @@ func (s *Server) handlePhoto(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", ct)
 	w.Header().Set("Content-Security-Policy", "default-src 'none'")
 	w.Header().Set("Content-Length", strconv.FormatInt(fi.Size(), 10))
-	_, _ = io.Copy(w, f)
+	_, _ = io.CopyN(w, f, fi.Size())
 }

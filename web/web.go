@@ -65,6 +65,8 @@ type Server struct {
 	pages   map[string]*template.Template
 	limiter *limiter
 	labels  map[string]string
+	// checkPassword is cfg.Store.CheckPassword (tests count the calls).
+	checkPassword func(name, password string) error
 }
 
 //go:embed templates/*.html
@@ -92,7 +94,8 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, mux: http.NewServeMux(), limiter: newLimiter(), labels: labels}
+	s := &Server{cfg: cfg, log: cfg.Logger, mux: http.NewServeMux(), limiter: newLimiter(), labels: labels,
+		checkPassword: cfg.Store.CheckPassword}
 	if err := s.parseTemplates(); err != nil {
 		return nil, err
 	}
@@ -100,19 +103,42 @@ func New(cfg Config) (*Server, error) {
 	s.mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
 	s.mux.HandleFunc("GET /login", s.handleLoginGet)
 	s.mux.HandleFunc("POST /login", s.handleLoginPost)
-	s.mux.HandleFunc("POST /logout", s.requireLogin(false, s.handleLogout))
-	s.mux.HandleFunc("GET /{$}", s.requireLogin(false, s.handleSearch))
-	s.mux.HandleFunc("GET /listing/{id}", s.requireLogin(false, s.handleListing))
-	s.mux.HandleFunc("POST /listing/{id}/review", s.requireLogin(false, s.handleReviewPost))
-	s.mux.HandleFunc("GET /photo/{id}/{n}", s.requireLogin(false, s.handlePhoto))
-	s.mux.HandleFunc("GET /audit", s.requireLogin(false, s.handleAudit))
-	s.mux.HandleFunc("GET /stats", s.requireLogin(false, s.handleStats))
-	s.mux.HandleFunc("GET /api/me", s.requireLogin(true, s.apiMe))
-	s.mux.HandleFunc("GET /api/search", s.requireLogin(true, s.apiSearch))
-	s.mux.HandleFunc("GET /api/listing/{id}", s.requireLogin(true, s.apiListing))
-	s.mux.HandleFunc("POST /api/listing/{id}/review", s.requireLogin(true, s.apiReview))
-	s.mux.HandleFunc("GET /api/audit", s.requireLogin(true, s.apiAudit))
+	for _, rt := range s.routes() {
+		s.mux.HandleFunc(rt.pattern, s.requireRole(rt.api, rt.role, rt.h))
+	}
 	return s, nil
+}
+
+// route is a page or API call that needs a login with at least role.
+type route struct {
+	pattern string
+	api     bool
+	role    review.Role
+	h       http.HandlerFunc
+}
+
+// routes are every route behind the login. Viewers read; analysts also
+// change reviews; admins also read the whole audit log and manage
+// accounts.
+func (s *Server) routes() []route {
+	viewer, analyst, admin := review.RoleViewer, review.RoleAnalyst, review.RoleAdmin
+	return []route{
+		{"POST /logout", false, viewer, s.handleLogout},
+		{"GET /{$}", false, viewer, s.handleSearch},
+		{"GET /listing/{id}", false, viewer, s.handleListing},
+		{"POST /listing/{id}/review", false, analyst, s.handleReviewPost},
+		{"GET /photo/{id}/{n}", false, viewer, s.handlePhoto},
+		{"GET /audit", false, admin, s.handleAudit},
+		{"GET /stats", false, viewer, s.handleStats},
+		{"GET /api/me", true, viewer, s.apiMe},
+		{"GET /api/search", true, viewer, s.apiSearch},
+		{"GET /api/listing/{id}", true, viewer, s.apiListing},
+		{"POST /api/listing/{id}/review", true, analyst, s.apiReview},
+		{"GET /api/audit", true, viewer, s.apiAudit}, // the whole log needs admin: see apiAudit
+		{"GET /api/users", true, admin, s.apiUsers},
+		{"POST /api/users", true, admin, s.apiUserCreate},
+		{"POST /api/users/{name}", true, admin, s.apiUserChange},
+	}
 }
 
 // ServeHTTP serves the app with its security headers.
@@ -180,11 +206,16 @@ type pageBase struct {
 	User  string
 	CSRF  string
 	Query string
+	// CanReview and IsAdmin say what the user's role allows, to show only
+	// the controls they may use (the server checks again).
+	CanReview bool
+	IsAdmin   bool
 }
 
 func (s *Server) base(r *http.Request, title string) pageBase {
 	sess, _ := sessionFrom(r.Context())
-	return pageBase{Title: title, User: sess.User, CSRF: sess.CSRF, Query: r.FormValue("q")}
+	return pageBase{Title: title, User: sess.User, CSRF: sess.CSRF, Query: r.FormValue("q"),
+		CanReview: sess.Role.Allows(review.RoleAnalyst), IsAdmin: sess.Role.Allows(review.RoleAdmin)}
 }
 
 func (s *Server) render(w http.ResponseWriter, r *http.Request, page string, data any) {
@@ -232,6 +263,8 @@ func itoa(n int) string { return strconv.Itoa(n) }
 func statusFor(err error) (int, string) {
 	var qe *index.QueryError
 	switch {
+	case errors.Is(err, index.ErrTimeout):
+		return http.StatusServiceUnavailable, index.ErrTimeout.Error()
 	case errors.As(err, &qe):
 		return http.StatusBadRequest, qe.Error()
 	case errs.Is(errs.Invalid, err):

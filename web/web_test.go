@@ -27,6 +27,7 @@ func init() { review.BcryptCost = bcrypt.MinCost }
 const testPassword = "correct horse battery"
 
 type app struct {
+	s     *Server
 	srv   *httptest.Server
 	idx   *index.Index
 	store *review.Store
@@ -50,8 +51,8 @@ func loadResults(t testing.TB, path string) []corpus.Result {
 	return out
 }
 
-// newApp starts the app on a fresh index holding the fixture, with users
-// ana and bob.
+// newApp starts the app on a fresh index holding the fixture, with
+// analysts ana and bob, admin root and viewer vic.
 func newApp(t testing.TB, mutate func([]corpus.Result), photoRoot string) *app {
 	t.Helper()
 	dir := t.TempDir()
@@ -70,8 +71,11 @@ func newApp(t testing.TB, mutate func([]corpus.Result), photoRoot string) *app {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, u := range []string{"ana", "bob"} {
-		if err := store.AddUser(u, testPassword); err != nil {
+	for _, u := range []struct {
+		name string
+		role review.Role
+	}{{"ana", review.RoleAnalyst}, {"bob", review.RoleAnalyst}, {"root", review.RoleAdmin}, {"vic", review.RoleViewer}} {
+		if err := store.CreateUser("test", u.name, testPassword, u.role); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -84,7 +88,7 @@ func newApp(t testing.TB, mutate func([]corpus.Result), photoRoot string) *app {
 	}
 	srv := httptest.NewServer(s)
 	t.Cleanup(func() { srv.Close(); store.Close(); idx.Close() })
-	return &app{srv: srv, idx: idx, store: store, dir: dir}
+	return &app{s: s, srv: srv, idx: idx, store: store, dir: dir}
 }
 
 func (a *app) client(t testing.TB) *http.Client {
@@ -380,7 +384,11 @@ func TestReviewFlow(t *testing.T) {
 	if got := strings.Join(who, ","); got != "bob:note,bob:status,ana:note,ana:assignee,ana:status" {
 		t.Errorf("audit %s", got)
 	}
-	_, body, _ = get(t, bob, a.srv.URL+"/audit")
+	if code, _, _ := get(t, bob, a.srv.URL+"/audit"); code != http.StatusForbidden {
+		t.Errorf("whole audit log for an analyst: %d", code)
+	}
+	root, _ := a.login(t, "root")
+	_, body, _ = get(t, root, a.srv.URL+"/audit")
 	if !strings.Contains(body, "uk-job-201") {
 		t.Error("audit page lacks the change")
 	}

@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/redthread/redthread/errs"
 )
@@ -53,8 +54,19 @@ const (
 // errUsage marks an error in how the command was called.
 var errUsage = errors.New("usage")
 
+// stopGrace is how long a command has to stop after SIGINT or SIGTERM
+// before the process exits anyway; a second signal exits at once.
+const stopGrace = 15 * time.Second
+
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-ctx.Done()
+		stop() // a second signal gets the default action: exit now
+		time.Sleep(stopGrace)
+		fmt.Fprintln(os.Stderr, "redthread: did not stop within", stopGrace, "of the signal; exiting")
+		os.Exit(exitFailure)
+	}()
 	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
 	stop()
 	os.Exit(code)

@@ -24,7 +24,8 @@ QUERY uses bleve's query-string syntax; every word is required:
   indicators:service.youth country:GR   fields: title body employer indicators level kind
                                         source country language contacts score posted week
   score:>70  posted:>"2025-03-01"       ranges
-  -kind:job  indicators:job.*           exclusion, wildcard
+  -kind:job  indicators:job.*           exclusion, wildcard (at least 2 letters before * or ?
+                                        in text; * alone lists everything)
   +44 7700 900123 / 064/123-4567 country:RS   a phone number in any format`
 
 func runSearch(ctx context.Context, e *env, args []string) error {
@@ -38,6 +39,7 @@ func runSearch(ctx context.Context, e *env, args []string) error {
 	size := fs.Int("size", 20, "results per page")
 	from := fs.Int("from", 0, "skip this many results")
 	noFacets := fs.Bool("no-facets", false, "do not count facets")
+	timeout := fs.Duration("timeout", index.DefaultQueryTimeout, "stop the search after this long")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -69,6 +71,7 @@ func runSearch(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer x.Close()
+	x.SetQueryTimeout(*timeout)
 	res, err := x.Search(ctx, req)
 	if err != nil {
 		var qe *index.QueryError

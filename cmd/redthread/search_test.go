@@ -94,7 +94,7 @@ func TestUsersCommand(t *testing.T) {
 		t.Fatalf("users add --password-stdin: %d", code)
 	}
 	code, out, _ = runWebCmd(t, "", "users", "list", "--index", dir)
-	if code != 0 || out != "ana\nbob\n" {
+	if code != 0 || out != "ana\tanalyst\nbob\tanalyst\n" {
 		t.Errorf("users list: %q", out)
 	}
 	if code, _, _ = runWebCmd(t, "", "users", "add", "--index", dir, "<bad>"); code != exitInput {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"html/template"
+	"slices"
 	"strings"
 
 	"context"
@@ -30,6 +31,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	photos := fs.String("photos", "", "serve local photos only from this `folder`")
 	secure := fs.Bool("secure-cookies", false, "mark cookies Secure (when served behind HTTPS)")
 	ttl := fs.Duration("session", 12*time.Hour, "how long a login lasts")
+	queryTimeout := fs.Duration("query-timeout", index.DefaultQueryTimeout, "stop a search that runs longer than this")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -57,9 +59,14 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	if len(users) == 0 {
 		fmt.Fprintf(e.stderr, "warning: no user accounts yet; add one with: redthread users add --index %s NAME\n", *dir)
+	} else if !slices.ContainsFunc(users, func(a review.Account) bool { return a.Role == review.RoleAdmin }) {
+		fmt.Fprintf(e.stderr, "note: no admin account (accounts created before roles are analysts); add one with: redthread users add --role admin --index %s NAME\n", *dir)
 	}
+	x.SetQueryTimeout(*queryTimeout)
+	charts := web.CachedCharts(x.Generation, indexCharts(x, e))
+	go func() { _, _ = charts(ctx) }() // compute the /stats charts before the first visit
 	app, err := web.New(web.Config{Index: x, Store: store, PhotoRoot: *photos, SessionTTL: *ttl,
-		SecureCookies: *secure, Logger: e.log, Charts: indexCharts(x, e)})
+		SecureCookies: *secure, Logger: e.log, Charts: charts})
 	if err != nil {
 		return err
 	}

@@ -11,67 +11,116 @@ import (
 )
 
 func init() {
-	commands["users"] = command{summary: "manage analyst accounts of the web app (add, list)", run: runUsers}
+	commands["users"] = command{summary: "manage the web app's accounts (add, passwd, role, remove, list)", run: runUsers}
 }
 
+const usersHelp = `[--index DIR] SUBCOMMAND
+
+  add [--role ROLE] [--password-stdin] NAME   create an account (role: viewer, analyst, admin; default analyst)
+  passwd [--password-stdin] NAME              set a new password
+  role NAME ROLE                              change the role
+  remove NAME                                 delete the account
+  list                                        names and roles
+
+Without --password-stdin a password is generated and shown once. Changing
+or removing an account ends its sessions. Every change is in the audit log.
+The review store is held by 'serve' while it runs: stop it first, or use the
+app's /api/users as an admin.`
+
 func runUsers(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "users", "add [--index DIR] [--password-stdin] NAME | list [--index DIR]")
+	fs := newFlags(e, "users", usersHelp)
 	dir := fs.String("index", indexDirDefault(e), "index `folder` (env REDTHREAD_INDEX) whose review store holds the accounts")
 	fromStdin := fs.Bool("password-stdin", false, "read the password from the first line of standard input instead of generating one")
+	roleName := fs.String("role", string(review.DefaultRole), "`role` of a new account: viewer, analyst or admin")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) == 0 {
-		return fmt.Errorf("%w: want 'add NAME' or 'list'", errUsage)
+		return fmt.Errorf("%w: want add, passwd, role, remove or list", errUsage)
 	}
+	want := map[string]string{"add": "add NAME", "passwd": "passwd NAME", "role": "role NAME ROLE", "remove": "remove NAME", "list": "list"}
+	form, ok := want[pos[0]]
+	if !ok {
+		return fmt.Errorf("%w: unknown users subcommand %q (add, passwd, role, remove, list)", errUsage, pos[0])
+	}
+	if len(pos) != len(strings.Fields(form)) {
+		return fmt.Errorf("%w: want 'users %s'", errUsage, form)
+	}
+	// Who made the change, for the audit log.
+	actor := "cli"
+	if u := e.getenv("USER"); review.ValidName(u) {
+		actor = "cli:" + u
+	}
+	readPassword := func() (pw string, generated bool, err error) {
+		if !*fromStdin {
+			return review.RandomToken(12), true, nil
+		}
+		line, err := bufio.NewReader(e.stdin).ReadString('\n')
+		if err != nil && line == "" {
+			return "", false, errs.E("users", errs.Invalid, "no password on standard input")
+		}
+		return strings.TrimRight(line, "\r\n"), false, nil
+	}
+	var role review.Role
 	switch pos[0] {
 	case "add":
-		if len(pos) != 2 {
-			return fmt.Errorf("%w: want 'users add NAME'", errUsage)
-		}
+		role, err = review.ParseRole(*roleName)
+	case "role":
+		role, err = review.ParseRole(pos[2])
+	}
+	if err != nil {
+		return err
+	}
+	if pos[0] != "list" && !review.ValidName(pos[1]) {
+		return errs.E("users "+pos[0], errs.Invalid, fmt.Sprintf("invalid user name %q (letters, digits, . _ - @)", pos[1]))
+	}
+	store, err := review.Open(*dir)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	switch pos[0] {
+	case "add", "passwd":
 		name := pos[1]
-		if !review.ValidName(name) {
-			return errs.E("users add", errs.Invalid, fmt.Sprintf("invalid user name %q (letters, digits, . _ - @)", name))
-		}
-		password, generated := "", false
-		if *fromStdin {
-			line, err := bufio.NewReader(e.stdin).ReadString('\n')
-			if err != nil && line == "" {
-				return errs.E("users add", errs.Invalid, "no password on standard input")
-			}
-			password = strings.TrimRight(line, "\r\n")
-		} else {
-			password, generated = review.RandomToken(12), true
-		}
-		store, err := review.Open(*dir)
+		password, generated, err := readPassword()
 		if err != nil {
 			return err
 		}
-		defer store.Close()
-		if err := store.AddUser(name, password); err != nil {
+		if pos[0] == "add" {
+			err = store.CreateUser(actor, name, password, role)
+		} else {
+			err = store.SetPassword(actor, name, password)
+		}
+		if err != nil {
 			return err
 		}
-		if generated {
-			fmt.Fprintf(e.stdout, "user %s: password %s\n(shown once; run 'users add' again to set a new one)\n", name, password)
-		} else {
-			fmt.Fprintf(e.stdout, "user %s: password set\n", name)
+		switch {
+		case generated:
+			fmt.Fprintf(e.stdout, "user %s: password %s\n(shown once; 'users passwd' sets a new one)\n", name, password)
+		case pos[0] == "add":
+			fmt.Fprintf(e.stdout, "user %s: account created (%s)\n", name, role)
+		default:
+			fmt.Fprintf(e.stdout, "user %s: password set; sessions ended\n", name)
 		}
-		return nil
+	case "role":
+		if err := store.SetRole(actor, pos[1], role); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "user %s: role %s; sessions ended\n", pos[1], role)
+	case "remove":
+		if err := store.RemoveUser(actor, pos[1]); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "user %s: removed; sessions ended\n", pos[1])
 	case "list":
-		store, err := review.Open(*dir)
-		if err != nil {
-			return err
-		}
-		defer store.Close()
 		users, err := store.Users()
 		if err != nil {
 			return err
 		}
 		for _, u := range users {
-			fmt.Fprintln(e.stdout, u)
+			fmt.Fprintf(e.stdout, "%s\t%s\n", u.Name, u.Role)
 		}
-		return nil
 	}
-	return fmt.Errorf("%w: unknown users subcommand %q (add, list)", errUsage, pos[0])
+	return nil
 }

@@ -1,0 +1,6 @@
+//go:build !unix
+
+package safefile
+
+// nonBlock is not needed where opening a file cannot block on a writer.
+const nonBlock = 0
