@@ -427,10 +427,18 @@ func (ls *langSet) run(p *cpattern, d *token.Doc, sc *scratch, dst []Hit, start 
 // voided reports whether a negation or an excluded class cancels a match
 // spanning words lo..hi.
 func (ls *langSet) voided(p *cpattern, d *token.Doc, sc *scratch, chosen []occ, lo, hi int32) bool {
+	// An excluded word cancels the match when it stands in it, or near it
+	// in the same sentence: "you pay your own ticket", "flight, paid by
+	// you"; not "ticket paid. Papers not needed".
 	reach := int32(p.NegSpan) + 1
+	sent := func(w int32) int32 { return d.Tokens[sc.words[w]].Sent }
 	for _, c := range p.not {
 		for _, o := range sc.occ[c] {
-			if o.last >= lo-reach && o.first <= hi+reach {
+			switch {
+			case o.last < lo-reach || o.first > hi+reach:
+			case o.last < lo && sent(o.last) != sent(lo):
+			case o.first > hi && sent(o.first) != sent(hi):
+			default:
 				return true
 			}
 		}
