@@ -222,7 +222,7 @@ func (x *Extractor) Extract(l *corpus.Listing) *Features {
 	if f.Kind == "" {
 		f.Kind = detectKind(f)
 	}
-	f.Offer = f.Terms["kind.report"] == 0 &&
+	f.Offer = !isReport(f) &&
 		(f.Kind == corpus.KindJob || f.Terms["romance.simulated_romance"]+f.Terms["romance.coercion"] > 0)
 
 	x.extractContacts(f, l, fields)
@@ -370,6 +370,13 @@ func normalizeKind(k string) string {
 	return corpus.KindOther
 }
 
+// isReport reports whether the text is a news report or a warning: two
+// report words in one field (the report pattern), or in the title and body
+// together.
+func isReport(f *Features) bool {
+	return f.Terms["kind.report"] > 0 || f.Terms["kind.report_word"] >= 2
+}
+
 // detectKind decides job/escort/other from the lexicon cues: a job ad
 // recruits (hiring words, or several recruitment indicators), an escort ad
 // sells sexual services, and everything else — romance messages, people
@@ -388,7 +395,7 @@ func detectKind(f *Features) string {
 		}
 	}
 	switch {
-	case f.Terms["kind.report"] > 0:
+	case isReport(f):
 		// A news report or a warning quotes the lures it warns about.
 		return corpus.KindOther
 	case f.Terms["kind.flatshare"] > 0 && jobWords == 0:
