@@ -40,6 +40,22 @@ func (r *Registry) Link(l *corpus.Listing, f *indicators.Features) {
 	r.linkPhotos(l, pr, ord, self, f, near)
 	r.linkTemplate(l, pr, ord, self, f)
 	r.linkInconsistent(pr.e, f, near)
+	f.Links.CrossKind = r.crossKind(pr.e, near)
+}
+
+// crossKind counts the linked listings (by contact or photo) whose kind,
+// job or escort, differs from e's.
+func (r *Registry) crossKind(e *Entry, near linkedBy) int {
+	if e.Kind != "job" && e.Kind != "escort" {
+		return 0
+	}
+	n := 0
+	for o := range near {
+		if k := r.entries[o].Kind; k != e.Kind && (k == "job" || k == "escort") {
+			n++
+		}
+	}
+	return n
 }
 
 // other reports whether ordinal o is a live entry of another listing.

@@ -246,7 +246,7 @@ func (r *Registry) nationality(f *indicators.Features) []string {
 // Link need. Unreadable photos become a warning and a Photo with Error;
 // the listing is still linked by everything else.
 func (r *Registry) Prepare(ctx context.Context, l *corpus.Listing, f *indicators.Features) {
-	pr := &prepared{e: &Entry{ID: l.ID}}
+	pr := &prepared{e: &Entry{ID: l.ID, Kind: f.Kind}}
 	e := pr.e
 	pr.contacts = contactKeys(f)
 	for _, c := range pr.contacts {
