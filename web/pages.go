@@ -589,6 +589,7 @@ func (s *Server) handleReviewPost(w http.ResponseWriter, r *http.Request) {
 type auditPage struct {
 	pageBase
 	Entries []review.AuditEntry
+	Titles  map[string]string // listing titles by ID
 }
 
 func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request) {
@@ -597,7 +598,16 @@ func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, false, http.StatusInternalServerError, "cannot read the audit log", err)
 		return
 	}
-	p := auditPage{pageBase: s.base(r, "Audit log"), Entries: entries}
+	p := auditPage{pageBase: s.base(r, "Audit log"), Entries: entries, Titles: map[string]string{}}
+	for _, e := range entries {
+		if _, done := p.Titles[e.ListingID]; done || e.ListingID == "" || len(p.Titles) >= 200 {
+			continue
+		}
+		p.Titles[e.ListingID] = ""
+		if res, err := s.cfg.Index.Get(e.ListingID); err == nil && res.Listing != nil {
+			p.Titles[e.ListingID] = res.Listing.Title
+		}
+	}
 	p.pageBase.Query = ""
 	s.render(w, r, "audit", p)
 }
