@@ -2,6 +2,8 @@ package web
 
 import (
 	"context"
+	"fmt"
+	neturl "net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -109,7 +111,10 @@ func TestBrowser(t *testing.T) {
 		chromedp.Text(`mark.ev[data-indicators~="service.movement"]`, &evidence, chromedp.ByQuery),
 		// app.js is loaded deferred: wait until it runs before clicking.
 		chromedp.WaitReady(`html[data-app="ready"]`, chromedp.ByQuery),
-		chromedp.Click(`button.photo`, chromedp.ByQuery),
+		// Click from the page itself (no mouse coordinates to miss while
+		// the page still lays out), then wait for the state, not for time.
+		chromedp.Evaluate(`document.querySelector("button.photo").click()`, nil),
+		chromedp.WaitReady(`button.photo[aria-pressed="true"]`, chromedp.ByQuery),
 		chromedp.AttributeValue(`button.photo`, "class", &photoClass, nil, chromedp.ByQuery),
 		chromedp.SetValue(`#status-select`, "escalated", chromedp.ByID),
 		chromedp.Click(`#save-review`, chromedp.ByID),
@@ -129,6 +134,33 @@ func TestBrowser(t *testing.T) {
 	}
 	// Start the browser on the test's context: the context of the first
 	// Run owns the browser.
+	// Every page at a desktop and a phone size: nothing wider than the
+	// window (wide tables scroll inside their own box), and screenshots.
+	shots := map[string][]byte{}
+	for _, size := range [][2]int64{{1400, 1000}, {390, 844}} {
+		for _, pg := range []struct{ name, path string }{
+			{"search", "/"}, {"search-query", "/?q=" + neturl.QueryEscape(`"new in town"`)}, {"listing", "/listing/gr-esc-101"},
+			{"stats", "/stats"}, {"audit", "/audit"},
+		} {
+			var buf []byte
+			var over string
+			name := fmt.Sprintf("%s-%d.png", pg.name, size[0])
+			steps = append(steps,
+				chromedp.EmulateViewport(size[0], size[1]),
+				chromedp.Navigate(a.srv.URL+pg.path),
+				chromedp.WaitReady(`html[data-app="ready"]`, chromedp.ByQuery),
+				chromedp.Evaluate(`(() => { const w = document.documentElement.clientWidth; return [...document.querySelectorAll("body *")].filter(e => !e.closest(".heat-wrap") && e.getBoundingClientRect().right > w + 1).map(e => e.tagName + "." + e.className).slice(0, 8).join(" ") })()`, &over),
+				chromedp.FullScreenshot(&buf, 100),
+				chromedp.ActionFunc(func(context.Context) error {
+					shots[name] = buf
+					if over != "" {
+						t.Errorf("%s: elements wider than the window: %s", name, over)
+					}
+					return nil
+				}),
+			)
+		}
+	}
 	if err := chromedp.Run(ctx); err != nil {
 		t.Fatalf("start chromium: %v", err)
 	}
@@ -172,7 +204,8 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("location %s", url)
 	}
 	tmp := t.TempDir()
-	for name, png := range map[string][]byte{"search.png": searchShot, "listing.png": shot} {
+	shots["search.png"], shots["listing.png"] = searchShot, shot
+	for name, png := range shots {
 		path := filepath.Join(tmp, name)
 		if err := os.WriteFile(path, png, 0o600); err != nil {
 			t.Fatal(err)
