@@ -106,6 +106,17 @@ func shortHash(h string) string {
 	return h[:6] + "…" + h[len(h)-4:]
 }
 
+// midLabel shortens s to n runes keeping its end, where listings of one
+// template differ ("Nanny for family in Lon…(Ref. B)").
+func midLabel(s string, n int) string {
+	r := []rune(strings.Join(strings.Fields(s), " "))
+	if len(r) <= n {
+		return string(r)
+	}
+	tail := min(10, n/3)
+	return strings.TrimSpace(string(r[:n-tail-1])) + "…" + string(r[len(r)-tail:])
+}
+
 func shortLabel(s string, n int) string {
 	r := []rune(strings.Join(strings.Fields(s), " "))
 	if len(r) <= n {
@@ -184,7 +195,7 @@ func layoutGraph(r *corpus.Result, links []index.Link, groups []KeyGroup) Graph 
 		title = r.Listing.Title
 	}
 	g := Graph{Width: width}
-	g.Nodes = append(g.Nodes, GraphNode{ID: r.ID, Label: shortLabel(title, labelLen), Level: r.Level,
+	g.Nodes = append(g.Nodes, GraphNode{ID: r.ID, Label: midLabel(title, labelLen), Level: r.Level,
 		Kind: r.Kind, Score: r.Score, Self: true, X: nodeX, Y: top})
 	rowOf := map[string]int{r.ID: 0}
 	for _, l := range links {
@@ -197,7 +208,7 @@ func layoutGraph(r *corpus.Result, links []index.Link, groups []KeyGroup) Graph 
 			t = l.ID
 		}
 		rowOf[l.ID] = len(g.Nodes)
-		g.Nodes = append(g.Nodes, GraphNode{ID: l.ID, Label: shortLabel(t, labelLen), Level: l.Level, Kind: l.Kind,
+		g.Nodes = append(g.Nodes, GraphNode{ID: l.ID, Label: midLabel(t, labelLen), Level: l.Level, Kind: l.Kind,
 			Score: l.Score, X: nodeX, Y: top + len(g.Nodes)*rowH})
 	}
 	rows := len(g.Nodes)
