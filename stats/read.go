@@ -46,8 +46,17 @@ func ParseResultJSON(data []byte) (*corpus.Result, error) {
 		}
 		return nil, fmt.Errorf("not a scan result: %v", err)
 	}
+	if r.Level == "" {
+		// A listing (id, title, body...) decodes without error but has no
+		// score or level: refuse it rather than count an empty row.
+		return nil, ErrNotResult
+	}
 	return &r, nil
 }
+
+// ErrNotResult is the error of a line that is a JSON object but not a scan
+// result: it has no level (a listing, for instance).
+var ErrNotResult = errors.New("not a scan result (no level): is this a listings file? Scan it first with redthread scan --embed-listing")
 
 // ReadResults yields the scan results of a JSON Lines stream (the output
 // of redthread scan). Blank lines are ignored; a bad line yields a record

@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
 	"iter"
 	"os"
 	"path/filepath"
@@ -50,6 +52,11 @@ func addDataFlags(fs flagSet, d *dataFlags) {
 }
 
 func (d *dataFlags) load() (*indicators.Extractor, *rules.Pack, error) {
+	country, err := checkCountry(d.country)
+	if err != nil {
+		return nil, nil, err
+	}
+	d.country = country
 	pack, err := rules.LoadFiles(d.rules...)
 	if err != nil {
 		return nil, nil, err
@@ -80,6 +87,12 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	}
 	if len(paths) == 0 {
 		return fmt.Errorf("%w: name at least one input file, folder, or - for stdin", errUsage)
+	}
+	if err := lf.check(); err != nil {
+		return err
+	}
+	if err := checkInputs("scan", paths); err != nil {
+		return err
 	}
 	x, pack, err := d.load()
 	if err != nil {
@@ -174,7 +187,15 @@ func openOutput(e *env, path string) (*output, error) {
 	}
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
-		return nil, errs.E("open output", errs.IO, err)
+		// Name the file asked for, not the temporary one it is written to.
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		if errors.Is(err, fs.ErrNotExist) {
+			err = fmt.Errorf("the folder %s does not exist", filepath.Dir(path))
+		}
+		return nil, &errs.Error{Op: "cannot write", Kind: errs.IO, Path: path, Err: err}
 	}
 	return &output{w: f, f: f, final: path}, nil
 }
