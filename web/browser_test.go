@@ -46,6 +46,11 @@ func TestBrowser(t *testing.T) {
 		for i := range rs {
 			if rs[i].ID == "gr-esc-101" {
 				rs[i].Photos = append([]corpus.Photo{{Path: "anna.png", PHash: "c3c3e1f0f0e1c3c3"}}, rs[i].Photos...)
+				// A long unbreakable evidence text (a photo's file path)
+				// must not widen the page on a phone.
+				h := &rs[i].Indicators[len(rs[i].Indicators)-1]
+				h.Evidence = append(h.Evidence, corpus.Evidence{Field: "images[0]",
+					Text: "/srv/redthread/photos/" + strings.Repeat("556d58ca0387528da91d999b123b2393", 3) + ".png", Shared: "pdq:" + strings.Repeat("ab", 32)})
 			}
 			if rs[i].ID == "hostile-601" {
 				rs[i].Listing.Body += " " + strings.Repeat("x", 1<<20)
