@@ -638,6 +638,15 @@ func init() {
 	// Template helpers of the pages in this file.
 	funcs["short"] = shortLabel
 	funcs["shortKey"] = shortKey
+	// Photo evidence names the photo ("photo 1"), not its file path or URL.
+	funcs["isPhoto"] = func(field string) bool { return strings.HasPrefix(field, "images[") }
+	funcs["photoName"] = func(field string) string {
+		n, err := strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(field, "images["), "]"))
+		if err != nil {
+			return field
+		}
+		return "photo " + strconv.Itoa(n+1)
+	}
 }
 
 // shortKey shortens a shared key for display: "pdq:aaaa0c…7470"; contacts

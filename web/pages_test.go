@@ -192,3 +192,23 @@ func TestGroupSimilar(t *testing.T) {
 		t.Errorf("groups %v, want %v", ids, want)
 	}
 }
+
+// A template excerpt cut at a byte count is marked to the end of its word.
+func TestMarkTemplateExcerptWholeWords(t *testing.T) {
+	body := "Join our team building logistics software. Three years of Go experience, knowledge of PostgreSQL."
+	cut := strings.Index(body, "knowled") + len("knowled")
+	r := &corpus.Result{ID: "x", Listing: &corpus.Listing{Body: body}, Indicators: []corpus.Hit{{ID: "network.template_text",
+		Evidence: []corpus.Evidence{{Field: "body", Start: 0, End: cut, Text: body[:cut], Shared: "minhash:abc"}}}}}
+	fields, _ := MarkEvidence(r)
+	var marked string
+	for _, f := range fields {
+		for _, sg := range f.Segments {
+			if len(sg.Indicators) > 0 {
+				marked += sg.Text
+			}
+		}
+	}
+	if !strings.HasSuffix(marked, "knowledge") {
+		t.Errorf("marked %q, want it to end with the whole word knowledge", marked)
+	}
+}
