@@ -2,7 +2,7 @@
 GO ?= go
 BIN ?= bin/redthread
 
-.PHONY: build test bench demo fuzz clean
+.PHONY: build test bench demo fuzz clean screenshots
 
 build:
 	$(GO) build -o $(BIN) ./cmd/redthread
@@ -29,6 +29,14 @@ fuzz:
 ## demo: demo site → crawl → scan → index → analyst app on 127.0.0.1:8080.
 demo: build
 	BIN=$(BIN) scripts/demo.sh
+
+## screenshots: the browser test's screenshots of every page at 1400x1000
+## and 390x844, kept in SHOTS (default /tmp/redthread-screenshots).
+SHOTS ?= /tmp/redthread-screenshots
+screenshots:
+	mkdir -p $(SHOTS)
+	REDTHREAD_SCREENSHOTS=$(SHOTS) $(GO) test -run '^TestBrowser$$' -count=1 ./web/
+	@ls $(SHOTS)
 
 clean:
 	rm -rf bin
