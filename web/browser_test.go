@@ -109,7 +109,7 @@ func TestBrowser(t *testing.T) {
 		// The page before also has a #total: wait for the results page.
 		chromedp.WaitVisible(`#total[data-q]:not([data-q=""])`, chromedp.ByQuery),
 		chromedp.Text(`#total`, &total, chromedp.ByID),
-		chromedp.FullScreenshot(&searchShot, 100),
+		screenshot(&searchShot),
 		chromedp.Click(`a.hit-title[href="/listing/gr-esc-101"]`, chromedp.ByQuery),
 		chromedp.WaitVisible(`mark.ev`, chromedp.ByQuery),
 		chromedp.Evaluate(`document.querySelectorAll("mark.ev").length`, &marks),
@@ -129,7 +129,7 @@ func TestBrowser(t *testing.T) {
 		chromedp.Text(`#review-status`, &statusText, chromedp.ByID),
 		chromedp.Location(&url),
 		chromedp.Evaluate(`(() => { const w = document.documentElement.clientWidth; return [...document.querySelectorAll("body *")].filter(e => e.getBoundingClientRect().right > w + 1).map(e => e.tagName + "." + e.className).slice(0, 8).join(" ") })()`, &wide),
-		chromedp.FullScreenshot(&shot, 100),
+		screenshot(&shot),
 		// Hostile text: script tags, entities, a right-to-left override
 		// and a 1 MB line. An alert() would block the page and fail here.
 		chromedp.Navigate(a.srv.URL + "/listing/hostile-601"),
@@ -139,10 +139,15 @@ func TestBrowser(t *testing.T) {
 	}
 	// Start the browser on the test's context: the context of the first
 	// Run owns the browser.
-	// Every page at a desktop and a phone size: nothing wider than the
-	// window (wide tables scroll inside their own box), and screenshots.
+	// Every page on a phone: nothing wider than the window (wide tables
+	// scroll inside their own box); with REDTHREAD_SCREENSHOTS, full-page
+	// screenshots at a desktop and a phone size too.
 	shots := map[string][]byte{}
-	for _, size := range [][2]int64{{1400, 1000}, {390, 844}} {
+	sizes := [][2]int64{{390, 844}} // overflow happens on a phone
+	if os.Getenv("REDTHREAD_SCREENSHOTS") != "" {
+		sizes = [][2]int64{{1400, 1000}, {390, 844}}
+	}
+	for _, size := range sizes {
 		for _, pg := range []struct{ name, path string }{
 			{"search", "/"}, {"search-query", "/?q=" + neturl.QueryEscape(`"new in town"`)}, {"listing", "/listing/gr-esc-101"},
 			{"stats", "/stats"}, {"audit", "/audit"},
@@ -155,9 +160,17 @@ func TestBrowser(t *testing.T) {
 				chromedp.Navigate(a.srv.URL+pg.path),
 				chromedp.WaitReady(`html[data-app="ready"]`, chromedp.ByQuery),
 				chromedp.Evaluate(`(() => { const w = document.documentElement.clientWidth; return [...document.querySelectorAll("body *")].filter(e => !e.closest(".heat-wrap") && e.getBoundingClientRect().right > w + 1).map(e => e.tagName + "." + e.className).slice(0, 8).join(" ") })()`, &over),
-				chromedp.FullScreenshot(&buf, 100),
-				chromedp.ActionFunc(func(context.Context) error {
+				chromedp.ActionFunc(func(ctx context.Context) error {
+					if os.Getenv("REDTHREAD_SCREENSHOTS") == "" {
+						return nil // screenshots take time: only when asked for
+					}
+					if err := chromedp.FullScreenshot(&buf, 100).Do(ctx); err != nil {
+						return err
+					}
 					shots[name] = buf
+					return nil
+				}),
+				chromedp.ActionFunc(func(context.Context) error {
 					if over != "" {
 						t.Errorf("%s: elements wider than the window: %s", name, over)
 					}
@@ -209,7 +222,9 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("location %s", url)
 	}
 	tmp := t.TempDir()
-	shots["search.png"], shots["listing.png"] = searchShot, shot
+	if searchShot != nil {
+		shots["search.png"], shots["listing.png"] = searchShot, shot
+	}
 	for name, png := range shots {
 		path := filepath.Join(tmp, name)
 		if err := os.WriteFile(path, png, 0o600); err != nil {
@@ -221,4 +236,15 @@ func TestBrowser(t *testing.T) {
 			_ = os.WriteFile(filepath.Join(dir, name), png, 0o600)
 		}
 	}
+}
+
+// screenshot takes a full-page screenshot when REDTHREAD_SCREENSHOTS is
+// set (make screenshots), and nothing otherwise: it takes time.
+func screenshot(buf *[]byte) chromedp.Action {
+	return chromedp.ActionFunc(func(ctx context.Context) error {
+		if os.Getenv("REDTHREAD_SCREENSHOTS") == "" {
+			return nil
+		}
+		return chromedp.FullScreenshot(buf, 100).Do(ctx)
+	})
 }
