@@ -1,6 +1,8 @@
 package web
 
 import (
+	"html/template"
+	"net/url"
 	"regexp"
 	"slices"
 	"strings"
@@ -210,5 +212,26 @@ func TestMarkTemplateExcerptWholeWords(t *testing.T) {
 	}
 	if !strings.HasSuffix(marked, "knowledge") {
 		t.Errorf("marked %q, want it to end with the whole word knowledge", marked)
+	}
+}
+
+// The audit log names listings by title next to their IDs, and its cells
+// carry labels for the stacked phone layout.
+func TestAuditShowsTitles(t *testing.T) {
+	a := newApp(t, nil, "")
+	c, csrf := a.login(t, "ana")
+	if code, _, _ := post(t, c, a.srv.URL+"/listing/uk-job-201/review", url.Values{"status": {"escalated"}, "csrf": {csrf}}); code != 200 && code != 303 {
+		t.Fatalf("review: %d", code)
+	}
+	r, err := a.idx.Get("uk-job-201")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, body, _ := get(t, c, a.srv.URL+"/audit")
+	for _, s := range []string{`<a href="/listing/uk-job-201" dir="auto">` + template.HTMLEscapeString(ShowControls(r.Listing.Title)) + `</a>`,
+		`<code>uk-job-201</code>`, `data-label="Listing"`} {
+		if !strings.Contains(body, s) {
+			t.Errorf("audit page lacks %q", s)
+		}
 	}
 }
