@@ -7,10 +7,12 @@ BIN ?= bin/redthread
 build:
 	$(GO) build -o $(BIN) ./cmd/redthread
 
-## test: what CI runs: vet, then every test with the race detector.
+## test: what CI runs: vet, then every test with the race detector. The
+## timeout is per package: cmd/redthread's race-instrumented scripts take
+## several minutes on a loaded 2-core machine, near go test's default 10m.
 test:
 	$(GO) vet ./...
-	$(GO) test -race ./...
+	$(GO) test -race -timeout 30m ./...
 
 ## bench: the speed figures recorded in README.md (each benchmark once;
 ## the 100k/1M ones generate their data first). Takes a while.

@@ -118,3 +118,20 @@ func controlShare(b []byte) float64 {
 	}
 	return float64(n) / float64(len(b))
 }
+
+// checkOutputDir refuses, before any work, an output file whose folder
+// does not exist, naming the file asked for.
+func checkOutputDir(out string) error {
+	if out == "" || out == "-" {
+		return nil
+	}
+	dir := filepath.Dir(out)
+	st, err := os.Stat(dir)
+	switch {
+	case err != nil:
+		return &errs.Error{Op: "cannot write", Kind: errs.IO, Path: out, Err: fmt.Errorf("the folder %s does not exist", dir)}
+	case !st.IsDir():
+		return &errs.Error{Op: "cannot write", Kind: errs.IO, Path: out, Err: fmt.Errorf("%s is not a folder", dir)}
+	}
+	return nil
+}

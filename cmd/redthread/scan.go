@@ -94,6 +94,9 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	if err := checkInputs("scan", paths); err != nil {
 		return err
 	}
+	if err := checkOutputDir(*out); err != nil {
+		return err
+	}
 	x, pack, err := d.load()
 	if err != nil {
 		return err
