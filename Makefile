@@ -2,12 +2,14 @@
 GO ?= go
 BIN ?= bin/redthread
 
-.PHONY: build test bench demo fuzz clean
+.PHONY: build test bench demo fuzz clean screenshots
 
 build:
 	$(GO) build -o $(BIN) ./cmd/redthread
 
-## test: what CI runs: vet, then every test with the race detector.
+## test: what CI runs: vet, then every test with the race detector. The
+## timeout is per package: cmd/redthread's race-instrumented scripts take
+## several minutes on a loaded 2-core machine, near go test's default 10m.
 test:
 	$(GO) vet ./...
 	$(GO) test -race -timeout 30m ./...
@@ -32,6 +34,14 @@ fuzz:
 ## demo: demo site → crawl → scan → index → analyst app on 127.0.0.1:8080.
 demo: build
 	BIN=$(BIN) scripts/demo.sh
+
+## screenshots: the browser test's screenshots of every page at 1400x1000
+## and 390x844, kept in SHOTS (default /tmp/redthread-screenshots).
+SHOTS ?= /tmp/redthread-screenshots
+screenshots:
+	mkdir -p $(SHOTS)
+	REDTHREAD_SCREENSHOTS=$(SHOTS) $(GO) test -run '^TestBrowser$$' -count=1 ./web/
+	@ls $(SHOTS)
 
 clean:
 	rm -rf bin

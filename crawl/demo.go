@@ -3,7 +3,7 @@ package crawl
 import (
 	"bytes"
 	"context"
-	_ "embed"
+	"embed"
 	"fmt"
 	"hash/fnv"
 	"html/template"
@@ -12,9 +12,11 @@ import (
 	"image/jpeg"
 	"image/png"
 	"io"
+	"io/fs"
 	"net/http"
 	"net/url"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -26,6 +28,17 @@ import (
 
 //go:embed demodata/listings.jsonl
 var demoCorpus []byte
+
+// demoPhotos are freely licensed photographs (demodata/SOURCES.md); the
+// demo site cuts each into tiles and gives every image name of its corpus
+// a tile of its own, so listings naming one image share a real photo and
+// other listings get different ones.
+//
+//go:embed demodata/photos/*.jpg
+var demoPhotos embed.FS
+
+// demoTileCols × demoTileRows tiles are cut from each photo.
+const demoTileCols, demoTileRows = 4, 3
 
 // DemoPerPage is the number of listings on one index page of the demo site.
 const DemoPerPage = 20
@@ -61,17 +74,19 @@ type demoSite struct {
 	kinds  []string
 	imgMu  sync.Mutex
 	imgs   map[string][]byte
+	tiles  map[string]int // image name → tile number (see demoTile)
 }
 
 // DemoSite returns a handler serving listings as a classifieds website:
 // index pages of DemoPerPage listings with pagination (/, /page/N), one
 // index per kind (/c/KIND, /c/KIND/page/N), listing pages (/ad/ID) with
-// every listing field, small deterministic images drawn per image URL
-// (/img/NAME.png or .jpg; listings naming the same image get the same
-// picture), and a robots.txt that allows crawling. The built-in adapter
+// every listing field, a photo per image URL (/img/NAME.png or .jpg: a
+// tile of a freely licensed photograph, one per distinct name, so listings
+// naming the same image get the same picture), and a robots.txt that allows crawling. The built-in adapter
 // "demo" crawls it.
 func DemoSite(listings []*corpus.Listing) http.Handler {
-	s := &demoSite{all: listings, byID: map[string]*corpus.Listing{}, byKind: map[string][]*corpus.Listing{}, imgs: map[string][]byte{}}
+	s := &demoSite{all: listings, byID: map[string]*corpus.Listing{}, byKind: map[string][]*corpus.Listing{}, imgs: map[string][]byte{},
+		tiles: demoTileNames(listings)}
 	for _, l := range listings {
 		s.byID[l.ID] = l
 		k := l.Kind
@@ -233,7 +248,12 @@ func (s *demoSite) image(w http.ResponseWriter, r *http.Request) {
 	s.imgMu.Lock()
 	data, ok := s.imgs[name]
 	if !ok {
-		data = drawDemoImage(strings.TrimSuffix(name, ext), ext == ".jpg")
+		if t, ok := s.tiles[name]; ok {
+			data = demoTile(t, ext == ".jpg")
+		}
+		if data == nil {
+			data = drawDemoImage(strings.TrimSuffix(name, ext), ext == ".jpg")
+		}
 		s.imgs[name] = data
 	}
 	s.imgMu.Unlock()
@@ -243,6 +263,83 @@ func (s *demoSite) image(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "image/png")
 	}
 	w.Write(data)
+}
+
+// demoTileNames numbers the distinct image names of the listings, in
+// sorted order, while there are photo tiles for them; names past the last
+// tile are drawn by drawDemoImage.
+func demoTileNames(ls []*corpus.Listing) map[string]int {
+	seen := map[string]bool{}
+	var names []string
+	for _, l := range ls {
+		for i, im := range l.Images {
+			n := demoImageName(l, i, im.URL)
+			if !seen[n] {
+				seen[n] = true
+				names = append(names, n)
+			}
+		}
+	}
+	slices.Sort(names)
+	out := map[string]int{}
+	for i, n := range names {
+		if i < demoTileCount() {
+			out[n] = i
+		}
+	}
+	return out
+}
+
+var (
+	demoPhotoOnce sync.Once
+	demoPhotoImgs []image.Image
+)
+
+func demoPhotoImages() []image.Image {
+	demoPhotoOnce.Do(func() {
+		entries, _ := fs.ReadDir(demoPhotos, "demodata/photos")
+		for _, e := range entries {
+			f, err := demoPhotos.Open("demodata/photos/" + e.Name())
+			if err != nil {
+				continue
+			}
+			img, err := jpeg.Decode(f)
+			f.Close()
+			if err == nil {
+				demoPhotoImgs = append(demoPhotoImgs, img)
+			}
+		}
+	})
+	return demoPhotoImgs
+}
+
+func demoTileCount() int { return len(demoPhotoImages()) * demoTileCols * demoTileRows }
+
+// demoTile encodes tile t: photo t mod the number of photos (so
+// neighbouring names get different photos), tile t div it.
+func demoTile(t int, asJPEG bool) []byte {
+	photos := demoPhotoImages()
+	if t < 0 || t >= demoTileCount() {
+		return nil
+	}
+	img := photos[t%len(photos)]
+	k := t / len(photos)
+	b := img.Bounds()
+	w, h := b.Dx()/demoTileCols, b.Dy()/demoTileRows
+	x0, y0 := b.Min.X+(k%demoTileCols)*w, b.Min.Y+(k/demoTileCols)*h
+	tile := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			tile.Set(x, y, img.At(x0+x, y0+y))
+		}
+	}
+	var buf bytes.Buffer
+	if asJPEG {
+		jpeg.Encode(&buf, tile, &jpeg.Options{Quality: 85})
+	} else {
+		png.Encode(&buf, tile)
+	}
+	return buf.Bytes()
 }
 
 // drawDemoImage draws a 96×96 picture determined by seed: a 4×4 grid of

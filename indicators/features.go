@@ -47,6 +47,11 @@ type Features struct {
 	// rules over a platform's metadata: fields["company_verified"] == false.
 	Fields map[string]any `expr:"fields"`
 	Links  LinkFeatures   `expr:"links"`
+	// Risk is the summed weight of the rules that fired before the rule
+	// being evaluated and raise an indicator outside network.*: the
+	// listing's own risk evidence, which network rules amplify. The
+	// evaluator sets it; extraction leaves it 0.
+	Risk float64 `expr:"risk"`
 
 	// Spans holds the evidence for each source a rule can cite:
 	// "terms:TAG", "pay", "contacts:obfuscated", "contacts:messenger",
@@ -154,6 +159,9 @@ type LinkFeatures struct {
 	Templates      int `expr:"templates"`       // other listings with near-identical text
 	Inconsistent   int `expr:"inconsistent"`    // linked listings that disagree on name, age, ...
 	HashList       int `expr:"hash_list"`       // photo matches in supplied hash lists
+	// CrossKind counts the listings sharing a contact or photo with this
+	// one whose kind differs (a job ad linked to an escort ad).
+	CrossKind int `expr:"cross_kind"`
 }
 
 // Add appends evidence under a source name.

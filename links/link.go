@@ -51,6 +51,22 @@ func (r *Registry) link(l *corpus.Listing, pr *prepared, ord uint32, f *indicato
 	lk.photos(l, pr, self, f, near)
 	lk.template(l, pr, self, f)
 	r.linkInconsistent(pr.e, f, near)
+	f.Links.CrossKind = r.crossKind(pr.e, near)
+}
+
+// crossKind counts the linked listings (by contact or photo) whose kind,
+// job or escort, differs from e's.
+func (r *Registry) crossKind(e *Entry, near linkedBy) int {
+	if e.Kind != "job" && e.Kind != "escort" {
+		return 0
+	}
+	n := 0
+	for o := range near {
+		if k := r.entries[o].Kind; k != e.Kind && (k == "job" || k == "escort") {
+			n++
+		}
+	}
+	return n
 }
 
 // linker is one Link call.

@@ -262,7 +262,7 @@ func (r *Registry) nationality(f *indicators.Features) []string {
 func (r *Registry) Prepare(ctx context.Context, l *corpus.Listing, f *indicators.Features) {
 	// Strings are cloned: a name found in the body is a slice of it, and the
 	// registry must not keep listing texts alive.
-	pr := &prepared{e: &Entry{ID: strings.Clone(l.ID)}}
+	pr := &prepared{e: &Entry{ID: strings.Clone(l.ID), Kind: f.Kind}}
 	e := pr.e
 	pr.contacts = contactKeys(f)
 	for _, c := range pr.contacts {

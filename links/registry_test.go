@@ -590,3 +590,23 @@ func TestGenericPhoto(t *testing.T) {
 		}
 	}
 }
+
+// A job ad and an escort ad sharing a phone are linked across kinds; two
+// job ads sharing one are not.
+func TestCrossKind(t *testing.T) {
+	r := newRegistry(t, Config{})
+	fs := linkAll(t, r, []*corpus.Listing{
+		{ID: "job1", Kind: "job", Country: "RS", Body: "Berba malina u Srbiji, plata dobra. Pozovite 063/555-0172 odmah."},
+		{ID: "esc1", Kind: "escort", Country: "AT", Body: "New girls in Vienna, call or WhatsApp +381 63 555 0172 anytime."},
+		{ID: "job2", Kind: "job", Country: "GB", Body: "Office cleaner wanted in Leeds, call 0113 496 0000 for details."},
+		{ID: "job3", Kind: "job", Country: "GB", Body: "Warehouse staff wanted in York, call 0113 496 0000 today."},
+	})
+	for i, want := range []int{1, 1, 0, 0} {
+		if got := fs[i].Links.CrossKind; got != want {
+			t.Errorf("%s: cross_kind %d, want %d (links %+v)", fs[i].ID, got, want, fs[i].Links)
+		}
+	}
+	if fs[2].Links.SharedContacts != 1 {
+		t.Errorf("job2: shared_contacts %d, want 1", fs[2].Links.SharedContacts)
+	}
+}

@@ -22,6 +22,9 @@ import (
 // attributes network.inconsistent_info compares.
 type Entry struct {
 	ID string `json:"id"`
+	// Kind is the listing's kind (job, escort, other), to tell links
+	// across kinds (a job ad sharing a phone with an escort ad).
+	Kind string `json:"k,omitempty"`
 	// Contacts are 64-bit FNV-1a hashes of the normalized contact keys
 	// ("phone:+4477...", "email:...", "handle:telegram:..."): the registry
 	// finds equal contacts without storing them in clear. (A pseudonym, not

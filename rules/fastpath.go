@@ -202,6 +202,12 @@ func (x *Evaluator) quote(t string) string {
 		return q
 	}
 	q := strconv.Quote(t)
+	if strings.Contains(q, `\"`) {
+		// Quotes inside the text (`location "beograd" vs "dubai"`): quote
+		// the whole with typographic quotes instead of escaping them, so
+		// people read it as written. Control characters stay escaped.
+		q = "“" + strings.ReplaceAll(q[1:len(q)-1], `\"`, `"`) + "”"
+	}
 	if x.quoted == nil {
 		x.quoted = make(map[string]string)
 	}

@@ -96,3 +96,19 @@ func TestDefaultPackUsesFastPaths(t *testing.T) {
 		t.Errorf("only %d of %d rules have guards", guarded, len(p.Rules))
 	}
 }
+
+// Evidence texts with quotes inside read as written in explanations, not
+// with escaped quotes; control characters stay escaped.
+func TestQuoteEvidence(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{`new in town`, `"new in town"`},
+		{`location "beograd" vs "dubai"`, `“location "beograd" vs "dubai"”`},
+		{"a\u202eb", `"a\u202eb"`},
+		{"say \"hi\"\x00", "“say \"hi\"\\x00”"},
+	} {
+		var ev Evaluator
+		if got := ev.quote(tc.in); got != tc.want {
+			t.Errorf("quote(%q) = %s, want %s", tc.in, got, tc.want)
+		}
+	}
+}

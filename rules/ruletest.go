@@ -65,6 +65,7 @@ var linkSources = map[string]string{
 	"inconsistent":    "links:inconsistent_info",
 	"hash_list":       "links:hash_list",
 	"generic_contact": "",
+	"cross_kind":      "",
 }
 
 var levelRank = map[string]int{corpus.LevelLow: 0, corpus.LevelMedium: 1, corpus.LevelHigh: 2}
@@ -276,6 +277,8 @@ func (c *TestCase) Features(extract ExtractFunc) *indicators.Features {
 			f.Links.HashList = n
 		case "generic_contact":
 			f.Links.GenericContact = n
+		case "cross_kind":
+			f.Links.CrossKind = n
 		}
 		// Evidence as the link registry gives it: what is shared, and
 		// with which listings.

@@ -82,7 +82,9 @@ func (ev *Evaluator) Evaluate(f *indicators.Features) (Scored, error) {
 	var merged []int // rules fired per hit
 	ev.reset()
 	clear(ev.quoted)
+	risk := 0.0 // weight of the non-network rules fired so far (f.Risk)
 	for ri, r := range p.Rules {
+		f.Risk = risk
 		ok, err := ev.fires(ri, r, f)
 		if err != nil {
 			return s, err
@@ -96,6 +98,9 @@ func (ev *Evaluator) Evaluate(f *indicators.Features) (Scored, error) {
 		}
 		s.Fired = append(s.Fired, r)
 		logit += r.Weight
+		if !strings.HasPrefix(r.Indicator, "network.") {
+			risk += r.Weight
+		}
 		i, seen := byIndicator[r.Indicator]
 		if !seen {
 			i = len(s.Hits)

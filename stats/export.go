@@ -436,15 +436,38 @@ type ExportWriter struct {
 }
 
 // NewExportWriter starts an export in format f (CSV, JSON or Parquet) with
-// meta recorded as CSV "# key: value" lines, a JSON "meta" object or
-// Parquet key-value metadata. text adds the title and body columns.
+// meta recorded as a JSON "meta" object or Parquet key-value metadata. A
+// CSV export starts with its header row, as CSV readers expect: its meta
+// goes to a sidecar file (WriteMetaJSON) or, with NewExportWriterComments,
+// to "# key: value" lines before the header. text adds the title and body
+// columns.
 func NewExportWriter(w io.Writer, f Format, meta Meta, text bool) (*ExportWriter, error) {
+	return newExportWriter(w, f, meta, text, false)
+}
+
+// NewExportWriterComments is NewExportWriter with the meta of a CSV export
+// written as "# key: value" lines before the header row.
+func NewExportWriterComments(w io.Writer, f Format, meta Meta, text bool) (*ExportWriter, error) {
+	return newExportWriter(w, f, meta, text, true)
+}
+
+// WriteMetaJSON writes meta as an indented JSON object: the sidecar of a
+// CSV export.
+func WriteMetaJSON(w io.Writer, meta Meta) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(meta)
+}
+
+func newExportWriter(w io.Writer, f Format, meta Meta, text, comments bool) (*ExportWriter, error) {
 	x := &ExportWriter{f: f, text: text}
 	switch f {
 	case CSV:
 		x.bw = bufio.NewWriterSize(w, 64<<10)
-		if err := writeComments(x.bw, &meta); err != nil {
-			return nil, err
+		if comments {
+			if err := writeComments(x.bw, &meta); err != nil {
+				return nil, err
+			}
 		}
 		x.cw = csv.NewWriter(x.bw)
 		head := []string{"listing", "indicators", "score", "level", "kind", "source", "country", "language", "week", "contacts", "linked"}

@@ -86,6 +86,8 @@ func (m *Meta) Pairs() [][2]string {
 type Report struct {
 	Meta   Meta
 	Tables []*Table
+	// Label names indicator IDs in the HTML report; nil shows the IDs.
+	Label func(id string) string `json:"-"`
 }
 
 // Table returns the table called name, or nil.

@@ -2,6 +2,8 @@ package web
 
 import (
 	"context"
+	"fmt"
+	neturl "net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -44,6 +46,11 @@ func TestBrowser(t *testing.T) {
 		for i := range rs {
 			if rs[i].ID == "gr-esc-101" {
 				rs[i].Photos = append([]corpus.Photo{{Path: "anna.png", PHash: "c3c3e1f0f0e1c3c3"}}, rs[i].Photos...)
+				// A long unbreakable evidence text (a photo's file path)
+				// must not widen the page on a phone.
+				h := &rs[i].Indicators[len(rs[i].Indicators)-1]
+				h.Evidence = append(h.Evidence, corpus.Evidence{Field: "images[0]",
+					Text: "/srv/redthread/photos/" + strings.Repeat("556d58ca0387528da91d999b123b2393", 3) + ".png", Shared: "pdq:" + strings.Repeat("ab", 32)})
 			}
 			if rs[i].ID == "hostile-601" {
 				rs[i].Listing.Body += " " + strings.Repeat("x", 1<<20)
@@ -102,14 +109,17 @@ func TestBrowser(t *testing.T) {
 		// The page before also has a #total: wait for the results page.
 		chromedp.WaitVisible(`#total[data-q]:not([data-q=""])`, chromedp.ByQuery),
 		chromedp.Text(`#total`, &total, chromedp.ByID),
-		chromedp.FullScreenshot(&searchShot, 100),
+		screenshot(&searchShot),
 		chromedp.Click(`a.hit-title[href="/listing/gr-esc-101"]`, chromedp.ByQuery),
 		chromedp.WaitVisible(`mark.ev`, chromedp.ByQuery),
 		chromedp.Evaluate(`document.querySelectorAll("mark.ev").length`, &marks),
 		chromedp.Text(`mark.ev[data-indicators~="service.movement"]`, &evidence, chromedp.ByQuery),
 		// app.js is loaded deferred: wait until it runs before clicking.
 		chromedp.WaitReady(`html[data-app="ready"]`, chromedp.ByQuery),
-		chromedp.Click(`button.photo`, chromedp.ByQuery),
+		// Click from the page itself (no mouse coordinates to miss while
+		// the page still lays out), then wait for the state, not for time.
+		chromedp.Evaluate(`document.querySelector("button.photo").click()`, nil),
+		chromedp.WaitReady(`button.photo[aria-pressed="true"]`, chromedp.ByQuery),
 		chromedp.AttributeValue(`button.photo`, "class", &photoClass, nil, chromedp.ByQuery),
 		chromedp.SetValue(`#status-select`, "escalated", chromedp.ByID),
 		chromedp.Click(`#save-review`, chromedp.ByID),
@@ -119,7 +129,7 @@ func TestBrowser(t *testing.T) {
 		chromedp.Text(`#review-status`, &statusText, chromedp.ByID),
 		chromedp.Location(&url),
 		chromedp.Evaluate(`(() => { const w = document.documentElement.clientWidth; return [...document.querySelectorAll("body *")].filter(e => e.getBoundingClientRect().right > w + 1).map(e => e.tagName + "." + e.className).slice(0, 8).join(" ") })()`, &wide),
-		chromedp.FullScreenshot(&shot, 100),
+		screenshot(&shot),
 		// Hostile text: script tags, entities, a right-to-left override
 		// and a 1 MB line. An alert() would block the page and fail here.
 		chromedp.Navigate(a.srv.URL + "/listing/hostile-601"),
@@ -129,6 +139,46 @@ func TestBrowser(t *testing.T) {
 	}
 	// Start the browser on the test's context: the context of the first
 	// Run owns the browser.
+	// Every page on a phone: nothing wider than the window (wide tables
+	// scroll inside their own box); with REDTHREAD_SCREENSHOTS, full-page
+	// screenshots at a desktop and a phone size too.
+	shots := map[string][]byte{}
+	sizes := [][2]int64{{390, 844}} // overflow happens on a phone
+	if os.Getenv("REDTHREAD_SCREENSHOTS") != "" {
+		sizes = [][2]int64{{1400, 1000}, {390, 844}}
+	}
+	for _, size := range sizes {
+		for _, pg := range []struct{ name, path string }{
+			{"search", "/"}, {"search-query", "/?q=" + neturl.QueryEscape(`"new in town"`)}, {"listing", "/listing/gr-esc-101"},
+			{"stats", "/stats"}, {"audit", "/audit"},
+		} {
+			var buf []byte
+			var over string
+			name := fmt.Sprintf("%s-%d.png", pg.name, size[0])
+			steps = append(steps,
+				chromedp.EmulateViewport(size[0], size[1]),
+				chromedp.Navigate(a.srv.URL+pg.path),
+				chromedp.WaitReady(`html[data-app="ready"]`, chromedp.ByQuery),
+				chromedp.Evaluate(`(() => { const w = document.documentElement.clientWidth; return [...document.querySelectorAll("body *")].filter(e => !e.closest(".heat-wrap") && e.getBoundingClientRect().right > w + 1).map(e => e.tagName + "." + e.className).slice(0, 8).join(" ") })()`, &over),
+				chromedp.ActionFunc(func(ctx context.Context) error {
+					if os.Getenv("REDTHREAD_SCREENSHOTS") == "" {
+						return nil // screenshots take time: only when asked for
+					}
+					if err := chromedp.FullScreenshot(&buf, 100).Do(ctx); err != nil {
+						return err
+					}
+					shots[name] = buf
+					return nil
+				}),
+				chromedp.ActionFunc(func(context.Context) error {
+					if over != "" {
+						t.Errorf("%s: elements wider than the window: %s", name, over)
+					}
+					return nil
+				}),
+			)
+		}
+	}
 	if err := chromedp.Run(ctx); err != nil {
 		t.Fatalf("start chromium: %v", err)
 	}
@@ -172,7 +222,10 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("location %s", url)
 	}
 	tmp := t.TempDir()
-	for name, png := range map[string][]byte{"search.png": searchShot, "listing.png": shot} {
+	if searchShot != nil {
+		shots["search.png"], shots["listing.png"] = searchShot, shot
+	}
+	for name, png := range shots {
 		path := filepath.Join(tmp, name)
 		if err := os.WriteFile(path, png, 0o600); err != nil {
 			t.Fatal(err)
@@ -183,4 +236,15 @@ func TestBrowser(t *testing.T) {
 			_ = os.WriteFile(filepath.Join(dir, name), png, 0o600)
 		}
 	}
+}
+
+// screenshot takes a full-page screenshot when REDTHREAD_SCREENSHOTS is
+// set (make screenshots), and nothing otherwise: it takes time.
+func screenshot(buf *[]byte) chromedp.Action {
+	return chromedp.ActionFunc(func(ctx context.Context) error {
+		if os.Getenv("REDTHREAD_SCREENSHOTS") == "" {
+			return nil
+		}
+		return chromedp.FullScreenshot(buf, 100).Do(ctx)
+	})
 }

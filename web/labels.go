@@ -5,7 +5,9 @@ import (
 	_ "embed"
 	"fmt"
 	"io"
+	"net/url"
 	"strings"
+	"sync"
 
 	"github.com/redthread/redthread/errs"
 )
@@ -43,4 +45,37 @@ func (s *Server) label(id string) string {
 		return l
 	}
 	return id
+}
+
+var (
+	labelsOnce sync.Once
+	labelsMap  map[string]string
+)
+
+// Label is the people's name of an indicator ID from the built-in labels
+// (the ID itself when it has none), for pages outside the app such as the
+// statistics report.
+func Label(id string) string {
+	labelsOnce.Do(func() { labelsMap, _ = loadLabels() })
+	if l, ok := labelsMap[id]; ok {
+		return l
+	}
+	return id
+}
+
+// StatsSearchURL is the app's search for the listings of a statistics
+// row: an indicator, level or week filter, or a score range ("40-49",
+// "90-100").
+func StatsSearchURL(dim, value string) string {
+	switch dim {
+	case "indicators", "level", "week":
+		return "/?" + url.Values{"f": {dim + ":" + value}}.Encode()
+	case "score":
+		lo, hi, ok := strings.Cut(value, "-")
+		if !ok {
+			return ""
+		}
+		return "/?" + url.Values{"q": {"score:>=" + lo + " score:<=" + hi}, "sort": {"score"}}.Encode()
+	}
+	return ""
 }

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/redthread/redthread/corpus"
@@ -142,6 +143,15 @@ func MarkEvidence(r *corpus.Result) ([]FieldView, []Unplaced) {
 			if !ok {
 				unplaced = append(unplaced, Unplaced{h.ID, e})
 				continue
+			}
+			if e.Shared != "" && en < len(text) {
+				// A quoted excerpt of shared text (a template) is cut at a
+				// byte count: end the mark at the end of its word, not in
+				// the middle of it.
+				for en < len(text) && !unicode.IsSpace(rune(text[en])) && !unicode.IsPunct(rune(text[en])) {
+					_, size := utf8.DecodeRuneInString(text[en:])
+					en += size
+				}
 			}
 			spans[e.Field] = append(spans[e.Field], span{s, en, h.ID})
 		}

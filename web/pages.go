@@ -159,12 +159,23 @@ type filterView struct {
 type hitView struct {
 	index.Hit
 	Review review.Review
+	// Title is the title with the matched words marked (nil: unmarked).
+	Title []index.Part
+	// Body are the snippets other than the title, phone numbers of the
+	// query marked too.
+	Body [][]index.Part
+	// Contacts are the listing's contacts that match a phone number of
+	// the query.
+	Contacts []string
+	// Similar are the other hits of this page with near-identical text,
+	// shown folded under this one.
+	Similar []hitView
 }
 
 type searchPage struct {
 	pageBase
 	Sort, Status string
-	Sorts        []string
+	Sorts        []sortView
 	Statuses     []statusView
 	Filters      []filterView
 	Facets       []facetView
@@ -178,6 +189,129 @@ type searchPage struct {
 	Phones       []string
 }
 
+// sortView is a sort order in the search page's sort menu.
+type sortView struct{ Value, Label string }
+
+var sorts = []sortView{{index.SortRelevance, "best match"}, {index.SortDate, "newest first"},
+	{index.SortOldest, "oldest first"}, {index.SortScore, "highest score"}}
+
+// groupSimilar folds the hits of a page that share a text template
+// (network.template_text links) under the first of them, keeping the
+// page's order.
+func groupSimilar(hits []hitView, templates map[string][]string) []hitView {
+	pos := map[string]int{}
+	for i, h := range hits {
+		pos[h.ID] = i
+	}
+	parent := make([]int, len(hits))
+	for i := range parent {
+		parent[i] = i
+	}
+	var find func(int) int
+	find = func(i int) int {
+		for parent[i] != i {
+			parent[i] = parent[parent[i]]
+			i = parent[i]
+		}
+		return i
+	}
+	for i, h := range hits {
+		for _, id := range templates[h.ID] {
+			if j, ok := pos[id]; ok {
+				a, b := find(i), find(j)
+				if a != b {
+					parent[max(a, b)] = min(a, b) // the earlier hit leads
+				}
+			}
+		}
+	}
+	var out []hitView
+	lead := map[int]int{} // root → index in out
+	for i, h := range hits {
+		root := find(i)
+		if k, ok := lead[root]; ok {
+			out[k].Similar = append(out[k].Similar, h)
+			continue
+		}
+		lead[root] = len(out)
+		out = append(out, h)
+	}
+	return out
+}
+
+// digitsOf returns the digits of s.
+func digitsOf(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// samePhone reports whether two digit strings are one phone number written
+// with or without its country code or trunk prefix: their last eight
+// digits agree (all of them when shorter).
+func samePhone(a, b string) bool {
+	n := min(8, len(a), len(b))
+	return n >= 7 && a[len(a)-n:] == b[len(b)-n:]
+}
+
+func phoneMatches(v string, phones []string) bool {
+	d := digitsOf(v)
+	for _, p := range phones {
+		if samePhone(d, digitsOf(p)) {
+			return true
+		}
+	}
+	return false
+}
+
+// markPhones marks, in the unmarked parts of a snippet, the phone numbers
+// (runs of digits, spaces and - . / ( ) with seven or more digits) that are
+// one of the query's phone numbers.
+func markPhones(parts []index.Part, phones []string) []index.Part {
+	if len(phones) == 0 {
+		return parts
+	}
+	var out []index.Part
+	for _, p := range parts {
+		if p.Mark {
+			out = append(out, p)
+			continue
+		}
+		t := p.Text
+		last := 0
+		for i := 0; i < len(t); {
+			if !(t[i] >= '0' && t[i] <= '9' || t[i] == '+' && i+1 < len(t) && t[i+1] >= '0' && t[i+1] <= '9') {
+				i++
+				continue
+			}
+			j := i + 1
+			for j < len(t) && strings.IndexByte("0123456789 -./()", t[j]) >= 0 {
+				j++
+			}
+			end := j
+			for end > i && strings.IndexByte(" -./(", t[end-1]) >= 0 {
+				end--
+			}
+			if run := t[i:end]; len(digitsOf(run)) >= 7 && phoneMatches(run, phones) {
+				if i > last {
+					out = append(out, index.Part{Text: t[last:i]})
+				}
+				out = append(out, index.Part{Text: run, Mark: true})
+				last = end
+			}
+			i = j
+		}
+		if last < len(t) {
+			out = append(out, index.Part{Text: t[last:]})
+		}
+	}
+	return out
+}
+
 // statusView is a review status in the search page's status filter, with
 // how many listings have it (new: not counted).
 type statusView struct {
@@ -187,8 +321,13 @@ type statusView struct {
 
 func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 	p := parseSearchParams(r, pageSize)
-	page := searchPage{pageBase: s.base(r, "Search"), Sort: p.Sort, Status: p.Status,
-		Sorts: []string{index.SortRelevance, index.SortScore, index.SortDate, index.SortOldest}}
+	page := searchPage{pageBase: s.base(r, "Search"), Sort: p.Sort, Status: p.Status, Sorts: sorts}
+	run := p
+	if p.Sort == "" && strings.TrimSpace(p.Q) == "" {
+		// Nothing to rank by relevance: newest first. (URLs keep the sort
+		// empty, so adding words to the query ranks by relevance again.)
+		run.Sort, page.Sort = index.SortDate, index.SortDate
+	}
 	counts, err := s.cfg.Store.Counts()
 	if err != nil {
 		s.log.Error("review counts", "err", err)
@@ -196,7 +335,7 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 	for _, st := range review.Statuses {
 		page.Statuses = append(page.Statuses, statusView{Status: st, Count: counts[st]})
 	}
-	res, err := s.runSearch(r.Context(), p)
+	res, err := s.runSearch(r.Context(), run)
 	status := http.StatusOK
 	if err != nil {
 		code, msg := statusFor(err)
@@ -231,13 +370,36 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		}
 		page.Facets = append(page.Facets, fv)
 	}
+	var views []hitView
+	templates := map[string][]string{} // hit ID → IDs it shares a template with
 	for _, h := range res.Hits {
 		rv, err := s.cfg.Store.Get(h.ID)
 		if err != nil {
 			s.log.Error("review lookup", "err", err)
 		}
-		page.Hits = append(page.Hits, hitView{Hit: h, Review: rv})
+		v := hitView{Hit: h, Review: rv}
+		for _, sn := range h.Snippets {
+			if sn.Field == "title" {
+				v.Title = sn.Parts
+			} else {
+				v.Body = append(v.Body, markPhones(sn.Parts, res.Phones))
+			}
+		}
+		if full, err := s.cfg.Index.Get(h.ID); err == nil {
+			for _, c := range full.Contacts {
+				if c.Type == "phone" && phoneMatches(c.Value, res.Phones) {
+					v.Contacts = append(v.Contacts, c.Value)
+				}
+			}
+			for _, ind := range full.Indicators {
+				if ind.ID == "network.template_text" {
+					templates[h.ID] = ind.Linked
+				}
+			}
+		}
+		views = append(views, v)
 	}
+	page.Hits = groupSimilar(views, templates)
 	page.Total, page.Took, page.Phones = res.Total, res.Took.Round(time.Millisecond/10).String(), res.Phones
 	page.From = (p.Page-1)*p.Size + 1
 	page.To = page.From + len(res.Hits) - 1
@@ -253,6 +415,30 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 	}
 	w.WriteHeader(status)
 	s.render(w, r, "search", page)
+}
+
+// whyView is one indicator of a listing as the "why it was flagged" list
+// shows it: strongest first.
+type whyView struct {
+	corpus.Hit
+	Network bool // a network.* indicator (evidence is in other listings)
+}
+
+func whyOf(r *corpus.Result) []whyView {
+	out := make([]whyView, 0, len(r.Indicators))
+	for _, h := range r.Indicators {
+		out = append(out, whyView{Hit: h, Network: strings.HasPrefix(h.ID, "network.")})
+	}
+	slices.SortStableFunc(out, func(a, b whyView) int {
+		switch {
+		case a.Weight > b.Weight:
+			return -1
+		case a.Weight < b.Weight:
+			return 1
+		}
+		return 0
+	})
+	return out
 }
 
 // photoView is one photo of a listing as the page shows it.
@@ -286,7 +472,9 @@ type listingPage struct {
 	Fields   []FieldView
 	Unplaced []Unplaced
 	Links    []index.Link
-	Graph    Graph
+	Net      network
+	Titles   map[string]string // titles of linked listings, by ID
+	Why      []whyView
 	Photos   []photoView
 	Review   review.Review
 	Audit    []review.AuditEntry
@@ -308,7 +496,14 @@ func (s *Server) listingData(ctx context.Context, id string) (*listingPage, erro
 	if p.Links, err = s.cfg.Index.Linked(ctx, r); err != nil {
 		return nil, err
 	}
-	p.Graph = layoutGraph(r.ID, r.Level, p.Links)
+	p.Net = buildNetwork(r, p.Links)
+	p.Titles = map[string]string{}
+	for _, l := range p.Links {
+		if l.Title != "" {
+			p.Titles[l.ID] = l.Title
+		}
+	}
+	p.Why = whyOf(r)
 	for i, ph := range photosOf(r) {
 		v := photoView{N: i, Local: ph.Path != "", PHash: ph.PHash, Broken: ph.Error}
 		if !v.Local && ph.URL != "" {
@@ -399,6 +594,7 @@ func (s *Server) handleReviewPost(w http.ResponseWriter, r *http.Request) {
 type auditPage struct {
 	pageBase
 	Entries []review.AuditEntry
+	Titles  map[string]string // listing titles by ID
 }
 
 func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request) {
@@ -407,7 +603,16 @@ func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, false, http.StatusInternalServerError, "cannot read the audit log", err)
 		return
 	}
-	p := auditPage{pageBase: s.base(r, "Audit log"), Entries: entries}
+	p := auditPage{pageBase: s.base(r, "Audit log"), Entries: entries, Titles: map[string]string{}}
+	for _, e := range entries {
+		if _, done := p.Titles[e.ListingID]; done || e.ListingID == "" || len(p.Titles) >= 200 {
+			continue
+		}
+		p.Titles[e.ListingID] = ""
+		if res, err := s.cfg.Index.Get(e.ListingID); err == nil && res.Listing != nil {
+			p.Titles[e.ListingID] = res.Listing.Title
+		}
+	}
 	p.pageBase.Query = ""
 	s.render(w, r, "audit", p)
 }
@@ -432,4 +637,33 @@ func (s *Server) handleStats(w http.ResponseWriter, r *http.Request) {
 	p := statsPage{pageBase: s.base(r, "Statistics"), Charts: charts}
 	p.pageBase.Query = ""
 	s.render(w, r, "stats", p)
+}
+
+func init() {
+	// Template helpers of the pages in this file.
+	funcs["short"] = shortLabel
+	funcs["shortKey"] = shortKey
+	// Photo evidence names the photo ("photo 1"), not its file path or URL.
+	funcs["isPhoto"] = func(field string) bool { return strings.HasPrefix(field, "images[") }
+	funcs["photoName"] = func(field string) string {
+		n, err := strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(field, "images["), "]"))
+		if err != nil {
+			return field
+		}
+		return "photo " + strconv.Itoa(n+1)
+	}
+}
+
+// shortKey shortens a shared key for display: "pdq:aaaa0c…7470"; contacts
+// are shown whole.
+func shortKey(k string) string {
+	kind, v, ok := strings.Cut(k, ":")
+	if !ok {
+		return shortHash(k)
+	}
+	switch kind {
+	case "pdq", "phash", "dhash", "ahash":
+		return kind + ":" + shortHash(v)
+	}
+	return k
 }

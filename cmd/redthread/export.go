@@ -28,6 +28,7 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	minCount := fs.Int("min-count", stats.DefaultMinCount, "write kind, source, country, language and week values shared by fewer than `N` listings as \"suppressed\"")
 	maxBytes := fs.Int("max-bytes", corpus.DefaultMaxResultBytes, "largest result line to read, in bytes")
 	quiet := fs.Bool("q", false, "no summary on stderr")
+	comments := fs.Bool("comments", false, "CSV: write the provenance as \"# key: value\" lines before the header row (default: a sidecar FILE.meta.json next to -o FILE)")
 	paths, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -75,7 +76,7 @@ func runExport(ctx context.Context, e *env, args []string) error {
 			if errors.Is(rec.Err, corpus.ErrNotResult) {
 				listings++
 			}
-			if skipped < maxReported {
+			if skipped < maxReported && listings <= 1 {
 				fmt.Fprintf(e.stderr, "redthread export: skipped %v\n", rec.Err)
 			}
 			skipped++
@@ -91,8 +92,8 @@ func runExport(ctx context.Context, e *env, args []string) error {
 		n++
 	}
 	if n == 0 {
-		if listings > 0 && listings == skipped {
-			return errs.E("read input", errs.Invalid, fmt.Sprintf("the input holds listings, not scan results (%d lines): run redthread scan on it first", listings))
+		if listings > 0 {
+			return errs.E("read input", errs.Invalid, fmt.Sprintf("the input holds listings, not scan results (%d lines): run redthread scan FILE -o results.jsonl first and export the results", listings))
 		}
 		return errs.E("read input", errs.Invalid, fmt.Sprintf("no usable scan results in the input (%d lines skipped)", skipped))
 	}
@@ -105,7 +106,11 @@ func runExport(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	err = func() error {
-		w, err := stats.NewExportWriter(sink.w, f, meta, *text)
+		newWriter := stats.NewExportWriter
+		if *comments {
+			newWriter = stats.NewExportWriterComments
+		}
+		w, err := newWriter(sink.w, f, meta, *text)
 		if err != nil {
 			return err
 		}
@@ -133,10 +138,30 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	if cerr := sink.close(err == nil); err == nil {
 		err = cerr
 	}
+	if err == nil && f == stats.CSV && !*comments && *out != "" && *out != "-" {
+		// The CSV starts with its header; its provenance goes beside it.
+		err = writeSidecar(*out+".meta.json", meta)
+	}
 	if err == nil && !*quiet {
 		fmt.Fprintf(e.stderr, "exported %d listings (%d lines skipped), key %s\n", n, skipped, tk.KeyID())
 	}
 	return err
+}
+
+// writeSidecar writes the provenance of a CSV export as JSON.
+func writeSidecar(path string, meta stats.Meta) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return &errs.Error{Op: "write provenance", Kind: errs.IO, Path: path, Err: err}
+	}
+	if err := stats.WriteMetaJSON(f, meta); err != nil {
+		f.Close()
+		return &errs.Error{Op: "write provenance", Kind: errs.IO, Path: path, Err: err}
+	}
+	if err := f.Close(); err != nil {
+		return &errs.Error{Op: "write provenance", Kind: errs.IO, Path: path, Err: err}
+	}
+	return nil
 }
 
 // exportKey reads the key from keyFile, else from $REDTHREAD_EXPORT_KEY.

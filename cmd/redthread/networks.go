@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"strings"
 
 	"github.com/redthread/redthread/corpus"
 	"github.com/redthread/redthread/errs"
@@ -32,8 +33,35 @@ func addLinkFlags(fs *flag.FlagSet, lf *linkFlags) {
 	fs.StringVar(&lf.params, "link-params", "", "link parameters `YAML` overriding the embedded ones (see links/params.yaml)")
 }
 
+// check refuses --no-links together with a flag that configures linking.
+func (lf *linkFlags) check() error {
+	if !lf.off {
+		return nil
+	}
+	var set []string
+	if lf.dir != "" {
+		set = append(set, "--links "+lf.dir)
+	}
+	if len(lf.hashLists) > 0 {
+		set = append(set, "--hash-list")
+	}
+	if lf.genericLimit != 0 {
+		set = append(set, "--generic-limit")
+	}
+	if lf.params != "" {
+		set = append(set, "--link-params")
+	}
+	if len(set) > 0 {
+		return fmt.Errorf("%w: --no-links turns linking off, so %s would be ignored; use one or the other", errUsage, strings.Join(set, ", "))
+	}
+	return nil
+}
+
 // registry builds the link registry the flags ask for (nil with --no-links).
 func (lf *linkFlags) registry(e *env) (*links.Registry, error) {
+	if err := lf.check(); err != nil {
+		return nil, err
+	}
 	if lf.off {
 		return nil, nil
 	}

@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"github.com/redthread/redthread/links"
 	"io"
+	"io/fs"
 	"iter"
 	"os"
 	"path/filepath"
@@ -52,6 +54,11 @@ func addDataFlags(fs flagSet, d *dataFlags) {
 }
 
 func (d *dataFlags) load() (*indicators.Extractor, *rules.Pack, error) {
+	country, err := checkCountry(d.country)
+	if err != nil {
+		return nil, nil, err
+	}
+	d.country = country
 	pack, err := rules.LoadFiles(d.rules...)
 	if err != nil {
 		return nil, nil, err
@@ -76,6 +83,15 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	}
 	if len(paths) == 0 {
 		return fmt.Errorf("%w: name at least one input file, folder, or - for stdin", errUsage)
+	}
+	if err := sf.links.check(); err != nil {
+		return err
+	}
+	if err := checkInputs("scan", paths); err != nil {
+		return err
+	}
+	if err := checkOutputDir(*out); err != nil {
+		return err
 	}
 	sc, reg, err := sf.scanner(e, *indexDir != "")
 	if err != nil {
@@ -299,7 +315,15 @@ func openOutput(e *env, path string) (*output, error) {
 	}
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
-		return nil, errs.E("open output", errs.IO, err)
+		// Name the file asked for, not the temporary one it is written to.
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		if errors.Is(err, fs.ErrNotExist) {
+			err = fmt.Errorf("the folder %s does not exist", filepath.Dir(path))
+		}
+		return nil, &errs.Error{Op: "cannot write", Kind: errs.IO, Path: path, Err: err}
 	}
 	return &output{w: f, f: f, final: path}, nil
 }

@@ -99,7 +99,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 }
 
 // indexCharts computes the statistics charts over the whole index for the
-// app's /stats page, with the same suppression of small counts as exports.
+// app's /stats page. Analysts logged in to the app see exact counts:
+// suppression of small counts is for exports and published reports.
 func indexCharts(x *index.Index, e *env) func(ctx context.Context) (template.HTML, error) {
 	return func(ctx context.Context) (template.HTML, error) {
 		agg := stats.NewAggregator()
@@ -118,10 +119,10 @@ func indexCharts(x *index.Index, e *env) func(ctx context.Context) (template.HTM
 		if iterErr != nil {
 			return "", iterErr
 		}
-		rep := agg.Report(stats.Meta{ScannerVersion: version, Created: now(e), MinCount: stats.DefaultMinCount,
+		rep := agg.Report(stats.Meta{ScannerVersion: version, Created: now(e), MinCount: 1,
 			Inputs: []stats.Input{{Path: "index:" + x.Dir()}}})
 		var b strings.Builder
-		if err := rep.WriteCharts(&b); err != nil {
+		if err := rep.WriteChartsWith(&b, stats.ChartOptions{Label: web.Label, Search: web.StatsSearchURL}); err != nil {
 			return "", err
 		}
 		// The stats package writes the SVG itself and escapes every text in it.

@@ -11,6 +11,7 @@ import (
 	"github.com/redthread/redthread/corpus"
 	"github.com/redthread/redthread/errs"
 	"github.com/redthread/redthread/stats"
+	"github.com/redthread/redthread/web"
 )
 
 func init() {
@@ -94,6 +95,7 @@ func runStats(ctx context.Context, e *env, args []string) error {
 
 	rep := agg.Report(stats.Meta{ScannerVersion: version, Inputs: sum.Inputs, Created: now(e),
 		MinCount: *minCount, Skipped: sum.Skipped})
+	rep.Label = web.Label // the HTML report names indicators as the app does
 	sink, err := openOutput(e, *out)
 	if err != nil {
 		return err

@@ -265,9 +265,20 @@ func (s *scanner) tryEmail(ms, me int, obf, bare bool) (int, bool) {
 		}
 		return true
 	}
+	// A full stop, a space and a capital ("ab@gmail.com. To apply") ends a
+	// sentence even when the next word is a top-level domain (.to, .it,
+	// .me): prefer the reading before it when that one is an address.
+	sentenceStop := func(i int) bool {
+		if i == 0 || !readings[i].stepObf {
+			return false
+		}
+		gap := text[readings[i-1].end : readings[i].end-len(readings[i].lastLabel)]
+		c := readings[i].lastLabel[0]
+		return strings.TrimRight(gap, " ") == "." && len(gap) > 1 && c >= 'A' && c <= 'Z'
+	}
 	best := -1
 	for i := len(readings) - 1; i >= 0; i-- {
-		if valid(readings[i]) {
+		if valid(readings[i]) && !(sentenceStop(i) && valid(readings[i-1])) {
 			best = i
 			break
 		}

@@ -12,6 +12,10 @@ func TestEmailBeforeFullStop(t *testing.T) {
 		{"Write to ab@gmail.com. Then wait for our call.", "ab@gmail.com"},
 		{"mila at gmail dot com. Thanks", "mila@gmail.com"},
 		{"CV: jobs@firm.example. We reply in 2 days.", "jobs@firm.example"},
+		// The next sentence starts with a word that is also a TLD.
+		{"Send your CV to jobs.cleaning@gmail.com. To apply you need a permit.", "jobs.cleaning@gmail.com"},
+		{"Mail ana@firm.rs. It is free.", "ana@firm.rs"},
+		{"Mail ana@firm.rs. Me too.", "ana@firm.rs"},
 	}
 	for _, tt := range tests {
 		cs := x.Extract(tt.text, "")

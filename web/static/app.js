@@ -13,6 +13,12 @@ document.addEventListener("click", function (ev) {
   }
 });
 document.addEventListener("DOMContentLoaded", function () {
+  // On a phone the facets start folded so the first results are in view;
+  // without the script they stay open.
+  var facets = document.getElementById("facets");
+  if (facets && window.matchMedia && window.matchMedia("(max-width: 900px)").matches) {
+    facets.removeAttribute("open");
+  }
   // Changing sort or status applies at once.
   ["sort", "status"].forEach(function (id) {
     var el = document.getElementById(id);
