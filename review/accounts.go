@@ -310,3 +310,17 @@ func (s *Store) CheckPassword(name, password string) error {
 	}
 	return nil
 }
+
+// LoginFailed records a failed login in the audit log: the account when it
+// exists (a name that is no account is recorded as "unknown account", so a
+// password typed into the name field is never stored), why, and the
+// client's address. The web app's login limit bounds how many there are.
+func (s *Store) LoginFailed(name, reason, addr string) error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		account := "unknown account"
+		if tx.Bucket(bUsers).Get([]byte(name)) != nil {
+			account = name
+		}
+		return audit(tx, AuditEntry{User: "-", Account: account, Field: "login failed", Old: reason, New: addr})
+	})
+}

@@ -2,6 +2,7 @@ package review
 
 import (
 	"errors"
+	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -296,5 +297,35 @@ func TestDummyHashCost(t *testing.T) {
 	dc, err2 := bcrypt.Cost(dummyHash(BcryptCost))
 	if err1 != nil || err2 != nil || rc != dc || rc != BcryptCost {
 		t.Errorf("real hash cost %d (%v), dummy %d (%v)", rc, err1, dc, err2)
+	}
+}
+
+func TestLoginFailedAudited(t *testing.T) {
+	s, err := Open(filepath.Join(t.TempDir(), "review.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.CreateUser("admin", "ana", "a long enough password", RoleAnalyst); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"ana", "hunter2-typed-as-a-name"} {
+		if err := s.LoginFailed(name, "wrong name or password", "192.0.2.7"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	es, err := s.Audit("", 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range es {
+		if e.Field == "login failed" {
+			got = append(got, e.Account+" from "+e.New)
+		}
+	}
+	want := []string{"unknown account from 192.0.2.7", "ana from 192.0.2.7"} // newest first
+	if !slices.Equal(got, want) {
+		t.Errorf("audit: %q, want %q", got, want)
 	}
 }

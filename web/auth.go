@@ -244,6 +244,9 @@ func (s *Server) handleLoginPost(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		s.log.Info("login failed", "addr", addr)
+		if err := s.cfg.Store.LoginFailed(name, "wrong name or password", addr); err != nil {
+			s.log.Error("audit: cannot record a failed login", "err", err)
+		}
 		s.loginForm(w, r, http.StatusUnauthorized, name, "Wrong name or password.")
 		return
 	}
@@ -262,6 +265,9 @@ func (s *Server) handleLoginPost(w http.ResponseWriter, r *http.Request) {
 func (s *Server) tooMany(w http.ResponseWriter, r *http.Request, name string, until time.Time) {
 	mins := int(time.Until(until).Minutes()) + 1
 	w.Header().Set("Retry-After", itoa(mins*60))
+	// Refused attempts are not written to the audit log one by one: a burst
+	// would turn into as many disk writes. The failures before the limit
+	// are there.
 	s.log.Warn("login rate limited", "addr", clientAddr(r))
 	s.loginForm(w, r, http.StatusTooManyRequests, name,
 		"Too many failed attempts. Try again in "+itoa(mins)+" minutes.")
