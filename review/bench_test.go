@@ -27,7 +27,9 @@ func BenchmarkCheckPassword(b *testing.B) {
 	for _, c := range []struct{ name, user string }{{"known", "ana"}, {"unknown", "nobody"}} {
 		b.Run(c.name, func(b *testing.B) {
 			cpu0 := cputime.Process()
-			defer func() { b.ReportMetric(float64((cputime.Process()-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/op") }()
+			defer func() {
+				b.ReportMetric(float64((cputime.Process()-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/op")
+			}()
 			for range b.N {
 				if err := s.CheckPassword(c.user, "wrong horse"); !errors.Is(err, ErrUnauthorized) {
 					b.Fatal(err)

@@ -130,7 +130,9 @@ func BenchmarkLogin(b *testing.B) {
 	for _, c := range []struct{ name, user string }{{"known", "ana"}, {"unknown", "nobody"}} {
 		b.Run(c.name, func(b *testing.B) {
 			cpu0 := cputime.Process()
-			defer func() { b.ReportMetric(float64((cputime.Process()-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/op") }()
+			defer func() {
+				b.ReportMetric(float64((cputime.Process()-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/op")
+			}()
 			for range b.N {
 				a.s.limiter = newLimiter()
 				w := httptest.NewRecorder()
