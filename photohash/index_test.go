@@ -113,7 +113,7 @@ func TestIndexSearchSet(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if ix.Len() != len(paths)*(1+len(regions)) {
+	if ix.Len() != len(paths)*(1+len(regions)+len(masks)) {
 		t.Fatalf("Len %d", ix.Len())
 	}
 	// A rotated, re-encoded copy finds the original (id 0) and nothing else.

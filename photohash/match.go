@@ -18,6 +18,7 @@ var defaultThresholdsTSV string
 type Thresholds struct {
 	PDQGlobal  int // largest Hamming distance (of 256) between whole-photo PDQ hashes, over the 8 orientations
 	PDQRegion  int // largest distance between a region hash and a region or whole-photo hash (crops)
+	PDQMask    int // largest distance between two masked hashes with the same mask (overlays)
 	MinQuality int // PDQ hashes below this quality are ignored (featureless images)
 }
 
@@ -77,6 +78,8 @@ func parseThresholds(r io.Reader, th Thresholds) (Thresholds, error) {
 			th.PDQGlobal = v
 		case "pdq_region":
 			th.PDQRegion = v
+		case "pdq_mask":
+			th.PDQMask = v
 		case "min_quality":
 			th.MinQuality = v
 		default:
@@ -93,16 +96,20 @@ func parseThresholds(r io.Reader, th Thresholds) (Thresholds, error) {
 type MatchDistances struct {
 	Global int // smallest whole-photo PDQ distance over the 8 orientations (256 if unavailable)
 	Region int // smallest distance between one Set's whole-photo PDQ and the other's region hashes (256 if none)
+	Mask   int // smallest distance between masked hashes with the same mask (256 if none)
 }
 
 // Distances computes the distances between two Sets that Match thresholds. Hashes below
 // minQuality are skipped. Orientations are tried when either Set has its coefficients (a Set
 // computed here rather than rebuilt from storage).
 func Distances(a, b Set, minQuality int) MatchDistances {
-	d := MatchDistances{Global: 256, Region: 256}
+	d := MatchDistances{Global: 256, Region: 256, Mask: 256}
 	ga, okA := a.Global(AlgoPDQ)
 	gb, okB := b.Global(AlgoPDQ)
-	if okA && okB && ga.Quality >= minQuality && gb.Quality >= minQuality {
+	if !okA || !okB || ga.Quality < minQuality || gb.Quality < minQuality {
+		return d // a featureless photo is compared with nothing
+	}
+	{
 		var variants []Hash
 		other := ga
 		if v := b.Dihedral(); v != nil {
@@ -119,10 +126,25 @@ func Distances(a, b Set, minQuality int) MatchDistances {
 		}
 	}
 	for _, x := range a.Hashes {
-		if family(x.Algo) != AlgoPDQ || x.Quality < minQuality {
+		if x.Algo != AlgoPDQMask || x.Quality < minQuality {
 			continue
 		}
 		for _, y := range b.Hashes {
+			if y.Algo == AlgoPDQMask && y.Region == x.Region && y.Quality >= minQuality {
+				if dist, err := Distance(x, y); err == nil && dist < d.Mask {
+					d.Mask = dist
+				}
+			}
+		}
+	}
+	for _, x := range a.Hashes {
+		if (x.Algo != AlgoPDQ && x.Algo != AlgoPDQRegion) || x.Quality < minQuality {
+			continue
+		}
+		for _, y := range b.Hashes {
+			if y.Algo != AlgoPDQ && y.Algo != AlgoPDQRegion {
+				continue
+			}
 			// One whole-photo hash against the other's windows: a crop of a photo looks like
 			// one of its windows. Window against window would multiply the comparisons (and
 			// the false matches) without adding recall for small crops.
@@ -148,6 +170,9 @@ func Match(a, b Set, th Thresholds) (dist int, ok bool) {
 	}
 	if d.Region <= th.PDQRegion {
 		return d.Region, true
+	}
+	if d.Mask <= th.PDQMask {
+		return d.Mask, true
 	}
 	return d.Global, false
 }

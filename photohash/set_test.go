@@ -28,7 +28,7 @@ func TestHashFileSet(t *testing.T) {
 			t.Errorf("%s: %d bytes", h, len(h.Bits))
 		}
 	}
-	if counts[AlgoPDQ] != 1 || counts[AlgoPHash] != 1 || counts[AlgoPDQRegion] != len(regions) {
+	if counts[AlgoPDQ] != 1 || counts[AlgoPHash] != 1 || counts[AlgoPDQRegion] != len(regions) || counts[AlgoPDQMask] != len(masks) {
 		t.Errorf("hash counts %v", counts)
 	}
 	g, _ := s.Global(AlgoPDQ)
