@@ -108,7 +108,7 @@ type Registry struct {
 	bands    postings
 	photoIx  *photohash.SetIndex // PDQ hashes of photos: whole photo, crop windows, masks
 	phash    *photohash.Index
-	oldPhoto int // stored photos hashed by another photohash pipeline (not indexed)
+	oldPhoto int      // stored photos hashed by another photohash pipeline (not indexed)
 	photoOwn []uint32 // photo ordinal -> entry ordinal
 	photoPDQ []bool   // photo has PDQ hashes
 	unsaved  []*Entry

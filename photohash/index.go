@@ -31,11 +31,12 @@ type Index struct {
 	ids      []uint32
 	kind     []uint8  // entry's kind: kindGlobal, kindRegion or kindMask+mask index
 	hashes   []uint64 // words per entry, contiguous
-	// posting lists, rebuilt when dirty: for block b, entries with block value v are
+	// posting lists of the first built entries (the rest, a short tail, is scanned): for
+	// block b, entries with block value v are
 	// post[b][start[b][v]:start[b][v+1]].
 	start [][]uint32
 	post  [][]uint32
-	dirty bool
+	built int
 }
 
 // Result is one Search hit.
@@ -126,7 +127,6 @@ func (ix *Index) Add(id uint32, h Hash) error {
 	for w := range ix.words {
 		ix.hashes = append(ix.hashes, binary.BigEndian.Uint64(h.Bits[8*w:]))
 	}
-	ix.dirty = true
 	return nil
 }
 
@@ -172,7 +172,18 @@ func (ix *Index) rebuild() {
 		}
 		ix.start[b], ix.post[b] = start, post
 	}
-	ix.dirty = false
+	ix.built = n
+}
+
+// minTail is how many entries added since the last rebuild a search scans linearly before it
+// rebuilds the posting lists (also at most a quarter of the indexed ones): adding and searching
+// in turn, as linking a stream of listings does, then rebuilds O(log n) times in all.
+const minTail = 4096
+
+// stale reports whether the unindexed tail has grown enough to rebuild.
+func (ix *Index) stale() bool {
+	tail := len(ix.ids) - ix.built
+	return tail > max(minTail, ix.built/4)
 }
 
 // masksByWeight lists all 16-bit masks ordered by popcount; weightEnd[w] is how many have
@@ -207,10 +218,10 @@ func (ix *Index) search(q Hash, maxDist int, out []Result) ([]Result, error) {
 // searchCount is search that also adds the number of hashes it compared to *checked.
 func (ix *Index) searchCount(q Hash, maxDist int, out []Result, checked *int) ([]Result, error) {
 	ix.mu.RLock()
-	if ix.dirty {
+	if ix.stale() {
 		ix.mu.RUnlock()
 		ix.mu.Lock()
-		if ix.dirty {
+		if ix.stale() {
 			ix.rebuild()
 		}
 		ix.mu.Unlock()
@@ -232,14 +243,15 @@ func (ix *Index) searchCount(q Hash, maxDist int, out []Result, checked *int) ([
 	probes := weightEnd[r]
 	// Expected candidates: probes per block × average posting length × blocks. Each costs a
 	// random memory access where the scan reads sequentially, roughly linearCost times cheaper.
-	if float64(probes)*float64(len(ix.ids))/float64(1<<blockBits)*float64(nb)*linearCost >= float64(len(ix.ids)) {
+	if ix.built == 0 || float64(probes)*float64(ix.built)/float64(1<<blockBits)*float64(nb)*linearCost >= float64(ix.built) {
 		if checked != nil {
 			*checked += len(ix.ids)
 		}
-		return ix.linear(qw[:ix.words], maxDist, out), nil
+		return ix.linear(qw[:ix.words], maxDist, out, 0), nil
 	}
-	n := 0
+	n := len(ix.ids) - ix.built
 	first := len(out)
+	out = ix.linear(qw[:ix.words], maxDist, out, ix.built) // the tail not yet in the posting lists
 	for b := range nb {
 		key := uint16(qw[b/4] >> (48 - 16*(b%4)))
 		start, post := ix.start[b], ix.post[b]
@@ -295,12 +307,13 @@ func (ix *Index) dist(q []uint64, e int) int {
 }
 
 // linear is the plain scan Search falls back to (and the baseline the benchmarks compare with).
-func (ix *Index) linear(q []uint64, maxDist int, out []Result) []Result {
+// It compares entries from..len-1.
+func (ix *Index) linear(q []uint64, maxDist int, out []Result, from int) []Result {
 	first := len(out)
 	if ix.words == 4 {
 		q0, q1, q2, q3 := q[0], q[1], q[2], q[3]
 		hs := ix.hashes
-		for e := 0; 4*e+3 < len(hs); e++ {
+		for e := from; 4*e+3 < len(hs); e++ {
 			h := hs[4*e : 4*e+4 : 4*e+4]
 			d := bits.OnesCount64(q0^h[0]) + bits.OnesCount64(q1^h[1]) +
 				bits.OnesCount64(q2^h[2]) + bits.OnesCount64(q3^h[3])
@@ -309,7 +322,7 @@ func (ix *Index) linear(q []uint64, maxDist int, out []Result) []Result {
 			}
 		}
 	} else {
-		for e := range ix.ids {
+		for e := from; e < len(ix.ids); e++ {
 			if d := ix.dist(q, e); d <= maxDist {
 				out = append(out, ix.result(e, d))
 			}
@@ -533,7 +546,7 @@ func (ix *Index) UnmarshalBinary(data []byte) error {
 	if count > uint64(len(p))/rec || uint64(len(p)) != count*rec {
 		return bad(fmt.Sprintf("%d entries do not fit %d bytes", count, len(p)))
 	}
-	nix := Index{algo: strs[0], pipeline: strs[1], words: words, dirty: true,
+	nix := Index{algo: strs[0], pipeline: strs[1], words: words,
 		ids: make([]uint32, count), kind: make([]uint8, count), hashes: make([]uint64, count*uint64(words))}
 	for e := range nix.ids {
 		nix.ids[e] = binary.BigEndian.Uint32(p)
@@ -550,7 +563,7 @@ func (ix *Index) UnmarshalBinary(data []byte) error {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	ix.algo, ix.pipeline, ix.words = nix.algo, nix.pipeline, nix.words
-	ix.ids, ix.kind, ix.hashes, ix.dirty = nix.ids, nix.kind, nix.hashes, true
+	ix.ids, ix.kind, ix.hashes, ix.built = nix.ids, nix.kind, nix.hashes, 0
 	ix.start, ix.post = nil, nil
 	return nil
 }

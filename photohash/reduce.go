@@ -96,3 +96,38 @@ func reduce(img image.Image) lumaImage {
 func (l lumaImage) cells64(x0, y0, w, h float64) []float32 {
 	return areaAverage64(l.pix, l.h, l.w, x0*float64(l.w), y0*float64(l.h), w*float64(l.w), h*float64(l.h))
 }
+
+// orient returns l transformed so that EXIF orientation o (2..8) becomes upright (see orient).
+func (l lumaImage) orient(o int) lumaImage {
+	w, h := l.w, l.h
+	dw, dh := w, h
+	if o >= 5 {
+		dw, dh = h, w
+	}
+	out := lumaImage{pix: make([]float32, dw*dh), w: dw, h: dh}
+	for y := range dh {
+		for x := range dw {
+			var sx, sy int
+			switch o {
+			case 2:
+				sx, sy = w-1-x, y
+			case 3:
+				sx, sy = w-1-x, h-1-y
+			case 4:
+				sx, sy = x, h-1-y
+			case 5:
+				sx, sy = y, x
+			case 6:
+				sx, sy = y, h-1-x
+			case 7:
+				sx, sy = w-1-y, h-1-x
+			case 8:
+				sx, sy = w-1-y, x
+			default:
+				sx, sy = x, y
+			}
+			out.pix[y*dw+x] = l.pix[sy*w+sx]
+		}
+	}
+	return out
+}

@@ -190,25 +190,25 @@ func grayOf(cells []float32) *image.Gray {
 	return g
 }
 
-// HashFile decodes the named file with DecodeFile (limits, EXIF orientation) and hashes it.
-// Errors name the file.
+// HashFile reads the named file within lim and hashes it like HashBytes. Errors name the file.
 func HashFile(path string, lim Limits) (Set, error) {
-	img, err := DecodeFile(path, lim)
+	data, err := readFile(path, lim)
 	if err != nil {
 		return Set{}, err
 	}
-	s, err := HashImage(img)
+	s, err := HashBytes(data, lim)
 	if err != nil {
 		return Set{}, fmt.Errorf("hash %s: %w", path, err)
 	}
 	return s, nil
 }
 
-// HashBytes decodes an encoded image with the limits of lim (see Decode) and hashes it.
+// HashBytes decodes an encoded image with the limits of lim (see Decode) straight to the
+// reduced luma image (JPEGs by DCT scaling, see decodeReduced) and hashes it.
 func HashBytes(data []byte, lim Limits) (Set, error) {
-	img, err := decodeBytes(data, lim)
+	l, err := decodeReduced(data, lim)
 	if err != nil {
 		return Set{}, err
 	}
-	return HashImage(img)
+	return hashReduced(l)
 }
