@@ -150,6 +150,7 @@ func New(cfg Config) (*Registry, error) {
 	r.th.PDQGlobal = min(r.th.PDQGlobal, r.p.Photo.SearchGlobal)
 	r.th.PDQRegion = min(r.th.PDQRegion, r.p.Photo.SearchRegion)
 	r.th.PDQMask = min(r.th.PDQMask, r.p.Photo.SearchMask)
+	r.th.PDQDihedral = min(r.th.PDQDihedral, r.p.Photo.SearchDihedral)
 	if cfg.Limits != nil {
 		r.lim = *cfg.Limits
 	}

@@ -351,8 +351,9 @@ type SetMatch struct {
 	Crop     bool // matched through a region (crop) hash rather than the whole photo
 }
 
-// SearchSet applies Match's rule through the index: the query's whole-photo PDQ in all 8
-// orientations (when s has them) against stored whole-photo hashes within th.PDQGlobal; its
+// SearchSet applies Match's rule through the index: the query's whole-photo PDQ against stored
+// whole-photo hashes within th.PDQGlobal, and in its 7 other orientations (when s has them)
+// within th.PDQDihedral; its
 // whole-photo PDQ against stored crop windows, and its crop windows against stored whole-photo
 // hashes, within th.PDQRegion; its masked hashes against stored hashes of the same mask within
 // th.PDQMask. Stored hashes below th.MinQuality are not filtered (the index keeps no quality:
@@ -400,8 +401,12 @@ func searchSet(s Set, th Thresholds, search kindSearch) ([]SetMatch, error) {
 	}
 	var buf []Result
 	var err error
-	for _, v := range variants {
-		if buf, err = search(kindGlobal, v, th.PDQGlobal, buf[:0]); err != nil {
+	for k, v := range variants {
+		r := th.PDQGlobal
+		if k > 0 {
+			r = th.PDQDihedral
+		}
+		if buf, err = search(kindGlobal, v, r, buf[:0]); err != nil {
 			return nil, err
 		}
 		note(buf, false)

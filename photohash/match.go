@@ -16,7 +16,8 @@ var defaultThresholdsTSV string
 // Thresholds is the decision rule of Match. The defaults come from thresholds.tsv, chosen from the
 // robustness measurement in README.md; LoadThresholds reads a user's own file.
 type Thresholds struct {
-	PDQGlobal  int // largest Hamming distance (of 256) between whole-photo PDQ hashes, over the 8 orientations
+	PDQGlobal   int // largest Hamming distance (of 256) between whole-photo PDQ hashes as they are
+	PDQDihedral int // the same with one photo rotated or mirrored (the 7 other orientations)
 	PDQRegion  int // largest distance between a region hash and a region or whole-photo hash (crops)
 	PDQMask    int // largest distance between two masked hashes with the same mask (overlays)
 	MinQuality int // PDQ hashes below this quality are ignored (featureless images)
@@ -78,6 +79,8 @@ func parseThresholds(r io.Reader, th Thresholds) (Thresholds, error) {
 			th.PDQGlobal = v
 		case "pdq_region":
 			th.PDQRegion = v
+		case "pdq_dihedral":
+			th.PDQDihedral = v
 		case "pdq_mask":
 			th.PDQMask = v
 		case "min_quality":
@@ -94,7 +97,8 @@ func parseThresholds(r io.Reader, th Thresholds) (Thresholds, error) {
 
 // MatchDistances are the distances Match decides on.
 type MatchDistances struct {
-	Global int // smallest whole-photo PDQ distance over the 8 orientations (256 if unavailable)
+	Global   int // whole-photo PDQ distance as the photos are (256 if unavailable)
+	Dihedral int // smallest whole-photo PDQ distance over the 7 other rotations and mirrors (256 if unavailable)
 	Region int // smallest distance between one Set's whole-photo PDQ and the other's region hashes (256 if none)
 	Mask   int // smallest distance between masked hashes with the same mask (256 if none)
 }
@@ -103,7 +107,7 @@ type MatchDistances struct {
 // minQuality are skipped. Orientations are tried when either Set has its coefficients (a Set
 // computed here rather than rebuilt from storage).
 func Distances(a, b Set, minQuality int) MatchDistances {
-	d := MatchDistances{Global: 256, Region: 256, Mask: 256}
+	d := MatchDistances{Global: 256, Dihedral: 256, Region: 256, Mask: 256}
 	ga, okA := a.Global(AlgoPDQ)
 	gb, okB := b.Global(AlgoPDQ)
 	if !okA || !okB || ga.Quality < minQuality || gb.Quality < minQuality {
@@ -119,9 +123,14 @@ func Distances(a, b Set, minQuality int) MatchDistances {
 		} else {
 			variants = []Hash{gb}
 		}
-		for _, v := range variants {
-			if x, err := Distance(other, v); err == nil && x < d.Global {
+		for k, v := range variants {
+			x, err := Distance(other, v)
+			switch {
+			case err != nil:
+			case k == 0:
 				d.Global = x
+			case x < d.Dihedral:
+				d.Dihedral = x
 			}
 		}
 	}
@@ -167,6 +176,9 @@ func Match(a, b Set, th Thresholds) (dist int, ok bool) {
 	d := Distances(a, b, th.MinQuality)
 	if d.Global <= th.PDQGlobal {
 		return d.Global, true
+	}
+	if d.Dihedral <= th.PDQDihedral {
+		return d.Dihedral, true
 	}
 	if d.Region <= th.PDQRegion {
 		return d.Region, true

@@ -26,67 +26,60 @@ func reduce(img image.Image) lumaImage {
 	f := max(1, (max(w, h)+reducedMax-1)/reducedMax)
 	ow, oh := (w+f-1)/f, (h+f-1)/f
 	acc := make([]float32, ow*oh)
-	cnt := make([]float32, ow*oh)
-	// row adds one source row of luma values (0..255 scaled by scale) into output row oy.
-	addRow := func(oy int, lum func(x int) float32) {
-		a := acc[oy*ow : (oy+1)*ow]
-		for x := 0; x < w; x += f {
-			var s float32
-			end := min(w, x+f)
-			for xx := x; xx < end; xx++ {
-				s += lum(xx)
-			}
-			a[x/f] += s
-		}
-	}
+	row := make([]float32, w) // one source row of luma
 	const rc, gc, bc = float32(0.299), float32(0.587), float32(0.114)
-	switch m := img.(type) {
-	case *image.YCbCr:
-		// A JPEG's Y plane is exactly this luma.
-		for y := range h {
-			row := m.Y[(y+b.Min.Y-m.Rect.Min.Y)*m.YStride+(b.Min.X-m.Rect.Min.X):]
-			addRow(y/f, func(x int) float32 { return float32(row[x]) })
-		}
-	case *image.Gray:
-		for y := range h {
-			row := m.Pix[m.PixOffset(b.Min.X, b.Min.Y+y):]
-			addRow(y/f, func(x int) float32 { return float32(row[x]) })
-		}
-	case *image.RGBA:
-		for y := range h {
-			row := m.Pix[m.PixOffset(b.Min.X, b.Min.Y+y):]
-			addRow(y/f, func(x int) float32 {
-				p := row[4*x : 4*x+3 : 4*x+3]
-				return rc*float32(p[0]) + gc*float32(p[1]) + bc*float32(p[2])
-			})
-		}
-	case *image.NRGBA:
-		// Hashes see a transparent pixel's colour as drawn over black, like the RGBA path.
-		for y := range h {
-			row := m.Pix[m.PixOffset(b.Min.X, b.Min.Y+y):]
-			addRow(y/f, func(x int) float32 {
-				p := row[4*x : 4*x+4 : 4*x+4]
-				a := float32(p[3]) / 255
-				return a * (rc*float32(p[0]) + gc*float32(p[1]) + bc*float32(p[2]))
-			})
-		}
-	default:
-		for y := range h {
-			addRow(y/f, func(x int) float32 {
-				c := color.RGBAModel.Convert(img.At(b.Min.X+x, b.Min.Y+y)).(color.RGBA)
-				return rc*float32(c.R) + gc*float32(c.G) + bc*float32(c.B)
-			})
-		}
-	}
 	for y := range h {
-		oy := y / f
-		c := cnt[oy*ow : (oy+1)*ow]
-		for x := 0; x < w; x += f {
-			c[x/f] += float32(min(w, x+f) - x)
+		sy := b.Min.Y + y
+		switch m := img.(type) {
+		case *image.YCbCr: // a JPEG's Y plane is exactly this luma
+			p := m.Y[m.YOffset(b.Min.X, sy):]
+			for x := range row {
+				row[x] = float32(p[x])
+			}
+		case *image.Gray:
+			p := m.Pix[m.PixOffset(b.Min.X, sy):]
+			for x := range row {
+				row[x] = float32(p[x])
+			}
+		case *image.RGBA:
+			p := m.Pix[m.PixOffset(b.Min.X, sy):]
+			for x := range row {
+				q := p[4*x : 4*x+3 : 4*x+3]
+				row[x] = rc*float32(q[0]) + gc*float32(q[1]) + bc*float32(q[2])
+			}
+		case *image.NRGBA:
+			// A transparent pixel counts as drawn over black, as in the RGBA path.
+			p := m.Pix[m.PixOffset(b.Min.X, sy):]
+			for x := range row {
+				q := p[4*x : 4*x+4 : 4*x+4]
+				row[x] = float32(q[3]) / 255 * (rc*float32(q[0]) + gc*float32(q[1]) + bc*float32(q[2]))
+			}
+		default:
+			for x := range row {
+				c := color.RGBAModel.Convert(img.At(b.Min.X+x, sy)).(color.RGBA)
+				row[x] = rc*float32(c.R) + gc*float32(c.G) + bc*float32(c.B)
+			}
+		}
+		a := acc[(y/f)*ow : (y/f+1)*ow]
+		if f == 1 {
+			copy(a, row)
+			continue
+		}
+		for ox := range a {
+			var s float32
+			for _, v := range row[ox*f : min(w, ox*f+f)] {
+				s += v
+			}
+			a[ox] += s
 		}
 	}
-	for i := range acc {
-		acc[i] /= cnt[i]
+	if f > 1 {
+		for oy := range oh {
+			rows := float32(min(h, oy*f+f) - oy*f)
+			for ox := range ow {
+				acc[oy*ow+ox] /= rows * float32(min(w, ox*f+f)-ox*f)
+			}
+		}
 	}
 	return lumaImage{pix: acc, w: ow, h: oh}
 }

@@ -423,10 +423,11 @@ func phashDist(a, b Set) uint16 {
 }
 
 // dist is what the study keeps of one pair: the distances Match decides on and the plain pHash's.
-type dist struct{ g, r, m, p, q uint16 } // q: the lower whole-photo PDQ quality of the two
+type dist struct{ g, h, r, m, p, q uint16 } // h: dihedral; q: the lower whole-photo PDQ quality of the two
 
 func (d dist) match(th Thresholds) bool {
-	return int(d.q) >= th.MinQuality && (int(d.g) <= th.PDQGlobal || int(d.r) <= th.PDQRegion || int(d.m) <= th.PDQMask)
+	return int(d.q) >= th.MinQuality && (int(d.g) <= th.PDQGlobal || int(d.h) <= th.PDQDihedral ||
+		int(d.r) <= th.PDQRegion || int(d.m) <= th.PDQMask)
 }
 
 // pairDist computes the distances at quality 0 and keeps the pair's quality, so that every
@@ -435,7 +436,7 @@ func pairDist(a, b Set, _ int) dist {
 	d := Distances(a, b, 0)
 	ga, _ := a.Global(AlgoPDQ)
 	gb, _ := b.Global(AlgoPDQ)
-	return dist{uint16(d.Global), uint16(d.Region), uint16(d.Mask), phashDist(a, b), uint16(min(ga.Quality, gb.Quality))}
+	return dist{uint16(d.Global), uint16(d.Dihedral), uint16(d.Region), uint16(d.Mask), phashDist(a, b), uint16(min(ga.Quality, gb.Quality))}
 }
 
 func TestRobustness(t *testing.T) {
@@ -525,25 +526,29 @@ func TestRobustness(t *testing.T) {
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "%d photos (quadrants of %d photographs), %d photo pairs, %d original-original and %d original-edit pairs compared (%d CPUs, %s/%s)\n",
 		len(photos), len(sources), len(origPairs), len(origPairs), len(versionPairs), runtime.NumCPU(), runtime.GOOS, runtime.GOARCH)
-	fmt.Fprintf(&sb, "%-3s %-3s %-3s %-3s", "q", "g", "r", "m")
+	fmt.Fprintf(&sb, "%-3s %-3s %-3s %-3s %-3s", "q", "g", "d", "r", "m")
 	for _, e := range edits {
 		fmt.Fprintf(&sb, " %9s", e.name)
 	}
 	fmt.Fprintf(&sb, " %8s %8s\n", "falseAll", "falseSrc")
-	grid := []Thresholds{th}
+	// The first rows: the embedded thresholds (Match), then the search radii links uses by
+	// default (links/params.yaml caps them so a lookup in 1M photos stays under a millisecond).
+	search := th
+	search.PDQGlobal, search.PDQDihedral, search.PDQRegion, search.PDQMask = min(th.PDQGlobal, 31), min(th.PDQDihedral, 15), min(th.PDQRegion, 15), min(th.PDQMask, 15)
+	grid := []Thresholds{th, search}
 	if *photosDir != "" {
 		for _, q := range []int{20, 30, 40, 50} {
 			for _, g := range []int{15, 23, 31, 40, 48} {
 				for _, r := range []int{15, 23, 31, 40} {
 					for _, m := range []int{-1, 15, 23, 31, 40} {
-						grid = append(grid, Thresholds{PDQGlobal: g, PDQRegion: r, PDQMask: m, MinQuality: q})
+						grid = append(grid, Thresholds{PDQGlobal: g, PDQDihedral: g, PDQRegion: r, PDQMask: m, MinQuality: q})
 					}
 				}
 			}
 		}
 	}
 	for _, g := range grid {
-		fmt.Fprintf(&sb, "%-3d %-3d %-3d %-3d", g.MinQuality, g.PDQGlobal, g.PDQRegion, g.PDQMask)
+		fmt.Fprintf(&sb, "%-3d %-3d %-3d %-3d %-3d", g.MinQuality, g.PDQGlobal, g.PDQDihedral, g.PDQRegion, g.PDQMask)
 		for e := range edits {
 			fmt.Fprintf(&sb, " %9.3f", recall(e, g))
 		}
@@ -563,11 +568,11 @@ func TestRobustness(t *testing.T) {
 	}
 	sb.WriteString("\n")
 	pct := func(v []int, p float64) int { return v[min(len(v)-1, int(p*float64(len(v))))] }
-	fmt.Fprintf(&sb, "distance percentiles p50 p90 p95 max (global | crop window | mask):\n")
+	fmt.Fprintf(&sb, "distance percentiles p50 p90 p95 max (whole photo, best orientation | crop window | mask):\n")
 	for e, ed := range edits {
 		var g, r, m []int
 		for _, d := range truePairs[e] {
-			g, r, m = append(g, int(d.g)), append(r, int(d.r)), append(m, int(d.m))
+			g, r, m = append(g, int(min(d.g, d.h))), append(r, int(d.r)), append(m, int(d.m))
 		}
 		sort.Ints(g)
 		sort.Ints(r)
@@ -580,7 +585,9 @@ func TestRobustness(t *testing.T) {
 		var g, r, m []int
 		for _, ps := range [][]fpair{origPairs, versionPairs} {
 			for _, fp := range ps {
-				g, r, m = append(g, int(fp.d.g)), append(r, int(fp.d.r)), append(m, int(fp.d.m))
+				if int(fp.d.q) >= th.MinQuality {
+					g, r, m = append(g, int(min(fp.d.g, fp.d.h))), append(r, int(fp.d.r)), append(m, int(fp.d.m))
+				}
 			}
 		}
 		sort.Ints(g)
@@ -608,9 +615,9 @@ func TestRobustness(t *testing.T) {
 				if int(fp.d.q) < th.MinQuality {
 					continue
 				}
-				for k, v := range []uint16{fp.d.g, fp.d.r, fp.d.m} {
+				for k, v := range []uint16{fp.d.g, fp.d.h, fp.d.r, fp.d.m} {
 					if v <= 40 {
-						ns = append(ns, near{int(v), fmt.Sprintf("%s %d q%d: %s ~ %s", []string{"global", "crop", "mask"}[k], v, fp.d.q, photos[fp.i].name, photos[fp.j].name)})
+						ns = append(ns, near{int(v), fmt.Sprintf("%s %d q%d: %s ~ %s", []string{"global", "dihedral", "crop", "mask"}[k], v, fp.d.q, photos[fp.i].name, photos[fp.j].name)})
 					}
 				}
 			}
