@@ -22,8 +22,10 @@
 //     extractor; a handle that is a phone number ("whatsapp:+4477…") is
 //     that phone, counted once.
 //   - Photos: images[].path is decoded safely and hashed by package
-//     photohash (PDQ with region hashes for crops, pHash); matches use
-//     photohash's measured thresholds and its multi-index Index, so search
+//     photohash (whole-photo PDQ in 8 orientations, masked PDQs for banners,
+//     logos, stickers and text, crop-window PDQs, pHash); matches use
+//     photohash's measured thresholds, capped by the photo search radii of
+//     params.yaml, through its per-kind multi-index SetIndex, so search
 //     stays sub-linear. images[].phash given by the source is matched by
 //     pHash distance. Photos are never kept, only hashes with algorithm and
 //     pipeline version.
