@@ -33,9 +33,10 @@ type Index struct {
 	hashes   []uint64 // words per entry, contiguous
 	// posting lists of the first built entries (the rest, a short tail, is scanned): for
 	// block b, entries with block value v are
-	// post[b][start[b][v]:start[b][v+1]].
+	// post[b][start[b][v]:start[b][v+1]]; each posting is entry<<32 | sketch(entry, b), so most
+	// candidates are refused from the posting alone, without reading their hash.
 	start [][]uint32
-	post  [][]uint32
+	post  [][]uint64
 	built int
 }
 
@@ -154,7 +155,7 @@ func (ix *Index) rebuild() {
 	n := len(ix.ids)
 	nb := ix.blocks()
 	ix.start = make([][]uint32, nb)
-	ix.post = make([][]uint32, nb)
+	ix.post = make([][]uint64, nb)
 	for b := range nb {
 		start := make([]uint32, 1<<blockBits+1)
 		for e := range n {
@@ -163,11 +164,11 @@ func (ix *Index) rebuild() {
 		for v := 1; v < len(start); v++ {
 			start[v] += start[v-1]
 		}
-		post := make([]uint32, n)
+		post := make([]uint64, n)
 		fill := slices.Clone(start[:1<<blockBits])
 		for e := range n {
 			v := ix.block(e, b)
-			post[fill[v]] = uint32(e)
+			post[fill[v]] = uint64(e)<<32 | uint64(ix.sketch(ix.hashes[e*ix.words:(e+1)*ix.words], b))
 			fill[v]++
 		}
 		ix.start[b], ix.post[b] = start, post
@@ -184,6 +185,18 @@ const minTail = 4096
 func (ix *Index) stale() bool {
 	tail := len(ix.ids) - ix.built
 	return tail > max(minTail, ix.built/4)
+}
+
+// sketch is the two blocks after block b (cyclically) of a hash: a posting carries it so that a
+// candidate found through block b whose sketch alone is farther than the radius is refused
+// without a random access to its hash (the distance is at least the probe's weight plus the
+// sketch's distance).
+func (ix *Index) sketch(h []uint64, b int) uint32 {
+	nb := ix.blocks()
+	b1, b2 := (b+1)%nb, (b+2)%nb
+	x := uint16(h[b1/4] >> (48 - 16*(b1%4)))
+	y := uint16(h[b2/4] >> (48 - 16*(b2%4)))
+	return uint32(x)<<16 | uint32(y)
 }
 
 // masksByWeight lists all 16-bit masks ordered by popcount; weightEnd[w] is how many have
@@ -254,17 +267,22 @@ func (ix *Index) searchCount(q Hash, maxDist int, out []Result, checked *int) ([
 	out = ix.linear(qw[:ix.words], maxDist, out, ix.built) // the tail not yet in the posting lists
 	for b := range nb {
 		key := uint16(qw[b/4] >> (48 - 16*(b%4)))
+		qs := ix.sketch(qw[:ix.words], b)
 		start, post := ix.start[b], ix.post[b]
 		for _, m := range masksByWeight[:probes] {
 			v := key ^ m
-			ps := post[start[v]:start[int(v)+1]]
-			n += len(ps)
-			for _, e := range ps {
-				if d := ix.dist(qw[:ix.words], int(e)); d <= maxDist {
+			w := bits.OnesCount16(m)
+			for _, p := range post[start[v]:start[int(v)+1]] {
+				if w+bits.OnesCount32(uint32(p)^qs) > maxDist {
+					continue // the sketch alone is too far
+				}
+				e := int(p >> 32)
+				n++
+				if d := ix.dist(qw[:ix.words], e); d <= maxDist {
 					// An entry found through several blocks is reported once: only
 					// through the first block within the per-block radius.
-					if ix.firstCloseBlock(qw[:ix.words], int(e), r) == b {
-						out = append(out, ix.result(int(e), d))
+					if ix.firstCloseBlock(qw[:ix.words], e, r) == b {
+						out = append(out, ix.result(e, d))
 					}
 				}
 			}

@@ -534,7 +534,7 @@ func TestRobustness(t *testing.T) {
 	// The first rows: the embedded thresholds (Match), then the search radii links uses by
 	// default (links/params.yaml caps them so a lookup in 1M photos stays under a millisecond).
 	search := th
-	search.PDQGlobal, search.PDQDihedral, search.PDQRegion, search.PDQMask = min(th.PDQGlobal, 31), min(th.PDQDihedral, 15), min(th.PDQRegion, 15), min(th.PDQMask, 15)
+	search.PDQGlobal, search.PDQDihedral, search.PDQRegion, search.PDQMask = min(th.PDQGlobal, 15), min(th.PDQDihedral, 15), min(th.PDQRegion, 15), min(th.PDQMask, 15)
 	grid := []Thresholds{th, search}
 	if *photosDir != "" {
 		for _, q := range []int{20, 30, 40, 50} {
