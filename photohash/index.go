@@ -36,8 +36,8 @@ type Index struct {
 	// post[b][start[b][v]:start[b][v+1]]; each posting is entry<<sketchBits | the top
 	// sketchBits bits of sketch(entry, b), so most candidates are refused from the posting
 	// alone, without reading their hash.
-	start [][]uint32
-	post  [][]uint64
+	start      [][]uint32
+	post       [][]uint64
 	built      int
 	sketchBits int // 64 minus the bits an entry number needs, at most 48
 }

@@ -3,8 +3,8 @@ package photohash
 import (
 	"fmt"
 	"math/rand/v2"
-	"slices"
 	"runtime"
+	"slices"
 	"testing"
 	"time"
 )

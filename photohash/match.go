@@ -18,9 +18,9 @@ var defaultThresholdsTSV string
 type Thresholds struct {
 	PDQGlobal   int // largest Hamming distance (of 256) between whole-photo PDQ hashes as they are
 	PDQDihedral int // the same with one photo rotated or mirrored (the 7 other orientations)
-	PDQRegion  int // largest distance between a region hash and a region or whole-photo hash (crops)
-	PDQMask    int // largest distance between two masked hashes with the same mask (overlays)
-	MinQuality int // PDQ hashes below this quality are ignored (featureless images)
+	PDQRegion   int // largest distance between a region hash and a region or whole-photo hash (crops)
+	PDQMask     int // largest distance between two masked hashes with the same mask (overlays)
+	MinQuality  int // PDQ hashes below this quality are ignored (featureless images)
 }
 
 // embeddedThresholds is thresholds.tsv parsed once.
@@ -99,8 +99,8 @@ func parseThresholds(r io.Reader, th Thresholds) (Thresholds, error) {
 type MatchDistances struct {
 	Global   int // whole-photo PDQ distance as the photos are (256 if unavailable)
 	Dihedral int // smallest whole-photo PDQ distance over the 7 other rotations and mirrors (256 if unavailable)
-	Region int // smallest distance between one Set's whole-photo PDQ and the other's region hashes (256 if none)
-	Mask   int // smallest distance between masked hashes with the same mask (256 if none)
+	Region   int // smallest distance between one Set's whole-photo PDQ and the other's region hashes (256 if none)
+	Mask     int // smallest distance between masked hashes with the same mask (256 if none)
 }
 
 // Distances computes the distances between two Sets that Match thresholds. Hashes below

@@ -148,9 +148,6 @@ func c(x uint64, bits int) int32 {
 	return int32((x + (1 << (59 - bits))) >> (60 - bits))
 }
 
-
-
-
 // “Note on 925”, deferred from above to avoid interrupting code.
 //
 // In fdctCols, heading into stage 2, the values x4, x5, x6, x7 are in [-255, 255].

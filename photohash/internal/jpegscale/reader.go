@@ -668,4 +668,3 @@ func (d *decoder) isRGB() bool {
 	}
 	return d.comp[0].c == 'R' && d.comp[1].c == 'G' && d.comp[2].c == 'B'
 }
-
