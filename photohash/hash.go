@@ -29,7 +29,7 @@ const Pipeline = "rt-photo-2"
 // Hash is one perceptual hash with the metadata needed to compare it safely.
 type Hash struct {
 	Algo     string // AlgoPDQ, AlgoPDQRegion or AlgoPHash
-	Pipeline string // pipeline version, e.g. "rt-photo-1"; "" when parsed from bare hex
+	Pipeline string // pipeline version, e.g. "rt-photo-2"; "" when parsed from bare hex
 	Bits     []byte // 32 bytes for PDQ, 8 for pHash; big-endian as printed by Hex
 	Quality  int    // PDQ quality 0..100 (below 50 the hash is unreliable); 100 for pHash
 	Region   string // "" for the whole photo, else the sub-window name (see regions)

@@ -35,7 +35,7 @@ func DefaultThresholds() Thresholds {
 }
 
 // LoadThresholds reads "name<TAB>value[<TAB>note]" lines (# comments and a "name" header allowed)
-// with names pdq_global, pdq_region and min_quality. Names not given keep the embedded default.
+// with names pdq_global, pdq_dihedral, pdq_region, pdq_mask and min_quality. Names not given keep the embedded default.
 func LoadThresholds(r io.Reader) (Thresholds, error) {
 	return parseThresholds(r, embeddedThresholds)
 }
@@ -103,8 +103,8 @@ type MatchDistances struct {
 	Mask     int // smallest distance between masked hashes with the same mask (256 if none)
 }
 
-// Distances computes the distances between two Sets that Match thresholds. Hashes below
-// minQuality are skipped. Orientations are tried when either Set has its coefficients (a Set
+// Distances computes the distances between two Sets that Match thresholds. If either photo's
+// whole-photo quality is below minQuality, nothing is compared (all 256). Orientations are tried when either Set has its coefficients (a Set
 // computed here rather than rebuilt from storage).
 func Distances(a, b Set, minQuality int) MatchDistances {
 	d := MatchDistances{Global: 256, Dihedral: 256, Region: 256, Mask: 256}
@@ -168,10 +168,12 @@ func Distances(a, b Set, minQuality int) MatchDistances {
 	return d
 }
 
-// Match reports whether two Sets show the same photo: whole-photo PDQ within th.PDQGlobal in any
-// of the 8 orientations, or one photo's whole-photo PDQ within th.PDQRegion of one of the other's region
-// hashes (a crop). dist is the whole-photo distance
-// (or the region distance when only a region matched).
+// Match reports whether two Sets show the same photo: whole-photo PDQ within th.PDQGlobal as
+// they are or within th.PDQDihedral with one rotated or mirrored, one photo's whole-photo PDQ
+// within th.PDQRegion of one of the other's crop windows, or two masked hashes of the same mask
+// within th.PDQMask (a banner, logo, sticker or text over the photo). Photos whose whole-photo
+// quality is below th.MinQuality match nothing. dist is the distance that decided (the
+// whole-photo distance when nothing matched).
 func Match(a, b Set, th Thresholds) (dist int, ok bool) {
 	d := Distances(a, b, th.MinQuality)
 	if d.Global <= th.PDQGlobal {

@@ -9,21 +9,18 @@ import (
 	"github.com/corona10/goimagehash"
 )
 
-// shrinkMax is the longest side, in pixels, that photos are shrunk to (once) before hashing.
-// PDQ blurs down to 64×64 anyway; 512 keeps enough detail for the 60–90% region windows.
-const shrinkMax = 512
-
 // region is a sub-window of the photo, in fractions of its width and height.
 type region struct {
 	name       string
 	x0, y0, sz float64 // left, top, side (same fraction of width and of height)
 }
 
-// regions are the sub-windows hashed besides the whole photo: windows of 95% and 90% of each
-// side, each at the 9 positions of a 3×3 grid (corners, edge midpoints, centre). A cropped repost
-// is close to one of the original's windows, so comparing one photo's whole-photo hash with the
-// other's windows recovers small crops that defeat global hashes. Names are the window side in
-// percent, then the anchor: "95tl", "95t", ..., "90c", ..., "90br".
+// regions are the crop windows hashed besides the whole photo: windows of 95% of each side at
+// the 9 positions of a 3×3 grid (corners, edge midpoints, centre). A cropped repost is close to
+// one of the original's windows, so comparing one photo's whole-photo hash with the other's
+// windows recovers small crops that defeat global hashes. Names are the window side in
+// percent, then the anchor: "95tl", "95t", ..., "95br". (rt-photo-1 also had 90% windows: they
+// doubled the stored windows for 10% crops, outside the targets.)
 var regions = func() []region {
 	var rs []region
 	anchors := []struct {
@@ -39,8 +36,9 @@ var regions = func() []region {
 	return rs
 }()
 
-// Set is everything computed for one photo: the global PDQ hash, the 64-bit pHash and PDQ hashes
-// of the sub-windows listed in regions. All carry Pipeline.
+// Set is everything computed for one photo: the whole-photo PDQ hash, the 64-bit pHash, the
+// masked PDQ hashes (masks) and the PDQ hashes of the crop windows (regions). All carry
+// Pipeline.
 type Set struct {
 	Hashes []Hash
 	// orient derives the rotations and mirrors of the global PDQ from its coefficients, once,
