@@ -106,7 +106,7 @@ func (r *Registry) linkPhotos(l *corpus.Listing, pr *prepared, ord uint32, self 
 			key = "phash:" + g.Hex()
 		}
 		ev := corpus.Evidence{Field: field, Text: name, Shared: key}
-		matches, err := r.hl.match(ph.set, r.th, r.p.Photo.PHashDistance)
+		matches, err := r.hl.match(ph.set, r.listTh, r.p.Photo.PHashDistance)
 		if err != nil {
 			r.log.Debug("hash list match failed", "id", self, "err", err)
 		}

@@ -88,7 +88,8 @@ type Config struct {
 // Links).
 type Registry struct {
 	p      Params
-	th     photohash.Thresholds
+	th     photohash.Thresholds // the registry's search radii: Thresholds capped by Params.Photo.Search*
+	listTh photohash.Thresholds // uncapped, for hash lists (small; hashes from other PDQ tools)
 	lim    photohash.Limits
 	hl     *HashList
 	store  Store
@@ -149,6 +150,7 @@ func New(cfg Config) (*Registry, error) {
 	if cfg.Thresholds != nil {
 		r.th = *cfg.Thresholds
 	}
+	r.listTh = r.th
 	r.th.PDQGlobal = min(r.th.PDQGlobal, r.p.Photo.SearchGlobal)
 	r.th.PDQRegion = min(r.th.PDQRegion, r.p.Photo.SearchRegion)
 	r.th.PDQMask = min(r.th.PDQMask, r.p.Photo.SearchMask)
