@@ -218,9 +218,8 @@ func sticker(img *image.RGBA, k int) image.Image {
 				continue
 			}
 			c := color.RGBA{255, 205, 40, 255}
-			ex, ey := min(sq(dx-0.35)+sq(dy+0.3), sq(dx+0.35)+sq(dy+0.3)), 0.0
-			_ = ey
-			if ex < 0.02 || (dy > 0.3 && dy < 0.45 && dx > -0.5 && dx < 0.5) {
+			eye := min(sq(dx-0.35)+sq(dy+0.3), sq(dx+0.35)+sq(dy+0.3)) // squared distance to an eye
+			if eye < 0.02 || (dy > 0.3 && dy < 0.45 && dx > -0.5 && dx < 0.5) {
 				c = color.RGBA{60, 30, 10, 255}
 			}
 			out.SetRGBA(x, y, c)
