@@ -460,14 +460,15 @@ func (d *decoder) reconstructBlock(b *block, bx, by, compIndex int) error {
 	area := int32(s * s)
 	for y := 0; y < n; y++ {
 		for x := 0; x < n; x++ {
+			// The mean of the pixels as image/jpeg would store them (each clipped first).
 			var sum int32
 			for yy := 0; yy < s; yy++ {
 				row := b[(y*s+yy)*8+x*s:]
 				for xx := 0; xx < s; xx++ {
-					sum += row[xx]
+					sum += int32(clampLevel(row[xx]))
 				}
 			}
-			dst[y*stride+x] = clampLevel((sum + area/2) / area)
+			dst[y*stride+x] = uint8((sum + area/2) / area)
 		}
 	}
 	return nil
