@@ -14,6 +14,7 @@ import (
 
 	"github.com/redthread/redthread/corpus"
 	"github.com/redthread/redthread/indicators"
+	"github.com/redthread/redthread/photohash"
 )
 
 // synthBatch builds n synthetic listings with features as the extractor
@@ -194,16 +195,19 @@ func BenchmarkPrepareImages(b *testing.B) {
 	b.ReportMetric(float64((cputime.Process()-c0).Nanoseconds())/float64(b.N), "cpu-ns/image")
 }
 
-// photoEntries returns n registry entries with one photo each: a random
-// PDQ hash and 18 region hashes within 30 bits of it (as a photo's
-// windows are), and a pHash.
+// photoEntries returns n registry entries with one photo each, as
+// photohash's pipeline stores it: a random whole-photo PDQ, 9 crop windows
+// 40–60 bits from it, 12 masked hashes 5–30 bits from it, and a pHash.
 func photoEntries(n int, rng *rand.Rand) []*Entry {
 	es := make([]*Entry, n)
 	for i := range es {
 		g := randomBits(rng, 32)
-		pe := PhotoEntry{Pipeline: "rt-photo-1", Hashes: []string{"pdq:" + hexOf(g), "phash:" + hexOf(randomBits(rng, 8))}}
-		for k := range 18 {
-			pe.Hashes = append(pe.Hashes, fmt.Sprintf("pdq-region/r%d:%s", k, hexOf(flip(rng, g, 20+rng.IntN(10)))))
+		pe := PhotoEntry{Pipeline: photohash.Pipeline, Hashes: []string{"pdq:" + hexOf(g), "phash:" + hexOf(randomBits(rng, 8))}}
+		for _, w := range []string{"95tl", "95t", "95tr", "95l", "95c", "95r", "95bl", "95b", "95br"} {
+			pe.Hashes = append(pe.Hashes, "pdq-region/"+w+":"+hexOf(flip(rng, g, 40+rng.IntN(21))))
+		}
+		for _, m := range []string{"t", "b", "l", "r", "tl", "tr", "bl", "br", "c", "h1", "h2", "h3"} {
+			pe.Hashes = append(pe.Hashes, "pdq-mask/"+m+":"+hexOf(flip(rng, g, 5+rng.IntN(26))))
 		}
 		es[i] = &Entry{ID: fmt.Sprintf("ph%07d", i), Photos: []PhotoEntry{pe}}
 	}

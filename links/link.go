@@ -183,7 +183,7 @@ func (lk *linker) photos(l *corpus.Listing, pr *prepared, self string, f *indica
 			key = "phash:" + g.Hex()
 		}
 		ev := corpus.Evidence{Field: field, Text: name, Shared: key}
-		matches, err := r.hl.match(ph.set, r.th, r.p.Photo.PHashDistance)
+		matches, err := r.hl.match(ph.set, r.listTh, r.p.Photo.PHashDistance)
 		if err != nil {
 			r.log.Debug("hash list match failed", "id", self, "err", err)
 		}
@@ -218,30 +218,19 @@ func (lk *linker) photos(l *corpus.Listing, pr *prepared, self string, f *indica
 		}
 		_, hasPDQ := ph.set.Global(photohash.AlgoPDQ)
 		if hasPDQ {
-			ms, err := r.pdq.SearchSet(ph.set, r.th)
+			// Whole photo (8 orientations), crop windows both ways and masked hashes
+			// (banners, logos, stickers, text), each kind in its own multi-index.
+			ms, err := r.photoIx.SearchSet(ph.set, r.th)
 			if err != nil {
 				r.log.Debug("photo search failed", "id", self, "err", err)
 			}
 			for _, m := range ms {
 				note(m.ID, m.Distance)
 			}
-			// This photo may be a crop of a stored one: its whole-photo hash
-			// against the stored window hashes. (The other way round,
-			// SearchSet's window queries find stored crops of this photo.)
-			// Kept apart from the whole-photo index so that index stays
-			// dense with one hash per photo.
-			if g, _ := ph.set.Global(photohash.AlgoPDQ); g.Quality >= r.th.MinQuality {
-				rs, err := r.regions.Search(g, r.th.PDQRegion)
-				if err != nil {
-					r.log.Debug("photo search failed", "id", self, "err", err)
-				}
-				for _, m := range rs {
-					note(m.ID, m.Distance)
-				}
-			}
 		}
 		if g, ok := ph.set.Global(photohash.AlgoPHash); ok {
 			// pHash links photos only when one side has no PDQ (a hash given by the source).
+			g.Pipeline = ""
 			rs, _ := r.phash.Search(g, r.p.Photo.PHashDistance)
 			for _, m := range rs {
 				if !hasPDQ || !r.photoPDQ[m.ID] {

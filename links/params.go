@@ -34,9 +34,11 @@ type TemplateParams struct {
 
 // PhotoParams tune photo matching beyond photohash.Thresholds.
 type PhotoParams struct {
-	PHashDistance int `yaml:"phash_distance"`
-	SearchGlobal  int `yaml:"search_global"` // caps photohash.Thresholds.PDQGlobal
-	SearchRegion  int `yaml:"search_region"` // caps photohash.Thresholds.PDQRegion
+	PHashDistance  int `yaml:"phash_distance"`
+	SearchGlobal   int `yaml:"search_global"`   // caps photohash.Thresholds.PDQGlobal
+	SearchDihedral int `yaml:"search_dihedral"` // caps photohash.Thresholds.PDQDihedral
+	SearchRegion   int `yaml:"search_region"`   // caps photohash.Thresholds.PDQRegion
+	SearchMask     int `yaml:"search_mask"`     // caps photohash.Thresholds.PDQMask
 }
 
 // InconsistencyParams tune network.inconsistent_info.
@@ -101,8 +103,10 @@ func (p Params) check() error {
 		return fmt.Errorf("template.min_shingles %d: want at least 1", t.MinShingles)
 	case p.Photo.PHashDistance < 0 || p.Photo.PHashDistance > 64:
 		return fmt.Errorf("photo.phash_distance %d: want 0..64", p.Photo.PHashDistance)
-	case p.Photo.SearchGlobal < 0 || p.Photo.SearchGlobal > 256 || p.Photo.SearchRegion < 0 || p.Photo.SearchRegion > 256:
-		return fmt.Errorf("photo.search_global/search_region %d/%d: want 0..256", p.Photo.SearchGlobal, p.Photo.SearchRegion)
+	case p.Photo.SearchGlobal < 0 || p.Photo.SearchGlobal > 256 || p.Photo.SearchRegion < 0 || p.Photo.SearchRegion > 256 ||
+		p.Photo.SearchMask < 0 || p.Photo.SearchMask > 256 || p.Photo.SearchDihedral < 0 || p.Photo.SearchDihedral > 256:
+		return fmt.Errorf("photo.search_global/search_dihedral/search_region/search_mask %d/%d/%d/%d: want 0..256",
+			p.Photo.SearchGlobal, p.Photo.SearchDihedral, p.Photo.SearchRegion, p.Photo.SearchMask)
 	case p.Inconsistency.MinAgeGap < 1:
 		return fmt.Errorf("inconsistency.min_age_gap %d: want at least 1", p.Inconsistency.MinAgeGap)
 	}

@@ -22,8 +22,10 @@
 //     extractor; a handle that is a phone number ("whatsapp:+4477…") is
 //     that phone, counted once.
 //   - Photos: images[].path is decoded safely and hashed by package
-//     photohash (PDQ with region hashes for crops, pHash); matches use
-//     photohash's measured thresholds and its multi-index Index, so search
+//     photohash (whole-photo PDQ in 8 orientations, masked PDQs for banners,
+//     logos, stickers and text, crop-window PDQs, pHash); matches use
+//     photohash's measured thresholds, capped by the photo search radii of
+//     params.yaml, through its per-kind multi-index SetIndex, so search
 //     stays sub-linear. images[].phash given by the source is matched by
 //     pHash distance. Photos are never kept, only hashes with algorithm and
 //     pipeline version.
@@ -86,7 +88,8 @@ type Config struct {
 // Links).
 type Registry struct {
 	p      Params
-	th     photohash.Thresholds
+	th     photohash.Thresholds // the registry's search radii: Thresholds capped by Params.Photo.Search*
+	listTh photohash.Thresholds // uncapped, for hash lists (small; hashes from other PDQ tools)
 	lim    photohash.Limits
 	hl     *HashList
 	store  Store
@@ -111,9 +114,9 @@ type Registry struct {
 	// values by chance 1 in 65,536), and hasSig whether it has one.
 	sigs     []uint16
 	hasSig   []bool
-	pdq      *photohash.Index // whole-photo PDQ hashes
-	regions  *photohash.Index // PDQ hashes of photo windows (crops)
+	photoIx  *photohash.SetIndex // PDQ hashes of photos: whole photo, crop windows, masks
 	phash    *photohash.Index
+	oldPhoto int      // stored photos hashed by another photohash pipeline (not indexed)
 	photoOwn []uint32 // photo ordinal -> entry ordinal
 	photoPDQ []bool   // photo has PDQ hashes
 	staged   *stage   // with a Store: unsaved entries encoded on disk, until Flush
@@ -161,8 +164,11 @@ func New(cfg Config) (*Registry, error) {
 	if cfg.Thresholds != nil {
 		r.th = *cfg.Thresholds
 	}
+	r.listTh = r.th
 	r.th.PDQGlobal = min(r.th.PDQGlobal, r.p.Photo.SearchGlobal)
 	r.th.PDQRegion = min(r.th.PDQRegion, r.p.Photo.SearchRegion)
+	r.th.PDQMask = min(r.th.PDQMask, r.p.Photo.SearchMask)
+	r.th.PDQDihedral = min(r.th.PDQDihedral, r.p.Photo.SearchDihedral)
 	if cfg.Limits != nil {
 		r.lim = *cfg.Limits
 	}
@@ -173,8 +179,7 @@ func New(cfg Config) (*Registry, error) {
 	for _, w := range r.p.Inconsistency.NationalityIgnore {
 		r.ignNat[fold(w)] = true
 	}
-	r.pdq, _ = photohash.NewIndex(photohash.AlgoPDQ)
-	r.regions, _ = photohash.NewIndex(photohash.AlgoPDQ)
+	r.photoIx = photohash.NewSetIndex()
 	r.phash, _ = photohash.NewIndex(photohash.AlgoPHash)
 	if r.store != nil {
 		n := 0
@@ -188,6 +193,10 @@ func New(cfg Config) (*Registry, error) {
 		}
 		if fs, ok := r.store.(*FileStore); ok && fs.Skipped > 0 {
 			r.log.Warn("link registry: skipped unreadable entries", "count", fs.Skipped)
+		}
+		if r.oldPhoto > 0 {
+			r.log.Warn("link registry: photos hashed by an earlier photohash pipeline are not linked by PDQ (photos are not kept, so they cannot be re-hashed; scan their listings again to relink them)",
+				"photos", r.oldPhoto, "pipeline", photohash.Pipeline)
 		}
 		r.log.Debug("link registry loaded", "entries", n)
 	}
@@ -296,10 +305,12 @@ func (r *Registry) Prepare(ctx context.Context, l *corpus.Listing, f *indicators
 		if len(set.Hashes) == 0 {
 			continue
 		}
-		pe := PhotoEntry{Ref: imageName(img), Hashes: make([]string, len(set.Hashes))}
-		pe.Hashes = pe.Hashes[:0]
+		pe := PhotoEntry{Ref: imageName(img), Hashes: make([]string, 0, len(set.Hashes))}
+		g, hasPDQ := set.Global(photohash.AlgoPDQ)
 		for _, h := range set.Hashes {
-			if h.Quality >= r.th.MinQuality { // featureless images are not compared
+			// A featureless photo (whole-photo quality below min_quality) is compared with
+			// nothing: none of its PDQ hashes are kept.
+			if h.Algo == photohash.AlgoPHash || (hasPDQ && g.Quality >= r.th.MinQuality) {
 				pe.Hashes = append(pe.Hashes, h.String())
 				pe.Pipeline = h.Pipeline
 			}
@@ -432,24 +443,33 @@ func (r *Registry) insert(e *Entry) uint32 {
 		pid := uint32(len(r.photoOwn))
 		r.photoOwn = append(r.photoOwn, ord)
 		_, hasPDQ := set.Global(photohash.AlgoPDQ)
-		r.photoPDQ = append(r.photoPDQ, hasPDQ)
-		for _, h := range set.Hashes {
-			ix := r.pdq
-			switch h.Algo {
-			case photohash.AlgoPDQRegion:
-				ix = r.regions
-			case photohash.AlgoPHash:
-				continue
-			}
-			if err := ix.Add(pid, h); err != nil {
+		if hasPDQ && pe.Pipeline != photohash.Pipeline {
+			// Hashed by an earlier pipeline (e.g. rt-photo-1): its hashes cannot be compared
+			// with this one's and the photo itself was never kept, so it cannot be re-hashed.
+			// The entry stays in the store; its photo is not linked until the listing is
+			// scanned again. Its pHash, the same algorithm in every pipeline, still links.
+			r.oldPhoto++
+			hasPDQ = false
+		} else if hasPDQ {
+			if err := r.photoIx.AddSet(pid, set, 0); err != nil {
 				r.log.Debug("link registry: photo not indexed", "id", e.ID, "err", err)
 			}
 		}
-		if err := r.phash.AddSet(pid, set); err != nil {
+		r.photoPDQ = append(r.photoPDQ, hasPDQ)
+		if err := r.phash.AddSet(pid, phashOnly(set)); err != nil {
 			r.log.Debug("link registry: photo not indexed", "id", e.ID, "err", err)
 		}
 	}
 	return ord
+}
+
+// phashOnly is the pHash of set, pipeline-neutral: pHash is goimagehash's in every pipeline.
+func phashOnly(set photohash.Set) photohash.Set {
+	if g, ok := set.Global(photohash.AlgoPHash); ok {
+		g.Pipeline = ""
+		return photohash.Set{Hashes: []photohash.Hash{g}}
+	}
+	return photohash.Set{}
 }
 
 // parseSet rebuilds a Set from stored hash strings, skipping bad ones.

@@ -7,6 +7,7 @@ import (
 	"image/color"
 	"image/jpeg"
 	"image/png"
+	"log/slog"
 	"math/bits"
 	"math/rand/v2"
 	"os"
@@ -608,5 +609,46 @@ func TestCrossKind(t *testing.T) {
 	}
 	if fs[2].Links.SharedContacts != 1 {
 		t.Errorf("job2: shared_contacts %d, want 1", fs[2].Links.SharedContacts)
+	}
+}
+
+// A registry stored by an earlier photohash pipeline (rt-photo-1) loads cleanly: its entries
+// keep linking by contact and by pHash, but their PDQ hashes — incomparable with this
+// pipeline's, and impossible to recompute since photos are never kept — are not indexed, and
+// the registry says so (a warning) instead of refusing new photos or linking by bad distances.
+func TestOldPipelineEntries(t *testing.T) {
+	orig, repost, _ := photoFiles(t)
+	fresh := newRegistry(t, Config{})
+	linkAll(t, fresh, []*corpus.Listing{{ID: "N", Body: "x", Images: []corpus.Image{{Path: orig}}}})
+	pe := fresh.entries[0].Photos[0]
+	if pe.Pipeline != photohash.Pipeline {
+		t.Fatalf("pipeline %q", pe.Pipeline)
+	}
+	// The same photo as rt-photo-1 stored it: whole-photo PDQ, windows, pHash.
+	old := PhotoEntry{Ref: "old.jpg", Pipeline: "rt-photo-1"}
+	for _, h := range pe.Hashes {
+		if strings.HasPrefix(h, "pdq:") || strings.HasPrefix(h, "phash:") || strings.HasPrefix(h, "pdq-region/") {
+			old.Hashes = append(old.Hashes, h)
+		}
+	}
+	st := &MemStore{}
+	st.Append([]*Entry{{ID: "OLD", Photos: []PhotoEntry{old}}})
+	var logBuf bytes.Buffer
+	r := newRegistry(t, Config{Store: st, Log: slog.New(slog.NewTextHandler(&logBuf, nil))})
+	if r.oldPhoto != 1 || !strings.Contains(logBuf.String(), "earlier photohash pipeline") {
+		t.Errorf("old photos %d, log %q", r.oldPhoto, logBuf.String())
+	}
+	fs := linkAll(t, r, []*corpus.Listing{{ID: "NEW", Body: "x", Images: []corpus.Image{{Path: repost}}}, {ID: "NEW2", Body: "y", Images: []corpus.Image{{Path: orig}}}})
+	// NEW2 is the same file: linked to NEW by PDQ; to OLD only through the pHash, which
+	// every pipeline computes alike (distance 0 to itself).
+	if got := linked(fs[1], SourceReusedPhoto); !slices.Contains(got, "NEW") {
+		t.Errorf("NEW2 photo links %v, want NEW among them", got)
+	}
+	for _, f := range fs {
+		for _, sp := range f.Spans[SourceReusedPhoto] {
+			if slices.Contains(sp.Linked, "OLD") && (sp.Distance == nil || *sp.Distance > DefaultParams().Photo.PHashDistance) {
+				t.Errorf("%s linked to OLD at PDQ distance %v", f.ID, sp.Distance)
+			}
+		}
 	}
 }

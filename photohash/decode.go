@@ -16,6 +16,7 @@ import (
 	_ "golang.org/x/image/webp" // register WebP
 
 	"github.com/redthread/redthread/internal/safefile"
+	"github.com/redthread/redthread/photohash/internal/jpegscale"
 )
 
 // Limits bounds what Decode accepts, to keep memory bounded on hostile input.
@@ -52,7 +53,21 @@ func Decode(r io.Reader, lim Limits) (img image.Image, err error) {
 // DecodeFile is Decode on the named file; errors name the file. Only a
 // regular file is read: a FIFO or device path is refused without blocking.
 func DecodeFile(path string, lim Limits) (image.Image, error) {
-	f, _, err := safefile.Open(path)
+	data, err := readFile(path, lim)
+	if err != nil {
+		return nil, err
+	}
+	img, err := decodeBytes(data, lim)
+	if err != nil {
+		return nil, fmt.Errorf("decode %s: %w", path, err)
+	}
+	return img, nil
+}
+
+// readFile reads at most lim.MaxBytes+1 bytes of the named file, refusing a larger regular
+// file from its size before reading.
+func readFile(path string, lim Limits) ([]byte, error) {
+	f, _, err := safefile.Open(path) // regular files only, never blocking on a FIFO
 	if err != nil {
 		return nil, err
 	}
@@ -60,35 +75,45 @@ func DecodeFile(path string, lim Limits) (image.Image, error) {
 	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() > lim.MaxBytes {
 		return nil, fmt.Errorf("decode %s: %w: %d bytes > %d", path, ErrTooLarge, st.Size(), lim.MaxBytes)
 	}
-	img, err := Decode(f, lim)
+	data, err := io.ReadAll(io.LimitReader(f, lim.MaxBytes+1))
 	if err != nil {
-		return nil, fmt.Errorf("decode %s: %w", path, err)
+		return nil, fmt.Errorf("decode %s: read image: %w", path, err)
 	}
-	return img, nil
+	return data, nil
 }
 
-func decodeBytes(data []byte, lim Limits) (img image.Image, err error) {
+// checkHeader applies lim to the image's header (format, dimensions) before any pixel is
+// decoded.
+func checkHeader(data []byte, lim Limits) (image.Config, string, error) {
 	if len(data) == 0 {
-		return nil, ErrEmpty
+		return image.Config{}, "", ErrEmpty
 	}
 	if int64(len(data)) > lim.MaxBytes {
-		return nil, fmt.Errorf("%w: more than %d bytes", ErrTooLarge, lim.MaxBytes)
+		return image.Config{}, "", fmt.Errorf("%w: more than %d bytes", ErrTooLarge, lim.MaxBytes)
 	}
 	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
 	if err != nil {
 		if errors.Is(err, image.ErrFormat) {
-			return nil, fmt.Errorf("%w (not JPEG, PNG, GIF or WebP)", ErrUnsupported)
+			return image.Config{}, "", fmt.Errorf("%w (not JPEG, PNG, GIF or WebP)", ErrUnsupported)
 		}
-		return nil, fmt.Errorf("read image header: %w", err)
+		return image.Config{}, "", fmt.Errorf("read image header: %w", err)
 	}
 	if !allowedFormats[format] {
-		return nil, fmt.Errorf("%w: %s", ErrUnsupported, format)
+		return image.Config{}, "", fmt.Errorf("%w: %s", ErrUnsupported, format)
 	}
 	if cfg.Width <= 0 || cfg.Height <= 0 {
-		return nil, fmt.Errorf("%s: bad dimensions %dx%d", format, cfg.Width, cfg.Height)
+		return image.Config{}, "", fmt.Errorf("%s: bad dimensions %dx%d", format, cfg.Width, cfg.Height)
 	}
 	if int64(cfg.Width)*int64(cfg.Height) > int64(lim.MaxPixels) {
-		return nil, fmt.Errorf("%w: %s %dx%d is over %d pixels", ErrTooLarge, format, cfg.Width, cfg.Height, lim.MaxPixels)
+		return image.Config{}, "", fmt.Errorf("%w: %s %dx%d is over %d pixels", ErrTooLarge, format, cfg.Width, cfg.Height, lim.MaxPixels)
+	}
+	return cfg, format, nil
+}
+
+func decodeBytes(data []byte, lim Limits) (img image.Image, err error) {
+	_, format, err := checkHeader(data, lim)
+	if err != nil {
+		return nil, err
 	}
 	// The standard decoders are not expected to panic, but a crash on hostile input is worse
 	// than an error.
@@ -110,6 +135,53 @@ func decodeBytes(data []byte, lim Limits) (img image.Image, err error) {
 		}
 	}
 	return img, nil
+}
+
+// decodeReduced decodes data straight to the reduced luma image the hashes are computed from.
+// A JPEG (whose Y plane is luma) is decoded at 1/2, 1/4 or 1/8 by DCT scaling, luma only, to
+// the smallest size whose shorter side keeps at least jpegMinSide pixels; other formats (and
+// CMYK or RGB JPEGs) are decoded whole and reduced. EXIF orientation is applied either way.
+func decodeReduced(data []byte, lim Limits) (l lumaImage, err error) {
+	cfg, format, err := checkHeader(data, lim)
+	if err != nil {
+		return lumaImage{}, err
+	}
+	if format == "jpeg" {
+		scale := 8
+		for scale > 1 && min(cfg.Width, cfg.Height)/scale < jpegMinSide {
+			scale /= 2
+		}
+		gray, err := decodeJPEGLuma(data, scale)
+		if err == nil {
+			l = reduce(gray)
+			if o := exifOrientation(data); o > 1 {
+				l = l.orient(o)
+			}
+			return l, nil
+		}
+		if !errors.Is(err, jpegscale.ErrNotLuma) {
+			return lumaImage{}, fmt.Errorf("decode jpeg: %w", err)
+		}
+	}
+	img, err := decodeBytes(data, lim)
+	if err != nil {
+		return lumaImage{}, err
+	}
+	return reduce(img), nil
+}
+
+// jpegMinSide is the shortest side DCT scaling may reduce a JPEG to: the 64×64 grid PDQ reads
+// then still averages more than one pixel per cell.
+const jpegMinSide = 96
+
+// decodeJPEGLuma is jpegscale.DecodeLuma with decoder panics turned into errors.
+func decodeJPEGLuma(data []byte, scale int) (g *image.Gray, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			g, err = nil, fmt.Errorf("decoder panic: %v", p)
+		}
+	}()
+	return jpegscale.DecodeLuma(bytes.NewReader(data), scale)
 }
 
 // exifOrientation returns the EXIF Orientation tag (1..8) of a JPEG file, or 0 if absent or

@@ -18,17 +18,18 @@ import (
 const (
 	AlgoPDQ       = "pdq"        // 256-bit PDQ of the whole photo
 	AlgoPDQRegion = "pdq-region" // 256-bit PDQ of a sub-window of the photo (see Hash.Region)
+	AlgoPDQMask   = "pdq-mask"   // 256-bit PDQ of the whole photo with one part masked out (see Hash.Region)
 	AlgoPHash     = "phash"      // 64-bit DCT pHash (goimagehash.PerceptionHash)
 )
 
 // Pipeline is the version of the decode → shrink → hash pipeline whose hashes this package
 // produces. It changes whenever a change would move hashes of the same file.
-const Pipeline = "rt-photo-1"
+const Pipeline = "rt-photo-2"
 
 // Hash is one perceptual hash with the metadata needed to compare it safely.
 type Hash struct {
 	Algo     string // AlgoPDQ, AlgoPDQRegion or AlgoPHash
-	Pipeline string // pipeline version, e.g. "rt-photo-1"; "" when parsed from bare hex
+	Pipeline string // pipeline version, e.g. "rt-photo-2"; "" when parsed from bare hex
 	Bits     []byte // 32 bytes for PDQ, 8 for pHash; big-endian as printed by Hex
 	Quality  int    // PDQ quality 0..100 (below 50 the hash is unreliable); 100 for pHash
 	Region   string // "" for the whole photo, else the sub-window name (see regions)
@@ -49,7 +50,7 @@ func (h Hash) String() string {
 // hashBytes is the size in bytes of each algorithm's hash.
 func hashBytes(algo string) (int, error) {
 	switch algo {
-	case AlgoPDQ, AlgoPDQRegion:
+	case AlgoPDQ, AlgoPDQRegion, AlgoPDQMask:
 		return 32, nil
 	case AlgoPHash:
 		return 8, nil
@@ -80,7 +81,7 @@ var ErrIncomparable = errors.New("photohash: hashes are not comparable")
 // family groups algorithms whose hashes can be compared bit for bit (a region PDQ against a
 // global PDQ is meaningful: a cropped repost is a sub-window of the original).
 func family(algo string) string {
-	if algo == AlgoPDQRegion {
+	if algo == AlgoPDQRegion || algo == AlgoPDQMask {
 		return AlgoPDQ
 	}
 	return algo

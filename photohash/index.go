@@ -29,20 +29,48 @@ type Index struct {
 	pipeline string // pipeline of the first hash added
 	words    int    // 64-bit words per hash
 	ids      []uint32
-	region   []bool   // entry is a region hash
+	kind     []uint8  // entry's kind: kindGlobal, kindRegion or kindMask+mask index
 	hashes   []uint64 // words per entry, contiguous
-	// posting lists, rebuilt when dirty: for block b, entries with block value v are
-	// post[b][start[b][v]:start[b][v+1]].
-	start [][]uint32
-	post  [][]uint32
-	dirty bool
+	// posting lists of the first built entries (the rest, a short tail, is scanned): for
+	// block b, entries with block value v are
+	// post[b][start[b][v]:start[b][v+1]]; each posting is entry<<sketchBits | the top
+	// sketchBits bits of sketch(entry, b), so most candidates are refused from the posting
+	// alone, without reading their hash.
+	start      [][]uint32
+	post       [][]uint64
+	built      int
+	sketchBits int // 64 minus the bits an entry number needs, at most 48
 }
 
 // Result is one Search hit.
 type Result struct {
 	ID       uint32 // the id given to Add
 	Distance int    // Hamming distance to the query
-	Region   bool   // the stored hash is a region hash (AlgoPDQRegion)
+	Region   bool   // the stored hash is not a whole-photo hash (AlgoPDQRegion or AlgoPDQMask)
+	kind     uint8
+}
+
+// Entry kinds: a whole-photo hash, a crop window, or kindMask+i for masked hash masks[i].
+const (
+	kindGlobal uint8 = 0
+	kindRegion uint8 = 1
+	kindMask   uint8 = 2
+)
+
+// kindOf returns h's kind, or false for a mask name this pipeline does not know.
+func kindOf(h Hash) (uint8, bool) {
+	switch h.Algo {
+	case AlgoPDQRegion:
+		return kindRegion, true
+	case AlgoPDQMask:
+		for i, m := range masks {
+			if m.name == h.Region {
+				return kindMask + uint8(i), true
+			}
+		}
+		return 0, false
+	}
+	return kindGlobal, true
 }
 
 // linearCost is how many hashes a linear scan checks in the time the index takes to verify one
@@ -90,15 +118,18 @@ func (ix *Index) Add(id uint32, h Hash) error {
 	if err := ix.check(h); err != nil {
 		return err
 	}
+	k, ok := kindOf(h)
+	if !ok {
+		return fmt.Errorf("%w: unknown mask %q", ErrIncomparable, h.Region)
+	}
 	if ix.pipeline == "" {
 		ix.pipeline = h.Pipeline
 	}
 	ix.ids = append(ix.ids, id)
-	ix.region = append(ix.region, h.Algo == AlgoPDQRegion)
+	ix.kind = append(ix.kind, k)
 	for w := range ix.words {
 		ix.hashes = append(ix.hashes, binary.BigEndian.Uint64(h.Bits[8*w:]))
 	}
-	ix.dirty = true
 	return nil
 }
 
@@ -126,7 +157,8 @@ func (ix *Index) rebuild() {
 	n := len(ix.ids)
 	nb := ix.blocks()
 	ix.start = make([][]uint32, nb)
-	ix.post = make([][]uint32, nb)
+	ix.post = make([][]uint64, nb)
+	ix.sketchBits = min(48, 64-max(1, bits.Len(uint(n))))
 	for b := range nb {
 		start := make([]uint32, 1<<blockBits+1)
 		for e := range n {
@@ -135,16 +167,42 @@ func (ix *Index) rebuild() {
 		for v := 1; v < len(start); v++ {
 			start[v] += start[v-1]
 		}
-		post := make([]uint32, n)
+		post := make([]uint64, n)
 		fill := slices.Clone(start[:1<<blockBits])
 		for e := range n {
 			v := ix.block(e, b)
-			post[fill[v]] = uint32(e)
+			post[fill[v]] = uint64(e)<<ix.sketchBits | ix.sketch(ix.hashes[e*ix.words:(e+1)*ix.words], b)>>(48-ix.sketchBits)
 			fill[v]++
 		}
 		ix.start[b], ix.post[b] = start, post
 	}
-	ix.dirty = false
+	ix.built = n
+}
+
+// minTail is how many entries added since the last rebuild a search scans linearly before it
+// rebuilds the posting lists (also at most a quarter of the indexed ones): adding and searching
+// in turn, as linking a stream of listings does, then rebuilds O(log n) times in all.
+const minTail = 4096
+
+// stale reports whether the unindexed tail has grown enough to rebuild.
+func (ix *Index) stale() bool {
+	tail := len(ix.ids) - ix.built
+	return tail > max(minTail, ix.built/4)
+}
+
+// sketch is the three blocks after block b (cyclically) of a hash, 48 bits: a posting carries
+// as many of them as fit beside the entry number (40–44 bits for 1–16M entries), so that a
+// candidate found through block b whose sketch alone is farther than the radius is refused
+// without a random access to its hash (its distance is at least the probe's weight plus the
+// sketch's distance). For a random candidate at radius 15, 40 bits pass with probability 0.08.
+func (ix *Index) sketch(h []uint64, b int) uint64 {
+	nb := ix.blocks()
+	var s uint64
+	for k := 1; k <= 3; k++ {
+		bk := (b + k) % nb
+		s = s<<16 | uint64(uint16(h[bk/4]>>(48-16*(bk%4))))
+	}
+	return s
 }
 
 // masksByWeight lists all 16-bit masks ordered by popcount; weightEnd[w] is how many have
@@ -179,10 +237,10 @@ func (ix *Index) search(q Hash, maxDist int, out []Result) ([]Result, error) {
 // searchCount is search that also adds the number of hashes it compared to *checked.
 func (ix *Index) searchCount(q Hash, maxDist int, out []Result, checked *int) ([]Result, error) {
 	ix.mu.RLock()
-	if ix.dirty {
+	if ix.stale() {
 		ix.mu.RUnlock()
 		ix.mu.Lock()
-		if ix.dirty {
+		if ix.stale() {
 			ix.rebuild()
 		}
 		ix.mu.Unlock()
@@ -204,27 +262,35 @@ func (ix *Index) searchCount(q Hash, maxDist int, out []Result, checked *int) ([
 	probes := weightEnd[r]
 	// Expected candidates: probes per block × average posting length × blocks. Each costs a
 	// random memory access where the scan reads sequentially, roughly linearCost times cheaper.
-	if float64(probes)*float64(len(ix.ids))/float64(1<<blockBits)*float64(nb)*linearCost >= float64(len(ix.ids)) {
+	if ix.built == 0 || float64(probes)*float64(ix.built)/float64(1<<blockBits)*float64(nb)*linearCost >= float64(ix.built) {
 		if checked != nil {
 			*checked += len(ix.ids)
 		}
-		return ix.linear(qw[:ix.words], maxDist, out), nil
+		return ix.linear(qw[:ix.words], maxDist, out, 0), nil
 	}
-	n := 0
+	n := len(ix.ids) - ix.built
 	first := len(out)
+	out = ix.linear(qw[:ix.words], maxDist, out, ix.built) // the tail not yet in the posting lists
 	for b := range nb {
 		key := uint16(qw[b/4] >> (48 - 16*(b%4)))
+		sb := ix.sketchBits
+		qs := ix.sketch(qw[:ix.words], b) >> (48 - sb)
+		low := uint64(1)<<sb - 1
 		start, post := ix.start[b], ix.post[b]
 		for _, m := range masksByWeight[:probes] {
 			v := key ^ m
-			ps := post[start[v]:start[int(v)+1]]
-			n += len(ps)
-			for _, e := range ps {
-				if d := ix.dist(qw[:ix.words], int(e)); d <= maxDist {
+			w := bits.OnesCount16(m)
+			for _, p := range post[start[v]:start[int(v)+1]] {
+				if w+bits.OnesCount64((p^qs)&low) > maxDist {
+					continue // the sketch alone is too far
+				}
+				e := int(p >> sb)
+				n++
+				if d := ix.dist(qw[:ix.words], e); d <= maxDist {
 					// An entry found through several blocks is reported once: only
 					// through the first block within the per-block radius.
-					if ix.firstCloseBlock(qw[:ix.words], int(e), r) == b {
-						out = append(out, Result{ID: ix.ids[e], Distance: d, Region: ix.region[e]})
+					if ix.firstCloseBlock(qw[:ix.words], e, r) == b {
+						out = append(out, ix.result(e, d))
 					}
 				}
 			}
@@ -235,6 +301,10 @@ func (ix *Index) searchCount(q Hash, maxDist int, out []Result, checked *int) ([
 	}
 	sortResults(out[first:])
 	return out, nil
+}
+
+func (ix *Index) result(e, d int) Result {
+	return Result{ID: ix.ids[e], Distance: d, Region: ix.kind[e] != kindGlobal, kind: ix.kind[e]}
 }
 
 // firstCloseBlock returns the first block of entry e within r bits of the query.
@@ -263,23 +333,24 @@ func (ix *Index) dist(q []uint64, e int) int {
 }
 
 // linear is the plain scan Search falls back to (and the baseline the benchmarks compare with).
-func (ix *Index) linear(q []uint64, maxDist int, out []Result) []Result {
+// It compares entries from..len-1.
+func (ix *Index) linear(q []uint64, maxDist int, out []Result, from int) []Result {
 	first := len(out)
 	if ix.words == 4 {
 		q0, q1, q2, q3 := q[0], q[1], q[2], q[3]
 		hs := ix.hashes
-		for e := 0; 4*e+3 < len(hs); e++ {
+		for e := from; 4*e+3 < len(hs); e++ {
 			h := hs[4*e : 4*e+4 : 4*e+4]
 			d := bits.OnesCount64(q0^h[0]) + bits.OnesCount64(q1^h[1]) +
 				bits.OnesCount64(q2^h[2]) + bits.OnesCount64(q3^h[3])
 			if d <= maxDist {
-				out = append(out, Result{ID: ix.ids[e], Distance: d, Region: ix.region[e]})
+				out = append(out, ix.result(e, d))
 			}
 		}
 	} else {
-		for e := range ix.ids {
+		for e := from; e < len(ix.ids); e++ {
 			if d := ix.dist(q, e); d <= maxDist {
-				out = append(out, Result{ID: ix.ids[e], Distance: d, Region: ix.region[e]})
+				out = append(out, ix.result(e, d))
 			}
 		}
 	}
@@ -295,13 +366,7 @@ func sortResults(rs []Result) {
 		if a.ID != b.ID {
 			return int(int64(a.ID) - int64(b.ID))
 		}
-		if a.Region == b.Region {
-			return 0
-		}
-		if !a.Region {
-			return -1
-		}
-		return 1
+		return int(a.kind) - int(b.kind)
 	})
 }
 
@@ -312,16 +377,35 @@ type SetMatch struct {
 	Crop     bool // matched through a region (crop) hash rather than the whole photo
 }
 
-// SearchSet applies Match's rule through the index: the query's whole-photo PDQ in all 8
-// orientations (when s has them) against stored whole-photo hashes within th.PDQGlobal and
-// against stored region hashes within th.PDQRegion, and the query's region hashes against
-// stored whole-photo hashes within th.PDQRegion. Stored hashes below th.MinQuality are not
-// filtered (the index keeps no quality); queries below it return nothing. One SetMatch per id,
-// best distance first.
+// SearchSet applies Match's rule through the index: the query's whole-photo PDQ against stored
+// whole-photo hashes within th.PDQGlobal, and in its 7 other orientations (when s has them)
+// within th.PDQDihedral; its
+// whole-photo PDQ against stored crop windows, and its crop windows against stored whole-photo
+// hashes, within th.PDQRegion; its masked hashes against stored hashes of the same mask within
+// th.PDQMask. Stored hashes below th.MinQuality are not filtered (the index keeps no quality:
+// leave them out when adding); queries below it return nothing. One SetMatch per id, best
+// distance first.
 func (ix *Index) SearchSet(s Set, th Thresholds) ([]SetMatch, error) {
 	if ix.algo != AlgoPDQ {
 		return nil, fmt.Errorf("photohash: SearchSet needs a PDQ index, have %s", ix.algo)
 	}
+	return searchSet(s, th, func(k uint8, q Hash, r int, out []Result) ([]Result, error) {
+		first := len(out)
+		out, err := ix.search(q, r, out)
+		keep := out[:first]
+		for _, x := range out[first:] {
+			if x.kind == k {
+				keep = append(keep, x)
+			}
+		}
+		return keep, err
+	})
+}
+
+// kindSearch finds stored hashes of kind k within r of q, appending to out.
+type kindSearch func(k uint8, q Hash, r int, out []Result) ([]Result, error)
+
+func searchSet(s Set, th Thresholds, search kindSearch) ([]SetMatch, error) {
 	g, ok := s.Global(AlgoPDQ)
 	if !ok {
 		return nil, errors.New("photohash: SearchSet: set has no PDQ hash")
@@ -330,9 +414,11 @@ func (ix *Index) SearchSet(s Set, th Thresholds) ([]SetMatch, error) {
 		return nil, nil
 	}
 	best := map[uint32]SetMatch{}
-	note := func(r Result, crop bool) {
-		if m, ok := best[r.ID]; !ok || r.Distance < m.Distance || (r.Distance == m.Distance && !crop && m.Crop) {
-			best[r.ID] = SetMatch{ID: r.ID, Distance: r.Distance, Crop: crop}
+	note := func(rs []Result, crop bool) {
+		for _, r := range rs {
+			if m, ok := best[r.ID]; !ok || r.Distance < m.Distance || (r.Distance == m.Distance && !crop && m.Crop) {
+				best[r.ID] = SetMatch{ID: r.ID, Distance: r.Distance, Crop: crop}
+			}
 		}
 	}
 	variants := s.Dihedral()
@@ -341,29 +427,36 @@ func (ix *Index) SearchSet(s Set, th Thresholds) ([]SetMatch, error) {
 	}
 	var buf []Result
 	var err error
-	for _, v := range variants {
-		if buf, err = ix.search(v, max(th.PDQGlobal, th.PDQRegion), buf[:0]); err != nil {
+	for k, v := range variants {
+		r := th.PDQGlobal
+		if k > 0 {
+			r = th.PDQDihedral
+		}
+		if buf, err = search(kindGlobal, v, r, buf[:0]); err != nil {
 			return nil, err
 		}
-		for _, r := range buf {
-			if !r.Region && r.Distance <= th.PDQGlobal {
-				note(r, false)
-			} else if r.Region && r.Distance <= th.PDQRegion {
-				note(r, true)
-			}
-		}
+		note(buf, false)
 	}
+	if buf, err = search(kindRegion, g, th.PDQRegion, buf[:0]); err != nil {
+		return nil, err
+	}
+	note(buf, true)
 	for _, h := range s.Hashes {
-		if h.Algo != AlgoPDQRegion || h.Quality < th.MinQuality {
-			continue
-		}
-		if buf, err = ix.search(h, th.PDQRegion, buf[:0]); err != nil {
-			return nil, err
-		}
-		for _, r := range buf {
-			if !r.Region {
-				note(r, true)
+		switch h.Algo {
+		case AlgoPDQRegion:
+			if buf, err = search(kindGlobal, h, th.PDQRegion, buf[:0]); err != nil {
+				return nil, err
 			}
+			note(buf, true)
+		case AlgoPDQMask:
+			k, ok := kindOf(h)
+			if !ok {
+				continue
+			}
+			if buf, err = search(k, h, th.PDQMask, buf[:0]); err != nil {
+				return nil, err
+			}
+			note(buf, false)
 		}
 	}
 	out := make([]SetMatch, 0, len(best))
@@ -379,8 +472,59 @@ func (ix *Index) SearchSet(s Set, th Thresholds) ([]SetMatch, error) {
 	return out, nil
 }
 
+// SetIndex is the index of whole photos that links uses: one multi-index per kind of hash
+// (whole photo, crop windows, each mask), so a query probes only the hashes it can match and
+// every kind's posting lists stay as dense as one hash per photo.
+type SetIndex struct {
+	parts []*Index // by kind
+}
+
+// NewSetIndex returns an empty SetIndex.
+func NewSetIndex() *SetIndex {
+	x := &SetIndex{parts: make([]*Index, int(kindMask)+len(masks))}
+	for i := range x.parts {
+		x.parts[i], _ = NewIndex(AlgoPDQ)
+	}
+	return x
+}
+
+// Len is the number of whole-photo hashes stored (one per photo added with AddSet).
+func (x *SetIndex) Len() int { return x.parts[kindGlobal].Len() }
+
+// AddSet stores s's PDQ hashes (whole photo, windows, masks) under id. Sets below minQuality
+// are not stored (Match compares them with nothing). Hashes of another pipeline are refused.
+func (x *SetIndex) AddSet(id uint32, s Set, minQuality int) error {
+	g, ok := s.Global(AlgoPDQ)
+	if !ok || g.Quality < minQuality {
+		return nil
+	}
+	if g.Pipeline != Pipeline {
+		return fmt.Errorf("%w: pipeline %q, index %s", ErrIncomparable, g.Pipeline, Pipeline)
+	}
+	for _, h := range s.Hashes {
+		if family(h.Algo) != AlgoPDQ {
+			continue
+		}
+		k, ok := kindOf(h)
+		if !ok {
+			continue
+		}
+		if err := x.parts[k].Add(id, h); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// SearchSet is Index.SearchSet over the per-kind indexes.
+func (x *SetIndex) SearchSet(s Set, th Thresholds) ([]SetMatch, error) {
+	return searchSet(s, th, func(k uint8, q Hash, r int, out []Result) ([]Result, error) {
+		return x.parts[k].search(q, r, out)
+	})
+}
+
 // indexMagic starts a serialised Index; the version byte after it changes with the layout.
-const indexMagic = "RTPHIDX\x01"
+const indexMagic = "RTPHIDX\x02"
 
 // MarshalBinary encodes the index: magic, family, pipeline, count, then per entry id, region
 // flag and hash words (big-endian). Posting lists are rebuilt on load.
@@ -396,11 +540,7 @@ func (ix *Index) MarshalBinary() ([]byte, error) {
 	out := binary.BigEndian.AppendUint64(b.Bytes(), uint64(len(ix.ids)))
 	for e, id := range ix.ids {
 		out = binary.BigEndian.AppendUint32(out, id)
-		flag := byte(0)
-		if ix.region[e] {
-			flag = 1
-		}
-		out = append(out, flag)
+		out = append(out, ix.kind[e])
 		for _, w := range ix.hashes[e*ix.words : (e+1)*ix.words] {
 			out = binary.BigEndian.AppendUint64(out, w)
 		}
@@ -437,17 +577,14 @@ func (ix *Index) UnmarshalBinary(data []byte) error {
 	if count > uint64(len(p))/rec || uint64(len(p)) != count*rec {
 		return bad(fmt.Sprintf("%d entries do not fit %d bytes", count, len(p)))
 	}
-	nix := Index{algo: strs[0], pipeline: strs[1], words: words, dirty: true,
-		ids: make([]uint32, count), region: make([]bool, count), hashes: make([]uint64, count*uint64(words))}
+	nix := Index{algo: strs[0], pipeline: strs[1], words: words,
+		ids: make([]uint32, count), kind: make([]uint8, count), hashes: make([]uint64, count*uint64(words))}
 	for e := range nix.ids {
 		nix.ids[e] = binary.BigEndian.Uint32(p)
-		switch p[4] {
-		case 0:
-		case 1:
-			nix.region[e] = true
-		default:
-			return bad(fmt.Sprintf("entry %d: bad region flag %d", e, p[4]))
+		if int(p[4]) >= int(kindMask)+len(masks) {
+			return bad(fmt.Sprintf("entry %d: bad kind %d", e, p[4]))
 		}
+		nix.kind[e] = p[4]
 		p = p[5:]
 		for w := range words {
 			nix.hashes[e*words+w] = binary.BigEndian.Uint64(p)
@@ -457,7 +594,7 @@ func (ix *Index) UnmarshalBinary(data []byte) error {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	ix.algo, ix.pipeline, ix.words = nix.algo, nix.pipeline, nix.words
-	ix.ids, ix.region, ix.hashes, ix.dirty = nix.ids, nix.region, nix.hashes, true
+	ix.ids, ix.kind, ix.hashes, ix.built = nix.ids, nix.kind, nix.hashes, 0
 	ix.start, ix.post = nil, nil
 	return nil
 }

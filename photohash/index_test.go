@@ -90,7 +90,7 @@ func TestIndexMatchesLinearScan(t *testing.T) {
 						qw[w] = qw[w]<<8 | uint64(query.Bits[8*w+k])
 					}
 				}
-				want := ix.linear(qw[:ix.words], r, nil)
+				want := ix.linear(qw[:ix.words], r, nil, 0)
 				if !slices.Equal(got, want) {
 					t.Fatalf("%s r=%d: index %d results, linear %d", tc.algo, r, len(got), len(want))
 				}
@@ -113,7 +113,7 @@ func TestIndexSearchSet(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if ix.Len() != len(paths)*(1+len(regions)) {
+	if ix.Len() != len(paths)*(1+len(regions)+len(masks)) {
 		t.Fatalf("Len %d", ix.Len())
 	}
 	// A rotated, re-encoded copy finds the original (id 0) and nothing else.
@@ -240,7 +240,7 @@ func benchIndex(b *testing.B, n, radius int, linear bool) {
 					qw[w] = qw[w]<<8 | uint64(q.Bits[8*w+k])
 				}
 			}
-			out = ix.linear(qw[:], radius, out[:0])
+			out = ix.linear(qw[:], radius, out[:0], 0)
 			checked += ix.Len()
 		} else {
 			out, _ = ix.searchCount(q, radius, out[:0], &checked)
@@ -301,5 +301,54 @@ func TestIndexConcurrent(t *testing.T) {
 	got, err := ix.Search(extra[len(extra)-1], 0)
 	if err != nil || len(got) != 1 || got[0].ID != uint32(5000+len(extra)-1) {
 		t.Errorf("after concurrent adds: %+v, %v", got, err)
+	}
+}
+
+// Entries added after the posting lists were built (the tail) are found, and a growing tail
+// eventually triggers a rebuild; results equal a linear scan throughout.
+func TestIndexTail(t *testing.T) {
+	ix, base := buildIndex(t, AlgoPDQ, 20000, 40, 21)
+	rng := rand.New(rand.NewPCG(4, 4))
+	check := func(stage string) {
+		for q := range 30 {
+			query := flipBits(rng, base[q*13%len(base)], rng.IntN(16))
+			got, err := ix.Search(query, 15)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var qw [4]uint64
+			for w := range 4 {
+				for k := range 8 {
+					qw[w] = qw[w]<<8 | uint64(query.Bits[8*w+k])
+				}
+			}
+			if want := ix.linear(qw[:], 15, nil, 0); !slices.Equal(got, want) {
+				t.Fatalf("%s: index %d results, linear %d", stage, len(got), len(want))
+			}
+		}
+	}
+	check("built")
+	if ix.built != 20000 {
+		t.Fatalf("built %d after the first search", ix.built)
+	}
+	for i := range 3000 { // a tail below the rebuild size: scanned, not indexed
+		h := flipBits(rng, base[i], 3)
+		base = append(base, h)
+		if err := ix.Add(uint32(30000+i), h); err != nil {
+			t.Fatal(err)
+		}
+	}
+	check("tail")
+	if ix.built != 20000 {
+		t.Errorf("rebuilt with a tail of 3000 (built %d)", ix.built)
+	}
+	for i := range 3000 {
+		if err := ix.Add(uint32(40000+i), flipBits(rng, base[i], 5)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	check("rebuilt")
+	if ix.built != 26000 {
+		t.Errorf("tail of 6000 > 5000: want a rebuild, built %d", ix.built)
 	}
 }

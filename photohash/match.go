@@ -16,9 +16,11 @@ var defaultThresholdsTSV string
 // Thresholds is the decision rule of Match. The defaults come from thresholds.tsv, chosen from the
 // robustness measurement in README.md; LoadThresholds reads a user's own file.
 type Thresholds struct {
-	PDQGlobal  int // largest Hamming distance (of 256) between whole-photo PDQ hashes, over the 8 orientations
-	PDQRegion  int // largest distance between a region hash and a region or whole-photo hash (crops)
-	MinQuality int // PDQ hashes below this quality are ignored (featureless images)
+	PDQGlobal   int // largest Hamming distance (of 256) between whole-photo PDQ hashes as they are
+	PDQDihedral int // the same with one photo rotated or mirrored (the 7 other orientations)
+	PDQRegion   int // largest distance between a region hash and a region or whole-photo hash (crops)
+	PDQMask     int // largest distance between two masked hashes with the same mask (overlays)
+	MinQuality  int // PDQ hashes below this quality are ignored (featureless images)
 }
 
 // embeddedThresholds is thresholds.tsv parsed once.
@@ -33,7 +35,7 @@ func DefaultThresholds() Thresholds {
 }
 
 // LoadThresholds reads "name<TAB>value[<TAB>note]" lines (# comments and a "name" header allowed)
-// with names pdq_global, pdq_region and min_quality. Names not given keep the embedded default.
+// with names pdq_global, pdq_dihedral, pdq_region, pdq_mask and min_quality. Names not given keep the embedded default.
 func LoadThresholds(r io.Reader) (Thresholds, error) {
 	return parseThresholds(r, embeddedThresholds)
 }
@@ -77,6 +79,10 @@ func parseThresholds(r io.Reader, th Thresholds) (Thresholds, error) {
 			th.PDQGlobal = v
 		case "pdq_region":
 			th.PDQRegion = v
+		case "pdq_dihedral":
+			th.PDQDihedral = v
+		case "pdq_mask":
+			th.PDQMask = v
 		case "min_quality":
 			th.MinQuality = v
 		default:
@@ -91,18 +97,23 @@ func parseThresholds(r io.Reader, th Thresholds) (Thresholds, error) {
 
 // MatchDistances are the distances Match decides on.
 type MatchDistances struct {
-	Global int // smallest whole-photo PDQ distance over the 8 orientations (256 if unavailable)
-	Region int // smallest distance between one Set's whole-photo PDQ and the other's region hashes (256 if none)
+	Global   int // whole-photo PDQ distance as the photos are (256 if unavailable)
+	Dihedral int // smallest whole-photo PDQ distance over the 7 other rotations and mirrors (256 if unavailable)
+	Region   int // smallest distance between one Set's whole-photo PDQ and the other's region hashes (256 if none)
+	Mask     int // smallest distance between masked hashes with the same mask (256 if none)
 }
 
-// Distances computes the distances between two Sets that Match thresholds. Hashes below
-// minQuality are skipped. Orientations are tried when either Set has its coefficients (a Set
+// Distances computes the distances between two Sets that Match thresholds. If either photo's
+// whole-photo quality is below minQuality, nothing is compared (all 256). Orientations are tried when either Set has its coefficients (a Set
 // computed here rather than rebuilt from storage).
 func Distances(a, b Set, minQuality int) MatchDistances {
-	d := MatchDistances{Global: 256, Region: 256}
+	d := MatchDistances{Global: 256, Dihedral: 256, Region: 256, Mask: 256}
 	ga, okA := a.Global(AlgoPDQ)
 	gb, okB := b.Global(AlgoPDQ)
-	if okA && okB && ga.Quality >= minQuality && gb.Quality >= minQuality {
+	if !okA || !okB || ga.Quality < minQuality || gb.Quality < minQuality {
+		return d // a featureless photo is compared with nothing
+	}
+	{
 		var variants []Hash
 		other := ga
 		if v := b.Dihedral(); v != nil {
@@ -112,17 +123,37 @@ func Distances(a, b Set, minQuality int) MatchDistances {
 		} else {
 			variants = []Hash{gb}
 		}
-		for _, v := range variants {
-			if x, err := Distance(other, v); err == nil && x < d.Global {
+		for k, v := range variants {
+			x, err := Distance(other, v)
+			switch {
+			case err != nil:
+			case k == 0:
 				d.Global = x
+			case x < d.Dihedral:
+				d.Dihedral = x
 			}
 		}
 	}
 	for _, x := range a.Hashes {
-		if family(x.Algo) != AlgoPDQ || x.Quality < minQuality {
+		if x.Algo != AlgoPDQMask || x.Quality < minQuality {
 			continue
 		}
 		for _, y := range b.Hashes {
+			if y.Algo == AlgoPDQMask && y.Region == x.Region && y.Quality >= minQuality {
+				if dist, err := Distance(x, y); err == nil && dist < d.Mask {
+					d.Mask = dist
+				}
+			}
+		}
+	}
+	for _, x := range a.Hashes {
+		if (x.Algo != AlgoPDQ && x.Algo != AlgoPDQRegion) || x.Quality < minQuality {
+			continue
+		}
+		for _, y := range b.Hashes {
+			if y.Algo != AlgoPDQ && y.Algo != AlgoPDQRegion {
+				continue
+			}
 			// One whole-photo hash against the other's windows: a crop of a photo looks like
 			// one of its windows. Window against window would multiply the comparisons (and
 			// the false matches) without adding recall for small crops.
@@ -137,17 +168,25 @@ func Distances(a, b Set, minQuality int) MatchDistances {
 	return d
 }
 
-// Match reports whether two Sets show the same photo: whole-photo PDQ within th.PDQGlobal in any
-// of the 8 orientations, or one photo's whole-photo PDQ within th.PDQRegion of one of the other's region
-// hashes (a crop). dist is the whole-photo distance
-// (or the region distance when only a region matched).
+// Match reports whether two Sets show the same photo: whole-photo PDQ within th.PDQGlobal as
+// they are or within th.PDQDihedral with one rotated or mirrored, one photo's whole-photo PDQ
+// within th.PDQRegion of one of the other's crop windows, or two masked hashes of the same mask
+// within th.PDQMask (a banner, logo, sticker or text over the photo). Photos whose whole-photo
+// quality is below th.MinQuality match nothing. dist is the distance that decided (the
+// whole-photo distance when nothing matched).
 func Match(a, b Set, th Thresholds) (dist int, ok bool) {
 	d := Distances(a, b, th.MinQuality)
 	if d.Global <= th.PDQGlobal {
 		return d.Global, true
 	}
+	if d.Dihedral <= th.PDQDihedral {
+		return d.Dihedral, true
+	}
 	if d.Region <= th.PDQRegion {
 		return d.Region, true
+	}
+	if d.Mask <= th.PDQMask {
+		return d.Mask, true
 	}
 	return d.Global, false
 }

@@ -28,7 +28,7 @@ func TestHashFileSet(t *testing.T) {
 			t.Errorf("%s: %d bytes", h, len(h.Bits))
 		}
 	}
-	if counts[AlgoPDQ] != 1 || counts[AlgoPHash] != 1 || counts[AlgoPDQRegion] != len(regions) {
+	if counts[AlgoPDQ] != 1 || counts[AlgoPHash] != 1 || counts[AlgoPDQRegion] != len(regions) || counts[AlgoPDQMask] != len(masks) {
 		t.Errorf("hash counts %v", counts)
 	}
 	g, _ := s.Global(AlgoPDQ)
@@ -109,11 +109,11 @@ func TestHexRoundTrip(t *testing.T) {
 
 func TestLoadThresholds(t *testing.T) {
 	def := DefaultThresholds()
-	if def.PDQGlobal <= 0 || def.PDQRegion <= 0 || def.MinQuality <= 0 {
+	if def.PDQGlobal <= 0 || def.PDQDihedral <= 0 || def.PDQRegion <= 0 || def.PDQMask <= 0 || def.MinQuality <= 0 {
 		t.Fatalf("embedded thresholds %+v", def)
 	}
-	th, err := LoadThresholds(strings.NewReader("# stricter\npdq_global\t20\n"))
-	if err != nil || th.PDQGlobal != 20 || th.PDQRegion != def.PDQRegion {
+	th, err := LoadThresholds(strings.NewReader("# stricter\npdq_global\t20\npdq_dihedral\t12\npdq_mask\t9\n"))
+	if err != nil || th.PDQGlobal != 20 || th.PDQDihedral != 12 || th.PDQMask != 9 || th.PDQRegion != def.PDQRegion {
 		t.Errorf("override: %+v, %v", th, err)
 	}
 	for _, bad := range []string{"pdq_global\tx\n", "pdq_global\t300\n", "nonsense\t3\n", "pdq_global\n"} {

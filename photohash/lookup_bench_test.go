@@ -1,0 +1,128 @@
+package photohash
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"runtime"
+	"slices"
+	"testing"
+	"time"
+)
+
+// synthSet is a photo's Set as SetIndex stores it, from random bits: a whole-photo hash, its 7
+// other orientations, 9 crop windows (40–60 bits from the whole photo, as real windows are) and
+// 12 masked hashes (5–30 bits from it).
+func synthSet(rng *rand.Rand) Set {
+	g := randomHash(rng, AlgoPDQ)
+	g.Quality = 100
+	s := Set{Hashes: []Hash{g}}
+	for _, r := range regions {
+		h := flipBits(rng, g, 40+rng.IntN(21))
+		h.Algo, h.Region = AlgoPDQRegion, r.name
+		s.Hashes = append(s.Hashes, h)
+	}
+	for _, m := range masks {
+		h := flipBits(rng, g, 5+rng.IntN(26))
+		h.Algo, h.Region = AlgoPDQMask, m.name
+		s.Hashes = append(s.Hashes, h)
+	}
+	return s
+}
+
+// withOrientations gives s 8 orientations (the 7 others random, as a photo's are), as a Set
+// hashed from pixels has.
+func withOrientations(rng *rand.Rand, s Set) Set {
+	g, _ := s.Global(AlgoPDQ)
+	o := &orientations{global: g, hashes: []Hash{g}}
+	for range 7 {
+		o.hashes = append(o.hashes, randomHash(rng, AlgoPDQ))
+	}
+	o.once.Do(func() {}) // computed
+	s.orient = o
+	return s
+}
+
+// nearCopy flips d bits in every hash of s (a re-encoded repost).
+func nearCopy(rng *rand.Rand, s Set, d int) Set {
+	out := Set{}
+	for _, h := range s.Hashes {
+		c := flipBits(rng, h, d)
+		out.Hashes = append(out.Hashes, c)
+	}
+	return withOrientations(rng, out)
+}
+
+// benchLookup stores n synthetic photos in a SetIndex and times SearchSet — the whole lookup
+// links does for one photo: 8 orientations, crops both ways, 12 masks — for 1,000 queries, each
+// a near copy (8 bits) of a stored photo, at the search radii of links/params.yaml (whole photo
+// 15, other orientations 15, crop windows 15, masks 15). Reports p50/p95 wall time per lookup,
+// p50/p95 CPU time of the lookup's thread (what the lookup costs, whatever else the shared
+// machine runs) and the hashes whose full 256 bits were compared.
+func benchLookup(b *testing.B, n int) {
+	rng := rand.New(rand.NewPCG(12, uint64(n)))
+	ix := NewSetIndex()
+	var stored []Set
+	for i := range n {
+		s := synthSet(rng)
+		if err := ix.AddSet(uint32(i), s, 0); err != nil {
+			b.Fatal(err)
+		}
+		if i%(n/1000) == 0 {
+			stored = append(stored, s)
+		}
+	}
+	th := Thresholds{PDQGlobal: 15, PDQDihedral: 15, PDQRegion: 15, PDQMask: 15}
+	queries := make([]Set, 1000)
+	for i := range queries {
+		queries[i] = nearCopy(rng, stored[i%len(stored)], 8)
+	}
+	ix.SearchSet(queries[0], th) // build the posting lists outside the timer
+	var lat, cpu []time.Duration
+	found, checked := 0, 0
+	cpu0 := cpuTime()
+	runtime.LockOSThread() // so that threadCPU measures this goroutine's lookups
+	defer runtime.UnlockOSThread()
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		q := queries[i%len(queries)]
+		t0, c0 := time.Now(), threadCPU()
+		ms, err := searchSet(q, th, func(k uint8, q Hash, r int, out []Result) ([]Result, error) {
+			return ix.parts[k].searchCount(q, r, out, &checked) // SetIndex.SearchSet, counting
+		})
+		cpu = append(cpu, threadCPU()-c0)
+		lat = append(lat, time.Since(t0))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(ms) > 0 {
+			found++
+		}
+	}
+	b.StopTimer()
+	slices.Sort(lat)
+	slices.Sort(cpu)
+	pct := func(v []time.Duration, p float64) float64 {
+		return float64(v[min(len(v)-1, int(p*float64(len(v))))].Microseconds()) / 1000
+	}
+	b.ReportMetric(pct(lat, 0.5), "p50-ms")
+	b.ReportMetric(pct(lat, 0.95), "p95-ms")
+	b.ReportMetric(pct(cpu, 0.5), "p50-cpu-ms")
+	b.ReportMetric(pct(cpu, 0.95), "p95-cpu-ms")
+	b.ReportMetric(float64(cpuTime()-cpu0)/1e6/float64(len(lat)), "cpu-ms/op")
+	b.ReportMetric(float64(found)/float64(len(lat)), "found")
+	b.ReportMetric(float64(checked)/float64(len(lat)), "compared/op")
+	b.ReportMetric(float64(n), "photos")
+}
+
+// BenchmarkLookup: 1M stored photos (22M hashes, ~2.3 GB); 2M with -long. 10M would take
+// ~23 GB: README estimates it from the per-candidate cost measured here.
+func BenchmarkLookup(b *testing.B) {
+	for _, n := range []int{1_000_000, 2_000_000} {
+		b.Run(fmt.Sprintf("%dM", n/1_000_000), func(b *testing.B) {
+			if n > 1_000_000 && !*long {
+				b.Skip("2M photos need -long")
+			}
+			benchLookup(b, n)
+		})
+	}
+}
