@@ -227,7 +227,8 @@ func TestAuditShowsTitles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, body, _ := get(t, c, a.srv.URL+"/audit")
+	admin, _ := a.login(t, "root") // the whole audit log is for admins
+	_, body, _ := get(t, admin, a.srv.URL+"/audit")
 	for _, s := range []string{`<a href="/listing/uk-job-201" dir="auto">` + template.HTMLEscapeString(ShowControls(r.Listing.Title)) + `</a>`,
 		`<code>uk-job-201</code>`, `data-label="Listing"`} {
 		if !strings.Contains(body, s) {
