@@ -57,7 +57,8 @@ type testCaseFile struct {
 }
 
 // linkSources maps each link feature a test may set to the evidence source
-// the link registry fills with it. generic_contact has no evidence.
+// the link registry fills with it. generic_contact has no evidence of its
+// own (generic gives the links:generic note).
 var linkSources = map[string]string{
 	"shared_contacts": "links:shared_contact",
 	"reused_photos":   "links:reused_photo",
@@ -65,6 +66,8 @@ var linkSources = map[string]string{
 	"inconsistent":    "links:inconsistent_info",
 	"hash_list":       "links:hash_list",
 	"generic_contact": "",
+	"reposts":         "links:repost",
+	"generic":         "links:generic",
 }
 
 var levelRank = map[string]int{corpus.LevelLow: 0, corpus.LevelMedium: 1, corpus.LevelHigh: 2}
@@ -276,11 +279,18 @@ func (c *TestCase) Features(extract ExtractFunc) *indicators.Features {
 			f.Links.HashList = n
 		case "generic_contact":
 			f.Links.GenericContact = n
+		case "reposts":
+			f.Links.Reposts = n
+		case "generic":
+			f.Links.Generic = n
 		}
 		// Evidence as the link registry gives it: what is shared, and
 		// with which listings.
 		if src := linkSources[k]; src != "" {
 			linked := make([]string, n)
+			if k == "generic" {
+				linked = nil // a generic key links nothing
+			}
 			for i := range linked {
 				linked[i] = fmt.Sprintf("test-linked-%d", i+1)
 			}
