@@ -131,7 +131,7 @@ type Registry struct {
 	seen        []uint32
 	stale       []uint64
 	gmu         sync.Mutex
-	genericSeen map[[2]uint64]bool // keys found generic (kind, key)
+	genericSeen map[[2]uint64]bool  // keys found generic (kind, key)
 	groups      map[[2]uint64]group // contacts shared beyond GenericLimit (kind, key): last decision
 }
 
