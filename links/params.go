@@ -123,8 +123,8 @@ func (p Params) check() error {
 		return fmt.Errorf("generic.sample %d / coherent_share %g: want at least 2 / (0,1]", p.Generic.Sample, p.Generic.CoherentShare)
 	case t.BucketLimit < 2 || t.BucketSample < 2 || t.BucketSample > t.BucketLimit || t.BucketCoherent <= 0 || t.BucketCoherent > 1:
 		return fmt.Errorf("template.bucket_limit %d / bucket_sample %d / bucket_coherent %g: want 2 <= sample <= limit, coherent in (0,1]", t.BucketLimit, t.BucketSample, t.BucketCoherent)
-	case p.Family.KeepShare <= 0.5 || p.Family.KeepShare > 1 || p.Family.SlotValues < 1 || p.Family.MaxWords < 10:
-		return fmt.Errorf("family.keep_share %g / slot_values %d / max_words %d: want (0.5,1] / >= 1 / >= 10", p.Family.KeepShare, p.Family.SlotValues, p.Family.MaxWords)
+	case p.Family.KeepShare <= 0.5 || p.Family.KeepShare > 1 || p.Family.SlotValues < 1 || p.Family.MaxWords < 10 || p.Family.MaxWords > 65535:
+		return fmt.Errorf("family.keep_share %g / slot_values %d / max_words %d: want (0.5,1] / >= 1 / 10..65535", p.Family.KeepShare, p.Family.SlotValues, p.Family.MaxWords)
 	case t.MinShingles < 1:
 		return fmt.Errorf("template.min_shingles %d: want at least 1", t.MinShingles)
 	case p.Photo.PHashDistance < 0 || p.Photo.PHashDistance > 64:
