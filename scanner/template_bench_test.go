@@ -142,6 +142,7 @@ func BenchmarkTemplateFamilies(b *testing.B) {
 		b.ReportMetric(m.recallContact, "recall-with-contact")
 		b.ReportMetric(m.recallNoContact, "recall-no-contact")
 		b.ReportMetric(m.recallBig, "recall-big-family")
+		b.ReportMetric(float64(m.bigComponent), "big-family-connected")
 		b.ReportMetric(float64(m.truePairs), "true-pairs")
 		b.ReportMetric(float64(swGeneric), "switchboard-reported")
 		b.ReportMetric(float64(swLinked), "switchboard-linked")
@@ -167,6 +168,9 @@ func b2i(b bool) int {
 type familyScore struct {
 	precision, recall, recallContact, recallNoContact, recallBig float64
 	truePairs                                                     int
+	// bigComponent is the largest set of big-family members connected by
+	// copied-text links (a network view shows them as one family).
+	bigComponent int
 }
 
 // familyOf reads the family of a synthetic listing ID (-1: none) and
@@ -223,9 +227,25 @@ func scoreFamilies(names []string, text map[int32][]int32) familyScore {
 			}
 		}
 	}
+	parent := map[int32]int32{}
+	var find func(int32) int32
+	find = func(i int32) int32 {
+		p, ok := parent[i]
+		if !ok || p == i {
+			return i
+		}
+		r := find(p)
+		parent[i] = r
+		return r
+	}
 	var tp, tpC, tpN, tpBig int
 	for k := range pairs {
 		x, y := int32(k>>32), int32(uint32(k))
+		if fam[x] == 0 && fam[y] == 0 {
+			if rx, ry := find(x), find(y); rx != ry {
+				parent[rx] = ry
+			}
+		}
 		if fam[x] >= 0 && fam[x] == fam[y] {
 			tp++
 			if noc[x] {
@@ -244,6 +264,15 @@ func scoreFamilies(names []string, text map[int32][]int32) familyScore {
 		}
 		return float64(a) / float64(b)
 	}
+	comp := map[int32]int{}
+	big := 0
+	for i := range names {
+		if fam[i] == 0 {
+			r := find(int32(i))
+			comp[r]++
+			big = max(big, comp[r])
+		}
+	}
 	return familyScore{precision: ratio(tp, len(pairs)), recall: ratio(tp, trueAll), recallContact: ratio(tpC, trueC),
-		recallNoContact: ratio(tpN, trueN), recallBig: ratio(tpBig, trueBig), truePairs: trueAll}
+		recallNoContact: ratio(tpN, trueN), recallBig: ratio(tpBig, trueBig), truePairs: trueAll, bigComponent: big}
 }
