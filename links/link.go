@@ -289,7 +289,8 @@ func (lk *linker) template(l *corpus.Listing, pr *prepared, self string, f *indi
 		}
 	}
 	// Every similar body is linked, at any family size: by different
-	// advertisers as template reuse, else as a repost.
+	// advertisers as template reuse, else as a repost. (similarSpan sorts
+	// each, most similar first.)
 	var reuse, repost []hit
 	for o := range cands {
 		oe := r.entries[o]
@@ -319,13 +320,39 @@ func (lk *linker) template(l *corpus.Listing, pr *prepared, self string, f *indi
 	}
 	ev := corpus.Evidence{Field: "body", Start: 0, End: end, Text: l.Body[:end], Shared: sketch(pr.sig)}
 	if len(reuse) > 0 {
-		f.Add(SourceTemplate, similarSpan(ev, reuse, "template reuse by other advertisers (other contacts or names)"))
+		sp := similarSpan(ev, reuse, "template reuse by other advertisers (other contacts or names)")
+		lk.matched(l, pr, f, &sp, reuse[0].ord)
+		f.Add(SourceTemplate, sp)
 		f.Links.Templates = len(reuse)
 	}
 	if len(repost) > 0 {
-		f.Add(SourceRepost, similarSpan(ev, repost, "reposted by the same advertiser (a shared contact, or no contact or name tells them apart)"))
+		sp := similarSpan(ev, repost, "reposted by the same advertiser (a shared contact, or no contact or name tells them apart)")
+		lk.matched(l, pr, f, &sp, repost[0].ord)
+		f.Add(SourceRepost, sp)
 		f.Links.Reposts = len(repost)
 	}
+}
+
+// matched points a copied-text evidence at the words of the body that
+// match the most similar listing's (o): the longest stretch of shared
+// shingles, quoted up to snippetBytes (the opening of the body when no
+// stretch is found).
+func (lk *linker) matched(l *corpus.Listing, pr *prepared, f *indicators.Features, sp *indicators.Span, o uint32) {
+	r := lk.r
+	t := r.p.Template
+	n := t.Bands * t.Rows
+	start, end, ok := matchedRange(l, f, t.ShingleWords, pr.sig, r.sigs[int(o)*n:int(o+1)*n])
+	if !ok {
+		return
+	}
+	if end-start > snippetBytes {
+		end = start + snippetBytes
+		for end > start && !utf8.RuneStart(l.Body[end]) {
+			end--
+		}
+	}
+	sp.Start, sp.End, sp.Text = start, end, l.Body[start:end]
+	sp.Note += "; the quoted words are the longest stretch matching " + r.entries[o].ID
 }
 
 // hit is a listing with a similar body.

@@ -223,6 +223,12 @@ func TestTemplateText(t *testing.T) {
 		if sp.Similarity == nil || *sp.Similarity < 0.5 || !strings.HasPrefix(sp.Shared, "minhash:") {
 			t.Errorf("template evidence %+v", sp.Evidence)
 		}
+		// The evidence quotes words of the template that t1 has too, not
+		// t2's own city, name or number.
+		body := mk("t2", "Manchester", "07700 900222", "Anna").Body
+		if sp.End <= sp.Start || body[sp.Start:sp.End] != sp.Text || !strings.Contains(mk("t1", "Leeds", "07700 900111", "Jenny").Body, sp.Text) {
+			t.Errorf("template evidence %d-%d %q: not words t2 shares with t1", sp.Start, sp.End, sp.Text)
+		}
 	}
 	if fs[3].Links.Templates != 0 {
 		t.Errorf("unrelated ad has %d template links", fs[3].Links.Templates)
