@@ -407,3 +407,15 @@ func containsWord(s, w string) bool {
 		i = j + 1
 	}
 }
+
+// AlignFamily aligns the given results as one template family (for the
+// web app's network view, which gathers a family's results from the
+// index): results need their embedded listings; ones without count in
+// Size but are not aligned.
+func AlignFamily(p Params, results []*corpus.Result) TemplateFamily {
+	ids := make([]string, len(results))
+	for i, r := range results {
+		ids[i] = r.ID
+	}
+	return p.family(ids, results)
+}

@@ -106,6 +106,19 @@ func TestTemplateFamilySlots(t *testing.T) {
 	}
 }
 
+// TestAlignFamily: the exported form gives the same family as Grouper.
+func TestAlignFamily(t *testing.T) {
+	rs := familyResults()
+	tf := AlignFamily(DefaultParams(), rs)
+	g := NewGrouper()
+	for _, r := range rs {
+		g.Add(r)
+	}
+	if want := g.Networks()[0].Templates[0]; fmt.Sprint(tf) != fmt.Sprint(want) {
+		t.Errorf("AlignFamily %+v\nGrouper     %+v", tf, want)
+	}
+}
+
 func TestAlign(t *testing.T) {
 	for _, tc := range []struct {
 		a, b string

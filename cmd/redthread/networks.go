@@ -28,7 +28,7 @@ func addLinkFlags(fs *flag.FlagSet, lf *linkFlags) {
 	fs.StringVar(&lf.dir, "links", "", "keep the link registry (contact, photo-hash and template keys) in `DIR`, so later scans link to this one")
 	fs.BoolVar(&lf.off, "no-links", false, "do not link listings (no network.* indicators, no photo hashing)")
 	fs.Var(&lf.hashLists, "hash-list", "known photo hashes `CSV` (hash,algorithm,list,label; label negative suppresses); repeatable")
-	fs.IntVar(&lf.genericLimit, "generic-limit", 0, "a contact, photo or template shared by more than `N` listings is generic, not a link (0: from the link parameters, 50)")
+	fs.IntVar(&lf.genericLimit, "generic-limit", 0, "a contact shared by more than `N` listings with nothing else in common, or a photo shared by more, is generic: reported, not a link (0: from the link parameters, 50)")
 	fs.StringVar(&lf.params, "link-params", "", "link parameters `YAML` overriding the embedded ones (see links/params.yaml)")
 }
 
