@@ -127,11 +127,18 @@ func phoneRun(s string, i int) int {
 
 // align returns, for each word of ref, the index of the word of b it is
 // matched with in a longest common subsequence (-1: none).
-func align(ref, b []word) []int32 {
+func align(ref, b []word, buf *[]uint16) []int32 {
 	n, m := len(ref), len(b)
 	// dp[i][j] = LCS of ref[i:], b[j:]; uint16 is enough for max_words.
 	w := m + 1
-	dp := make([]uint16, (n+1)*w)
+	if cap(*buf) < (n+1)*w {
+		*buf = make([]uint16, (n+1)*w)
+	}
+	dp := (*buf)[:(n+1)*w]
+	clear(dp[n*w:]) // the last row; every other cell is written before it is read
+	for i := range n {
+		dp[i*w+m] = 0
+	}
 	for i := n - 1; i >= 0; i-- {
 		for j := m - 1; j >= 0; j-- {
 			if ref[i].key == b[j].key {
@@ -212,6 +219,7 @@ func (p Params) family(ids []string, results []*corpus.Result) TemplateFamily {
 	ref := ms[len(ms)/2]
 	tf.Reference = ref.id
 	have := make([]int, len(ref.words))
+	var buf []uint16
 	for _, m := range ms {
 		if m == ref {
 			m.at = make([]int32, len(ref.words))
@@ -219,7 +227,7 @@ func (p Params) family(ids []string, results []*corpus.Result) TemplateFamily {
 				m.at[i] = int32(i)
 			}
 		} else {
-			m.at = align(ref.words, m.words)
+			m.at = align(ref.words, m.words, &buf)
 		}
 		for i, j := range m.at {
 			if j >= 0 {

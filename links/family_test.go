@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/redthread/redthread/corpus"
@@ -131,9 +132,46 @@ func TestAlign(t *testing.T) {
 		{"Ça va, ÉTÉ", "ça va été", []int32{0, 1, 2}},
 		{"call 07700 900111 now", "call +44 7700 900222 now", []int32{0, -1, 2}}, // a phone is one word
 	} {
-		got := align(words(tc.a, 100), words(tc.b, 100))
+		var buf []uint16
+		got := align(words(tc.a, 100), words(tc.b, 100), &buf)
 		if !slices.Equal(got, tc.want) {
 			t.Errorf("align(%q, %q) = %v, want %v", tc.a, tc.b, got, tc.want)
 		}
 	}
+}
+
+// BenchmarkAlignFamily aligns a family of 1,000 copies of a 2 KB text
+// (each with its own name, city, price and phone, and a word edited),
+// as `redthread networks` does for the benchmark's big family.
+func BenchmarkAlignFamily(b *testing.B) {
+	var base []string
+	for rec := range corpus.DevSet() {
+		if rec.Err == nil {
+			base = append(base, strings.Fields(rec.Listing.Body)...)
+		}
+		if len(base) > 340 {
+			break
+		}
+	}
+	rs := make([]*corpus.Result, 1000)
+	for i := range rs {
+		ws := slices.Clone(base)
+		ws[(i*7)%len(ws)] = "edited"
+		body := fmt.Sprintf("My name is Nina%d, new in City%d. %s Rates from %d EUR. Call +44 7700 %06d.", i%50, i%20, strings.Join(ws, " "), 50+i%10*10, i)
+		rs[i] = &corpus.Result{ID: fmt.Sprintf("m%04d", i), Entities: corpus.Entities{Names: []string{fmt.Sprintf("Nina%d", i%50)}},
+			Listing: &corpus.Listing{Body: body, Location: fmt.Sprintf("City%d", i%20)}}
+	}
+	p := DefaultParams()
+	var ru0, ru1 syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru0)
+	b.ResetTimer()
+	for range b.N {
+		tf := AlignFamily(p, rs)
+		if tf.Aligned != 1000 || len(tf.Slots) < 4 {
+			b.Fatalf("family: %d aligned, %d slots", tf.Aligned, len(tf.Slots))
+		}
+	}
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru1)
+	cpu := float64(ru1.Utime.Nano()+ru1.Stime.Nano()-ru0.Utime.Nano()-ru0.Stime.Nano()) / 1e9
+	b.ReportMetric(cpu/float64(b.N), "cpu-s/op")
 }
