@@ -45,10 +45,12 @@ func contextOf(l *corpus.Listing, f *indicators.Features) uint64 {
 // group is the decision on a contact shared by more than GenericLimit
 // listings.
 type group struct {
-	size    int     // live listings sharing the key
-	sampled int     // listings examined
-	share   float64 // share of them agreeing with the group
-	generic bool
+	postings int     // postings of the key when decided
+	entries  int     // entries of the registry when decided
+	size     int     // live listings sharing the key
+	sampled  int     // listings examined
+	share    float64 // share of them agreeing with the group
+	generic  bool
 }
 
 // liveOrds returns the distinct live ordinals of postings, ascending.
@@ -69,15 +71,19 @@ func liveOrds[K uint32 | uint64](r *Registry, ps []posting[K]) []uint32 {
 // links) changes.
 func (lk *linker) group(kind byte, key uint64, ps []posting[uint64]) group {
 	r := lk.r
-	ords := liveOrds(r, ps)
 	k := [2]uint64{uint64(kind), key}
 	r.gmu.Lock()
 	g, ok := r.groups[k]
 	r.gmu.Unlock()
-	if ok && g.size == len(ords) {
-		return g
+	if ok && g.postings == len(ps) && g.entries == len(r.entries) {
+		return g // nothing was added since: the same group (one batch's Links)
+	}
+	ords := liveOrds(r, ps)
+	if len(ords) == 0 {
+		return group{}
 	}
 	g = r.decide(ords)
+	g.postings, g.entries = len(ps), len(r.entries)
 	r.gmu.Lock()
 	r.groups[k] = g
 	r.gmu.Unlock()
