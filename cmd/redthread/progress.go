@@ -38,6 +38,7 @@ func newProgress(e *env, quiet bool, what, unit string, total int64) *progress {
 		progressbar.OptionSetPredictTime(true),
 		progressbar.OptionClearOnFinish(),
 		progressbar.OptionSpinnerType(14),
+		progressbar.OptionSetSpinnerChangeInterval(0), // see newCountProgress
 	)
 	return &progress{bar: bar, read: new(atomic.Int64), start: time.Now(), unit: unit}
 }
@@ -91,6 +92,10 @@ func newCountProgress(e *env, show bool, what string) *progress {
 		progressbar.OptionSetPredictTime(true),
 		progressbar.OptionShowCount(),
 		progressbar.OptionSpinnerType(14),
+		// No spinner goroutine: progressbar's reads the bar's state without
+		// its lock while Describe writes it (a data race under -race); the
+		// line is redrawn on every update instead.
+		progressbar.OptionSetSpinnerChangeInterval(0),
 		progressbar.OptionOnCompletion(func() { fmt.Fprintln(e.stderr) }), // the last state stays
 	)
 	return &progress{bar: bar, read: new(atomic.Int64), start: time.Now()}
