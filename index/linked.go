@@ -50,7 +50,7 @@ func linkKind(indicator string) string {
 		return LinkContact
 	case "network.reused_photo", "network.hash_list_match":
 		return LinkPhoto
-	case "network.template_text":
+	case "network.template_text", "network.repost":
 		return LinkTemplate
 	}
 	return LinkOther

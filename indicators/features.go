@@ -156,7 +156,9 @@ type LinkFeatures struct {
 	SharedContacts int `expr:"shared_contacts"` // other listings sharing a contact
 	GenericContact int `expr:"generic_contact"` // contacts shared too widely to link (switchboards)
 	ReusedPhotos   int `expr:"reused_photos"`   // other listings with a matching photo
-	Templates      int `expr:"templates"`       // other listings with near-identical text
+	Templates      int `expr:"templates"`       // other listings with near-identical text by other advertisers
+	Reposts        int `expr:"reposts"`         // other listings with near-identical text by the same advertiser (or none to tell apart)
+	Generic        int `expr:"generic"`         // keys (contacts, photos) found generic: shared widely, not linked
 	Inconsistent   int `expr:"inconsistent"`    // linked listings that disagree on name, age, ...
 	HashList       int `expr:"hash_list"`       // photo matches in supplied hash lists
 	// CrossKind counts the listings sharing a contact or photo with this

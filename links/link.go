@@ -133,6 +133,7 @@ func (r *Registry) ids(ords map[uint32]int) []string {
 func (r *Registry) generic(f *indicators.Features, ev corpus.Evidence, what string) {
 	ev.Note = fmt.Sprintf("%s shared by more than %d listings: treated as generic, not linked", what, r.p.GenericLimit)
 	f.Add(SourceGeneric, indicators.Span{Evidence: ev})
+	f.Links.Generic++
 }
 
 func (lk *linker) contacts(pr *prepared, self string, f *indicators.Features, near linkedBy) {
@@ -141,13 +142,18 @@ func (lk *linker) contacts(pr *prepared, self string, f *indicators.Features, ne
 	for i, c := range pr.contacts {
 		ps := r.contacts.lookup(pr.e.Contacts[i], lk.buf[:0])
 		lk.buf = ps
+		ev := c.ev
+		ev.Shared = c.key
+		large := ""
 		if len(ps) > r.p.GenericLimit {
-			crossed(lk, 'c', pr.e.Contacts[i], ps)
-			f.Links.GenericContact++
-			ev := c.ev
-			ev.Shared = c.key
-			r.generic(f, ev, "contact")
-			continue
+			if g := lk.group('c', pr.e.Contacts[i], ps); g.size > r.p.GenericLimit {
+				if g.generic {
+					f.Links.GenericContact++
+					r.genericKey(f, ev, "contact", g)
+					continue
+				}
+				large = r.largeNote("contact", g)
+			}
 		}
 		ords := map[uint32]int{}
 		for _, p := range ps {
@@ -163,8 +169,7 @@ func (lk *linker) contacts(pr *prepared, self string, f *indicators.Features, ne
 		if len(ords) == 0 {
 			continue
 		}
-		ev := c.ev
-		ev.Shared = c.key
+		ev.Note = large
 		f.Add(SourceSharedContact, indicators.Span{Evidence: ev, Linked: r.ids(ords)})
 	}
 	f.Links.SharedContacts = len(all)
@@ -278,9 +283,9 @@ func (lk *linker) template(l *corpus.Listing, pr *prepared, self string, f *indi
 		bk := uint32(bandKey(pr.sig, b, t.Rows))
 		ps := r.bands.lookup(bk, lk.buf32[:0])
 		lk.buf32 = ps
-		if len(ps) > 4*r.p.GenericLimit {
+		if len(ps) > t.BucketLimit && !r.bucketCoherent(ps) {
 			crossed(lk, 'b', uint64(bk), ps)
-			continue // boilerplate shared by very many bodies
+			continue // boilerplate shared by many unrelated bodies
 		}
 		for _, p := range ps {
 			if r.other(p.ord, ord, self) {
@@ -288,28 +293,28 @@ func (lk *linker) template(l *corpus.Listing, pr *prepared, self string, f *indi
 			}
 		}
 	}
-	type hit struct {
-		id  string
-		ord uint32
-		sim float64
-	}
-	var hits []hit
+	// Every similar body is linked, at any family size: by different
+	// advertisers as template reuse, else as a repost. (similarSpan sorts
+	// each, most similar first.)
+	var reuse, repost []hit
 	for o := range cands {
 		oe := r.entries[o]
 		if !r.hasSig[o] {
 			continue
 		}
 		sim := estimateJaccard16(pr.sig, r.sigs[int(o)*n:int(o+1)*n])
-		if sim < t.MinJaccard || !advertiserDiffers(e, oe) {
+		if sim < t.MinJaccard {
 			continue
 		}
-		hits = append(hits, hit{oe.ID, o, sim})
+		lk.changed(o, ord)
+		if advertiserDiffers(e, oe) {
+			reuse = append(reuse, hit{oe.ID, o, sim})
+		} else {
+			repost = append(repost, hit{oe.ID, o, sim})
+		}
 	}
-	if len(hits) == 0 {
+	if len(reuse)+len(repost) == 0 {
 		return
-	}
-	for _, h := range hits {
-		lk.changed(h.ord, ord)
 	}
 	end := len(l.Body)
 	if end > snippetBytes {
@@ -319,12 +324,53 @@ func (lk *linker) template(l *corpus.Listing, pr *prepared, self string, f *indi
 		}
 	}
 	ev := corpus.Evidence{Field: "body", Start: 0, End: end, Text: l.Body[:end], Shared: sketch(pr.sig)}
-	if len(hits)+1 > r.p.GenericLimit {
-		r.generic(f, ev, "text template")
+	if len(reuse) > 0 {
+		sp := similarSpan(ev, reuse, "template reuse by other advertisers (other contacts or names)")
+		lk.matched(l, pr, f, &sp, reuse[0].ord)
+		f.Add(SourceTemplate, sp)
+		f.Links.Templates = len(reuse)
+	}
+	if len(repost) > 0 {
+		sp := similarSpan(ev, repost, "reposted by the same advertiser (a shared contact, or no contact or name tells them apart)")
+		lk.matched(l, pr, f, &sp, repost[0].ord)
+		f.Add(SourceRepost, sp)
+		f.Links.Reposts = len(repost)
+	}
+}
+
+// matched points a copied-text evidence at the words of the body that
+// match the most similar listing's (o): the longest stretch of shared
+// shingles, quoted up to snippetBytes (the opening of the body when no
+// stretch is found).
+func (lk *linker) matched(l *corpus.Listing, pr *prepared, f *indicators.Features, sp *indicators.Span, o uint32) {
+	r := lk.r
+	t := r.p.Template
+	n := t.Bands * t.Rows
+	start, end, ok := matchedRange(l, f, t.ShingleWords, pr.sig, r.sigs[int(o)*n:int(o+1)*n])
+	if !ok {
 		return
 	}
-	// One evidence for the body: every linked listing, the highest
-	// similarity, and each listing's similarity in the note.
+	if end-start > snippetBytes {
+		end = start + snippetBytes
+		for end > start && !utf8.RuneStart(l.Body[end]) {
+			end--
+		}
+	}
+	sp.Start, sp.End, sp.Text = start, end, l.Body[start:end]
+	sp.Note += "; the quoted words are the longest stretch matching " + r.entries[o].ID
+}
+
+// hit is a listing with a similar body.
+type hit struct {
+	id  string
+	ord uint32
+	sim float64
+}
+
+// similarSpan is one evidence for the body: every linked listing, the
+// highest similarity, and the most similar listings' similarity in the
+// note after what kind of link it is.
+func similarSpan(ev corpus.Evidence, hits []hit, what string) indicators.Span {
 	slices.SortFunc(hits, func(a, b hit) int {
 		if a.sim != b.sim {
 			return cmp.Compare(b.sim, a.sim)
@@ -333,7 +379,8 @@ func (lk *linker) template(l *corpus.Listing, pr *prepared, self string, f *indi
 	})
 	ids := make([]string, len(hits))
 	var note strings.Builder
-	note.WriteString("estimated Jaccard similarity: ")
+	note.WriteString(what)
+	note.WriteString("; estimated Jaccard similarity: ")
 	for i, h := range hits {
 		ids[i] = h.id
 		if i == maxDiffsShown {
@@ -349,14 +396,13 @@ func (lk *linker) template(l *corpus.Listing, pr *prepared, self string, f *indi
 	best := math.Round(hits[0].sim*100) / 100
 	ev.Similarity = &best
 	ev.Note = note.String()
-	f.Add(SourceTemplate, indicators.Span{Evidence: ev, Linked: ids})
-	f.Links.Templates = len(hits)
+	return indicators.Span{Evidence: ev, Linked: ids}
 }
 
 // advertiserDiffers reports whether two near-identical texts come from
 // different advertisers: no shared contact, and different contacts or
-// names (the same contact is the same advertiser reposting, which
-// shared_contact reports).
+// names (the same contact, or nothing to tell them apart, is the same
+// advertiser reposting).
 func advertiserDiffers(a, b *Entry) bool {
 	for _, k := range a.Contacts {
 		if slices.Contains(b.Contacts, k) {

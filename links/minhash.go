@@ -23,7 +23,14 @@ type byteRange struct{ start, end int }
 // (so "24h" and "12h" agree, and numbers do not tell copies apart), and
 // each masked range (sorted by start) is one placeholder word.
 func wordHashes(text string, masks []byteRange, buf []uint64) []uint64 {
+	return wordHashesAt(text, masks, buf, nil)
+}
+
+// wordHashesAt is wordHashes that also appends each word's byte range to
+// *at (when at is not nil).
+func wordHashesAt(text string, masks []byteRange, buf []uint64, at *[]byteRange) []uint64 {
 	out := buf[:0]
+	ws := -1 // start of the current word
 	const (
 		offset = 14695981039346656037
 		prime  = 1099511628211
@@ -39,8 +46,14 @@ func wordHashes(text string, masks []byteRange, buf []uint64) []uint64 {
 			if in {
 				out = append(out, h)
 				in, h = false, offset
+				if at != nil {
+					*at = append(*at, byteRange{ws, i})
+				}
 			}
 			out = append(out, maskWord)
+			if at != nil {
+				*at = append(*at, byteRange{max(i, masks[mi].start), masks[mi].end})
+			}
 			i = masks[mi].end
 			mi++
 			continue
@@ -56,8 +69,14 @@ func wordHashes(text string, masks []byteRange, buf []uint64) []uint64 {
 			if in {
 				out = append(out, h)
 				in, h = false, offset
+				if at != nil {
+					*at = append(*at, byteRange{ws, i - n})
+				}
 			}
 			continue
+		}
+		if !in {
+			ws = i - n
 		}
 		in = true
 		for k := 0; k < 4 && r > 0; k++ { // hash the rune's bytes, little-endian
@@ -68,8 +87,21 @@ func wordHashes(text string, masks []byteRange, buf []uint64) []uint64 {
 	}
 	if in {
 		out = append(out, h)
+		if at != nil {
+			*at = append(*at, byteRange{ws, len(text)})
+		}
 	}
 	return out
+}
+
+// shingleHash is the hash of one shingle (words of it in order), as
+// shingles computes it.
+func shingleHash(words []uint64) uint64 {
+	var s uint64
+	for _, w := range words {
+		s = mix64(s*0x100000001b3 ^ w)
+	}
+	return s
 }
 
 // mix64 is the splitmix64 finaliser.
@@ -86,11 +118,7 @@ func mix64(x uint64) uint64 {
 func shingles(words []uint64, k int, buf []uint64) []uint64 {
 	out := buf[:0]
 	for i := 0; i+k <= len(words); i++ {
-		var s uint64
-		for _, w := range words[i : i+k] {
-			s = mix64(s*0x100000001b3 ^ w)
-		}
-		out = append(out, s)
+		out = append(out, shingleHash(words[i:i+k]))
 	}
 	slices.Sort(out)
 	return slices.Compact(out)

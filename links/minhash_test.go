@@ -124,3 +124,26 @@ func TestWordHashesMasksContactsAndDigits(t *testing.T) {
 		t.Errorf("alphanumeric words %v %v: want one word each, different", x, y)
 	}
 }
+
+func TestWordHashesAt(t *testing.T) {
+	for _, tc := range []struct {
+		text  string
+		masks []byteRange
+		want  []string
+	}{
+		{"Hi, CALL Mia 24h!", nil, []string{"Hi", "CALL", "Mia", "24h"}},
+		{"Hi, CALL Mia 24h!", []byteRange{{9, 12}}, []string{"Hi", "CALL", "Mia", "24h"}},
+		{"Élan vital", nil, []string{"Élan", "vital"}},
+		{"call +44 7700 now", []byteRange{{5, 13}}, []string{"call", "+44 7700", "now"}},
+	} {
+		var at []byteRange
+		hs := wordHashesAt(tc.text, tc.masks, nil, &at)
+		var got []string
+		for _, r := range at {
+			got = append(got, tc.text[r.start:r.end])
+		}
+		if !slices.Equal(got, tc.want) || len(hs) != len(at) || !slices.Equal(hs, wordHashes(tc.text, tc.masks, nil)) {
+			t.Errorf("%q: words %q (%d hashes), want %q", tc.text, got, len(hs), tc.want)
+		}
+	}
+}

@@ -25,7 +25,26 @@ type Network struct {
 	Indicators []IndicatorCount `json:"top_indicators"`
 	MaxScore   int              `json:"highest_score"`
 	MaxScoreID string           `json:"highest_score_id"`
+	// Templates are the network's families of copied text (listings
+	// linked by network.template_text or network.repost), largest first,
+	// each with its template, slots and slot values (aligned from the
+	// bodies embedded in the results: scan --embed-listing).
+	Templates []TemplateFamily `json:"templates,omitempty"`
 }
+
+// SuppressedKey is a key (contact, photo hash) that linked nothing
+// because the scan found it generic (network.generic_key), with the
+// listings among the results that carry it.
+type SuppressedKey struct {
+	Key      string   `json:"suppressed"`
+	Kind     string   `json:"kind"`     // contact or photo
+	Listings int      `json:"listings"` // results carrying the key
+	IDs      []string `json:"ids"`      // the first of them, sorted
+	Note     string   `json:"note"`     // the scan's reason, with the group size it saw
+}
+
+// maxSuppressedIDs bounds SuppressedKey.IDs.
+const maxSuppressedIDs = 20
 
 // IndicatorCount is how many members of a network raised an indicator.
 type IndicatorCount struct {
@@ -39,15 +58,34 @@ const maxTopIndicators = 8
 // Grouper collects scan results and groups the linked ones into networks
 // (connected components over the linked IDs of network.* hits).
 type Grouper struct {
+	p       Params
 	idx     map[string]int
 	parent  []int
+	text    []int // union-find over copied-text links only (template families)
+	texty   []bool
+	supp    map[string]*suppressed
 	ids     []string
 	results []*corpus.Result // nil for IDs seen only as links
 	shared  []map[string]bool
 }
 
-// NewGrouper returns an empty Grouper.
-func NewGrouper() *Grouper { return &Grouper{idx: map[string]int{}} }
+// suppressed collects one generic key.
+type suppressed struct {
+	ids  map[string]bool
+	note string
+}
+
+// NewGrouper returns an empty Grouper with the default parameters.
+func NewGrouper() *Grouper { return NewGrouperWith(DefaultParams()) }
+
+// NewGrouperWith returns an empty Grouper that aligns template families
+// with p.Family.
+func NewGrouperWith(p Params) *Grouper {
+	return &Grouper{p: p, idx: map[string]int{}, supp: map[string]*suppressed{}}
+}
+
+// textLink reports whether a network indicator is a copied-text link.
+func textLink(id string) bool { return id == "network.template_text" || id == "network.repost" }
 
 func (g *Grouper) node(id string) int {
 	if i, ok := g.idx[id]; ok {
@@ -56,6 +94,8 @@ func (g *Grouper) node(id string) int {
 	i := len(g.parent)
 	g.idx[id] = i
 	g.parent = append(g.parent, i)
+	g.text = append(g.text, i)
+	g.texty = append(g.texty, false)
 	g.ids = append(g.ids, id)
 	g.results = append(g.results, nil)
 	g.shared = append(g.shared, nil)
@@ -68,6 +108,26 @@ func (g *Grouper) find(i int) int {
 		i = g.parent[i]
 	}
 	return i
+}
+
+func findIn(p []int, i int) int {
+	for p[i] != i {
+		p[i] = p[p[i]]
+		i = p[i]
+	}
+	return i
+}
+
+func (g *Grouper) unionText(a, b int) {
+	g.texty[a], g.texty[b] = true, true
+	ra, rb := findIn(g.text, a), findIn(g.text, b)
+	if ra == rb {
+		return
+	}
+	if ra > rb {
+		ra, rb = rb, ra
+	}
+	g.text[rb] = ra
 }
 
 func (g *Grouper) union(a, b int) {
@@ -90,9 +150,17 @@ func (g *Grouper) Add(r *corpus.Result) {
 		if !strings.HasPrefix(h.ID, "network.") {
 			continue
 		}
+		if h.ID == "network.generic_key" {
+			g.addSuppressed(r.ID, h)
+			continue
+		}
 		for _, id := range h.Linked {
 			if id != r.ID {
-				g.union(i, g.node(id))
+				j := g.node(id)
+				g.union(i, j)
+				if textLink(h.ID) {
+					g.unionText(i, j)
+				}
 			}
 		}
 		if len(h.Linked) == 0 {
@@ -125,6 +193,75 @@ func (g *Grouper) Networks() []Network {
 		out = append(out, g.network(members))
 	}
 	slices.SortFunc(out, func(a, b Network) int {
+		if c := cmp.Compare(b.Size, a.Size); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Members[0], b.Members[0])
+	})
+	return out
+}
+
+// addSuppressed records the generic keys of one result.
+func (g *Grouper) addSuppressed(id string, h corpus.Hit) {
+	for _, ev := range h.Evidence {
+		if ev.Shared == "" {
+			continue
+		}
+		s := g.supp[ev.Shared]
+		if s == nil {
+			s = &suppressed{ids: map[string]bool{}}
+			g.supp[ev.Shared] = s
+		}
+		s.ids[id] = true
+		if ev.Note > s.note { // one note, whatever the order results come in
+			s.note = ev.Note
+		}
+	}
+}
+
+// Suppressed returns the keys found generic, most listings first, then by
+// key. (A result read again replaces nothing here: its ID counts once.)
+func (g *Grouper) Suppressed() []SuppressedKey {
+	var out []SuppressedKey
+	for k, s := range g.supp {
+		kind := "contact"
+		if strings.HasPrefix(k, "pdq:") || strings.HasPrefix(k, "phash:") {
+			kind = "photo"
+		}
+		ids := sortedKeys(s.ids)
+		out = append(out, SuppressedKey{Key: k, Kind: kind, Listings: len(ids), IDs: ids[:min(len(ids), maxSuppressedIDs)], Note: s.note})
+	}
+	slices.SortFunc(out, func(a, b SuppressedKey) int {
+		if c := cmp.Compare(b.Listings, a.Listings); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Key, b.Key)
+	})
+	return out
+}
+
+// families returns the template families among a network's members.
+func (g *Grouper) families(members []int) []TemplateFamily {
+	byRoot := map[int][]int{}
+	for _, i := range members {
+		if g.texty[i] {
+			r := findIn(g.text, i)
+			byRoot[r] = append(byRoot[r], i)
+		}
+	}
+	var out []TemplateFamily
+	for _, fm := range byRoot {
+		if len(fm) < 2 {
+			continue
+		}
+		ids := make([]string, len(fm))
+		res := make([]*corpus.Result, len(fm))
+		for k, i := range fm {
+			ids[k], res[k] = g.ids[i], g.results[i]
+		}
+		out = append(out, g.p.family(ids, res))
+	}
+	slices.SortFunc(out, func(a, b TemplateFamily) int {
 		if c := cmp.Compare(b.Size, a.Size); c != 0 {
 			return c
 		}
@@ -205,6 +342,7 @@ func (g *Grouper) network(members []int) Network {
 	if n.Indicators == nil {
 		n.Indicators = []IndicatorCount{}
 	}
+	n.Templates = g.families(members)
 	return n
 }
 

@@ -17,9 +17,26 @@ var defaultParamsYAML []byte
 // each and where its value comes from).
 type Params struct {
 	GenericLimit  int                 `yaml:"generic_limit"`
+	Generic       GenericParams       `yaml:"generic"`
 	Template      TemplateParams      `yaml:"template"`
+	Family        FamilyParams        `yaml:"family"`
 	Photo         PhotoParams         `yaml:"photo"`
 	Inconsistency InconsistencyParams `yaml:"inconsistency"`
+}
+
+// GenericParams tell a generic key (one that joins listings with nothing
+// else in common: a switchboard number) from a large one (one advertiser's
+// many listings), for keys shared by more than GenericLimit listings.
+type GenericParams struct {
+	Sample        int     `yaml:"sample"`
+	CoherentShare float64 `yaml:"coherent_share"`
+}
+
+// FamilyParams tune the template families that Grouper aligns.
+type FamilyParams struct {
+	KeepShare  float64 `yaml:"keep_share"`
+	SlotValues int     `yaml:"slot_values"`
+	MaxWords   int     `yaml:"max_words"`
 }
 
 // TemplateParams tune template detection: MinHash over word shingles with
@@ -30,6 +47,11 @@ type TemplateParams struct {
 	Bands        int     `yaml:"bands"`
 	Rows         int     `yaml:"rows"`
 	MinJaccard   float64 `yaml:"min_jaccard"`
+	BucketLimit  int     `yaml:"bucket_limit"`
+	BucketSample int     `yaml:"bucket_sample"`
+	// BucketCoherent is the share of the sample's pairs that must be
+	// similar for a big band bucket to be one family's.
+	BucketCoherent float64 `yaml:"bucket_coherent"`
 }
 
 // PhotoParams tune photo matching beyond photohash.Thresholds.
@@ -99,6 +121,12 @@ func (p Params) check() error {
 		return fmt.Errorf("template.bands*rows %d*%d: want 1..%d", t.Bands, t.Rows, maxMinHashes)
 	case t.MinJaccard <= 0 || t.MinJaccard > 1:
 		return fmt.Errorf("template.min_jaccard %g: want (0,1]", t.MinJaccard)
+	case p.Generic.Sample < 2 || p.Generic.CoherentShare <= 0 || p.Generic.CoherentShare > 1:
+		return fmt.Errorf("generic.sample %d / coherent_share %g: want at least 2 / (0,1]", p.Generic.Sample, p.Generic.CoherentShare)
+	case t.BucketLimit < 2 || t.BucketSample < 2 || t.BucketSample > t.BucketLimit || t.BucketCoherent <= 0 || t.BucketCoherent > 1:
+		return fmt.Errorf("template.bucket_limit %d / bucket_sample %d / bucket_coherent %g: want 2 <= sample <= limit, coherent in (0,1]", t.BucketLimit, t.BucketSample, t.BucketCoherent)
+	case p.Family.KeepShare <= 0.5 || p.Family.KeepShare > 1 || p.Family.SlotValues < 1 || p.Family.MaxWords < 10 || p.Family.MaxWords > 65535:
+		return fmt.Errorf("family.keep_share %g / slot_values %d / max_words %d: want (0.5,1] / >= 1 / 10..65535", p.Family.KeepShare, p.Family.SlotValues, p.Family.MaxWords)
 	case t.MinShingles < 1:
 		return fmt.Errorf("template.min_shingles %d: want at least 1", t.MinShingles)
 	case p.Photo.PHashDistance < 0 || p.Photo.PHashDistance > 64:

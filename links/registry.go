@@ -12,9 +12,12 @@
 // location and nationality words; never texts or photos.
 //
 // Links are deterministic: evidence is sorted and linked IDs are sorted.
-// A contact, photo or text template shared by more listings than
-// Params.GenericLimit is counted as generic (a switchboard, a stock photo,
-// boilerplate) and links nothing.
+// A contact shared by more listings than Params.GenericLimit is examined:
+// generic (a switchboard: its listings have nothing else in common) links
+// nothing and says so in a links:generic note with the group size; large
+// (one advertiser's many listings) links them all. A photo shared by more
+// is generic (a stock photo). Text templates link pair by pair at any
+// family size; only boilerplate band buckets are skipped.
 //
 // What links listings:
 //
@@ -31,8 +34,10 @@
 //     pipeline version.
 //   - Templates: MinHash over word shingles of the body (lower-cased;
 //     digits, contacts, names and ages masked) with banded LSH, verified by
-//     the estimated Jaccard similarity; only bodies of different advertisers
-//     (no shared contact) are linked.
+//     the estimated Jaccard similarity; copies by different advertisers
+//     (other contacts or names) are template reuse (links:template_text),
+//     copies that share a contact or that nothing tells apart are reposts
+//     by the same advertiser (links:repost).
 //   - Hash lists: CSV lists of known hashes (HashList); rows labelled
 //     "negative" suppress matches and links for that photo.
 //   - Inconsistencies: listings linked by a contact or photo that disagree
@@ -69,6 +74,7 @@ const (
 	SourceInconsistent  = "links:inconsistent_info"
 	SourceHashList      = "links:hash_list"
 	SourceGeneric       = "links:generic"
+	SourceRepost        = "links:repost"
 )
 
 // Config configures a Registry. The zero value works: default parameters
@@ -128,7 +134,8 @@ type Registry struct {
 	seen        []uint32
 	stale       []uint64
 	gmu         sync.Mutex
-	genericSeen map[[2]uint64]bool // keys found generic (kind, key)
+	genericSeen map[[2]uint64]bool  // keys found generic (kind, key)
+	groups      map[[2]uint64]group // contacts shared beyond GenericLimit (kind, key): last decision
 }
 
 // prepared is what Prepare computed for one listing.
@@ -154,7 +161,7 @@ func New(cfg Config) (*Registry, error) {
 	r := &Registry{p: DefaultParams(), th: photohash.DefaultThresholds(), lim: photohash.DefaultLimits,
 		hl: cfg.HashList, store: cfg.Store, log: cfg.Log,
 		pending: map[*indicators.Features]*prepared{}, ordOf: map[*indicators.Features]uint32{},
-		byID: map[string]uint32{}, genericSeen: map[[2]uint64]bool{}}
+		byID: map[string]uint32{}, genericSeen: map[[2]uint64]bool{}, groups: map[[2]uint64]group{}}
 	if cfg.Params != nil {
 		if err := cfg.Params.check(); err != nil {
 			return nil, fmt.Errorf("link parameters: %w", err)
@@ -283,6 +290,7 @@ func (r *Registry) Prepare(ctx context.Context, l *corpus.Listing, f *indicators
 	e.Ages = append([]int(nil), f.Out.Ages...)
 	e.Location = strings.Clone(fold(l.Location))
 	e.Nationality = r.nationality(f)
+	e.Context = contextOf(l, f)
 	t := r.p.Template
 	if sig := bodySignature(l, f, t.ShingleWords, t.MinShingles, t.Bands*t.Rows); sig != nil {
 		e.Signature = sig

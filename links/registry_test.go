@@ -3,6 +3,7 @@ package links
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -112,20 +113,56 @@ func TestSharedContactAcrossFormats(t *testing.T) {
 	}
 }
 
+// TestGenericContact: a number shared by more listings than the limit is
+// generic when its listings have nothing else in common (other kinds,
+// languages, sites, texts) — not linked, and said so with the group size —
+// and large when they are one advertiser's (one kind, language and site):
+// linked, with a note.
 func TestGenericContact(t *testing.T) {
-	p := DefaultParams()
-	p.GenericLimit = 3
-	r := newRegistry(t, Config{Params: &p})
-	var ls []*corpus.Listing
-	for i := range 5 {
-		ls = append(ls, &corpus.Listing{ID: string(rune('a' + i)), Country: "GB",
-			Body: "Agency line for all our branches: 020 7946 0123. Vacancy number " + strings.Repeat("x", i+1)})
+	unrelated := []*corpus.Listing{
+		{Kind: "job", Source: "jobs-a", Body: "Delivery drivers wanted for our depot, full licence needed. Agency line 020 7946 0123."},
+		{Kind: "escort", Source: "escorts-b", Body: "Sweet new girl in town, outcalls only, discreet. Agency line 020 7946 0123."},
+		{Kind: "job", Source: "jobs-c", Language: "pl", Body: "Praca przy zbiorach truskawek w Anglii, zakwaterowanie. Biuro 020 7946 0123."},
+		{Kind: "job", Source: "jobs-d", Language: "de", Body: "Erntehelfer gesucht, Unterkunft vorhanden, sofort. Büro 020 7946 0123."},
+		{Kind: "escort", Source: "escorts-e", Language: "es", Body: "Chica nueva en la ciudad, discreta, solo hoteles. Agencia 020 7946 0123."},
 	}
-	fs := linkAll(t, r, ls)
-	for _, f := range fs {
-		if f.Links.SharedContacts != 0 || f.Links.GenericContact != 1 || len(f.Spans[SourceGeneric]) != 1 {
-			t.Errorf("%s: links %+v, want one generic contact and no links", f.ID, f.Links)
-		}
+	same := make([]*corpus.Listing, 5)
+	for i := range same {
+		same[i] = &corpus.Listing{Kind: "job", Source: "jobs-a",
+			Body: fmt.Sprintf("Warehouse pickers wanted, shift %c, no experience needed. Agency line 020 7946 0123.", 'A'+i)}
+	}
+	for _, tc := range []struct {
+		name    string
+		ls      []*corpus.Listing
+		generic bool
+	}{
+		{"switchboard across unrelated ads", unrelated, true},
+		{"one advertiser's many ads", same, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := DefaultParams()
+			p.GenericLimit = 3
+			r := newRegistry(t, Config{Params: &p})
+			for i, l := range tc.ls {
+				l.ID = fmt.Sprintf("%c", 'a'+i)
+				l.Country = "GB"
+			}
+			fs := linkAll(t, r, tc.ls)
+			for _, f := range fs {
+				if tc.generic {
+					g := f.Spans[SourceGeneric]
+					if f.Links.SharedContacts != 0 || f.Links.GenericContact != 1 || f.Links.Generic != 1 || len(g) != 1 ||
+						!strings.Contains(g[0].Note, "shared by 5 listings") || g[0].Shared != "phone:+442079460123" {
+						t.Errorf("%s: links %+v, generic %+v: want one generic contact naming the key and 5 listings, no links", f.ID, f.Links, g)
+					}
+					continue
+				}
+				sc := f.Spans[SourceSharedContact]
+				if f.Links.SharedContacts != 4 || f.Links.Generic != 0 || len(sc) != 1 || !strings.Contains(sc[0].Note, "shared by 5 listings") {
+					t.Errorf("%s: links %+v, shared %+v: want 4 linked with a note on the group", f.ID, f.Links, sc)
+				}
+			}
+		})
 	}
 }
 
@@ -168,7 +205,7 @@ func TestTemplateText(t *testing.T) {
 	fs := linkAll(t, r, []*corpus.Listing{
 		mk("t1", "Leeds", "07700 900111", "Jenny"),
 		mk("t2", "Manchester", "07700 900222", "Anna"),
-		mk("t3", "Leeds", "07700 900111", "Jenny"), // same advertiser reposting: shared contact, not a template
+		mk("t3", "Leeds", "07700 900111", "Jenny"), // same advertiser reposting: shared contact, a repost
 		{ID: "other", Country: "GB", Body: "Experienced plumber available for boiler repairs and bathroom fitting across Leeds, call 0113 496 0001."},
 	})
 	if got := linked(fs[1], SourceTemplate); !slices.Equal(got, []string{"t1", "t3"}) {
@@ -177,12 +214,21 @@ func TestTemplateText(t *testing.T) {
 	if got := linked(fs[0], SourceTemplate); !slices.Equal(got, []string{"t2"}) {
 		t.Errorf("t1 template links %v, want [t2] (t3 shares its contact)", got)
 	}
+	if got := linked(fs[0], SourceRepost); !slices.Equal(got, []string{"t3"}) || fs[0].Links.Reposts != 1 {
+		t.Errorf("t1 repost links %v (%d), want [t3]", got, fs[0].Links.Reposts)
+	}
 	if got := linked(fs[0], SourceSharedContact); !slices.Equal(got, []string{"t3"}) {
 		t.Errorf("t1 contact links %v, want [t3]", got)
 	}
 	for _, sp := range fs[1].Spans[SourceTemplate] {
 		if sp.Similarity == nil || *sp.Similarity < 0.5 || !strings.HasPrefix(sp.Shared, "minhash:") {
 			t.Errorf("template evidence %+v", sp.Evidence)
+		}
+		// The evidence quotes words of the template that t1 has too, not
+		// t2's own city, name or number.
+		body := mk("t2", "Manchester", "07700 900222", "Anna").Body
+		if sp.End <= sp.Start || body[sp.Start:sp.End] != sp.Text || !strings.Contains(mk("t1", "Leeds", "07700 900111", "Jenny").Body, sp.Text) {
+			t.Errorf("template evidence %d-%d %q: not words t2 shares with t1", sp.Start, sp.End, sp.Text)
 		}
 	}
 	if fs[3].Links.Templates != 0 {

@@ -39,6 +39,11 @@ type Entry struct {
 	Signature    MinHash      `json:"sig,omitempty"`
 	ShingleWords int          `json:"sw,omitempty"`
 	Photos       []PhotoEntry `json:"p,omitempty"`
+	// Context is what a generic contact's listings are compared on: hashes
+	// of the listing's kind (8 bits) and language (24 bits) in the high
+	// half, of its site (source, else URL host) in the low half (see
+	// contextOf). 0: unknown (entries of earlier versions).
+	Context uint64 `json:"x,omitempty"`
 
 	// keys derived once for comparisons (see derive)
 	nameKeys, locWords, natStems []string

@@ -81,3 +81,53 @@ func fold(s string) string {
 	}
 	return strings.TrimSpace(b.String())
 }
+
+// matchedRange returns the byte range of the body's longest stretch of
+// words covered by shingles it shares with another body, as far as the
+// two signatures tell: where both have the same minimum at a position,
+// the shingle that gives this body's minimum there is (but for a chance
+// 16-bit equality) in both. ok is false when no position agrees.
+func matchedRange(l *corpus.Listing, f *indicators.Features, k int, sig []uint32, other []uint16) (start, end int, ok bool) {
+	var at []byteRange
+	words := wordHashesAt(l.Body, bodyMasks(l, f), nil, &at)
+	n := len(words) - k + 1
+	if n <= 0 || len(sig) != len(other) {
+		return 0, 0, false
+	}
+	sh := make([]uint64, n)
+	for i := range sh {
+		sh[i] = shingleHash(words[i : i+k])
+	}
+	covered := make([]bool, len(words))
+	for j, v := range sig {
+		if uint16(v) != other[j] {
+			continue
+		}
+		for i, s := range sh {
+			if uint32(mix64(s^minhashSeeds[j])>>32) == v {
+				for w := i; w < i+k; w++ {
+					covered[w] = true
+				}
+			}
+		}
+	}
+	best, bestLen := -1, 0
+	for i := 0; i < len(covered); {
+		if !covered[i] {
+			i++
+			continue
+		}
+		j := i
+		for j < len(covered) && covered[j] {
+			j++
+		}
+		if j-i > bestLen {
+			best, bestLen = i, j-i
+		}
+		i = j
+	}
+	if best < 0 {
+		return 0, 0, false
+	}
+	return at[best].start, at[best+bestLen-1].end, true
+}

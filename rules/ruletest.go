@@ -57,7 +57,8 @@ type testCaseFile struct {
 }
 
 // linkSources maps each link feature a test may set to the evidence source
-// the link registry fills with it. generic_contact has no evidence.
+// the link registry fills with it. generic_contact has no evidence of its
+// own (generic gives the links:generic note).
 var linkSources = map[string]string{
 	"shared_contacts": "links:shared_contact",
 	"reused_photos":   "links:reused_photo",
@@ -66,6 +67,8 @@ var linkSources = map[string]string{
 	"hash_list":       "links:hash_list",
 	"generic_contact": "",
 	"cross_kind":      "",
+	"reposts":         "links:repost",
+	"generic":         "links:generic",
 }
 
 var levelRank = map[string]int{corpus.LevelLow: 0, corpus.LevelMedium: 1, corpus.LevelHigh: 2}
@@ -279,11 +282,18 @@ func (c *TestCase) Features(extract ExtractFunc) *indicators.Features {
 			f.Links.GenericContact = n
 		case "cross_kind":
 			f.Links.CrossKind = n
+		case "reposts":
+			f.Links.Reposts = n
+		case "generic":
+			f.Links.Generic = n
 		}
 		// Evidence as the link registry gives it: what is shared, and
 		// with which listings.
 		if src := linkSources[k]; src != "" {
 			linked := make([]string, n)
+			if k == "generic" {
+				linked = nil // a generic key links nothing
+			}
 			for i := range linked {
 				linked[i] = fmt.Sprintf("test-linked-%d", i+1)
 			}

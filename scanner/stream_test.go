@@ -25,8 +25,9 @@ import (
 // with the revisions applied. Every listing's result must be the same:
 // indicators, scores, evidence and link sets. The input spreads shared
 // phones, reused (mirrored, resized, re-encoded) photos, copied templates
-// and a phone shared widely enough to become generic across the whole
-// input, including its first and last listing.
+// a phone shared widely enough to become generic across the whole input,
+// including its first and last listing, one advertiser's phone shared by
+// more than the limit (kept) and a big family of copies without contacts.
 func TestStreamingAgreesWithBatch(t *testing.T) {
 	in := streamInput(t)
 	want := scanWith(t, in, 1<<30)
@@ -51,8 +52,9 @@ func TestStreamingAgreesWithBatch(t *testing.T) {
 		})
 	}
 	// The input must exercise what it is meant to: links to listings far
-	// back in the input, and a generic contact.
-	var linked, generic int
+	// back in the input, a generic contact, a large one kept, and a big
+	// family of reposts.
+	var linked, generic, large, bigFamily int
 	for _, js := range want {
 		if strings.Contains(js, `"linked"`) {
 			linked++
@@ -69,11 +71,26 @@ func TestStreamingAgreesWithBatch(t *testing.T) {
 				if h.ID == "network.shared_contact" && ev.Shared == "phone:+442079460999" {
 					t.Errorf("%s: the switchboard number links listings", r.ID)
 				}
+				if h.ID == "network.shared_contact" && ev.Shared == "phone:+447700900777" && strings.Contains(ev.Note, "kept") {
+					large++
+				}
 			}
 		}
+		copied := map[string]bool{}
+		for _, h := range r.Indicators {
+			if h.ID == "network.repost" || h.ID == "network.template_text" {
+				for _, id := range h.Linked {
+					copied[id] = true
+				}
+			}
+		}
+		if len(copied) >= 150 {
+			bigFamily++
+		}
 	}
-	if linked < 100 || generic <= 50 {
-		t.Errorf("input too easy: %d linked results, %d with the switchboard number", linked, generic)
+	if linked < 100 || generic <= 50 || large < 51 || bigFamily < 150 {
+		t.Errorf("input too easy: %d linked results, %d with the switchboard number, %d in the large phone group, %d in the big family",
+			linked, generic, large, bigFamily)
 	}
 }
 
@@ -161,6 +178,30 @@ func streamInput(t *testing.T) []*corpus.Listing {
 			first = false
 		}
 		return pos
+	}
+	// Issue 17: a big family without contacts — 220 copies of one text
+	// with a changed name and city (every band bucket of it beyond
+	// template.bucket_limit, 200), linked as reposts — and one advertiser's
+	// 70 listings sharing a phone and a text (more than generic_limit,
+	// kept), each spread over the whole input.
+	for _, fam := range []struct {
+		n     int
+		phone string
+	}{{220, ""}, {70, "+44 7700 900777"}} {
+		src := in[rng.IntN(n)]
+		for strings.ContainsAny(src.Body, "@0123456789") { // a text without contacts
+			src = in[rng.IntN(n)]
+		}
+		text, kind, lang, site := src.Body, src.Kind, src.Language, src.Source
+		for j, p := range rng.Perm(n)[:fam.n] {
+			b := strings.ReplaceAll(text, "+44", "+44 ")
+			b = fmt.Sprintf("Nina%d here, new in town %d. ", j, j%7) + b
+			if fam.phone != "" {
+				b += "\nCall " + fam.phone
+			}
+			in[p].Body = b
+			in[p].Kind, in[p].Language, in[p].Source = kind, lang, site
+		}
 	}
 	// Shared phones: 40 families of 2-6 listings.
 	for f := range 40 {

@@ -13,7 +13,7 @@ import (
 )
 
 func init() {
-	commands["networks"] = command{summary: "group linked scan results into networks (JSONL of results in; one JSON network per line out)", run: runNetworks}
+	commands["networks"] = command{summary: "group linked scan results into networks with their template families (JSONL of results in; one JSON network per line out, then one line per suppressed generic key)", run: runNetworks}
 }
 
 // linkFlags configure the link registry of `redthread scan`.
@@ -29,7 +29,7 @@ func addLinkFlags(fs *flag.FlagSet, lf *linkFlags) {
 	fs.StringVar(&lf.dir, "links", "", "keep the link registry (contact, photo-hash and template keys) in `DIR`, so later scans link to this one")
 	fs.BoolVar(&lf.off, "no-links", false, "do not link listings (no network.* indicators, no photo hashing)")
 	fs.Var(&lf.hashLists, "hash-list", "known photo hashes `CSV` (hash,algorithm,list,label; label negative suppresses); repeatable")
-	fs.IntVar(&lf.genericLimit, "generic-limit", 0, "a contact, photo or template shared by more than `N` listings is generic, not a link (0: from the link parameters, 50)")
+	fs.IntVar(&lf.genericLimit, "generic-limit", 0, "a contact shared by more than `N` listings with nothing else in common, or a photo shared by more, is generic: reported, not a link (0: from the link parameters, 50)")
 	fs.StringVar(&lf.params, "link-params", "", "link parameters `YAML` overriding the embedded ones (see links/params.yaml)")
 }
 
@@ -102,14 +102,18 @@ func (lf *linkFlags) registry(e *env) (*links.Registry, error) {
 }
 
 // runNetworks groups the listings of scan results into networks: connected
-// components over the linked IDs of network.* hits. Time span and
-// locations come from listings embedded in the results (scan
-// --embed-listing); members known only as link targets (earlier batches
-// not given) are listed as unscanned.
+// components over the linked IDs of network.* hits. Time span, locations
+// and template families (template text with slots and slot values) come
+// from listings embedded in the results (scan --embed-listing); members
+// known only as link targets (earlier batches not given) are listed as
+// unscanned. Keys the scan found generic follow, one line each, with the
+// listings that carry them.
 func runNetworks(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "networks", "[flags] RESULTS.jsonl|- ...")
 	out := fs.String("o", "", "write networks to `FILE` instead of stdout")
 	minSize := fs.Int("min-size", 2, "smallest network to write")
+	supp := fs.Bool("suppressed", true, "after the networks, write one line per key found generic (not linked): {\"suppressed\":KEY,\"kind\",\"listings\",\"ids\",\"note\"}")
+	params := fs.String("link-params", "", "link parameters `YAML` (the family section tunes template alignment; see links/params.yaml)")
 	paths, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -117,7 +121,13 @@ func runNetworks(ctx context.Context, e *env, args []string) error {
 	if len(paths) == 0 {
 		return fmt.Errorf("%w: name at least one scan result file, or - for stdin", errUsage)
 	}
-	g := links.NewGrouper()
+	p := links.DefaultParams()
+	if *params != "" {
+		if p, err = links.LoadParamsFile(*params); err != nil {
+			return errs.E("networks", errs.Config, err)
+		}
+	}
+	g := links.NewGrouperWith(p)
 	read := 0
 	for rec := range corpus.ReadResultFiles(ctx, paths, e.stdin, corpus.ResultOptions{Revisions: true}, nil) {
 		if rec.Err != nil {
@@ -146,6 +156,14 @@ func runNetworks(ctx context.Context, e *env, args []string) error {
 		if err = enc.Encode(n); err != nil {
 			err = errs.E("write networks", errs.IO, err)
 			break
+		}
+	}
+	if *supp && err == nil {
+		for _, k := range g.Suppressed() {
+			if err = enc.Encode(k); err != nil {
+				err = errs.E("write networks", errs.IO, err)
+				break
+			}
 		}
 	}
 	if cerr := sink.close(err == nil); err == nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -122,5 +123,65 @@ func TestScanHashListFlagErrors(t *testing.T) {
 	}
 	if _, _, code := linksRun(t, "networks"); code != exitUsage {
 		t.Errorf("networks without files: exit %d", code)
+	}
+}
+
+// TestNetworksTemplatesAndSuppressed: scan copies of one ad without any
+// contact (linked as reposts) and a switchboard number across unrelated
+// ads (generic at --generic-limit 3), then networks: the family comes with
+// its template and slots, the number as a suppressed key with its count.
+func TestNetworksTemplatesAndSuppressed(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in.jsonl")
+	var b strings.Builder
+	for i, city := range []string{"Leeds", "York", "Hull", "Bath"} {
+		fmt.Fprintf(&b, `{"id":"fam%d","country":"GB","source":"site%d","location":%q,"body":"Beautiful new girl just arrived in %s for a few days only. Sweet, friendly and discreet, available day and night for gentlemen who like to relax. Outcalls to hotels and incalls in a private flat."}`+"\n", i, i%2, city, city)
+	}
+	for i, body := range []string{
+		"Delivery drivers wanted for our depot, full licence needed.",
+		"Sweet new girl in town, outcalls only, discreet.",
+		"Praca przy zbiorach truskawek w Anglii, zakwaterowanie zapewnione.",
+		"Erntehelfer gesucht, Unterkunft vorhanden, sofort anfangen.",
+	} {
+		fmt.Fprintf(&b, `{"id":"sw%d","country":"GB","source":"other%d","body":%q}`+"\n", i, i, body+" Agency line 020 7946 0123.")
+	}
+	linksWriteFile(t, in, b.String())
+	res := filepath.Join(dir, "res.jsonl")
+	if _, errs, code := linksRun(t, "scan", "-q", "--embed-listing", "--generic-limit", "3", in, "-o", res); code != 0 {
+		t.Fatalf("scan: exit %d: %s", code, errs)
+	}
+	rs := linksReadResults(t, res)
+	if h := linksHit(rs["fam0"], "network.repost"); h == nil || len(h.Linked) != 3 {
+		t.Errorf("fam0: repost %+v, want 3 linked", h)
+	}
+	if h := linksHit(rs["sw0"], "network.generic_key"); h == nil || !strings.Contains(h.Evidence[0].Note, "shared by 4 listings") {
+		t.Errorf("sw0: generic_key %+v", h)
+	}
+	out, errs, code := linksRun(t, "networks", res)
+	if code != 0 {
+		t.Fatalf("networks: exit %d: %s", code, errs)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("networks wrote %d lines, want a network and a suppressed key:\n%s", len(lines), out)
+	}
+	var n links.Network
+	if err := json.Unmarshal([]byte(lines[0]), &n); err != nil {
+		t.Fatal(err)
+	}
+	if len(n.Templates) != 1 {
+		t.Fatalf("network %+v: want one template family", n)
+	}
+	tf := n.Templates[0]
+	if tf.Size != 4 || tf.Aligned != 4 || len(tf.Slots) != 1 || tf.Slots[0].Kind != "location" || tf.Slots[0].Distinct != 4 ||
+		!strings.Contains(tf.Template, "just arrived in [[slot 1]] for a few days") || !slices.Equal(tf.Sites, []string{"site0", "site1"}) {
+		t.Errorf("family %+v", tf)
+	}
+	var s links.SuppressedKey
+	if err := json.Unmarshal([]byte(lines[1]), &s); err != nil {
+		t.Fatal(err)
+	}
+	if s.Key != "phone:+442079460123" || s.Kind != "contact" || s.Listings != 4 || !strings.Contains(s.Note, "shared by 4 listings") {
+		t.Errorf("suppressed %+v", s)
 	}
 }
