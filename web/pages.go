@@ -473,6 +473,7 @@ type listingPage struct {
 	Unplaced []Unplaced
 	Links    []index.Link
 	Net      network
+	Family   *familyView       // the family of copied text, with its template and slots
 	Titles   map[string]string // titles of linked listings, by ID
 	Why      []whyView
 	Photos   []photoView
@@ -497,6 +498,7 @@ func (s *Server) listingData(ctx context.Context, id string) (*listingPage, erro
 		return nil, err
 	}
 	p.Net = buildNetwork(r, p.Links)
+	p.Family = s.templateFamily(ctx, r)
 	p.Titles = map[string]string{}
 	for _, l := range p.Links {
 		if l.Title != "" {

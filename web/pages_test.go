@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"html/template"
 	"net/url"
 	"regexp"
@@ -234,5 +235,41 @@ func TestAuditShowsTitles(t *testing.T) {
 		if !strings.Contains(body, s) {
 			t.Errorf("audit page lacks %q", s)
 		}
+	}
+}
+
+// The listing page shows the listing's family of copied text: the template
+// the copies share, with the places they differ marked as slots, and the
+// values found in each slot.
+func TestListingShowsTemplateFamily(t *testing.T) {
+	text := "Hello gentlemen, I am %s, new in town for a few days only. Sweet, discreet and always on time. Call me on %s, no withheld numbers, no texts after midnight please."
+	people := [][2]string{{"Mira", "+44 7700 900101"}, {"Lana", "+44 7700 900202"}, {"Kira", "+44 7700 900303"}}
+	ids := []string{"fam-1", "fam-2", "fam-3"}
+	a := newApp(t, nil, "")
+	var rs []corpus.Result
+	for i, p := range people {
+		var linked []string
+		for j, id := range ids {
+			if j != i {
+				linked = append(linked, id)
+			}
+		}
+		rs = append(rs, corpus.Result{ID: ids[i], Kind: "escort", Level: "medium", Score: 40,
+			Indicators: []corpus.Hit{{ID: "network.template_text", Weight: 0.6, Linked: linked,
+				Evidence: []corpus.Evidence{{Field: "body", Start: 0, End: 5, Text: "Hello"}}}},
+			Listing: &corpus.Listing{ID: ids[i], Kind: "escort", Title: "New in town", Body: fmt.Sprintf(text, p[0], p[1])}})
+	}
+	if err := a.idx.Put(rs); err != nil {
+		t.Fatal(err)
+	}
+	c, _ := a.login(t, "ana")
+	_, body, _ := get(t, c, a.srv.URL+"/listing/fam-2")
+	for _, want := range []string{"Text template: 3 copies", `<mark class="slot"`, "Mira", "Kira", "always on time"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("listing page lacks %q", want)
+		}
+	}
+	if strings.Count(body, `<mark class="slot"`) < 2 {
+		t.Errorf("want a slot for the name and one for the number:\n%s", body[strings.Index(body, "Text template"):][:2000])
 	}
 }

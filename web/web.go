@@ -164,7 +164,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 var funcs = template.FuncMap{
-	"show": ShowControls,
+	"show":      ShowControls,
+	"slotTitle": slotTitle,
 	"listingURL": func(id string) string {
 		return "/listing/" + url.PathEscape(id)
 	},
@@ -175,6 +176,7 @@ var funcs = template.FuncMap{
 	"join":  strings.Join,
 	"pct":   func(f float64) string { return strconv.FormatFloat(f*100, 'f', 0, 64) + "%" },
 	"add":   func(a, b int) int { return a + b },
+	"sub":   func(a, b int) int { return a - b },
 	"date": func(s string) string {
 		if len(s) >= 10 {
 			return s[:10]
