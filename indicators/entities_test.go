@@ -176,7 +176,7 @@ func TestAgesNotAges(t *testing.T) {
 		{text: "with 20 years culminating experience", want: nil},
 		{text: "20 years in business, 5 years experience", want: nil},
 		{text: "more than a 50 year history", want: nil},
-		{text: "call 555 22 33 44 or +90 536 476 54 01", want: nil},
+		{text: "call 555 22 33 44 or +90 212 555 01 77", want: nil},
 		{text: "lena22@mail.example or @masha_18_msk", want: nil},
 		{text: "Hours: 9:30am to 23:30pm, Posted: June 24, 2016 12:12 PM", want: nil},
 		{text: "30min $40, 60min $60, 1/2hr - 35", want: nil},
