@@ -180,7 +180,7 @@ func b2i(b bool) int {
 // synthetic families.
 type familyScore struct {
 	precision, recall, recallContact, recallNoContact, recallBig float64
-	truePairs                                                     int
+	truePairs                                                    int
 	// bigComponent is the largest set of big-family members connected by
 	// copied-text links (a network view shows them as one family).
 	bigComponent int
