@@ -155,16 +155,11 @@ func mode(m map[uint32]int) uint32 {
 	return best
 }
 
-// bands16 returns the band keys of a 16-bit signature (tagged by band, so
-// equal keys are equal bands).
+// bands16 returns the band keys of a 16-bit signature.
 func bands16(sig []uint16, bands, rows int) []uint64 {
 	out := make([]uint64, bands)
 	for b := range bands {
-		h := mix64(uint64(b) + 0x16)
-		for _, v := range sig[b*rows : (b+1)*rows] {
-			h = mix64(h ^ uint64(v))
-		}
-		out[b] = h
+		out[b] = bandKey(sig, b, rows)
 	}
 	return out
 }

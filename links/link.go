@@ -76,6 +76,7 @@ type linker struct {
 	touch bool
 	buf   []posting[uint64]
 	buf32 []posting[uint32]
+	aux   []posting[uint32] // for lookups while buf32 is in use
 }
 
 // changed notes that listing o, linked earlier, may see a different link
@@ -89,27 +90,72 @@ func (lk *linker) changed(o, by uint32) {
 	}
 }
 
-// crossed notes, the first time key of a kind is found shared too widely,
-// every listing linked before the key became generic: their links change.
-func crossed[K uint32 | uint64](lk *linker, kind byte, key uint64, ps []posting[K]) {
+// crossed notes, the first time a band bucket is found too large and
+// incoherent (boilerplate), the listings whose links it carried: a pair
+// of its similar bodies that shares no other usable bucket is no longer a
+// candidate pair, so both see their links change. Every other member keeps
+// its links (marking the whole bucket revised half of a 1M-listing scan).
+// A bucket that crosses later is checked the same way, with this one
+// counted out.
+func (lk *linker) crossed(bk uint32, ps []posting[uint32]) {
 	if !lk.touch {
 		return
 	}
-	k := [2]uint64{uint64(kind), key}
-	lk.r.gmu.Lock()
-	done := lk.r.genericSeen[k]
-	lk.r.genericSeen[k] = true
-	lk.r.gmu.Unlock()
+	r := lk.r
+	k := [2]uint64{'b', uint64(bk)}
+	r.gmu.Lock()
+	done := r.genericSeen[k]
+	r.genericSeen[k] = true
+	r.gmu.Unlock()
 	if done {
 		return
 	}
-	var last uint32
-	for _, p := range ps {
-		last = max(last, p.ord)
+	t := r.p.Template
+	n := t.Bands * t.Rows
+	var ords []uint32
+	for _, o := range liveOrds(r, ps) {
+		if r.hasSig[o] {
+			ords = append(ords, o)
+		}
 	}
-	for _, p := range ps {
-		lk.changed(p.ord, last)
+	if len(ords) == 0 {
+		return
 	}
+	last := ords[len(ords)-1]
+	for i, a := range ords {
+		sa := r.sigs[int(a)*n : int(a+1)*n]
+		for _, b := range ords[i+1:] {
+			sb := r.sigs[int(b)*n : int(b+1)*n]
+			if jaccard16(sa, sb) < t.MinJaccard || lk.sharesUsableBand(sa, sb, bk) {
+				continue
+			}
+			lk.changed(a, last)
+			lk.changed(b, last)
+		}
+	}
+}
+
+// sharesUsableBand reports whether two 16-bit signatures fall in a common
+// band bucket other than skip that still yields candidates (within
+// BucketLimit, or a coherent family).
+func (lk *linker) sharesUsableBand(a, b []uint16, skip uint32) bool {
+	r := lk.r
+	t := r.p.Template
+	for j := range t.Bands {
+		if !slices.Equal(a[j*t.Rows:(j+1)*t.Rows], b[j*t.Rows:(j+1)*t.Rows]) {
+			continue
+		}
+		bk := uint32(bandKey(a, j, t.Rows))
+		if bk == skip {
+			continue
+		}
+		ps := r.bands.lookup(bk, lk.aux[:0])
+		lk.aux = ps
+		if len(ps) <= t.BucketLimit || r.bucketCoherent(ps) {
+			return true
+		}
+	}
+	return false
 }
 
 // other reports whether ordinal o is a live entry of another listing.
@@ -284,7 +330,7 @@ func (lk *linker) template(l *corpus.Listing, pr *prepared, self string, f *indi
 		ps := r.bands.lookup(bk, lk.buf32[:0])
 		lk.buf32 = ps
 		if len(ps) > t.BucketLimit && !r.bucketCoherent(ps) {
-			crossed(lk, 'b', uint64(bk), ps)
+			lk.crossed(bk, ps)
 			continue // boilerplate shared by many unrelated bodies
 		}
 		for _, p := range ps {

@@ -181,11 +181,14 @@ func estimateJaccard16(a []uint32, b []uint16) float64 {
 	return float64(eq) / float64(len(a))
 }
 
-// bandKey hashes band b (rows values) of a signature, tagged with b.
-func bandKey(sig []uint32, b, rows int) uint64 {
+// bandKey hashes band b (rows values) of a signature, tagged with b. It
+// hashes the low 16 bits of each value, so the key of a listing's band can
+// be computed again from the 16-bit signature the registry keeps (two
+// signatures agreeing on 3 x 16 bits and not on 3 x 32 is a 2^-48 chance).
+func bandKey[V uint16 | uint32](sig []V, b, rows int) uint64 {
 	h := mix64(uint64(b) + 0x7f4a7c15)
 	for _, v := range sig[b*rows : (b+1)*rows] {
-		h = mix64(h ^ uint64(v))
+		h = mix64(h ^ uint64(uint16(v)))
 	}
 	return h
 }
