@@ -65,16 +65,9 @@ func WriteFamilies(w io.Writer, base []*corpus.Listing, opt FamilyOptions) error
 	if opt.MaxFamily < 2 {
 		opt.MaxFamily = 20
 	}
-	var sentences []string
-	for _, l := range base {
-		for _, s := range strings.FieldsFunc(l.Body, func(r rune) bool { return r == '.' || r == '!' || r == '?' || r == '\n' }) {
-			if s = strings.TrimSpace(s); len(s) > 20 && !contactLike(s) && (opt.Clean == nil || opt.Clean(s)) {
-				sentences = append(sentences, s+".")
-			}
-		}
-	}
-	if len(sentences) == 0 {
-		return fmt.Errorf("synth: no sentences in %d base listings", len(base))
+	sentences, err := sentencePool(base, opt.Clean)
+	if err != nil {
+		return err
 	}
 	var vocab []string
 	for _, s := range sentences {
@@ -186,6 +179,23 @@ func WriteFamilies(w io.Writer, base []*corpus.Listing, opt FamilyOptions) error
 	return bw.Flush()
 }
 
+// sentencePool returns the sentences of base's bodies longer than 20 bytes
+// that carry no contact and pass clean (nil: all).
+func sentencePool(base []*corpus.Listing, clean func(string) bool) ([]string, error) {
+	var sentences []string
+	for _, l := range base {
+		for _, s := range strings.FieldsFunc(l.Body, func(r rune) bool { return r == '.' || r == '!' || r == '?' || r == '\n' }) {
+			if s = strings.TrimSpace(s); len(s) > 20 && !contactLike(s) && (clean == nil || clean(s)) {
+				sentences = append(sentences, s+".")
+			}
+		}
+	}
+	if len(sentences) == 0 {
+		return nil, fmt.Errorf("synth: no sentences in %d base listings", len(base))
+	}
+	return sentences, nil
+}
+
 // sentenceList is random sentences up to n bytes.
 func sentenceList(rng *rand.Rand, sentences []string, n int) []string {
 	var out []string
@@ -210,7 +220,8 @@ func contactLike(s string) bool {
 		return true
 	}
 	ls := strings.ToLower(s)
-	for _, m := range []string{"whatsapp", "telegram", "viber", "signal", "snap", "kik", "wechat", "skype", "insta", "line", "www", "http", ".com", "e-mail", "email", "mail"} {
+	for _, m := range []string{"whatsapp", "telegram", "viber", "signal", "snap", "kik", "wechat", "skype", "insta", "line", "www", "http", ".com", "e-mail", "email", "mail",
+		"[at]", "(at)", "{at}", " at ", "[dot]", "(dot)", " dot "} {
 		if strings.Contains(ls, m) {
 			return true
 		}
