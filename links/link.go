@@ -458,7 +458,7 @@ func advertiserDiffers(a, b *Entry) bool {
 	if len(a.Contacts)+len(b.Contacts) > 0 {
 		return true
 	}
-	return !sameFolded(a.nameKeys, b.nameKeys)
+	return !sameFolded(a.attrs().nameKeys, b.attrs().nameKeys)
 }
 
 func sameFolded(a, b []string) bool {
@@ -522,7 +522,8 @@ func (r *Registry) linkInconsistent(e *Entry, f *indicators.Features, near linke
 // nationality words are compared folded (case, accents); nationality words
 // by their first four letters, so "colombiana" and "colombienne" agree;
 // locations differ when they share no word.
-func (r *Registry) differ(a, b *Entry) (fields, diffs []string) {
+func (r *Registry) differ(ea, eb *Entry) (fields, diffs []string) {
+	a, b := ea.attrs(), eb.attrs()
 	add := func(field, av, bv string) {
 		fields = append(fields, field)
 		diffs = append(diffs, field+" "+av+" vs "+bv)

@@ -284,12 +284,16 @@ func (r *Registry) Prepare(ctx context.Context, l *corpus.Listing, f *indicators
 	for _, c := range pr.contacts {
 		e.Contacts = append(e.Contacts, keyHash(c.key))
 	}
+	a := &Attrs{}
 	for _, n := range f.Out.Names {
-		e.Names = append(e.Names, strings.Clone(n))
+		a.Names = append(a.Names, strings.Clone(n))
 	}
-	e.Ages = append([]int(nil), f.Out.Ages...)
-	e.Location = strings.Clone(fold(l.Location))
-	e.Nationality = r.nationality(f)
+	a.Ages = append([]int(nil), f.Out.Ages...)
+	a.Location = strings.Clone(fold(l.Location))
+	a.Nationality = r.nationality(f)
+	if len(a.Names)+len(a.Ages)+len(a.Nationality) > 0 || a.Location != "" {
+		e.Attrs = a
+	}
 	e.Context = contextOf(l, f)
 	t := r.p.Template
 	if sig := bodySignature(l, f, t.ShingleWords, t.MinShingles, t.Bands*t.Rows); sig != nil {

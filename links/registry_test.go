@@ -3,6 +3,7 @@ package links
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"image"
 	"image/color"
@@ -696,5 +697,37 @@ func TestOldPipelineEntries(t *testing.T) {
 				t.Errorf("%s linked to OLD at PDQ distance %v", f.ID, sp.Distance)
 			}
 		}
+	}
+}
+
+// TestEntryAttrsJSON: the attributes embedded in an entry keep the stored
+// format (top-level n, a, loc, nat), come back on load, and an entry
+// without any keeps no Attrs.
+func TestEntryAttrsJSON(t *testing.T) {
+	e := &Entry{ID: "x", Attrs: &Attrs{Names: []string{"Ana"}, Ages: []int{19}, Location: "riga", Nationality: []string{"latvian"}}}
+	b, err := json.Marshal(e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"id":"x","n":["Ana"],"a":[19],"loc":"riga","nat":["latvian"]}`; string(b) != want {
+		t.Errorf("stored as %s, want %s", b, want)
+	}
+	var back Entry
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	back.derive()
+	if back.Attrs == nil || back.Location != "riga" || back.attrs().nameKeys[0] != "ana" || back.attrs().natStems[0] != "latv" {
+		t.Errorf("loaded %+v", back.Attrs)
+	}
+	var bare Entry
+	if err := json.Unmarshal([]byte(`{"id":"y","c":[1]}`), &bare); err != nil {
+		t.Fatal(err)
+	}
+	bare.derive()
+	empty := &Entry{ID: "z", Attrs: &Attrs{}}
+	empty.derive()
+	if bare.Attrs != nil || empty.Attrs != nil || len(bare.attrs().nameKeys) != 0 {
+		t.Errorf("entries without attributes keep %+v, %+v", bare.Attrs, empty.Attrs)
 	}
 }

@@ -29,11 +29,11 @@ type Entry struct {
 	// ("phone:+4477...", "email:...", "handle:telegram:..."): the registry
 	// finds equal contacts without storing them in clear. (A pseudonym, not
 	// anonymity: a known number can be hashed and looked up.)
-	Contacts    []uint64 `json:"c,omitempty"`
-	Names       []string `json:"n,omitempty"`
-	Ages        []int    `json:"a,omitempty"`
-	Location    string   `json:"loc,omitempty"`
-	Nationality []string `json:"nat,omitempty"`
+	Contacts []uint64 `json:"c,omitempty"`
+	// Attrs are what network.inconsistent_info compares; nil when the
+	// listing states none (most entries: the registry keeps a million of
+	// them, so what most lack costs one pointer).
+	*Attrs
 	// Signature is the MinHash signature of the body over ShingleWords-word
 	// shingles; nil when the body is too short to compare.
 	Signature    MinHash      `json:"sig,omitempty"`
@@ -44,24 +44,53 @@ type Entry struct {
 	// half, of its site (source, else URL host) in the low half (see
 	// contextOf). 0: unknown (entries of earlier versions).
 	Context uint64 `json:"x,omitempty"`
+}
+
+// Attrs are the attributes of a listing that linked listings are compared
+// on. Their JSON fields are the entry's own (Attrs is embedded).
+type Attrs struct {
+	Names       []string `json:"n,omitempty"`
+	Ages        []int    `json:"a,omitempty"`
+	Location    string   `json:"loc,omitempty"`
+	Nationality []string `json:"nat,omitempty"`
 
 	// keys derived once for comparisons (see derive)
 	nameKeys, locWords, natStems []string
 }
 
-// derive computes the comparison keys of an entry.
-func (e *Entry) derive() {
-	e.nameKeys = e.nameKeys[:0]
-	for _, n := range e.Names {
-		e.nameKeys = append(e.nameKeys, fold(n))
+// noAttrs stands for the attributes of an entry that has none.
+var noAttrs = &Attrs{}
+
+// attrs returns the entry's attributes (never nil).
+func (e *Entry) attrs() *Attrs {
+	if e.Attrs == nil {
+		return noAttrs
 	}
-	e.locWords = strings.Fields(e.Location)
-	e.natStems = e.natStems[:0]
-	for _, w := range e.Nationality {
+	return e.Attrs
+}
+
+// derive computes the comparison keys of an entry, and drops empty
+// attributes.
+func (e *Entry) derive() {
+	a := e.Attrs
+	if a == nil {
+		return
+	}
+	if len(a.Names)+len(a.Ages)+len(a.Nationality) == 0 && a.Location == "" {
+		e.Attrs = nil
+		return
+	}
+	a.nameKeys = a.nameKeys[:0]
+	for _, n := range a.Names {
+		a.nameKeys = append(a.nameKeys, fold(n))
+	}
+	a.locWords = strings.Fields(a.Location)
+	a.natStems = a.natStems[:0]
+	for _, w := range a.Nationality {
 		if utf8.RuneCountInString(w) > 4 {
 			w = string([]rune(w)[:4])
 		}
-		e.natStems = append(e.natStems, w)
+		a.natStems = append(a.natStems, w)
 	}
 }
 
