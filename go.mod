@@ -11,6 +11,7 @@ require (
 	github.com/chromedp/chromedp v0.14.2
 	github.com/corona10/goimagehash v1.1.0
 	github.com/creack/pty v1.1.24
+	github.com/dustin/go-humanize v1.1.0
 	github.com/expr-lang/expr v1.17.6
 	github.com/gobwas/glob v0.2.3
 	github.com/gocolly/colly/v2 v2.2.0

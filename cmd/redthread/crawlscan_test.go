@@ -63,7 +63,7 @@ func TestScanFlagsEverywhere(t *testing.T) {
 	}
 	scan := flags("scan")
 	core := []string{"country", "rules", "lexicon", "patterns", "contact-data", "entities", "wages", "rates",
-		"links", "no-links", "hash-list", "generic-limit", "link-params", "max-bytes", "tmp"}
+		"links", "no-links", "hash-list", "generic-limit", "link-params", "max-bytes", "tmp", "max-memory"}
 	for _, tc := range []struct {
 		cmd  []string
 		want []string

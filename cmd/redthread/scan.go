@@ -5,16 +5,20 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/redthread/redthread/links"
 	"io"
 	"io/fs"
 	"iter"
+	"math"
 	"os"
 	"path/filepath"
+	"runtime/debug"
+
+	"github.com/dustin/go-humanize"
 
 	"github.com/redthread/redthread/corpus"
 	"github.com/redthread/redthread/errs"
 	"github.com/redthread/redthread/indicators"
+	"github.com/redthread/redthread/links"
 	"github.com/redthread/redthread/rules"
 	"github.com/redthread/redthread/scanner"
 )
@@ -184,6 +188,9 @@ type scanFlags struct {
 	quiet    bool
 	tempDir  string
 	batch    int
+	// maxMemory is a soft limit on the process's memory ("" : none, or
+	// GOMEMLIMIT's).
+	maxMemory string
 }
 
 // add adds every scan flag (scan, crawl --scan).
@@ -213,11 +220,28 @@ func (sf *scanFlags) addNamed(fs *flag.FlagSet, workers string) {
 	fs.IntVar(&sf.workers, workers, 0, "parallel scan workers (default: one per core)")
 	fs.IntVar(&sf.maxBytes, "max-bytes", corpus.DefaultMaxListingBytes, "largest listing to read, in bytes")
 	fs.StringVar(&sf.tempDir, "tmp", "", "folder for the temporary listing spool of a linked scan (default: the system's)")
+	fs.StringVar(&sf.maxMemory, "max-memory", "", "soft memory limit, e.g. `2GB` or 1800MiB: the garbage collector works harder as the scan nears it (default: none, or the GOMEMLIMIT environment variable)")
+}
+
+// memoryLimit applies --max-memory.
+func (sf *scanFlags) memoryLimit() error {
+	if sf.maxMemory == "" {
+		return nil
+	}
+	n, err := humanize.ParseBytes(sf.maxMemory)
+	if err != nil || n < 64<<20 || n > math.MaxInt64 {
+		return errs.E("scan", errs.Invalid, fmt.Sprintf("--max-memory %q: want a size of at least 64MB, such as 2GB or 1800MiB", sf.maxMemory))
+	}
+	debug.SetMemoryLimit(int64(n))
+	return nil
 }
 
 // scanner builds the scanner the flags describe; reg is nil without links.
 // embed puts each listing into its result (also when an index needs it).
 func (sf *scanFlags) scanner(e *env, embed bool) (*scanner.Scanner, *links.Registry, error) {
+	if err := sf.memoryLimit(); err != nil {
+		return nil, nil, err
+	}
 	x, pack, err := sf.data.load()
 	if err != nil {
 		return nil, nil, err
