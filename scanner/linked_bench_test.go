@@ -2,7 +2,6 @@ package scanner
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -18,13 +17,7 @@ import (
 
 // linkedN is the size of BenchmarkScanLinked's input
 // (REDTHREAD_BENCH_LINKED_N; the README's figures use 1,000,000).
-var linkedN = 100_000
-
-func init() {
-	if v := os.Getenv("REDTHREAD_BENCH_LINKED_N"); v != "" {
-		fmt.Sscan(v, &linkedN)
-	}
-}
+var linkedN = benchSize("REDTHREAD_BENCH_LINKED_N", 100_000)
 
 // BenchmarkScanLinked scans the same synthetic file of 2 KB listings (20%
 // in repost families spread over the whole input: shared phone,
@@ -39,25 +32,11 @@ func BenchmarkScanLinked(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	var base []*corpus.Listing
-	for rec := range corpus.DevSet() {
-		if rec.Err == nil {
-			base = append(base, rec.Listing)
-		}
-	}
+	base := devBase(b)
 	if err := synth.Write(f, base, synth.Options{N: linkedN, Seed: 1, Family: 0.2}); err != nil {
 		b.Fatal(err)
 	}
 	f.Close()
-	read := func() func(func(corpus.Record) bool) {
-		return func(yield func(corpus.Record) bool) {
-			for rec := range corpus.Read(context.Background(), path, nil, corpus.Options{}) {
-				if !yield(rec) {
-					return
-				}
-			}
-		}
-	}
 	// The wall clock means little on a shared machine: each scan's CPU time
 	// (the whole process: every worker, the garbage collector) is reported
 	// too, and the ratio of CPU costs is what a quiet machine would show.
@@ -66,7 +45,7 @@ func BenchmarkScanLinked(b *testing.B) {
 		w := corpus.NewWriter(&out)
 		c0 := cputime.Process()
 		t0 := time.Now()
-		sum, err := s.Scan(context.Background(), read(), func(r *corpus.Result) error { return w.Write(r) })
+		sum, err := s.Scan(context.Background(), readFile(path), func(r *corpus.Result) error { return w.Write(r) })
 		if err == nil {
 			err = w.Flush()
 		}

@@ -229,13 +229,7 @@ func TestStreamingAgreesOnBoilerplate(t *testing.T) {
 // spread over the whole input.
 func streamInput(t *testing.T) []*corpus.Listing {
 	t.Helper()
-	var base []*corpus.Listing
-	for rec := range corpus.DevSet() {
-		if rec.Err != nil {
-			t.Fatal(rec.Err)
-		}
-		base = append(base, rec.Listing)
-	}
+	base := devBase(t)
 	rng := rand.New(rand.NewPCG(13, 1))
 	const n = 600
 	in := make([]*corpus.Listing, n)

@@ -20,13 +20,7 @@ import (
 // templateN is the size of BenchmarkTemplateFamilies' input
 // (REDTHREAD_BENCH_TEMPLATE_N; the README's figures use 20,000, 100,000
 // and 1,000,000).
-var templateN = 20_000
-
-func init() {
-	if v := os.Getenv("REDTHREAD_BENCH_TEMPLATE_N"); v != "" {
-		fmt.Sscan(v, &templateN)
-	}
-}
+var templateN = benchSize("REDTHREAD_BENCH_TEMPLATE_N", 20_000)
 
 // BenchmarkTemplateFamilies scans synthetic repost families (internal/synth
 // WriteFamilies: 30% of the listings in families of 2-20 copies plus one of
@@ -49,12 +43,7 @@ func BenchmarkTemplateFamilies(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	var base []*corpus.Listing
-	for rec := range corpus.DevSet() {
-		if rec.Err == nil {
-			base = append(base, rec.Listing)
-		}
-	}
+	base := devBase(b)
 	x, err := indicators.New(indicators.Config{})
 	if err != nil {
 		b.Fatal(err)
@@ -74,13 +63,7 @@ func BenchmarkTemplateFamilies(b *testing.B) {
 	if err := f.Close(); err != nil {
 		b.Fatal(err)
 	}
-	read := func(yield func(corpus.Record) bool) {
-		for rec := range corpus.Read(context.Background(), path, nil, corpus.Options{}) {
-			if !yield(rec) {
-				return
-			}
-		}
-	}
+	read := readFile(path)
 	b.ResetTimer()
 	for range b.N {
 		reg, err := links.New(links.Config{})
