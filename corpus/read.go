@@ -154,40 +154,55 @@ func Read(ctx context.Context, path string, stdin io.Reader, opt Options) iter.S
 // than the limit, or lacks both body and html yields a Record with Err.
 func ReadJSONL(ctx context.Context, r io.Reader, name string, opt Options) iter.Seq[Record] {
 	return func(yield func(Record) bool) {
-		br := bufio.NewReaderSize(r, 256<<10)
 		max := opt.max()
-		var buf []byte // reused for every line: a Listing keeps no reference to it
-		for line := 1; ; line++ {
-			if ctx.Err() != nil {
-				yield(Record{Err: errs.E("read "+name, errs.IO, ctx.Err()), Path: name})
-				return
-			}
-			data, tooLong, err := ReadLine(br, buf[:0], max)
-			if cap(data) <= 1<<20 {
-				buf = data[:0]
-			}
-			if err != nil && !errors.Is(err, io.EOF) {
-				yield(Record{Err: &errs.Error{Op: "read jsonl", Kind: errs.IO, Path: name, Line: line, Err: err}, Path: name, Line: line})
-				return
-			}
+		bad := func(n int, kind errs.Kind, err error) Record {
+			return Record{Err: &errs.Error{Op: "read jsonl", Kind: kind, Path: name, Line: n, Err: err}, Path: name, Line: n}
+		}
+		n, err := eachLine(ctx, r, max, func(n int, data []byte, tooLong bool) bool {
 			if tooLong {
-				if !yield(Record{Err: &errs.Error{Op: "read jsonl", Kind: errs.Invalid, Path: name, Line: line,
-					Err: fmt.Errorf("line longer than %d bytes (raise --max-bytes to read it)", max)}, Path: name, Line: line}) {
-					return
-				}
-			} else if len(bytes.TrimSpace(data)) > 0 {
-				l, perr := ParseListingJSON(data)
-				rec := Record{Listing: l, Path: name, Line: line}
-				if perr != nil {
-					rec = Record{Err: &errs.Error{Op: "read jsonl", Kind: errs.Invalid, Path: name, Line: line, Err: perr}, Path: name, Line: line}
-				}
-				if !yield(rec) {
-					return
-				}
+				return yield(bad(n, errs.Invalid, fmt.Errorf("line longer than %d bytes (raise --max-bytes to read it)", max)))
 			}
-			if errors.Is(err, io.EOF) {
-				return
+			l, perr := ParseListingJSON(data)
+			if perr != nil {
+				return yield(bad(n, errs.Invalid, perr))
 			}
+			return yield(Record{Listing: l, Path: name, Line: n})
+		})
+		switch {
+		case err == nil:
+		case ctx.Err() != nil:
+			yield(Record{Err: errs.E("read "+name, errs.IO, ctx.Err()), Path: name, Line: n})
+		default:
+			yield(bad(n, errs.IO, err))
+		}
+	}
+}
+
+// eachLine calls fn with every line of r that is not blank, numbered from
+// 1, without its line end and trailing blanks (the slice is reused for
+// the next line), or with tooLong for a line longer than max bytes. It
+// returns when fn returns false or the input ends (nil), or with the
+// number of the line it failed on and the read error or ctx's error.
+func eachLine(ctx context.Context, r io.Reader, max int, fn func(n int, line []byte, tooLong bool) bool) (int, error) {
+	br := bufio.NewReaderSize(r, 256<<10)
+	var buf []byte
+	for n := 1; ; n++ {
+		if err := ctx.Err(); err != nil {
+			return n, err
+		}
+		line, tooLong, err := ReadLine(br, buf[:0], max)
+		if cap(line) <= 1<<20 { // a huge line's buffer is not kept
+			buf = line[:0]
+		}
+		if err != nil && !errors.Is(err, io.EOF) {
+			return n, err
+		}
+		line = bytes.TrimRight(line, " \t\r")
+		if (tooLong || len(bytes.TrimSpace(line)) > 0) && !fn(n, line, tooLong) {
+			return n, nil
+		}
+		if errors.Is(err, io.EOF) {
+			return n, nil
 		}
 	}
 }

@@ -122,39 +122,25 @@ func ReadResults(ctx context.Context, r io.Reader, name string, opt ResultOption
 			r = countingReader{r, opt.Read}
 		}
 		max := opt.max()
-		br := bufio.NewReaderSize(r, 256<<10)
-		var buf []byte
-		for n := 1; ; n++ {
-			if n%1024 == 0 && ctx.Err() != nil {
-				yield(ResultRecord{Err: errs.E("read "+name, errs.IO, ctx.Err()), Path: name, Line: n})
-				return
+		bad := func(n int, kind errs.Kind, err error) ResultRecord {
+			return ResultRecord{Err: &errs.Error{Op: "read results", Kind: kind, Path: name, Line: n, Err: err}, Path: name, Line: n}
+		}
+		n, err := eachLine(ctx, r, max, func(n int, line []byte, tooLong bool) bool {
+			if tooLong {
+				return yield(bad(n, errs.Invalid, fmt.Errorf("line longer than %d bytes", max)))
 			}
-			line, tooLong, err := ReadLine(br, buf[:0], max)
-			buf = line
-			if err != nil && !errors.Is(err, io.EOF) {
-				yield(ResultRecord{Err: &errs.Error{Op: "read results", Kind: errs.IO, Path: name, Line: n, Err: err}, Path: name, Line: n})
-				return
+			res, perr := ParseResult(line, opt.Listings)
+			if perr != nil {
+				return yield(bad(n, errs.Invalid, perr))
 			}
-			line = bytes.TrimRight(line, " \t\r")
-			switch {
-			case tooLong:
-				if !yield(ResultRecord{Err: &errs.Error{Op: "read results", Kind: errs.Invalid, Path: name, Line: n,
-					Err: fmt.Errorf("line longer than %d bytes", max)}, Path: name, Line: n}) {
-					return
-				}
-			case len(bytes.TrimSpace(line)) > 0:
-				res, perr := ParseResult(line, opt.Listings)
-				rec := ResultRecord{Result: res, Path: name, Line: n}
-				if perr != nil {
-					rec = ResultRecord{Err: &errs.Error{Op: "read results", Kind: errs.Invalid, Path: name, Line: n, Err: perr}, Path: name, Line: n}
-				}
-				if !yield(rec) {
-					return
-				}
-			}
-			if errors.Is(err, io.EOF) {
-				return
-			}
+			return yield(ResultRecord{Result: res, Path: name, Line: n})
+		})
+		switch {
+		case err == nil:
+		case ctx.Err() != nil:
+			yield(ResultRecord{Err: errs.E("read "+name, errs.IO, ctx.Err()), Path: name, Line: n})
+		default:
+			yield(bad(n, errs.IO, err))
 		}
 	}
 }
