@@ -122,9 +122,19 @@ func (lk *linker) crossed(bk uint32, ps []posting[uint32]) {
 		return
 	}
 	last := ords[len(ords)-1]
-	for i, a := range ords {
+	// Only a listing linked before the whole bucket was in the registry
+	// can see its links change: pairs are taken from them (none in a
+	// one-batch scan, at most the bucket's size before this batch when
+	// streaming).
+	for _, a := range ords {
+		if s := atomic.LoadUint32(&r.seen[a]); s == 0 || s > last {
+			continue
+		}
 		sa := r.sigs[int(a)*n : int(a+1)*n]
-		for _, b := range ords[i+1:] {
+		for _, b := range ords {
+			if b == a {
+				continue
+			}
 			sb := r.sigs[int(b)*n : int(b+1)*n]
 			if jaccard16(sa, sb) < t.MinJaccard || lk.sharesUsableBand(sa, sb, bk) {
 				continue
