@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -57,7 +58,7 @@ type evidence struct {
 	record bytes.Buffer
 }
 
-func openEvidence(dir string) (*evidence, error) {
+func openEvidence(dir, name string, log *slog.Logger) (*evidence, error) {
 	if dir == "" {
 		return nil, nil
 	}
