@@ -14,6 +14,7 @@ require (
 	github.com/expr-lang/expr v1.17.6
 	github.com/gobwas/glob v0.2.3
 	github.com/gocolly/colly/v2 v2.2.0
+	github.com/nlnwa/gowarc/v3 v3.1.0
 	github.com/nyaruka/phonenumbers v1.6.5
 	github.com/parquet-go/parquet-go v0.25.1
 	github.com/redis/go-redis/v9 v9.23.0

@@ -115,6 +115,9 @@ type Config struct {
 	// sharing an evidence folder never write the same file; default
 	// host name and process ID.
 	EvidenceName string
+	// EvidenceMaxBytes is the size at which a WARC file is closed and the
+	// next begun; default DefaultEvidenceMaxBytes (1 GiB).
+	EvidenceMaxBytes int64
 
 	// Progress, when set, is called about once a second and at the end.
 	Progress func(Stats)
@@ -236,7 +239,8 @@ type crawler struct {
 	fr     Frontier
 	pacer  Pacer // nil: colly's per-host delay
 	ev     *evidence
-	ctx    context.Context // for frontier calls; cancelled only when the run ends
+	cap    *captureTransport // nil without evidence
+	ctx    context.Context   // for frontier calls; cancelled only when the run ends
 
 	mu      sync.Mutex
 	started int // pages dispatched in this run
@@ -272,7 +276,7 @@ func Crawl(ctx context.Context, cfg Config, log *slog.Logger, emit func(*corpus.
 		fr = newLocalFrontier(st, cfg.Workers)
 	}
 	defer fr.Close()
-	ev, err := openEvidence(cfg.EvidenceDir, cfg.EvidenceName, log)
+	ev, err := openEvidence(cfg.EvidenceDir, cfg.EvidenceName, cfg.EvidenceMaxBytes, log)
 	if err != nil {
 		return Stats{}, errs.E("crawl", errs.IO, err)
 	}
@@ -453,7 +457,11 @@ func (cr *crawler) setupCollectors(ctx context.Context) {
 	// robots.txt is read by cr.robots: colly's reader fails every page of
 	// a host whose robots.txt has a syntax error, and ignores Crawl-delay.
 	pc.IgnoreRobotsTxt = true
-	rt := newTransport(&cr.cfg)
+	rt := newTransport(&cr.cfg, cr.ev != nil)
+	if cr.ev != nil {
+		cr.cap = newCaptureTransport(rt, max(cr.cfg.MaxBodyBytes, cr.cfg.MaxImageBytes))
+		rt = cr.cap
+	}
 	if cr.pacer != nil {
 		pc.WithTransport(pacedTransport{rt: rt, pacer: cr.pacer, delay: cr.hostDelay})
 	} else {
@@ -601,6 +609,9 @@ type fetched struct {
 	body   []byte
 	final  string
 	err    error
+	// exchanges are the bytes sent and received, redirect hops first
+	// (only for pages, and only when evidence is kept).
+	exchanges []*exchange
 }
 
 // fetch runs one GET through colly and waits for it.
@@ -630,8 +641,16 @@ func (cr *crawler) fetch(u, kind string) fetched {
 		hdr.Set("Accept", "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5")
 	}
 	hdr.Set("User-Agent", cr.cfg.UserAgent)
+	var capID string
+	if cr.cap != nil && kind == "page" {
+		capID = cr.cap.newID()
+		hdr.Set(captureHeader, capID)
+	}
 	err = cr.pc.Request("GET", u, nil, ctx, hdr)
 	f := fetched{final: u, ct: ctx.Get(ctxCT)}
+	if capID != "" {
+		f.exchanges = cr.cap.take(capID)
+	}
 	if r, ok := ctx.GetAny(ctxResp).(*colly.Response); ok && r != nil {
 		f.status = r.StatusCode
 		if r.Headers != nil {
@@ -730,7 +749,7 @@ func (cr *crawler) process(t Task) {
 	c.Record.SHA256 = hash
 	c.Record.Status = strconv.Itoa(f.status)
 	if err := cr.ev.save(EvidenceRecord{URL: t.URL, FinalURL: ifDiff(final, t.URL), FetchedAt: c.Record.At, Status: f.status,
-		ContentType: f.ct, SHA256: hash, Bytes: len(f.body)}, f.header, f.body); err != nil {
+		ContentType: f.ct, SHA256: hash, Bytes: len(f.body)}, f.header, f.body, f.exchanges); err != nil {
 		cr.fail(errs.E("crawl: evidence", errs.IO, err))
 	}
 	newPage, err := cr.fr.ClaimPage(cr.ctx, hash, t.URL)
