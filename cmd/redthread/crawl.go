@@ -53,6 +53,7 @@ func runCrawl(ctx context.Context, e *env, args []string) error {
 	out := fs.String("o", "", "write listings JSONL to this file (appended to when --state or --redis is given) instead of stdout")
 	state := fs.String("state", "", "keep the crawl state (and evidence) here; the same command with the same --state resumes a stopped crawl")
 	evidence := fs.String("evidence", "", "keep raw pages (WARC) and an index here (default STATE/evidence; \"-\" for none)")
+	warcSize := fs.Int64("warc-size", crawl.DefaultEvidenceMaxBytes, "start a new WARC evidence file when one reaches this many bytes")
 	images := fs.Bool("images", false, "fetch listing images (size and format checked) for photo hashing")
 	keepImages := fs.String("keep-images", "", "store fetched images in this folder and set images[].path (implies --images)")
 	allowPrivate := fs.Bool("allow-private", false, "allow loopback, private and link-local addresses (local test sites)")
@@ -85,7 +86,7 @@ func runCrawl(ctx context.Context, e *env, args []string) error {
 		Start: start, AllowedDomains: domains, StateDir: *state, EvidenceDir: *evidence,
 		FetchImages: *images, KeepImagesDir: *keepImages, AllowPrivate: *allowPrivate, IgnoreRobots: *ignoreRobots,
 		Parallelism: *parallel, Workers: *workers, MaxDepth: *maxDepth, MaxPages: *maxPages, Timeout: *timeout,
-		MaxBodyBytes: *maxBody, Retries: *retries, UserAgent: *userAgent,
+		MaxBodyBytes: *maxBody, Retries: *retries, UserAgent: *userAgent, EvidenceMaxBytes: *warcSize,
 	}
 	if *retries == 0 {
 		cfg.Retries = -1
