@@ -39,11 +39,12 @@ func (x *exchange) add(dst *[]byte, p []byte) {
 	*dst = append(*dst, p...)
 }
 
-// bytes returns copies of the request and response bytes.
-func (x *exchange) bytes() (req, resp []byte) {
+// snapshot returns copies of the request and response bytes, and the
+// server's address.
+func (x *exchange) snapshot() (req, resp []byte, ip string) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	return append([]byte(nil), x.req...), append([]byte(nil), x.resp...)
+	return append([]byte(nil), x.req...), append([]byte(nil), x.resp...), x.ip
 }
 
 // recConn records what goes over a connection into the exchange it

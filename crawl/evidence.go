@@ -169,22 +169,29 @@ func (e *evidence) save(rec EvidenceRecord, header http.Header, body []byte, exs
 	var last gowarc.WriteResponse
 	var lastID, lastIP string
 	for _, x := range exs {
-		reqBytes, respBytes := x.bytes()
+		reqBytes, respBytes, ip := x.snapshot()
 		if len(respBytes) == 0 {
 			continue // a hop that failed before any answer
 		}
-		resp, err := e.record(gowarc.Response, x, respBytes, "response")
+		resp, err := e.record(gowarc.Response, x, ip, respBytes, "response")
 		if err != nil {
-			return fmt.Errorf("save evidence for %s: %w", x.url, err)
+			// Bytes the WARC library will not take are the server's doing:
+			// keep the page as the crawler read it rather than stop.
+			e.log.Warn("crawl: response not storable as received; keeping it rebuilt", "url", x.url, "err", err)
+			rb := rebuilt(rec, header, body)
+			rb.url, rb.at = x.url, x.at
+			_, rbytes, _ := rb.snapshot()
+			if resp, err = e.record(gowarc.Response, rb, ip, rbytes, "response"); err != nil {
+				return fmt.Errorf("save evidence for %s: %w", x.url, err)
+			}
 		}
 		recs := []gowarc.WarcRecord{resp}
 		if len(reqBytes) > 0 {
-			req, err := e.record(gowarc.Request, x, reqBytes, "request")
-			if err != nil {
-				resp.Close()
-				return fmt.Errorf("save evidence for %s: %w", x.url, err)
+			if req, err := e.record(gowarc.Request, x, ip, reqBytes, "request"); err != nil {
+				e.log.Warn("crawl: request not storable", "url", x.url, "err", err)
+			} else {
+				recs = append(recs, req)
 			}
-			recs = append(recs, req)
 		}
 		id := resp.WarcHeader().Get(gowarc.WarcRecordID)
 		// Response first, then its request (as warcprox and Heritrix do):
@@ -198,7 +205,7 @@ func (e *evidence) save(rec EvidenceRecord, header http.Header, body []byte, exs
 				return fmt.Errorf("save evidence for %s: %w", x.url, r.Err)
 			}
 		}
-		last, lastID, lastIP = res[0], id, x.ip
+		last, lastID, lastIP = res[0], id, ip
 		if len(res) > 1 && res[1].FileName == res[0].FileName {
 			last.BytesWritten = res[1].FileOffset - res[0].FileOffset
 		} else {
@@ -236,13 +243,13 @@ func trimID(id string) string {
 }
 
 // record builds one WARC record of an exchange.
-func (e *evidence) record(t gowarc.RecordType, x *exchange, block []byte, msgtype string) (gowarc.WarcRecord, error) {
+func (e *evidence) record(t gowarc.RecordType, x *exchange, ip string, block []byte, msgtype string) (gowarc.WarcRecord, error) {
 	rb := gowarc.NewRecordBuilder(t, recordOptions()...)
 	rb.AddWarcHeader(gowarc.WarcRecordID, "<urn:uuid:"+uuid()+">")
 	rb.AddWarcHeaderTime(gowarc.WarcDate, x.at)
 	rb.AddWarcHeader(gowarc.WarcTargetURI, x.url)
-	if x.ip != "" {
-		rb.AddWarcHeader(gowarc.WarcIPAddress, x.ip)
+	if ip != "" {
+		rb.AddWarcHeader(gowarc.WarcIPAddress, ip)
 	}
 	rb.AddWarcHeader(gowarc.ContentType, gowarc.ApplicationHttp+";msgtype="+msgtype)
 	if x.max > 0 && len(block) >= x.max {
