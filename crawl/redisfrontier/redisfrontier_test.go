@@ -2,6 +2,7 @@ package redisfrontier
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -211,12 +212,16 @@ func TestTwoCrawlersShareTheCrawl(t *testing.T) {
 	t.Logf("%d pages (%d and %d per crawler), min gap between requests %v", len(paced), stats[0].Pages, stats[1].Pages, minGap)
 }
 
-// TestHelperRedisCrawl is the crawler TestKilledCrawlerClaimsRetried
-// kills; it runs only as that test's child process.
+// TestHelperRedisCrawl is a crawler process of TestTwoProcessesShareTheCrawl
+// and TestKilledCrawlerClaimsRetried; it runs only as their child.
 func TestHelperRedisCrawl(t *testing.T) {
 	start := os.Getenv("REDTHREAD_REDIS_HELPER_URL")
 	if start == "" {
-		t.Skip("child process of TestKilledCrawlerClaimsRetried")
+		t.Skip("child process of TestTwoProcessesShareTheCrawl and TestKilledCrawlerClaimsRetried")
+	}
+	delay, slow := time.Duration(-1), 200*time.Millisecond // the killed crawler: no delay, slow emit
+	if d, err := time.ParseDuration(os.Getenv("REDTHREAD_REDIS_HELPER_DELAY")); err == nil {
+		delay, slow = d, 0
 	}
 	out, err := os.OpenFile(os.Getenv("REDTHREAD_REDIS_HELPER_OUT"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
@@ -227,13 +232,95 @@ func TestHelperRedisCrawl(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := demoConfig(t, start, fr)
-	cfg.Delay, cfg.Workers = -1, 2
-	crawl.Crawl(context.Background(), cfg, nil, func(l *corpus.Listing) error {
+	cfg.Delay, cfg.Workers = delay, 2
+	_, err = crawl.Crawl(context.Background(), cfg, nil, func(l *corpus.Listing) error {
 		b, _ := json.Marshal(l)
 		out.Write(append(b, '\n'))
-		time.Sleep(200 * time.Millisecond) // slow enough to be killed holding claims
+		time.Sleep(slow) // the killed crawler: slow enough to be killed holding claims
 		return nil
 	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestTwoProcessesShareTheCrawl is TestTwoCrawlersShareTheCrawl with two
+// crawler processes: every page fetched once, every listing written once
+// between the two, no two requests closer than 175 ms (delay 250 ms).
+func TestTwoProcessesShareTheCrawl(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts child processes")
+	}
+	want, err := crawl.DemoCorpus()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = want[:20]
+	site := &recordingSite{h: crawl.DemoSite(want)}
+	srv := httptest.NewServer(site)
+	defer srv.Close()
+	_, prefix := testRedis(t)
+	dir := t.TempDir()
+	var cmds []*exec.Cmd
+	var outs [2]bytes.Buffer
+	for i := range 2 {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestHelperRedisCrawl$", "-test.count=1")
+		cmd.Env = append(os.Environ(), "REDTHREAD_REDIS_HELPER_URL="+srv.URL+"/",
+			fmt.Sprintf("REDTHREAD_REDIS_HELPER_OUT=%s/out%d.jsonl", dir, i),
+			"REDTHREAD_REDIS_HELPER_PREFIX="+prefix, "REDTHREAD_REDIS_HELPER_DELAY=250ms")
+		cmd.Stdout, cmd.Stderr = &outs[i], &outs[i]
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		cmds = append(cmds, cmd)
+	}
+	for i, cmd := range cmds {
+		if err := cmd.Wait(); err != nil {
+			t.Fatalf("crawler process %d: %v\n%s", i, err, outs[i].String())
+		}
+	}
+	written := map[string]int{}
+	per := [2]int{}
+	for i := range 2 {
+		b, err := os.ReadFile(fmt.Sprintf("%s/out%d.jsonl", dir, i))
+		if err != nil && !os.IsNotExist(err) {
+			t.Fatal(err)
+		}
+		for _, ln := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+			var l corpus.Listing
+			if ln != "" && json.Unmarshal([]byte(ln), &l) == nil {
+				written[l.URL]++
+				per[i]++
+			}
+		}
+	}
+	for _, w := range want {
+		if n := written[srv.URL+"/ad/"+w.ID]; n != 1 {
+			t.Errorf("listing %s written %d times between the two processes, want once", w.ID, n)
+		}
+	}
+	var paced []hit
+	counts := map[string]int{}
+	for _, h := range site.snapshot() {
+		counts[h.path]++
+		if h.path != "/robots.txt" {
+			paced = append(paced, h)
+		}
+	}
+	for p, n := range counts {
+		if p != "/robots.txt" && n != 1 {
+			t.Errorf("%s fetched %d times, want once", p, n)
+		}
+	}
+	slices.SortFunc(paced, func(a, b hit) int { return a.at.Compare(b.at) })
+	minGap := time.Hour
+	for i := 1; i < len(paced); i++ {
+		minGap = min(minGap, paced[i].at.Sub(paced[i-1].at))
+	}
+	if minGap < 175*time.Millisecond {
+		t.Errorf("two requests to the host %v apart; the per-host delay is 250ms", minGap)
+	}
+	t.Logf("%d pages; listings written per process: %d and %d; min gap %v", len(paced), per[0], per[1], minGap)
 }
 
 // TestKilledCrawlerClaimsRetried kills a crawler (SIGKILL) while it holds
