@@ -113,10 +113,7 @@ func (c *collector) emit(l *corpus.Listing) error {
 // TestTwoCrawlersShareTheCrawl runs two crawlers, each with its own Redis
 // connection, on one frontier over the demo site with a per-host delay of
 // 250 ms: every page is fetched exactly once by one of them, every listing
-// emitted once, and no two requests reach the site closer than 175 ms.
-// A request starts right after its slot is granted, so load can shorten a
-// gap only by delaying one request between its grant and its arrival; the
-// 75 ms allowance covers that on a loaded 2-core machine.
+// emitted once, and the requests keep the delay (see checkPacing).
 func TestTwoCrawlersShareTheCrawl(t *testing.T) {
 	want, err := crawl.DemoCorpus()
 	if err != nil {
@@ -199,17 +196,39 @@ func TestTwoCrawlersShareTheCrawl(t *testing.T) {
 		t.Errorf("crawlers count %d pages, the site served %d", got, len(paced))
 	}
 
-	slices.SortFunc(paced, func(a, b hit) int { return a.at.Compare(b.at) })
+	minGap := checkPacing(t, paced, delay)
+	t.Logf("%d pages (%d and %d per crawler), min gap between requests %v", len(paced), stats[0].Pages, stats[1].Pages, minGap)
+}
+
+// checkPacing checks, at the site, that requests kept the per-host delay
+// between them, whichever crawler sent them, and returns the least gap
+// seen. The site sees a request some time after it was granted its slot,
+// and on a loaded machine that time varies: one request held up (seen
+// 245 ms late under make test at load 19) shortens its gap to the next.
+// So no single gap is asserted; instead every 8 consecutive requests span
+// at least 5 delays (7 less 2 for scheduling), and the whole crawl at
+// least n-3 delays. Without the shared slot, two crawlers pacing
+// themselves alone would span about 3.5 delays per 8 requests.
+func checkPacing(t *testing.T, hits []hit, delay time.Duration) time.Duration {
+	t.Helper()
+	slices.SortFunc(hits, func(a, b hit) int { return a.at.Compare(b.at) })
 	minGap := time.Hour
-	for i := 1; i < len(paced); i++ {
-		if g := paced[i].at.Sub(paced[i-1].at); g < minGap {
-			minGap = g
+	for i := 1; i < len(hits); i++ {
+		minGap = min(minGap, hits[i].at.Sub(hits[i-1].at))
+	}
+	const window = 8
+	for i := 0; i+window-1 < len(hits); i++ {
+		if span := hits[i+window-1].at.Sub(hits[i].at); span < 5*delay {
+			t.Errorf("requests %d-%d at the site span %v; with a %v delay %d requests take at least %v", i, i+window-1,
+				span, delay, window, (window-1)*delay)
 		}
 	}
-	if minGap < 175*time.Millisecond {
-		t.Errorf("two requests to the host %v apart; the per-host delay is %v", minGap, delay)
+	if n := len(hits); n >= 3 {
+		if span := hits[n-1].at.Sub(hits[0].at); span < time.Duration(n-3)*delay {
+			t.Errorf("%d requests span %v; with a %v delay they take at least %v", n, span, delay, time.Duration(n-1)*delay)
+		}
 	}
-	t.Logf("%d pages (%d and %d per crawler), min gap between requests %v", len(paced), stats[0].Pages, stats[1].Pages, minGap)
+	return minGap
 }
 
 // TestHelperRedisCrawl is a crawler process of TestTwoProcessesShareTheCrawl
@@ -219,7 +238,7 @@ func TestHelperRedisCrawl(t *testing.T) {
 	if start == "" {
 		t.Skip("child process of TestTwoProcessesShareTheCrawl and TestKilledCrawlerClaimsRetried")
 	}
-	delay, slow := time.Duration(-1), 200*time.Millisecond // the killed crawler: no delay, slow emit
+	delay, slow := time.Duration(-1), 500*time.Millisecond // the killed crawler: no delay, slow emit
 	if d, err := time.ParseDuration(os.Getenv("REDTHREAD_REDIS_HELPER_DELAY")); err == nil {
 		delay, slow = d, 0
 	}
@@ -246,7 +265,7 @@ func TestHelperRedisCrawl(t *testing.T) {
 
 // TestTwoProcessesShareTheCrawl is TestTwoCrawlersShareTheCrawl with two
 // crawler processes: every page fetched once, every listing written once
-// between the two, no two requests closer than 175 ms (delay 250 ms).
+// between the two, and the delay (250 ms) kept (see checkPacing).
 func TestTwoProcessesShareTheCrawl(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts child processes")
@@ -312,14 +331,7 @@ func TestTwoProcessesShareTheCrawl(t *testing.T) {
 			t.Errorf("%s fetched %d times, want once", p, n)
 		}
 	}
-	slices.SortFunc(paced, func(a, b hit) int { return a.at.Compare(b.at) })
-	minGap := time.Hour
-	for i := 1; i < len(paced); i++ {
-		minGap = min(minGap, paced[i].at.Sub(paced[i-1].at))
-	}
-	if minGap < 175*time.Millisecond {
-		t.Errorf("two requests to the host %v apart; the per-host delay is 250ms", minGap)
-	}
+	minGap := checkPacing(t, paced, 250*time.Millisecond)
 	t.Logf("%d pages; listings written per process: %d and %d; min gap %v", len(paced), per[0], per[1], minGap)
 }
 
