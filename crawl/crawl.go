@@ -105,6 +105,20 @@ type Config struct {
 	// AllowPrivate allows loopback, private and link-local addresses.
 	AllowPrivate bool
 
+	// Frontier, when set, replaces the local frontier (StateDir's
+	// crawl.db): a shared one (crawl/redisfrontier) lets several crawl
+	// processes split one crawl. The crawl closes it. When it is also a
+	// Pacer, the per-host delay is kept through it across processes; when
+	// a RobotsCache, robots.txt files are shared through it.
+	Frontier Frontier
+	// EvidenceName names this process in WARC file names, so crawlers
+	// sharing an evidence folder never write the same file; default
+	// host name and process ID.
+	EvidenceName string
+	// EvidenceMaxBytes is the size at which a WARC file is closed and the
+	// next begun; default DefaultEvidenceMaxBytes (1 GiB).
+	EvidenceMaxBytes int64
+
 	// Progress, when set, is called about once a second and at the end.
 	Progress func(Stats)
 }
@@ -222,23 +236,16 @@ type crawler struct {
 	x      extractor
 	pc     *colly.Collector // pages and images, told apart by ctxKind
 	robots *robots          // nil when robots.txt is ignored
-	store  *store
+	fr     Frontier
+	pacer  Pacer // nil: colly's per-host delay
 	ev     *evidence
+	cap    *captureTransport // nil without evidence
+	ctx    context.Context   // for frontier calls; cancelled only when the run ends
 
-	mu        sync.Mutex
-	cond      *sync.Cond
-	listingsQ []task          // listing pages
-	indexQ    []task          // index pages
-	seen      map[string]bool // queued or done
-	done      map[string]bool
-	pageHash  map[string]bool
-	ids       map[string]bool
-	active    int // tasks being fetched
-	waiting   int // tasks waiting for a retry
-	started   int // pages dispatched in this run
-	stopping  bool
-	fatal     error
-	hosts     map[string]bool // hosts with a limit rule
+	mu      sync.Mutex
+	started int // pages dispatched in this run
+	fatal   error
+	hosts   map[string]time.Duration // hosts with a limit rule, and their delay
 
 	emitMu sync.Mutex
 	imgs   imageCache
@@ -260,12 +267,16 @@ func Crawl(ctx context.Context, cfg Config, log *slog.Logger, emit func(*corpus.
 	if err := cfg.setDefaults(); err != nil {
 		return Stats{}, err
 	}
-	st, err := openStore(cfg.StateDir)
-	if err != nil {
-		return Stats{}, errs.E("crawl", errs.IO, err)
+	fr := cfg.Frontier
+	if fr == nil {
+		st, err := openStore(cfg.StateDir)
+		if err != nil {
+			return Stats{}, errs.E("crawl", errs.IO, err)
+		}
+		fr = newLocalFrontier(st, cfg.Workers)
 	}
-	defer st.close()
-	ev, err := openEvidence(cfg.EvidenceDir)
+	defer fr.Close()
+	ev, err := openEvidence(cfg.EvidenceDir, cfg.EvidenceName, cfg.EvidenceMaxBytes, log)
 	if err != nil {
 		return Stats{}, errs.E("crawl", errs.IO, err)
 	}
@@ -275,37 +286,28 @@ func Crawl(ctx context.Context, cfg Config, log *slog.Logger, emit func(*corpus.
 			return Stats{}, errs.E("crawl", errs.IO, err)
 		}
 	}
-	cr := &crawler{cfg: cfg, log: log, emit: emit, store: st, ev: ev, hosts: map[string]bool{}, begin: time.Now()}
-	cr.cond = sync.NewCond(&cr.mu)
+	cr := &crawler{cfg: cfg, log: log, emit: emit, fr: fr, ev: ev, hosts: map[string]time.Duration{}, begin: time.Now()}
+	cr.pacer, _ = fr.(Pacer)
 	cr.x = extractor{ad: cfg.Adapter, follow: cfg.Follow, listing: cfg.ListingPattern}
 	cr.imgs.max = 32 << 20
 
-	loaded, err := st.load()
-	if err != nil {
-		return Stats{}, errs.E("crawl", errs.IO, err)
-	}
-	cr.done, cr.pageHash, cr.ids = loaded.done, loaded.pageHashes, loaded.ids
-	cr.seen = make(map[string]bool, len(cr.done)+len(loaded.queue))
-	for u := range cr.done {
-		cr.seen[u] = true
-	}
-	for _, t := range loaded.queue {
-		cr.push(t)
-	}
-	if len(loaded.queue) > 0 || len(cr.done) > 0 {
-		log.Info("resuming crawl", "state", cfg.StateDir, "done", len(cr.done), "queued", len(loaded.queue))
-	}
-	var seeds []task
+	// Frontier calls run under their own context, like requests: on
+	// cancellation the pages in flight are still recorded.
+	frCtx, cancelFr := context.WithCancel(context.Background())
+	defer cancelFr()
+	cr.ctx = frCtx
+	var seeds []Task
 	for _, s := range cfg.Start {
-		t := task{URL: cr.norm(s)}
+		t := Task{URL: cr.norm(s)}
 		t.Listing = cr.x.isListingURL(t.URL)
-		if !cr.seen[t.URL] {
-			seeds = append(seeds, t)
-			cr.push(t)
-		}
+		seeds = append(seeds, t)
 	}
-	if err := st.add(seeds); err != nil {
-		return Stats{}, errs.E("crawl", errs.IO, err)
+	done, queued, err := fr.Start(ctx, seeds)
+	if err != nil {
+		return Stats{}, errs.E("crawl: frontier", errs.IO, err)
+	}
+	if done > 0 || queued > 0 {
+		log.Info("resuming crawl", "state", cfg.StateDir, "done", done, "queued", queued)
 	}
 
 	mode := "generic"
@@ -322,11 +324,8 @@ func Crawl(ctx context.Context, cfg Config, log *slog.Logger, emit func(*corpus.
 	cr.setupCollectors(reqCtx)
 
 	stop := context.AfterFunc(ctx, func() {
-		cr.mu.Lock()
-		cr.stopping = true
-		cr.cond.Broadcast()
-		cr.mu.Unlock()
-		time.AfterFunc(cfg.Timeout+5*time.Second, cancelReq)
+		fr.Stop()
+		time.AfterFunc(cfg.Timeout+5*time.Second, func() { cancelReq(); cancelFr() })
 	})
 	defer stop()
 
@@ -380,9 +379,7 @@ func Crawl(ctx context.Context, cfg Config, log *slog.Logger, emit func(*corpus.
 }
 
 func (cr *crawler) stats() Stats {
-	cr.mu.Lock()
-	q := len(cr.listingsQ) + len(cr.indexQ) + cr.waiting
-	cr.mu.Unlock()
+	q := cr.fr.Queued()
 	return Stats{
 		Pages: cr.pages.Load(), Listings: cr.listings.Load(), Errors: cr.errors.Load(), Skipped: cr.skipped.Load(),
 		Duplicates: cr.dups.Load(), Images: cr.images.Load(), Retries: cr.retries.Load(), Bytes: cr.bytes.Load(),
@@ -390,70 +387,29 @@ func (cr *crawler) stats() Stats {
 	}
 }
 
-// push queues t in memory; the caller holds mu or runs before the workers.
-func (cr *crawler) push(t task) {
-	cr.seen[t.URL] = true
-	if t.Listing {
-		cr.listingsQ = append(cr.listingsQ, t)
-	} else {
-		cr.indexQ = append(cr.indexQ, t)
-	}
-}
-
 // next hands a worker its next task, or false when the crawl is over.
-func (cr *crawler) next() (task, bool) {
+func (cr *crawler) next() (Task, bool) {
 	cr.mu.Lock()
-	defer cr.mu.Unlock()
-	for {
-		if cr.stopping || cr.fatal != nil || (cr.cfg.MaxPages > 0 && cr.started >= cr.cfg.MaxPages) {
-			cr.stopping = true
-			cr.cond.Broadcast()
-			return task{}, false
-		}
-		// Listing pages go first so listings flow early and the queue stays
-		// short, but an index page is taken whenever few listings wait, so
-		// the next page of links arrives before the workers run dry.
-		var t task
-		switch {
-		case len(cr.indexQ) > 0 && len(cr.listingsQ) < 2*cr.cfg.Workers:
-			t, cr.indexQ = cr.indexQ[0], cr.indexQ[1:]
-		case len(cr.listingsQ) > 0:
-			t, cr.listingsQ = cr.listingsQ[0], cr.listingsQ[1:]
-		case len(cr.indexQ) > 0:
-			t, cr.indexQ = cr.indexQ[0], cr.indexQ[1:]
-		case cr.active == 0 && cr.waiting == 0:
-			cr.cond.Broadcast()
-			return task{}, false
-		default:
-			cr.cond.Wait()
-			continue
-		}
-		if cr.done[t.URL] {
-			continue
-		}
-		cr.active++
-		cr.started++
-		return t, true
+	if cr.fatal != nil || (cr.cfg.MaxPages > 0 && cr.started >= cr.cfg.MaxPages) {
+		cr.mu.Unlock()
+		cr.fr.Stop()
+		return Task{}, false
 	}
+	cr.started++
+	cr.mu.Unlock()
+	t, ok, err := cr.fr.Next(cr.ctx)
+	if err != nil {
+		cr.fail(errs.E("crawl: frontier", errs.IO, err))
+		return Task{}, false
+	}
+	return t, ok
 }
 
 // finish ends a task: records it, queues what it led to.
-func (cr *crawler) finish(t task, c *completion) {
-	if err := cr.store.complete(c); err != nil {
+func (cr *crawler) finish(t Task, c *Completion) {
+	if err := cr.fr.Finish(cr.ctx, t, c); err != nil {
 		cr.fail(errs.E("crawl: save state", errs.IO, err))
 	}
-	cr.mu.Lock()
-	cr.active--
-	cr.done[t.URL] = true
-	for _, a := range c.aliases {
-		cr.done[a] = true
-		cr.seen[a] = true
-	}
-	for _, n := range c.next {
-		cr.push(n)
-	}
-	cr.cond.Broadcast()
-	cr.mu.Unlock()
 }
 
 func (cr *crawler) fail(err error) {
@@ -461,12 +417,12 @@ func (cr *crawler) fail(err error) {
 	if cr.fatal == nil {
 		cr.fatal = err
 	}
-	cr.cond.Broadcast()
 	cr.mu.Unlock()
+	cr.fr.Stop()
 }
 
 // retry schedules t again after a backoff; false when retries are spent.
-func (cr *crawler) retry(t task, after time.Duration) bool {
+func (cr *crawler) retry(t Task, after time.Duration) bool {
 	if t.Attempt >= cr.cfg.Retries {
 		return false
 	}
@@ -480,21 +436,7 @@ func (cr *crawler) retry(t task, after time.Duration) bool {
 	}
 	t.Attempt++
 	cr.retries.Add(1)
-	cr.mu.Lock()
-	cr.active--
-	cr.waiting++
-	cr.mu.Unlock()
-	time.AfterFunc(wait, func() {
-		cr.mu.Lock()
-		cr.waiting--
-		if t.Listing {
-			cr.listingsQ = append([]task{t}, cr.listingsQ...)
-		} else {
-			cr.indexQ = append([]task{t}, cr.indexQ...)
-		}
-		cr.cond.Broadcast()
-		cr.mu.Unlock()
-	})
+	cr.fr.Retry(t, wait)
 	return true
 }
 
@@ -515,10 +457,19 @@ func (cr *crawler) setupCollectors(ctx context.Context) {
 	// robots.txt is read by cr.robots: colly's reader fails every page of
 	// a host whose robots.txt has a syntax error, and ignores Crawl-delay.
 	pc.IgnoreRobotsTxt = true
-	rt := newTransport(&cr.cfg)
-	pc.WithTransport(rt)
+	rt := newTransport(&cr.cfg, cr.ev != nil)
+	if cr.ev != nil {
+		cr.cap = newCaptureTransport(rt, max(cr.cfg.MaxBodyBytes, cr.cfg.MaxImageBytes))
+		rt = cr.cap
+	}
+	if cr.pacer != nil {
+		pc.WithTransport(pacedTransport{rt: rt, pacer: cr.pacer, delay: cr.hostDelay})
+	} else {
+		pc.WithTransport(rt)
+	}
 	if !cr.cfg.IgnoreRobots {
-		cr.robots = newRobots(ctx, rt, cr.cfg.Timeout, cr.cfg.UserAgent, cr.log)
+		cache, _ := cr.fr.(RobotsCache)
+		cr.robots = newRobots(ctx, rt, cr.cfg.Timeout, cr.cfg.UserAgent, cr.log, cache)
 	}
 	pc.SetRequestTimeout(cr.cfg.Timeout)
 	pc.SetRedirectHandler(func(req *http.Request, via []*http.Request) error {
@@ -603,19 +554,51 @@ func (cr *crawler) allowedHost(host string) bool {
 func (cr *crawler) limitHost(host string, crawlDelay time.Duration) {
 	cr.mu.Lock()
 	defer cr.mu.Unlock()
-	if cr.hosts[host] {
+	if _, ok := cr.hosts[host]; ok {
 		return
 	}
-	cr.hosts[host] = true
 	delay := cr.cfg.Delay
 	if crawlDelay > delay {
 		delay = crawlDelay
 		cr.log.Info("crawl: using the robots.txt crawl-delay", "host", host, "delay", delay)
 	}
-	err := cr.pc.Limit(&colly.LimitRule{DomainGlob: glob.QuoteMeta(host), Parallelism: cr.cfg.Parallelism, Delay: delay})
+	cr.hosts[host] = delay
+	rule := &colly.LimitRule{DomainGlob: glob.QuoteMeta(host), Parallelism: cr.cfg.Parallelism, Delay: delay}
+	if cr.pacer != nil {
+		rule.Delay = 0 // kept across processes by pacedTransport
+	}
+	err := cr.pc.Limit(rule)
 	if err != nil {
 		cr.log.Warn("crawl: per-host limit", "host", host, "err", err)
 	}
+}
+
+// hostDelay is the delay between requests to host (host:port).
+func (cr *crawler) hostDelay(host string) time.Duration {
+	cr.mu.Lock()
+	defer cr.mu.Unlock()
+	if d, ok := cr.hosts[host]; ok {
+		return d
+	}
+	return cr.cfg.Delay
+}
+
+// pacedTransport waits for the shared per-host slot before each request
+// (each redirect hop too), so crawlers sharing a frontier keep the
+// per-host delay together.
+type pacedTransport struct {
+	rt    http.RoundTripper
+	pacer Pacer
+	delay func(host string) time.Duration
+}
+
+func (p pacedTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	if d := p.delay(r.URL.Host); d > 0 {
+		if err := p.pacer.Pace(r.Context(), r.URL.Host, d); err != nil {
+			return nil, fmt.Errorf("per-host delay: %w", err)
+		}
+	}
+	return p.rt.RoundTrip(r)
 }
 
 // fetched is one response.
@@ -626,6 +609,9 @@ type fetched struct {
 	body   []byte
 	final  string
 	err    error
+	// exchanges are the bytes sent and received, redirect hops first
+	// (only for pages, and only when evidence is kept).
+	exchanges []*exchange
 }
 
 // fetch runs one GET through colly and waits for it.
@@ -655,8 +641,16 @@ func (cr *crawler) fetch(u, kind string) fetched {
 		hdr.Set("Accept", "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5")
 	}
 	hdr.Set("User-Agent", cr.cfg.UserAgent)
+	var capID string
+	if cr.cap != nil && kind == "page" {
+		capID = cr.cap.newID()
+		hdr.Set(captureHeader, capID)
+	}
 	err = cr.pc.Request("GET", u, nil, ctx, hdr)
 	f := fetched{final: u, ct: ctx.Get(ctxCT)}
+	if capID != "" {
+		f.exchanges = cr.cap.take(capID)
+	}
 	if r, ok := ctx.GetAny(ctxResp).(*colly.Response); ok && r != nil {
 		f.status = r.StatusCode
 		if r.Headers != nil {
@@ -703,8 +697,8 @@ func retryable(f fetched) (bool, time.Duration) {
 }
 
 // process fetches one page and handles everything it leads to.
-func (cr *crawler) process(t task) {
-	c := &completion{url: t.URL, rec: doneRec{At: time.Now().UTC()}}
+func (cr *crawler) process(t Task) {
+	c := &Completion{URL: t.URL, Record: DoneRecord{At: time.Now().UTC()}}
 	f := cr.fetch(t.URL, "page")
 	if f.err != nil || f.status < 200 || f.status > 299 {
 		if ok, after := retryable(f); ok && cr.retry(t, after) {
@@ -715,26 +709,26 @@ func (cr *crawler) process(t task) {
 		switch {
 		case errors.Is(f.err, context.Canceled):
 			// Cut off by the end of a stopped crawl: fetch it next run.
-			c.later = true
+			c.Later = true
 			cr.log.Info("crawl: stopped before the page arrived; queued for the next run", "url", t.URL)
 		case errors.Is(f.err, colly.ErrRobotsTxtBlocked):
 			cr.skipped.Add(1)
-			c.rec.Status = "robots.txt"
+			c.Record.Status = "robots.txt"
 			cr.log.Info("crawl: disallowed by robots.txt", "url", t.URL)
 		case errors.As(f.err, &nh):
 			cr.skipped.Add(1)
-			c.rec.Status = nh.Error()
+			c.Record.Status = nh.Error()
 			cr.log.Info("crawl: skipped", "url", t.URL, "reason", nh.Error())
 		default:
 			cr.errors.Add(1)
-			c.rec.Status = "error"
+			c.Record.Status = "error"
 			if f.status != 0 {
-				c.rec.Status = strconv.Itoa(f.status)
+				c.Record.Status = strconv.Itoa(f.status)
 			}
 			// Failures that may pass stay queued for the next run.
 			again, _ := retryable(f)
-			c.later = (again || errors.Is(f.err, errRobotsUnreachable)) && !errors.Is(f.err, ErrPrivateAddress)
-			cr.log.Warn("crawl: page failed", "url", t.URL, "status", f.status, "err", errText(f.err, f.status), "retry_next_run", c.later)
+			c.Later = (again || errors.Is(f.err, errRobotsUnreachable)) && !errors.Is(f.err, ErrPrivateAddress)
+			cr.log.Warn("crawl: page failed", "url", t.URL, "status", f.status, "err", errText(f.err, f.status), "retry_next_run", c.Later)
 		}
 		cr.finish(t, c)
 		return
@@ -742,35 +736,46 @@ func (cr *crawler) process(t task) {
 	cr.pages.Add(1)
 	if int64(len(f.body)) > cr.cfg.MaxBodyBytes {
 		cr.errors.Add(1)
-		c.rec.Status = "too large"
+		c.Record.Status = "too large"
 		cr.log.Warn("crawl: page failed", "url", t.URL, "err", fmt.Sprintf("body exceeds the %d byte limit", cr.cfg.MaxBodyBytes))
 		cr.finish(t, c)
 		return
 	}
 	final := cr.norm(f.final)
 	if final != t.URL {
-		c.aliases = append(c.aliases, final)
+		c.Aliases = append(c.Aliases, final)
 	}
 	hash := sha256Hex(f.body)
-	c.rec.SHA256 = hash
-	c.rec.Status = strconv.Itoa(f.status)
-	if err := cr.ev.save(EvidenceRecord{URL: t.URL, FinalURL: ifDiff(final, t.URL), FetchedAt: c.rec.At, Status: f.status,
-		ContentType: f.ct, SHA256: hash, Bytes: len(f.body)}, f.header, f.body); err != nil {
+	c.Record.SHA256 = hash
+	c.Record.Status = strconv.Itoa(f.status)
+	if err := cr.ev.save(EvidenceRecord{URL: t.URL, FinalURL: ifDiff(final, t.URL), FetchedAt: c.Record.At, Status: f.status,
+		ContentType: f.ct, SHA256: hash, Bytes: len(f.body)}, f.header, f.body, f.exchanges); err != nil {
 		cr.fail(errs.E("crawl: evidence", errs.IO, err))
 	}
-	cr.mu.Lock()
-	dupPage := cr.pageHash[hash]
-	aliasDone := final != t.URL && cr.done[final]
-	cr.pageHash[hash] = true
-	cr.mu.Unlock()
-	if dupPage || aliasDone {
+	newPage, err := cr.fr.ClaimPage(cr.ctx, hash, t.URL)
+	if err != nil {
+		cr.fail(errs.E("crawl: frontier", errs.IO, err))
+		c.Later = true
+		cr.finish(t, c)
+		return
+	}
+	aliasDone := false
+	if final != t.URL {
+		if aliasDone, err = cr.fr.IsDone(cr.ctx, final); err != nil {
+			cr.fail(errs.E("crawl: frontier", errs.IO, err))
+			c.Later = true
+			cr.finish(t, c)
+			return
+		}
+	}
+	if !newPage || aliasDone {
 		cr.skipped.Add(1)
-		c.rec.Status = "duplicate content"
+		c.Record.Status = "duplicate content"
 		cr.log.Debug("crawl: duplicate page", "url", t.URL)
 		cr.finish(t, c)
 		return
 	}
-	c.pageHash = hash
+	c.PageHash = hash
 	page := decodePage(f.body, f.ct)
 	doc, err := goquery.NewDocumentFromReader(strings.NewReader(page))
 	if err != nil {
@@ -787,16 +792,16 @@ func (cr *crawler) process(t task) {
 	}
 	ls := cr.x.listings(doc, base, isListing)
 	links := cr.x.links(doc, base)
-	c.next = cr.newTasks(t, links)
+	c.Next = cr.newTasks(t, links)
 	for _, l := range ls {
 		if err := cr.deliver(l, final, c); err != nil {
 			cr.fail(err)
-			c.later = true // not all its listings went out: fetch it again next run
+			c.Later = true // not all its listings went out: fetch it again next run
 			break
 		}
 	}
-	c.rec.Listing = len(c.ids)
-	cr.log.Debug("crawl: page", "url", t.URL, "status", f.status, "bytes", len(f.body), "listings", len(ls), "links", len(c.next))
+	c.Record.Listing = len(c.ListingIDs)
+	cr.log.Debug("crawl: page", "url", t.URL, "status", f.status, "bytes", len(f.body), "listings", len(ls), "links", len(c.Next))
 	cr.finish(t, c)
 }
 
@@ -816,28 +821,27 @@ func ifDiff(a, b string) string {
 
 // newTasks turns a page's links into tasks within depth, pagination and
 // domain limits, skipping URLs already seen.
-func (cr *crawler) newTasks(t task, pl pageLinks) []task {
-	var out []task
-	cr.mu.Lock()
-	defer cr.mu.Unlock()
-	add := func(n task) {
+func (cr *crawler) newTasks(t Task, pl pageLinks) []Task {
+	var cand []Task
+	inPage := map[string]bool{}
+	add := func(n Task) {
 		n.URL = cr.norm(n.URL)
-		if cr.seen[n.URL] {
+		if inPage[n.URL] {
 			return
 		}
 		u, err := url.Parse(n.URL)
 		if err != nil || !cr.allowedHost(u.Hostname()) {
 			return
 		}
-		cr.seen[n.URL] = true
-		out = append(out, n)
+		inPage[n.URL] = true
+		cand = append(cand, n)
 	}
 	if t.Depth+1 <= cr.cfg.MaxDepth {
 		for _, u := range pl.listings {
-			add(task{URL: u, Depth: t.Depth + 1, Listing: true})
+			add(Task{URL: u, Depth: t.Depth + 1, Listing: true})
 		}
 		for _, u := range pl.follow {
-			add(task{URL: u, Depth: t.Depth + 1, Listing: cr.x.isListingURL(u)})
+			add(Task{URL: u, Depth: t.Depth + 1, Listing: cr.x.isListingURL(u)})
 		}
 	}
 	maxChain := 200
@@ -846,17 +850,17 @@ func (cr *crawler) newTasks(t task, pl pageLinks) []task {
 	}
 	if pl.next != "" {
 		if t.Chain+1 < maxChain {
-			add(task{URL: pl.next, Depth: t.Depth, Chain: t.Chain + 1})
-		} else if !cr.seen[cr.norm(pl.next)] {
+			add(Task{URL: pl.next, Depth: t.Depth, Chain: t.Chain + 1})
+		} else {
 			cr.log.Info("crawl: pagination limit reached", "url", t.URL, "max_pages", maxChain)
 		}
 	}
-	return out
+	return cr.fr.FilterNew(cand)
 }
 
 // deliver completes a listing (defaults, ID, images) and emits it unless
 // its ID was emitted before.
-func (cr *crawler) deliver(l *corpus.Listing, pageURL string, c *completion) error {
+func (cr *crawler) deliver(l *corpus.Listing, pageURL string, c *Completion) error {
 	if l.URL == "" {
 		l.URL = pageURL
 	}
@@ -881,11 +885,11 @@ func (cr *crawler) deliver(l *corpus.Listing, pageURL string, c *completion) err
 		cr.log.Info("crawl: page has no listing text", "url", l.URL)
 		return nil
 	}
-	cr.mu.Lock()
-	dup := cr.ids[l.ID]
-	cr.ids[l.ID] = true
-	cr.mu.Unlock()
-	if dup {
+	fresh, err := cr.fr.ClaimListing(cr.ctx, l.ID, pageURL)
+	if err != nil {
+		return errs.E("crawl: frontier", errs.IO, err)
+	}
+	if !fresh {
 		cr.dups.Add(1)
 		return nil
 	}
@@ -893,13 +897,13 @@ func (cr *crawler) deliver(l *corpus.Listing, pageURL string, c *completion) err
 		cr.fetchImages(l)
 	}
 	cr.emitMu.Lock()
-	err := cr.emit(l)
+	err = cr.emit(l)
 	cr.emitMu.Unlock()
 	if err != nil {
 		return errs.E("crawl: emit listing", err)
 	}
 	cr.listings.Add(1)
-	c.ids = append(c.ids, l.ID)
+	c.ListingIDs = append(c.ListingIDs, l.ID)
 	return nil
 }
 

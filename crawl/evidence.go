@@ -3,61 +3,89 @@ package crawl
 import (
 	"bufio"
 	"bytes"
-	"compress/gzip"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
+
+	"github.com/nlnwa/gowarc/v3"
 )
 
 // EvidenceRecord is one line of the evidence index, evidence.jsonl: what a
 // URL returned and when, and where the response is kept. File is relative
-// to the evidence folder: a WARC file (ISO 28500) of gzip members, one
-// record per response; Offset and Length locate the record's gzip member,
-// so one page can be read without the rest.
+// to the evidence folder: a WARC file (ISO 28500, WARC/1.1) of gzip
+// members, one record per member; Offset and Length locate the response
+// record's gzip member, so one page can be read without the rest. The
+// request record that asked for it follows it, and each names the other
+// in WARC-Concurrent-To.
 type EvidenceRecord struct {
 	URL         string    `json:"url"`
 	FinalURL    string    `json:"final_url,omitempty"`
 	FetchedAt   time.Time `json:"fetched_at"`
 	Status      int       `json:"status"`
 	ContentType string    `json:"content_type,omitempty"`
-	SHA256      string    `json:"sha256"` // of the body
+	SHA256      string    `json:"sha256"` // of the body, decoded as the crawler read it
 	Bytes       int       `json:"bytes"`
 	File        string    `json:"file"`
 	Offset      int64     `json:"offset"`
 	Length      int64     `json:"length"`
+	// IP is the address the response came from (WARC-IP-Address).
+	IP string `json:"ip,omitempty"`
+	// WARCRecordID is the response record's WARC-Record-ID.
+	WARCRecordID string `json:"warc_record_id,omitempty"`
 }
 
-// maxWARCBytes is where a WARC file is closed and the next one begun.
-const maxWARCBytes = 1 << 30
+// DefaultEvidenceMaxBytes is where a WARC file is closed and the next one
+// begun, unless Config.EvidenceMaxBytes says otherwise.
+const DefaultEvidenceMaxBytes = 1 << 30
 
-// evidence keeps raw pages as they were fetched, as WARC response records.
-// Each run writes new WARC files, so a killed run never leaves a torn
-// record in the middle of a file that a later run appends to.
+// evidence keeps raw pages as they were fetched: WARC response and
+// request records written with github.com/nlnwa/gowarc, each in its own
+// gzip member, in files rotated by size. File names carry the process's
+// name (host and PID by default) and a time stamp, so a run never appends
+// to an older file and crawlers sharing the folder never share a file.
 type evidence struct {
-	dir    string
-	run    string
-	mu     sync.Mutex
-	idx    *os.File
-	iw     *bufio.Writer
-	warc   *os.File
-	name   string
-	off    int64
-	seq    int
-	gz     *gzip.Writer
-	buf    bytes.Buffer
-	record bytes.Buffer
+	dir string
+	log *slog.Logger
+	w   *gowarc.WarcFileWriter
+	max int64
+	idx *os.File
+	iw  *bufio.Writer
 }
 
-func openEvidence(dir string) (*evidence, error) {
+// warcMu serializes saves in the process: a page's records stay together
+// in one file, and gowarc sets a global (uuid.EnableRandPool) whenever it
+// builds a record, which is a data race between two evidence writers.
+var warcMu sync.Mutex
+
+var unsafeName = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
+
+// evidenceRuns counts the evidence writers this process opened: a second
+// crawl in one process gets "-r2" in its file names, so it never meets
+// the first one's files.
+var evidenceRuns atomic.Int64
+
+// evidenceName is the default process name in WARC file names.
+func evidenceName() string {
+	h, err := os.Hostname()
+	if err != nil || h == "" {
+		h = "host"
+	}
+	return h + "-" + strconv.Itoa(os.Getpid())
+}
+
+func openEvidence(dir, name string, maxBytes int64, log *slog.Logger) (*evidence, error) {
 	if dir == "" {
 		return nil, nil
 	}
@@ -68,9 +96,46 @@ func openEvidence(dir string) (*evidence, error) {
 	if err != nil {
 		return nil, fmt.Errorf("evidence index: %w", err)
 	}
-	e := &evidence{dir: dir, idx: f, iw: bufio.NewWriter(f), run: time.Now().UTC().Format("20060102T150405Z")}
-	e.gz, _ = gzip.NewWriterLevel(&e.buf, gzip.BestSpeed)
-	return e, nil
+	if name == "" {
+		name = evidenceName()
+	}
+	name = unsafeName.ReplaceAllString(name, "_")
+	if n := evidenceRuns.Add(1); n > 1 {
+		name += "-r" + strconv.FormatInt(n, 10)
+	}
+	if maxBytes <= 0 {
+		maxBytes = DefaultEvidenceMaxBytes
+	}
+	gen := &gowarc.PatternNameGenerator{Directory: dir, Prefix: "pages-", Pattern: "%{prefix}s%{ts}s-%05{serial}d-%{name}s.%{ext}s",
+		Params: map[string]any{"name": name}}
+	info := "software: redthread-crawler\r\nformat: WARC File Format 1.1\r\n" +
+		"conformsTo: https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/\r\n" +
+		"description: HTTP/1.1 requests and responses as sent and received (TLS decrypted, transfer and content encodings kept); " +
+		"WARC-Payload-Digest is over the bytes after the HTTP header, as received\r\n" +
+		"hostname: " + name + "\r\n"
+	w := gowarc.NewWarcFileWriter(
+		gowarc.WithCompression(true),
+		gowarc.WithCompressionLevel(1),
+		// Rotation is done in save, between pages, so a response and its
+		// request always share a file.
+		gowarc.WithMaxFileSize(0),
+		gowarc.WithFileNameGenerator(gen),
+		// The index names files as written: no ".open" while in use, so
+		// the index is right even after a crash.
+		gowarc.WithOpenFileSuffix(""),
+		gowarc.WithAddWarcConcurrentToHeader(true),
+		gowarc.WithWarcInfoFunc(func(rb gowarc.WarcRecordBuilder) error {
+			_, err := rb.WriteString(info)
+			return err
+		}),
+		gowarc.WithRecordOptions(recordOptions()...),
+	)
+	return &evidence{dir: dir, log: log, w: w, max: maxBytes, idx: f, iw: bufio.NewWriter(f)}, nil
+}
+
+func recordOptions() []gowarc.WarcRecordOption {
+	return []gowarc.WarcRecordOption{gowarc.WithAddMissingDigest(true), gowarc.WithDefaultDigestAlgorithm("sha1"),
+		gowarc.WithAddMissingRecordId(true), gowarc.WithAddMissingContentLength(true)}
 }
 
 // sha256Hex returns the hex SHA-256 of b.
@@ -88,22 +153,141 @@ func uuid() string {
 	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
 }
 
-// save appends a WARC response record for the fetch, then its index line.
-func (e *evidence) save(rec EvidenceRecord, header http.Header, body []byte) error {
+// save writes a fetch's exchanges (redirect hops, then the page) as WARC
+// response and request records, then the page's index line. Without a
+// capture (none was recorded), the response is rebuilt from the header
+// and decoded body, and marked so.
+func (e *evidence) save(rec EvidenceRecord, header http.Header, body []byte, exs []*exchange) error {
 	if e == nil {
 		return nil
 	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if e.warc == nil || e.off > maxWARCBytes {
-		if err := e.rotate(); err != nil {
-			return err
+	if len(exs) == 0 {
+		exs = []*exchange{rebuilt(rec, header, body)}
+	}
+	warcMu.Lock()
+	defer warcMu.Unlock()
+	var last gowarc.WriteResponse
+	var lastID, lastIP string
+	for _, x := range exs {
+		reqBytes, respBytes, ip := x.snapshot()
+		if len(respBytes) == 0 {
+			continue // a hop that failed before any answer
+		}
+		resp, err := e.record(gowarc.Response, x, ip, respBytes, "response")
+		if err != nil {
+			// Bytes the WARC library will not take are the server's doing:
+			// keep the page as the crawler read it rather than stop.
+			e.log.Warn("crawl: response not storable as received; keeping it rebuilt", "url", x.url, "err", err)
+			rb := rebuilt(rec, header, body)
+			rb.url, rb.at = x.url, x.at
+			_, rbytes, _ := rb.snapshot()
+			if resp, err = e.record(gowarc.Response, rb, ip, rbytes, "response"); err != nil {
+				return fmt.Errorf("save evidence for %s: %w", x.url, err)
+			}
+		}
+		recs := []gowarc.WarcRecord{resp}
+		if len(reqBytes) > 0 {
+			if req, err := e.record(gowarc.Request, x, ip, reqBytes, "request"); err != nil {
+				e.log.Warn("crawl: request not storable", "url", x.url, "err", err)
+			} else {
+				recs = append(recs, req)
+			}
+		}
+		id := resp.WarcHeader().Get(gowarc.WarcRecordID)
+		// Response first, then its request (as warcprox and Heritrix do):
+		// the request's offset ends the response's gzip member.
+		res := e.w.Write(recs...)
+		if len(res) != len(recs) {
+			return fmt.Errorf("save evidence for %s: the WARC writer is closed", x.url)
+		}
+		for _, r := range res {
+			if r.Err != nil {
+				return fmt.Errorf("save evidence for %s: %w", x.url, r.Err)
+			}
+		}
+		last, lastID, lastIP = res[0], id, ip
+		if len(res) > 1 && res[1].FileName == res[0].FileName {
+			last.BytesWritten = res[1].FileOffset - res[0].FileOffset
+		} else {
+			last.BytesWritten = -1
 		}
 	}
-	// HTTP block: status line, headers as received (bodies are stored
-	// decoded, so transfer and content encodings are dropped), body.
-	e.record.Reset()
-	fmt.Fprintf(&e.record, "HTTP/1.1 %d %s\r\n", rec.Status, http.StatusText(rec.Status))
+	if last.FileName == "" {
+		return fmt.Errorf("save evidence for %s: nothing was captured", rec.URL)
+	}
+	rec.File, rec.Offset, rec.Length = last.FileName, last.FileOffset, last.BytesWritten
+	if rec.Length < 0 {
+		rec.Length = e.memberLength(last.FileName, last.FileOffset)
+	}
+	rec.IP, rec.WARCRecordID = lastIP, trimID(lastID)
+	line, _ := json.Marshal(rec)
+	e.iw.Write(line)
+	e.iw.WriteByte('\n')
+	if err := e.iw.Flush(); err != nil {
+		return err
+	}
+	// A file past the size limit is closed; the next page begins another.
+	if st, err := os.Stat(filepath.Join(e.dir, last.FileName)); err == nil && st.Size() >= e.max {
+		if err := e.w.Rotate(); err != nil {
+			return fmt.Errorf("evidence: start the next WARC file: %w", err)
+		}
+	}
+	return nil
+}
+
+func trimID(id string) string {
+	if len(id) > 2 && id[0] == '<' && id[len(id)-1] == '>' {
+		return id[1 : len(id)-1]
+	}
+	return id
+}
+
+// record builds one WARC record of an exchange.
+func (e *evidence) record(t gowarc.RecordType, x *exchange, ip string, block []byte, msgtype string) (gowarc.WarcRecord, error) {
+	rb := gowarc.NewRecordBuilder(t, recordOptions()...)
+	rb.AddWarcHeader(gowarc.WarcRecordID, "<urn:uuid:"+uuid()+">")
+	rb.AddWarcHeaderTime(gowarc.WarcDate, x.at)
+	rb.AddWarcHeader(gowarc.WarcTargetURI, x.url)
+	if ip != "" {
+		rb.AddWarcHeader(gowarc.WarcIPAddress, ip)
+	}
+	rb.AddWarcHeader(gowarc.ContentType, gowarc.ApplicationHttp+";msgtype="+msgtype)
+	if x.max > 0 && len(block) >= x.max {
+		rb.AddWarcHeader(gowarc.WarcTruncated, "length")
+	}
+	if x.max == 0 { // rebuilt: see evidence.save
+		rb.AddWarcHeader("WARC-Redthread-Note", "rebuilt from the decoded body, not the bytes as received")
+	}
+	if _, err := rb.Write(block); err != nil {
+		return nil, err
+	}
+	r, validation, err := rb.Build()
+	if err != nil {
+		return nil, err
+	}
+	if len(validation) > 0 {
+		e.log.Debug("crawl: WARC record notes", "url", x.url, "type", msgtype, "notes", fmt.Sprint(validation))
+	}
+	return r, nil
+}
+
+// memberLength is a fallback for a response written without its request
+// in the same file: the file's size minus off. The index normally gets
+// the length from the request record's offset; this one may run past the
+// member, which gzip readers that stop at the member's end ignore.
+func (e *evidence) memberLength(file string, off int64) int64 {
+	st, err := os.Stat(filepath.Join(e.dir, file))
+	if err != nil {
+		return 0
+	}
+	return st.Size() - off
+}
+
+// rebuilt makes an exchange from a response's header and decoded body,
+// for a fetch whose bytes were not captured.
+func rebuilt(rec EvidenceRecord, header http.Header, body []byte) *exchange {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "HTTP/1.1 %d %s\r\n", rec.Status, http.StatusText(rec.Status))
 	keys := make([]string, 0, len(header))
 	for k := range header {
 		switch k {
@@ -114,89 +298,24 @@ func (e *evidence) save(rec EvidenceRecord, header http.Header, body []byte) err
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		if k == "Content-Type" && rec.ContentType != "" {
-			fmt.Fprintf(&e.record, "Content-Type: %s\r\n", rec.ContentType) // as sent, charset included
-			continue
-		}
 		for _, v := range header[k] {
-			fmt.Fprintf(&e.record, "%s: %s\r\n", k, v)
+			fmt.Fprintf(&b, "%s: %s\r\n", k, v)
 		}
 	}
-	fmt.Fprintf(&e.record, "Content-Length: %d\r\n\r\n", len(body))
-	blockLen := e.record.Len() + len(body)
-
-	e.buf.Reset()
-	e.gz.Reset(&e.buf)
-	fmt.Fprintf(e.gz, "WARC/1.1\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:%s>\r\nWARC-Date: %s\r\n"+
-		"WARC-Target-URI: %s\r\nWARC-Payload-Digest: sha-256:%s\r\nContent-Type: application/http;msgtype=response\r\n"+
-		"Content-Length: %d\r\n\r\n", uuid(), rec.FetchedAt.UTC().Format(time.RFC3339Nano), rec.URL, rec.SHA256, blockLen)
-	e.gz.Write(e.record.Bytes())
-	e.gz.Write(body)
-	e.gz.Write([]byte("\r\n\r\n"))
-	if err := e.gz.Close(); err != nil {
-		return err
-	}
-	n, err := e.warc.Write(e.buf.Bytes())
-	if err != nil {
-		return fmt.Errorf("save evidence for %s: %w", rec.URL, err)
-	}
-	rec.File, rec.Offset, rec.Length = e.name, e.off, int64(n)
-	e.off += int64(n)
-	line, _ := json.Marshal(rec)
-	e.iw.Write(line)
-	e.iw.WriteByte('\n')
-	return e.iw.Flush()
-}
-
-func (e *evidence) rotate() error {
-	if e.warc != nil {
-		if err := e.warc.Close(); err != nil {
-			return err
-		}
-	}
-	e.seq++
-	e.name = "pages-" + e.run + "-" + strconv.Itoa(e.seq) + ".warc.gz"
-	f, err := os.OpenFile(filepath.Join(e.dir, e.name), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
-	if err != nil {
-		return fmt.Errorf("evidence file: %w", err)
-	}
-	st, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return err
-	}
-	e.warc, e.off = f, st.Size()
-	if e.off > 0 {
-		return nil
-	}
-	// A warcinfo record opens each file: what wrote it, and how.
-	info := "software: redthread-crawler\r\nformat: WARC File Format 1.1\r\n" +
-		"conformsTo: https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/\r\n" +
-		"description: raw pages as fetched; bodies are stored decoded (no transfer or content encoding)\r\n"
-	e.buf.Reset()
-	e.gz.Reset(&e.buf)
-	fmt.Fprintf(e.gz, "WARC/1.1\r\nWARC-Type: warcinfo\r\nWARC-Record-ID: <urn:uuid:%s>\r\nWARC-Date: %s\r\n"+
-		"WARC-Filename: %s\r\nContent-Type: application/warc-fields\r\nContent-Length: %d\r\n\r\n%s\r\n\r\n",
-		uuid(), time.Now().UTC().Format(time.RFC3339), e.name, len(info), info)
-	if err := e.gz.Close(); err != nil {
-		return err
-	}
-	n, err := e.warc.Write(e.buf.Bytes())
-	e.off += int64(n)
-	return err
+	fmt.Fprintf(&b, "Content-Length: %d\r\n\r\n", len(body))
+	b.Write(body)
+	return &exchange{url: rec.URL, at: rec.FetchedAt, resp: b.Bytes()}
 }
 
 func (e *evidence) close() error {
 	if e == nil {
 		return nil
 	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	err := e.iw.Flush()
-	if e.warc != nil {
-		if cerr := e.warc.Close(); err == nil {
-			err = cerr
-		}
+	warcMu.Lock()
+	defer warcMu.Unlock()
+	err := e.w.Close()
+	if ferr := e.iw.Flush(); err == nil {
+		err = ferr
 	}
 	if cerr := e.idx.Close(); err == nil {
 		err = cerr

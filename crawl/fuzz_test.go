@@ -2,13 +2,17 @@ package crawl
 
 import (
 	"bytes"
+	"io"
+	"log/slog"
 	"net/url"
 	"os"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/PuerkitoBio/goquery"
+	"github.com/nlnwa/gowarc/v3"
 	"github.com/temoto/robotstxt"
 )
 
@@ -127,6 +131,35 @@ func FuzzRobots(f *testing.F) {
 		}
 		if r, err := robotstxt.FromBytes(clean); err == nil {
 			r.TestAgent("/a/b?c", DefaultUserAgent)
+		}
+	})
+}
+
+// FuzzEvidenceRecord: whatever bytes a server sends, building their WARC
+// record neither panics nor loses them: the record's block is the bytes.
+func FuzzEvidenceRecord(f *testing.F) {
+	f.Add([]byte("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n"))
+	f.Add([]byte("HTTP/1.1 301 Moved\r\nLocation: /x\r\n\r\n"))
+	f.Add([]byte("HTTP/1.0 200\n\nbody without CRLF"))
+	f.Add([]byte("HT"))
+	e := &evidence{log: slog.New(slog.DiscardHandler)}
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		x := &exchange{url: "http://example.com/p", at: time.Unix(0, 0).UTC(), max: 1 << 20}
+		r, err := e.record(gowarc.Response, x, "192.0.2.1", raw, "response")
+		if err != nil {
+			return
+		}
+		defer r.Close()
+		b, err := r.Block().RawBytes()
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := io.ReadAll(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, raw) {
+			t.Fatalf("block %q, sent %q", got, raw)
 		}
 	})
 }

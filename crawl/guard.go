@@ -57,8 +57,10 @@ func guardControl(network, address string, _ syscall.RawConn) error {
 // newTransport returns the crawler's HTTP transport: no proxy from the
 // environment (it would hide the real destination from the address guard),
 // the guard unless allowPrivate, bounded timeouts, and every response body
-// capped at maxBody bytes (robots.txt included).
-func newTransport(cfg *Config) http.RoundTripper {
+// capped at maxBody bytes (robots.txt included). With record set, the
+// connections record their bytes for WARC evidence (see captureTransport),
+// over HTTP/1.1 only; the guard is the same.
+func newTransport(cfg *Config, record bool) http.RoundTripper {
 	d := &net.Dialer{Timeout: cfg.Timeout, KeepAlive: 30 * time.Second}
 	if !cfg.AllowPrivate {
 		d.Control = guardControl
@@ -73,6 +75,10 @@ func newTransport(cfg *Config) http.RoundTripper {
 		ResponseHeaderTimeout:  cfg.Timeout,
 		ExpectContinueTimeout:  time.Second,
 		MaxResponseHeaderBytes: 256 << 10,
+	}
+	if record {
+		t.DialContext, t.DialTLSContext = recordingDialers(d)
+		t.ForceAttemptHTTP2 = false
 	}
 	max := cfg.MaxBodyBytes
 	if cfg.MaxImageBytes > max {

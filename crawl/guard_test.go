@@ -56,7 +56,7 @@ func TestCrawlRefusesPrivate(t *testing.T) {
 	// same way. (The transport is exercised directly: no public server is
 	// reachable from the tests.)
 	cfg2 := Config{Timeout: 1e9, Workers: 1}
-	rt := newTransport(&cfg2)
+	rt := newTransport(&cfg2, false)
 	req, _ := http.NewRequest("GET", srv.URL, nil)
 	if _, err := rt.RoundTrip(req); err == nil || !strings.Contains(err.Error(), "non-public") {
 		t.Errorf("transport to loopback: err = %v", err)

@@ -26,6 +26,10 @@ const maxCrawlDelay = time.Minute
 // it is asked for again.
 const robotsFailTTL = time.Minute
 
+// robotsSharedTTL is how long a robots.txt stays in a shared RobotsCache:
+// Google keeps one for up to 24 hours.
+const robotsSharedTTL = 24 * time.Hour
+
 // errRobotsUnreachable marks pages not fetched because their host's
 // robots.txt could not be read: they are tried again in a later run.
 var errRobotsUnreachable = errors.New("robots.txt unreachable")
@@ -37,6 +41,7 @@ type robots struct {
 	ua     string
 	log    *slog.Logger
 	ctx    context.Context
+	cache  RobotsCache // nil: none shared
 	mu     sync.Mutex
 	hosts  map[string]*robotsEntry
 }
@@ -49,7 +54,7 @@ type robotsEntry struct {
 	at    time.Time
 }
 
-func newRobots(ctx context.Context, rt http.RoundTripper, timeout time.Duration, ua string, log *slog.Logger) *robots {
+func newRobots(ctx context.Context, rt http.RoundTripper, timeout time.Duration, ua string, log *slog.Logger, cache RobotsCache) *robots {
 	return &robots{
 		client: &http.Client{Transport: rt, Timeout: timeout, CheckRedirect: func(req *http.Request, via []*http.Request) error {
 			if len(via) >= 5 {
@@ -57,7 +62,7 @@ func newRobots(ctx context.Context, rt http.RoundTripper, timeout time.Duration,
 			}
 			return nil
 		}},
-		ua: ua, log: log, ctx: ctx, hosts: map[string]*robotsEntry{},
+		ua: ua, log: log, ctx: ctx, cache: cache, hosts: map[string]*robotsEntry{},
 	}
 }
 
@@ -109,37 +114,68 @@ func (r *robots) allowed(u *url.URL) (bool, time.Duration, error) {
 // fetch reads a host's robots.txt. 4xx means no rules; 5xx or no answer
 // means keep out for now (errRobotsUnreachable); lines the parser rejects
 // are dropped, and a file that still does not parse keeps the crawler out.
+// With a shared cache, a robots.txt another crawler read is taken from it,
+// and one read here is put in it.
 func (r *robots) fetch(base string) (*robotstxt.RobotsData, error) {
-	req, err := http.NewRequestWithContext(r.ctx, "GET", base+"/robots.txt", nil)
+	if r.cache != nil {
+		status, body, ok, err := r.cache.GetRobots(r.ctx, base)
+		if err != nil {
+			r.log.Warn("crawl: shared robots.txt cache", "url", base+"/robots.txt", "err", err)
+		} else if ok {
+			return r.parse(base, status, body), nil
+		}
+	}
+	status, body, err := r.download(base)
 	if err != nil {
 		return nil, err
+	}
+	if r.cache != nil {
+		if err := r.cache.PutRobots(r.ctx, base, status, body, robotsSharedTTL); err != nil {
+			r.log.Warn("crawl: shared robots.txt cache", "url", base+"/robots.txt", "err", err)
+		}
+	}
+	return r.parse(base, status, body), nil
+}
+
+// download reads a host's robots.txt: its status and at most
+// maxRobotsBytes of body.
+func (r *robots) download(base string) (int, []byte, error) {
+	req, err := http.NewRequestWithContext(r.ctx, "GET", base+"/robots.txt", nil)
+	if err != nil {
+		return 0, nil, err
 	}
 	req.Header.Set("User-Agent", r.ua)
 	resp, err := r.client.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", errRobotsUnreachable, err)
+		return 0, nil, fmt.Errorf("%w: %w", errRobotsUnreachable, err)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxRobotsBytes))
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", errRobotsUnreachable, err)
+		return 0, nil, fmt.Errorf("%w: %w", errRobotsUnreachable, err)
 	}
 	if resp.StatusCode >= 500 {
-		return nil, fmt.Errorf("%w: HTTP %d", errRobotsUnreachable, resp.StatusCode)
+		return 0, nil, fmt.Errorf("%w: HTTP %d", errRobotsUnreachable, resp.StatusCode)
 	}
-	data, err := robotstxt.FromStatusAndBytes(resp.StatusCode, body)
+	return resp.StatusCode, body, nil
+}
+
+// parse applies the status and body of a robots.txt.
+func (r *robots) parse(base string, status int, body []byte) *robotstxt.RobotsData {
+	data, err := robotstxt.FromStatusAndBytes(status, body)
 	if err == nil {
-		return data, nil
+		return data
 	}
 	// The parser rejects a whole file for one bad line; drop the lines it
 	// trips on (a Crawl-delay that is not a number, rules before any
 	// User-agent) and keep the rest, as search engines do.
-	if data, err2 := robotstxt.FromStatusAndBytes(resp.StatusCode, sanitizeRobots(body)); err2 == nil {
+	if data, err2 := robotstxt.FromStatusAndBytes(status, sanitizeRobots(body)); err2 == nil {
 		r.log.Warn("crawl: robots.txt has bad lines; ignoring them", "url", base+"/robots.txt", "err", err)
-		return data, nil
+		return data
 	}
 	r.log.Warn("crawl: robots.txt does not parse; keeping out of the host", "url", base+"/robots.txt", "err", err)
-	return robotstxt.FromStatusAndBytes(503, nil)
+	data, _ = robotstxt.FromStatusAndBytes(503, nil)
+	return data
 }
 
 // sanitizeRobots drops the robots.txt lines the parser rejects outright.

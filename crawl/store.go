@@ -10,36 +10,6 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// task is one page to fetch.
-type task struct {
-	URL     string `json:"url"`
-	Depth   int    `json:"depth"`
-	Listing bool   `json:"listing,omitempty"` // reached as a listing link
-	Chain   int    `json:"chain,omitempty"`   // position in a pagination chain
-	Attempt int    `json:"-"`
-}
-
-// doneRec records a page that needs no more fetching.
-type doneRec struct {
-	Status  string    `json:"status"` // "ok", an HTTP status, or why it was skipped
-	At      time.Time `json:"at"`
-	SHA256  string    `json:"sha256,omitempty"`
-	Listing int       `json:"listings,omitempty"`
-}
-
-// completion is what one finished page changes in the state.
-type completion struct {
-	url      string
-	aliases  []string // the final URL after redirects
-	rec      doneRec
-	next     []task
-	pageHash string
-	ids      []string // listing IDs emitted
-	// later leaves the page queued for a later run (it failed for a
-	// reason that may pass: 5xx, timeouts, robots.txt unreachable).
-	later bool
-}
-
 var (
 	bQueue = []byte("queue")
 	bDone  = []byte("done")
@@ -91,7 +61,7 @@ func (s *store) close() error {
 
 // state is what a resumed crawl starts from.
 type state struct {
-	queue      []task
+	queue      []Task
 	done       map[string]bool
 	pageHashes map[string]bool
 	ids        map[string]bool
@@ -113,7 +83,7 @@ func (s *store) load() (*state, error) {
 			return err
 		}
 		return tx.Bucket(bQueue).ForEach(func(k, v []byte) error {
-			var t task
+			var t Task
 			if json.Unmarshal(v, &t) != nil || st.done[string(k)] {
 				return nil
 			}
@@ -128,14 +98,14 @@ func (s *store) load() (*state, error) {
 }
 
 // add queues tasks.
-func (s *store) add(ts []task) error {
+func (s *store) add(ts []Task) error {
 	if s.db == nil || len(ts) == 0 {
 		return nil
 	}
 	return s.db.Batch(func(tx *bolt.Tx) error { return putTasks(tx, ts) })
 }
 
-func putTasks(tx *bolt.Tx, ts []task) error {
+func putTasks(tx *bolt.Tx, ts []Task) error {
 	q := tx.Bucket(bQueue)
 	for _, t := range ts {
 		v, _ := json.Marshal(t)
@@ -148,17 +118,17 @@ func putTasks(tx *bolt.Tx, ts []task) error {
 
 // complete records a finished page and queues the pages it led to, in one
 // transaction: after a kill, either both happened or neither.
-func (s *store) complete(c *completion) error {
+func (s *store) complete(c *Completion) error {
 	if s.db == nil {
 		return nil
 	}
-	rec, _ := json.Marshal(c.rec)
+	rec, _ := json.Marshal(c.Record)
 	return s.db.Batch(func(tx *bolt.Tx) error {
 		q, d := tx.Bucket(bQueue), tx.Bucket(bDone)
-		if c.later {
-			return putTasks(tx, c.next)
+		if c.Later {
+			return putTasks(tx, c.Next)
 		}
-		for _, u := range append([]string{c.url}, c.aliases...) {
+		for _, u := range append([]string{c.URL}, c.Aliases...) {
 			if err := q.Delete([]byte(u)); err != nil {
 				return err
 			}
@@ -166,16 +136,16 @@ func (s *store) complete(c *completion) error {
 				return err
 			}
 		}
-		if c.pageHash != "" {
-			if err := tx.Bucket(bPage).Put([]byte(c.pageHash), []byte(c.url)); err != nil {
+		if c.PageHash != "" {
+			if err := tx.Bucket(bPage).Put([]byte(c.PageHash), []byte(c.URL)); err != nil {
 				return err
 			}
 		}
-		for _, id := range c.ids {
-			if err := tx.Bucket(bIDs).Put([]byte(id), []byte(c.url)); err != nil {
+		for _, id := range c.ListingIDs {
+			if err := tx.Bucket(bIDs).Put([]byte(id), []byte(c.URL)); err != nil {
 				return err
 			}
 		}
-		return putTasks(tx, c.next)
+		return putTasks(tx, c.Next)
 	})
 }

@@ -11,8 +11,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/redthread/redthread/corpus"
 	"github.com/redthread/redthread/crawl"
+	"github.com/redthread/redthread/crawl/redisfrontier"
 	"github.com/redthread/redthread/errs"
 )
 
@@ -47,9 +50,10 @@ func runCrawl(ctx context.Context, e *env, args []string) error {
 	fs.Var(&domains, "domain", "also allow pages on this domain and its subdomains (repeatable)")
 	follow := fs.String("follow", "", "generic mode (no adapter): follow links whose URL matches this regexp")
 	listing := fs.String("listing", "", "generic mode: only followed pages whose URL matches this regexp are listings")
-	out := fs.String("o", "", "write listings JSONL to this file (appended to when --state is given) instead of stdout")
+	out := fs.String("o", "", "write listings JSONL to this file (appended to when --state or --redis is given) instead of stdout")
 	state := fs.String("state", "", "keep the crawl state (and evidence) here; the same command with the same --state resumes a stopped crawl")
 	evidence := fs.String("evidence", "", "keep raw pages (WARC) and an index here (default STATE/evidence; \"-\" for none)")
+	warcSize := fs.Int64("warc-size", crawl.DefaultEvidenceMaxBytes, "start a new WARC evidence file when one reaches this many bytes")
 	images := fs.Bool("images", false, "fetch listing images (size and format checked) for photo hashing")
 	keepImages := fs.String("keep-images", "", "store fetched images in this folder and set images[].path (implies --images)")
 	allowPrivate := fs.Bool("allow-private", false, "allow loopback, private and link-local addresses (local test sites)")
@@ -66,6 +70,9 @@ func runCrawl(ctx context.Context, e *env, args []string) error {
 	contact := fs.String("contact", "", "contact URL or e-mail added to the user agent, so site owners can reach you")
 	scan := fs.Bool("scan", false, "scan the listings as they come and write scan results instead of listings")
 	indexDir := fs.String("index", "", "index the scanned listings in this folder")
+	redisURL := fs.String("redis", "", "share the crawl frontier with other crawl processes through this Redis (redis://HOST:PORT/DB); each page is fetched once by one of them and the per-host delay holds across all")
+	redisPrefix := fs.String("redis-prefix", "redthread-crawl", "with --redis: key prefix naming the shared crawl; crawlers with the same prefix share one crawl")
+	redisLease := fs.Duration("redis-lease", time.Minute, "with --redis: a page claimed by a crawler that died goes to another after this long")
 	progress := fs.String("progress", "auto", "progress line: auto (on a terminal), on, off; otherwise a log line every 10s")
 	var sf scanFlags
 	sf.addCrawl(fs)
@@ -79,7 +86,7 @@ func runCrawl(ctx context.Context, e *env, args []string) error {
 		Start: start, AllowedDomains: domains, StateDir: *state, EvidenceDir: *evidence,
 		FetchImages: *images, KeepImagesDir: *keepImages, AllowPrivate: *allowPrivate, IgnoreRobots: *ignoreRobots,
 		Parallelism: *parallel, Workers: *workers, MaxDepth: *maxDepth, MaxPages: *maxPages, Timeout: *timeout,
-		MaxBodyBytes: *maxBody, Retries: *retries, UserAgent: *userAgent,
+		MaxBodyBytes: *maxBody, Retries: *retries, UserAgent: *userAgent, EvidenceMaxBytes: *warcSize,
 	}
 	if *retries == 0 {
 		cfg.Retries = -1
@@ -117,6 +124,20 @@ func runCrawl(ctx context.Context, e *env, args []string) error {
 	if *adapter == "" && (len(start) == 0 || *follow == "") {
 		return fmt.Errorf("%w: give --adapter, or --start URL and --follow REGEX for generic mode", errUsage)
 	}
+	if *redisURL == "" && (set["redis-prefix"] || set["redis-lease"]) {
+		return fmt.Errorf("%w: --redis-prefix and --redis-lease need --redis URL", errUsage)
+	}
+	if *redisURL != "" {
+		fr, closeRedis, err := openRedisFrontier(ctx, e, *redisURL, *redisPrefix, *redisLease, cfg.Workers, cfg.Parallelism)
+		if err != nil {
+			return err
+		}
+		defer closeRedis()
+		cfg.Frontier = fr
+		if *state != "" {
+			e.log.Info("crawl: the frontier is on Redis; --state keeps only the evidence", "prefix", *redisPrefix)
+		}
+	}
 	if *ignoreRobots {
 		e.log.Warn("crawl: robots.txt is ignored (--ignore-robots)")
 	}
@@ -124,7 +145,7 @@ func runCrawl(ctx context.Context, e *env, args []string) error {
 	var w io.Writer = e.stdout
 	if *out != "" {
 		mode := os.O_CREATE | os.O_WRONLY | os.O_TRUNC
-		if *state != "" {
+		if *state != "" || *redisURL != "" {
 			mode = os.O_CREATE | os.O_WRONLY | os.O_APPEND
 		}
 		f, err := os.OpenFile(*out, mode, 0o644)
@@ -169,12 +190,38 @@ func runCrawl(ctx context.Context, e *env, args []string) error {
 	e.log.Info("crawl done", "pages", st.Pages, "listings", st.Listings, "errors", st.Errors, "skipped", st.Skipped,
 		"duplicates", st.Duplicates, "images", st.Images, "queued", st.Queued, "elapsed", st.Elapsed.Round(time.Millisecond))
 	if errors.Is(err, context.Canceled) {
-		if *state != "" {
-			e.log.Info("crawl stopped; run the same command to resume", "state", *state)
+		if *state != "" || *redisURL != "" {
+			e.log.Info("crawl stopped; run the same command to resume", "state", *state, "redis_prefix", *redisPrefix)
 		}
 		return nil
 	}
 	return err
+}
+
+// openRedisFrontier connects to Redis and returns the shared frontier and
+// a function closing the connection.
+func openRedisFrontier(ctx context.Context, e *env, rawURL, prefix string, lease time.Duration, workers, parallel int) (crawl.Frontier, func(), error) {
+	opt, err := redis.ParseURL(rawURL)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: --redis: %v", errUsage, err)
+	}
+	rdb := redis.NewClient(opt)
+	if workers <= 0 {
+		workers = 4 * max(parallel, 2)
+	}
+	fr, err := redisfrontier.New(rdb, prefix, redisfrontier.Options{Lease: lease, Workers: workers, Log: e.log})
+	if err != nil {
+		rdb.Close()
+		return nil, nil, fmt.Errorf("%w: %v", errUsage, err)
+	}
+	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if err := rdb.Ping(pctx).Err(); err != nil {
+		rdb.Close()
+		return nil, nil, errs.E("crawl: redis "+opt.Addr, errs.IO, fmt.Errorf("cannot reach Redis: %w", err))
+	}
+	e.log.Info("crawl: sharing the frontier on Redis", "addr", opt.Addr, "prefix", prefix, "lease", lease)
+	return fr, func() { rdb.Close() }, nil
 }
 
 // crawlOutput returns where listings go: JSONL on w, or the scan/index sink.
