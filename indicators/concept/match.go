@@ -428,6 +428,17 @@ func (ls *langSet) voided(p *cpattern, d *token.Doc, sc *scratch, chosen []occ, 
 			}
 		}
 	}
+	// A not_before word cancels only from just before the match, in its
+	// sentence and clause: "проживание в гостинице", not "работа в
+	// гостинице, проживание бесплатно".
+	for _, c := range p.notBefore {
+		for _, o := range sc.occ[c] {
+			if o.last < lo && lo-o.last <= int32(p.NegSpan) && sent(o.last) == sent(lo) &&
+				!ClauseBreak(d, int(sc.words[o.last]), int(sc.words[lo])) {
+				return true
+			}
+		}
+	}
 	if p.negate && ls.neg >= 0 {
 		// A negation cancels the match when it stands at most neg_span
 		// words before one of the matched words, in its sentence and
