@@ -306,3 +306,23 @@ func TestChunkedSameAsWhole(t *testing.T) {
 		}
 	}
 }
+
+// TestPeriodBeforeAmount: the period stated by the words before the amount
+// ("daily pay 120 €", "tygodniówka 1500 zł"), issue 10. Made-up texts.
+func TestPeriodBeforeAmount(t *testing.T) {
+	p := newTestParser(t)
+	for _, tc := range []struct {
+		text string
+		want []cw
+	}{
+		{"Daily pay 120 € cash.", []cw{{text: "120 €", lo: 120, hi: 120, cur: "EUR", per: "day"}}},
+		{"Weekly pay: 800 euro for packers", []cw{{text: "800 euro", lo: 800, hi: 800, cur: "EUR", per: "week"}}},
+		{"Tygodniówka 1500 zł na rękę", []cw{{text: "1500 zł", lo: 1500, hi: 1500, cur: "PLN", per: "week"}}},
+		{"Оплата в день 150 евро", []cw{{text: "150 евро", lo: 150, hi: 150, cur: "EUR", per: "day"}}},
+		{"Заробіток 7 000 грн в тиждень", []cw{{text: "7 000 грн в тиждень", lo: 7000, hi: 7000, cur: "UAH", per: "week"}}},
+		// a period word of another phrase in an earlier clause does not reach the amount
+		{"Weekly hours 40, salary 2000 EUR", []cw{{text: "2000 EUR", lo: 2000, hi: 2000, cur: "EUR"}}},
+	} {
+		checkClass(t, p, Options{}, tc.text, tc.want)
+	}
+}
