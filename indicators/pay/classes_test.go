@@ -326,3 +326,29 @@ func TestPeriodBeforeAmount(t *testing.T) {
 		checkClass(t, p, Options{}, tc.text, tc.want)
 	}
 }
+
+// TestThousandsInWords: round thousands written out are money when a
+// currency follows, with the period that may follow; multipliers spelt
+// as words; local currency and net words (issue 10). Made-up texts.
+func TestThousandsInWords(t *testing.T) {
+	p := newTestParser(t)
+	for _, tc := range []struct {
+		text string
+		want []cw
+	}{
+		{"Zarada hiljadu evra nedeljno", []cw{{text: "hiljadu evra nedeljno", lo: 1000, hi: 1000, cur: "EUR", per: "week"}}},
+		{"Зарплата дві тисячі доларів на місяць", []cw{{text: "дві тисячі доларів на місяць", lo: 2000, hi: 2000, cur: "USD", per: "month"}}},
+		{"Salaire deux mille euros par mois", []cw{{text: "deux mille euros par mois", lo: 2000, hi: 2000, cur: "EUR", per: "month"}}},
+		{"Заплата 2 хиляди евро на месец", []cw{{text: "2 хиляди евро на месец", lo: 2000, hi: 2000, cur: "EUR", per: "month"}}},
+		{"Зарплата 2 тисячі доларів", []cw{{text: "2 тисячі доларів", lo: 2000, hi: 2000, cur: "USD"}}},
+		{"Paga 2 mille euro al mese", []cw{{text: "2 mille euro al mese", lo: 2000, hi: 2000, cur: "EUR", per: "month"}}},
+		{"Заробіток 100 євро на добу", []cw{{text: "100 євро на добу", lo: 100, hi: 100, cur: "EUR", per: "day"}}},
+		{"Надница 100 лв", []cw{{text: "100 лв", lo: 100, hi: 100, cur: "BGN", per: "day"}}},
+		{"Plata 1500 evrića", []cw{{text: "1500 evrića", lo: 1500, hi: 1500, cur: "EUR"}}},
+		{"Зарплата 1500 у.е.", []cw{{text: "1500 у.е.", lo: 1500, hi: 1500, cur: "USD"}}},
+		// a number in words without a currency is no pay
+		{"Two thousand workers needed, three thousand hours", nil},
+	} {
+		checkClass(t, p, Options{}, tc.text, tc.want)
+	}
+}
