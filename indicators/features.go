@@ -141,7 +141,7 @@ type TextFeatures struct {
 	PoorSignals    int  `expr:"poor_signals"`    // how many kinds of signal above are present
 	CapsPercent    int  `expr:"caps_percent"`    // percent of letters in capitals
 	LowercaseStart int  `expr:"lowercase_start"` // sentences of the body starting in lower case
-	NoDiacritics   bool `expr:"no_diacritics"`   // the body (20+ words) lacks every letter with a diacritic its language needs (sq ro pl sr vi el)
+	NoDiacritics   bool `expr:"no_diacritics"`   // the body (20+ words) lacks every letter with a diacritic its language needs (sq ro pl sr vi el), or is el/bg/ru/uk in Latin letters
 	sentences      int  // sentences of the body
 }
 

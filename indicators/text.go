@@ -32,6 +32,10 @@ func writingQuality(f *Features, field, text string, tf *TextFeatures) {
 		marks = diacritics[f.Language]
 	}
 	eligible, marked := 0, 0
+	// Greek, Bulgarian, Russian and Ukrainian typed in Latin letters
+	// ("rabota v Germanii", Greeklish) lack their alphabet altogether.
+	translit := field == "body" && (f.Language == "el" || f.Language == "bg" || f.Language == "ru" || f.Language == "uk")
+	latinWords, nativeWords := 0, 0
 	// Sentences and those starting in lower case: a sentence starts at the
 	// text's start and after '.', '!' or '?' and a space.
 	sentences, lowerStarts := 0, 0
@@ -61,6 +65,14 @@ func writingQuality(f *Features, field, text string, tf *TextFeatures) {
 			}
 			if b2i(cur.latin)+b2i(cur.cyr)+b2i(cur.grk) > 1 {
 				mixed = append(mixed, pending{cur.start, end})
+			}
+			if translit && cur.letters >= 2 {
+				switch {
+				case cur.latin && !cur.cyr && !cur.grk:
+					latinWords++
+				case cur.cyr || cur.grk:
+					nativeWords++
+				}
 			}
 			if marks != nil && cur.letters >= 2 && cur.uppers < cur.letters &&
 				(f.Language == "el" && cur.grk && !cur.latin || f.Language != "el" && cur.latin && !cur.cyr && !cur.grk) {
@@ -175,13 +187,13 @@ func writingQuality(f *Features, field, text string, tf *TextFeatures) {
 		tf.LowercaseStart = lowerStarts
 		tf.sentences = sentences
 	}
-	if eligible >= minDiacriticWords && marked == 0 {
+	if eligible >= minDiacriticWords && marked == 0 || translit && latinWords >= minDiacriticWords && 10*nativeWords < latinWords {
 		tf.NoDiacritics = true
 		line := firstLine(text)
 		if line == "" {
 			line = text[:min(len(text), 80)]
 		}
-		f.Add("text:poor", poorSpan(field, text, 0, len(line), "written without the letters with diacritics the language needs"))
+		f.Add("text:poor", poorSpan(field, text, 0, len(line), "written without the letters the language needs (diacritics, or its alphabet)"))
 	}
 }
 

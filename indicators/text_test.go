@@ -15,6 +15,8 @@ func TestNoDiacritics(t *testing.T) {
 		{"el without tonos", "el", "Ζητουνται κοπελες για δουλεια σε ξενοδοχειο στη Μυκονο, μισθος πολυ καλος, διαμονη και φαγητο δωρεαν, αναχωρηση την επομενη εβδομαδα απο την Αθηνα με πουλμαν της εταιρειας", true},
 		{"el in capitals", "el", "ΖΗΤΟΥΝΤΑΙ ΚΟΠΕΛΕΣ ΓΙΑ ΔΟΥΛΕΙΑ ΣΕ ΞΕΝΟΔΟΧΕΙΟ ΣΤΗ ΜΥΚΟΝΟ ΜΙΣΘΟΣ ΠΟΛΥ ΚΑΛΟΣ ΔΙΑΜΟΝΗ ΚΑΙ ΦΑΓΗΤΟ ΔΩΡΕΑΝ ΑΝΑΧΩΡΗΣΗ ΤΗΝ ΕΠΟΜΕΝΗ ΕΒΔΟΜΑΔΑ ΑΠΟ ΤΗΝ ΑΘΗΝΑ ΜΕ ΠΟΥΛΜΑΝ", false},
 		{"short", "sq", "Pune ne Itali, paga e mire", false},
+		{"bg in Latin letters", "bg", "Tarsim momicheta za rabota v hotel v Gartsia, zaplatata e mnogo dobra, kvartirata i hranata sa bezplatni, tragvame sledvashtata sedmitsa s avtobus ot Sofia, pishete ni vednaga", true},
+		{"ru with a few Latin words", "ru", "Требуются работники на склад в Польше, оплата 25 злотых в час, жильё рядом, пишите в WhatsApp или Viber, отправка каждую неделю из Бреста, документы оформляем сами", false},
 		{"en needs none", "en", "We are looking for workers for a factory in Italy, the work is simple and the pay is very good, food and housing are free, we leave next Monday by bus", false},
 	} {
 		f := &Features{Language: tc.lang, Spans: map[string][]Span{}}
