@@ -31,7 +31,12 @@ func tagForField(tag, field string) bool {
 		return true
 	}
 	switch {
-	case strings.HasPrefix(tag, "employer."), strings.HasPrefix(tag, "sector."), strings.HasPrefix(tag, "place."),
+	case strings.HasPrefix(tag, "sector."):
+		// The employer's name may say its trade ("Agro Farm Ltd"); a
+		// company profile lists every trade an agency serves, which says
+		// nothing about this job's sector.
+		return field == "employer"
+	case strings.HasPrefix(tag, "employer."), strings.HasPrefix(tag, "place."),
 		strings.HasPrefix(tag, "kind."), strings.HasPrefix(tag, "name."):
 		return true
 	case tag == "job.vague_employer" && field == "employer":

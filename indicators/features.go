@@ -134,13 +134,15 @@ type AgeFeatures struct {
 
 // TextFeatures measure the quality of the writing.
 type TextFeatures struct {
-	CapsRuns       int `expr:"caps_runs"`       // runs of 3+ words in capitals
-	ExclaimRuns    int `expr:"exclaim_runs"`    // "!!!", "$$$", "???"
-	MixedScript    int `expr:"mixed_script"`    // words mixing Latin and Cyrillic/Greek letters
-	SpacingErrors  int `expr:"spacing_errors"`  // missing space after punctuation, space before it
-	PoorSignals    int `expr:"poor_signals"`    // how many kinds of signal above are present
-	CapsPercent    int `expr:"caps_percent"`    // percent of letters in capitals
-	LowercaseStart int `expr:"lowercase_start"` // sentences starting in lower case
+	CapsRuns       int  `expr:"caps_runs"`       // runs of 3+ words in capitals
+	ExclaimRuns    int  `expr:"exclaim_runs"`    // "!!!", "$$$", "???"
+	MixedScript    int  `expr:"mixed_script"`    // words mixing Latin and Cyrillic/Greek letters
+	SpacingErrors  int  `expr:"spacing_errors"`  // missing space after punctuation, space before it
+	PoorSignals    int  `expr:"poor_signals"`    // how many kinds of signal above are present
+	CapsPercent    int  `expr:"caps_percent"`    // percent of letters in capitals
+	LowercaseStart int  `expr:"lowercase_start"` // sentences of the body starting in lower case
+	NoDiacritics   bool `expr:"no_diacritics"`   // the body (20+ words) lacks every letter with a diacritic its language needs (sq ro pl sr vi el), or is el/bg/ru/uk in Latin letters
+	sentences      int  // sentences of the body
 }
 
 // SpecFeatures tell whether the ad specifies the work.

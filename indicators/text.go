@@ -1,6 +1,7 @@
 package indicators
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -20,7 +21,25 @@ func writingQuality(f *Features, field, text string, tf *TextFeatures) {
 		start           int
 		letters, uppers int
 		latin, cyr, grk bool
+		marked          bool // has a letter with a diacritic of the listing's language
 	}
+	// Words of the body that the language's orthography would mark, and
+	// how many of them are: Albanian, Romanian, Polish, Serbian (Latin),
+	// Vietnamese and Greek written without their diacritics is careless or
+	// non-native writing (issue 10).
+	var marks func(rune) bool
+	if field == "body" {
+		marks = diacritics[f.Language]
+	}
+	eligible, marked := 0, 0
+	// Greek, Bulgarian, Russian and Ukrainian typed in Latin letters
+	// ("rabota v Germanii", Greeklish) lack their alphabet altogether.
+	translit := field == "body" && (f.Language == "el" || f.Language == "bg" || f.Language == "ru" || f.Language == "uk")
+	latinWords, nativeWords := 0, 0
+	// Sentences and those starting in lower case: a sentence starts at the
+	// text's start and after '.', '!' or '?' and a space.
+	sentences, lowerStarts := 0, 0
+	sentStart, stop := true, false
 	type pending struct{ start, end int }
 	var later []pending // usually none: allocated only when needed
 	var cur word
@@ -47,6 +66,21 @@ func writingQuality(f *Features, field, text string, tf *TextFeatures) {
 			if b2i(cur.latin)+b2i(cur.cyr)+b2i(cur.grk) > 1 {
 				mixed = append(mixed, pending{cur.start, end})
 			}
+			if translit && cur.letters >= 2 {
+				switch {
+				case cur.latin && !cur.cyr && !cur.grk:
+					latinWords++
+				case cur.cyr || cur.grk:
+					nativeWords++
+				}
+			}
+			if marks != nil && cur.letters >= 2 && cur.uppers < cur.letters &&
+				(f.Language == "el" && cur.grk && !cur.latin || f.Language != "el" && cur.latin && !cur.cyr && !cur.grk) {
+				eligible++
+				if cur.marked {
+					marked++
+				}
+			}
 		}
 		in = false
 		cur = word{}
@@ -66,6 +100,17 @@ func writingQuality(f *Features, field, text string, tf *TextFeatures) {
 		if letter {
 			if !in {
 				in, cur.start = true, i
+			}
+			if sentStart {
+				sentences++
+				if c < utf8.RuneSelf && 'a' <= c && c <= 'z' || c >= utf8.RuneSelf && unicode.IsLower(r) {
+					lowerStarts++
+				}
+				sentStart = false
+			}
+			stop = false
+			if marks != nil && c >= utf8.RuneSelf && marks(r) {
+				cur.marked = true
 			}
 			cur.letters++
 			letters++
@@ -88,6 +133,18 @@ func writingQuality(f *Features, field, text string, tf *TextFeatures) {
 			}
 		} else {
 			flush(i)
+			switch {
+			case r == '.' || r == '!' || r == '?':
+				stop = true
+			case r == ' ' || r == '\n' || r == '\t' || r == '\r':
+				if stop {
+					sentStart = true
+				}
+			default:
+				if !sentStart || r >= '0' && r <= '9' {
+					sentStart, stop = false, false
+				}
+			}
 			// Runs of !!! ??? $$$.
 			if r == '!' || r == '?' || r == '$' {
 				j := i
@@ -126,6 +183,35 @@ func writingQuality(f *Features, field, text string, tf *TextFeatures) {
 	if letters >= 40 && field == "body" {
 		tf.CapsPercent = 100 * upper / letters
 	}
+	if field == "body" {
+		tf.LowercaseStart = lowerStarts
+		tf.sentences = sentences
+	}
+	if eligible >= minDiacriticWords && marked == 0 || translit && latinWords >= minDiacriticWords && 10*nativeWords < latinWords {
+		tf.NoDiacritics = true
+		line := firstLine(text)
+		if line == "" {
+			line = text[:min(len(text), 80)]
+		}
+		f.Add("text:poor", poorSpan(field, text, 0, len(line), "written without the letters the language needs (diacritics, or its alphabet)"))
+	}
+}
+
+// minDiacriticWords is how many words of the body must lack diacritics
+// before their absence counts.
+const minDiacriticWords = 20
+
+// diacritics are the letters with diacritics that ordinary writing in a
+// language uses often enough that 20 words without any mean they were
+// left out: Albanian ë ç, Romanian ă â î ș ț, Polish ą ć ę ł ń ó ś ź ż,
+// Serbian (Latin) č ć š ž đ, Vietnamese tones and marks, Greek tonos.
+var diacritics = map[string]func(rune) bool{
+	"sq": func(r rune) bool { return strings.ContainsRune("ëçËÇ", r) },
+	"ro": func(r rune) bool { return strings.ContainsRune("ăâîșțşţĂÂÎȘȚŞŢ", r) },
+	"pl": func(r rune) bool { return strings.ContainsRune("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ", r) },
+	"sr": func(r rune) bool { return strings.ContainsRune("čćšžđČĆŠŽĐ", r) },
+	"vi": func(r rune) bool { return r >= 0xC0 && r <= 0x1EF9 && r != 0xD7 && r != 0xF7 },
+	"el": func(r rune) bool { return strings.ContainsRune("άέήίόύώΐΰΆΈΉΊΌΎΏ", r) },
 }
 
 func poorSpan(field, text string, start, end int, note string) Span {
@@ -166,7 +252,8 @@ func b2i(b bool) int {
 // countPoorSignals sets PoorSignals from the individual counts.
 func countPoorSignals(tf *TextFeatures) {
 	n := 0
-	for _, on := range []bool{tf.CapsRuns > 0, tf.ExclaimRuns > 0, tf.MixedScript > 0, tf.SpacingErrors >= 3, tf.CapsPercent >= 50} {
+	lower := tf.LowercaseStart >= 3 && 2*tf.LowercaseStart >= tf.sentences
+	for _, on := range []bool{tf.CapsRuns > 0, tf.ExclaimRuns > 0, tf.MixedScript > 0, tf.SpacingErrors >= 3, tf.CapsPercent >= 50, tf.NoDiacritics, lower} {
 		if on {
 			n++
 		}

@@ -79,18 +79,23 @@ type LangTest struct {
 
 // PatternSpec is a pattern as written in a data file.
 type PatternSpec struct {
-	Tag     string   `yaml:"tag"`      // indicator or feature tag the hit counts for
-	Name    string   `yaml:"name"`     // short name shown in the evidence note
-	All     []string `yaml:"all"`      // classes that must all occur (a class twice: two different words)
-	Not     []string `yaml:"not"`      // classes that void the match when they occur in its window
-	Window  int      `yaml:"window"`   // words from the first to the last matched word (default 8)
-	Lines   bool     `yaml:"lines"`    // the window may cross sentence and line ends
-	Negate  *bool    `yaml:"negate"`   // false: a negation word does not void the match (default true)
-	NegSpan int      `yaml:"neg_span"` // words before the match a negation reaches (default 3)
-	Langs   []string `yaml:"langs"`    // languages the pattern runs for (default all)
-	Example []string `yaml:"examples"` // texts that must match (tested)
-	Counter []string `yaml:"counter"`  // texts that must not match (tested)
-	Source  string   `yaml:"source"`
+	Tag  string   `yaml:"tag"`  // indicator or feature tag the hit counts for
+	Name string   `yaml:"name"` // short name shown in the evidence note
+	All  []string `yaml:"all"`  // classes that must all occur (a class twice: two different words)
+	Not  []string `yaml:"not"`  // classes that void the match when they occur in its window
+	// NotBefore are classes that void the match only when one of their
+	// words stands at most neg_span words before it, in its sentence and
+	// clause: "accommodation in a hotel" is no hotel job, "hotel work,
+	// accommodation free" is.
+	NotBefore []string `yaml:"not_before"`
+	Window    int      `yaml:"window"`   // words from the first to the last matched word (default 8)
+	Lines     bool     `yaml:"lines"`    // the window may cross sentence and line ends
+	Negate    *bool    `yaml:"negate"`   // false: a negation word does not void the match (default true)
+	NegSpan   int      `yaml:"neg_span"` // words before the match a negation reaches (default 3)
+	Langs     []string `yaml:"langs"`    // languages the pattern runs for (default all)
+	Example   []string `yaml:"examples"` // texts that must match (tested)
+	Counter   []string `yaml:"counter"`  // texts that must not match (tested)
+	Source    string   `yaml:"source"`
 }
 
 // NamedReader is an extra data file.
@@ -178,8 +183,9 @@ type pattern struct {
 // cpattern is a pattern compiled for one language.
 type cpattern struct {
 	*pattern
-	all []int // class ids, sorted
-	not []int
+	all       []int // class ids, sorted
+	not       []int
+	notBefore []int
 }
 
 var (
@@ -474,6 +480,11 @@ func (ls *langSet) compilePattern(p *pattern) (*cpattern, bool) {
 	for _, c := range p.Not {
 		if id, ok := ls.classID[c]; ok {
 			cp.not = append(cp.not, id)
+		}
+	}
+	for _, c := range p.NotBefore {
+		if id, ok := ls.classID[c]; ok {
+			cp.notBefore = append(cp.notBefore, id)
 		}
 	}
 	slices.Sort(cp.all)

@@ -128,7 +128,7 @@ type occ struct{ first, last int32 }
 type scratch struct {
 	// caches remember the classes of the words seen in earlier texts, one
 	// map per language, so a feed that mixes languages keeps them all.
-	caches map[*langSet]map[string]*wordClasses
+	caches map[*langSet]*wordCache
 	words  []int32           // word index → token index
 	occ    [maxClasses][]occ // class id → occurrences in text order
 	del    []byte            // deletion variants
@@ -181,6 +181,14 @@ func (s *Set) Match(dst []Hit, negs []int, d *token.Doc, lang string) ([]Hit, []
 
 // classify records the class occurrences of every word.
 func (ls *langSet) classify(d *token.Doc, sc *scratch) {
+	cache := sc.caches[ls]
+	if cache == nil {
+		if sc.caches == nil {
+			sc.caches = map[*langSet]*wordCache{}
+		}
+		cache = &wordCache{}
+		sc.caches[ls] = cache
+	}
 	for wi, ti := range sc.words {
 		t := &d.Tokens[ti]
 		if t.Kind == token.Number {
@@ -202,12 +210,12 @@ func (ls *langSet) classify(d *token.Doc, sc *scratch) {
 			// Numbers also start class phrases ("100%", "3 photos").
 		}
 		f := d.Fold[t.FStart:t.FEnd]
-		w := sc.lookup(ls, f, t.Kind == token.Word)
-		for _, c := range w.singles {
+		singles, phrases := cache.get(ls, f, t.Kind == token.Word, sc)
+		for _, c := range singles {
 			sc.occ[c] = append(sc.occ[c], occ{int32(wi), int32(wi)})
 		}
-		for i := range w.phrases {
-			r := &w.phrases[i]
+		for i := range phrases {
+			r := &phrases[i]
 			// Cheap test first: the next word must start like the phrase's next word.
 			if wi+1 >= len(sc.words) || r.rest[0].word == "" {
 				continue
@@ -235,29 +243,6 @@ type wordClasses struct {
 // maxCache is the most words a scratch remembers for one language before
 // starting that language afresh.
 const maxCache = 1 << 13
-
-// lookup returns the classes of the folded word f in ls, from the
-// scratch's cache of words seen in earlier texts of the same language.
-func (sc *scratch) lookup(ls *langSet, f []byte, word bool) *wordClasses {
-	cache := sc.caches[ls]
-	if cache == nil || len(cache) >= maxCache {
-		if sc.caches == nil {
-			sc.caches = map[*langSet]map[string]*wordClasses{}
-		}
-		if cache == nil {
-			cache = make(map[string]*wordClasses, 1024)
-			sc.caches[ls] = cache
-		} else {
-			clear(cache)
-		}
-	}
-	if w, ok := cache[string(f)]; ok {
-		return w
-	}
-	w := ls.wordClasses(f, word, sc)
-	cache[string(f)] = w
-	return w
-}
 
 // wordClasses walks the trie for the folded word f.
 func (ls *langSet) wordClasses(f []byte, word bool, sc *scratch) *wordClasses {
@@ -439,6 +424,17 @@ func (ls *langSet) voided(p *cpattern, d *token.Doc, sc *scratch, chosen []occ, 
 			case o.last < lo && sent(o.last) != sent(lo):
 			case o.first > hi && sent(o.first) != sent(hi):
 			default:
+				return true
+			}
+		}
+	}
+	// A not_before word cancels only from just before the match, in its
+	// sentence and clause: "проживание в гостинице", not "работа в
+	// гостинице, проживание бесплатно".
+	for _, c := range p.notBefore {
+		for _, o := range sc.occ[c] {
+			if o.last < lo && lo-o.last <= int32(p.NegSpan) && sent(o.last) == sent(lo) &&
+				!ClauseBreak(d, int(sc.words[o.last]), int(sc.words[lo])) {
 				return true
 			}
 		}

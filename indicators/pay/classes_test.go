@@ -306,3 +306,49 @@ func TestChunkedSameAsWhole(t *testing.T) {
 		}
 	}
 }
+
+// TestPeriodBeforeAmount: the period stated by the words before the amount
+// ("daily pay 120 €", "tygodniówka 1500 zł"), issue 10. Made-up texts.
+func TestPeriodBeforeAmount(t *testing.T) {
+	p := newTestParser(t)
+	for _, tc := range []struct {
+		text string
+		want []cw
+	}{
+		{"Daily pay 120 € cash.", []cw{{text: "120 €", lo: 120, hi: 120, cur: "EUR", per: "day"}}},
+		{"Weekly pay: 800 euro for packers", []cw{{text: "800 euro", lo: 800, hi: 800, cur: "EUR", per: "week"}}},
+		{"Tygodniówka 1500 zł na rękę", []cw{{text: "1500 zł", lo: 1500, hi: 1500, cur: "PLN", per: "week"}}},
+		{"Оплата в день 150 евро", []cw{{text: "150 евро", lo: 150, hi: 150, cur: "EUR", per: "day"}}},
+		{"Заробіток 7 000 грн в тиждень", []cw{{text: "7 000 грн в тиждень", lo: 7000, hi: 7000, cur: "UAH", per: "week"}}},
+		// a period word of another phrase in an earlier clause does not reach the amount
+		{"Weekly hours 40, salary 2000 EUR", []cw{{text: "2000 EUR", lo: 2000, hi: 2000, cur: "EUR"}}},
+	} {
+		checkClass(t, p, Options{}, tc.text, tc.want)
+	}
+}
+
+// TestThousandsInWords: round thousands written out are money when a
+// currency follows, with the period that may follow; multipliers spelt
+// as words; local currency and net words (issue 10). Made-up texts.
+func TestThousandsInWords(t *testing.T) {
+	p := newTestParser(t)
+	for _, tc := range []struct {
+		text string
+		want []cw
+	}{
+		{"Zarada hiljadu evra nedeljno", []cw{{text: "hiljadu evra nedeljno", lo: 1000, hi: 1000, cur: "EUR", per: "week"}}},
+		{"Зарплата дві тисячі доларів на місяць", []cw{{text: "дві тисячі доларів на місяць", lo: 2000, hi: 2000, cur: "USD", per: "month"}}},
+		{"Salaire deux mille euros par mois", []cw{{text: "deux mille euros par mois", lo: 2000, hi: 2000, cur: "EUR", per: "month"}}},
+		{"Заплата 2 хиляди евро на месец", []cw{{text: "2 хиляди евро на месец", lo: 2000, hi: 2000, cur: "EUR", per: "month"}}},
+		{"Зарплата 2 тисячі доларів", []cw{{text: "2 тисячі доларів", lo: 2000, hi: 2000, cur: "USD"}}},
+		{"Paga 2 mille euro al mese", []cw{{text: "2 mille euro al mese", lo: 2000, hi: 2000, cur: "EUR", per: "month"}}},
+		{"Заробіток 100 євро на добу", []cw{{text: "100 євро на добу", lo: 100, hi: 100, cur: "EUR", per: "day"}}},
+		{"Надница 100 лв", []cw{{text: "100 лв", lo: 100, hi: 100, cur: "BGN", per: "day"}}},
+		{"Plata 1500 evrića", []cw{{text: "1500 evrića", lo: 1500, hi: 1500, cur: "EUR"}}},
+		{"Зарплата 1500 у.е.", []cw{{text: "1500 у.е.", lo: 1500, hi: 1500, cur: "USD"}}},
+		// a number in words without a currency is no pay
+		{"Two thousand workers needed, three thousand hours", nil},
+	} {
+		checkClass(t, p, Options{}, tc.text, tc.want)
+	}
+}

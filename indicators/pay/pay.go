@@ -685,11 +685,20 @@ func (g *gram) amountWordsAt(k, minTok int) (Mention, int, bool) {
 		cur = c.cur
 		j++
 	}
+	period := ph.amountPer
+	if period == "" {
+		// A number in words ("hiljadu evra", "дві тисячі доларів на місяць") is money only
+		// with its currency; its period may follow.
+		if cur == "" {
+			return Mention{}, k + 1, false
+		}
+		period, j = g.periodAt(j)
+	}
 	// "six figures" is a statement about money: it needs no context word
 	_, _, cost := g.contextBefore(first, minTok)
 	start, stop := int(tk[first].start), int(tk[j-1].end)
 	return Mention{Start: start, End: stop, Text: g.s[start:stop], Amount: ph.amount, AmountMax: ph.amount,
-		Currency: cur, Period: ph.amountPer, Cost: cost}, j, true
+		Currency: cur, Period: period, Cost: cost}, j, true
 }
 
 func countWords(s string) int {
