@@ -66,7 +66,11 @@ rules:
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.Version != "default@2026.12.03+mine@1" || p.Levels.High != 60 {
+	def, err := Load(DefaultSource())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Version != def.Version+"+mine@1" || p.Levels.High != 60 {
 		t.Errorf("version %q levels %+v", p.Version, p.Levels)
 	}
 	n := 0
