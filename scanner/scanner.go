@@ -362,12 +362,31 @@ func (s *Scanner) parallel(ctx context.Context, items []item, fn func(*item, *ru
 					return
 				}
 				for j := i; j < min(i+16, len(items)); j++ {
-					fn(&items[j], ev)
+					s.guard(&items[j], ev, fn)
 				}
 			}
 		}()
 	}
 	wg.Wait()
+}
+
+// guard runs fn on one item and turns a panic into that item's error, so
+// a listing that crashes an extractor or the linker is skipped and
+// reported like a malformed one, and the scan goes on ("no panics on
+// input"; cluster workers retry such a listing, then dead-letter it).
+func (s *Scanner) guard(it *item, ev *rules.Evaluator, fn func(*item, *rules.Evaluator)) {
+	defer func() {
+		if p := recover(); p != nil {
+			id := ""
+			if it.l != nil {
+				id = it.l.ID
+			}
+			s.cfg.Log.Error("a listing crashed the scanner; skipped", "id", id, "panic", fmt.Sprint(p))
+			it.err = errs.E("scan "+id, errs.Internal, fmt.Errorf("panic: %v", p))
+			it.res, it.f = nil, nil
+		}
+	}()
+	fn(it, ev)
 }
 
 // extract computes a listing's features and prepares it for linking.
