@@ -30,12 +30,13 @@ func TestClusterAgreesWithScan(t *testing.T) {
 		}
 	}
 	in := testInput(t, n, 5)
-	// Two listings far apart in the input sharing one phone.
-	a, b := *in[n/10], *in[n-n/10]
+	// Two listings in different batches sharing one phone.
+	pa, pb := n/2, n/2+40
+	a, b := *in[pa], *in[pb]
 	a.ID, b.ID = "pair-a", "pair-b"
 	a.Body += "\nCall or WhatsApp +44 7700 900461"
 	b.Body += "\nText me on +447700900461"
-	in[n/10], in[n-n/10] = &a, &b
+	in[pa], in[pb] = &a, &b
 
 	start := time.Now()
 	want := singleScan(t, in)
@@ -72,7 +73,9 @@ func TestClusterAgreesWithScan(t *testing.T) {
 					}
 					mu.Lock()
 					_, again := who[l.ID]
-					if !again {
+					if again {
+						t.Errorf("%s was delivered again", l.ID)
+					} else {
 						who[l.ID] = w
 						close(ch)
 					}

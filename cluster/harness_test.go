@@ -301,7 +301,7 @@ func (c *cluster) worker(mod func(*WorkerConfig)) {
 	}
 	x, pack := extractorAndPack(c.t)
 	cfg := WorkerConfig{Conn: conn, Store: st, Extractor: x, Pack: pack, Workers: 1, Batch: 32, MaxDeliver: 3,
-		AckWait: 3 * time.Second, TempDir: c.t.TempDir()}
+		AckWait: 30 * time.Second, TempDir: c.t.TempDir()}
 	if mod != nil {
 		mod(&cfg)
 	}
