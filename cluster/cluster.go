@@ -212,5 +212,6 @@ func (c *Conn) Pending(ctx context.Context) (uint64, error) {
 	if err != nil {
 		return 0, err
 	}
+	c.opt.Log.Debug("workers consumer", "pending", info.NumPending, "ack_pending", info.NumAckPending, "redelivered", info.NumRedelivered)
 	return info.NumPending + uint64(info.NumAckPending), nil
 }

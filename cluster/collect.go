@@ -105,7 +105,7 @@ func Collect(ctx context.Context, cfg CollectConfig) (CollectStats, error) {
 		}
 		if len(msgs) == 0 {
 			if cfg.Idle > 0 && time.Since(last) >= cfg.Idle {
-				done, err := drained(ctx, c, cons, cfg.Store)
+				done, err := drained(ctx, c, cons, cfg.Store, log)
 				if err != nil {
 					log.Warn("cannot tell whether the cluster is idle", "err", err)
 				}
@@ -153,9 +153,10 @@ func Collect(ctx context.Context, cfg CollectConfig) (CollectStats, error) {
 
 // drained reports whether nothing is waiting or in flight: listings,
 // relinks (with a store) and results.
-func drained(ctx context.Context, c *Conn, results jetstream.Consumer, st *redisstore.Store) (bool, error) {
+func drained(ctx context.Context, c *Conn, results jetstream.Consumer, st *redisstore.Store, log *slog.Logger) (bool, error) {
 	n, err := c.Pending(ctx)
 	if err != nil || n > 0 {
+		log.Debug("not idle: listings pending", "n", n)
 		return false, err
 	}
 	info, err := results.Info(ctx)

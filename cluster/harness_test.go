@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net"
 	"os"
 	"os/exec"
@@ -135,18 +136,23 @@ var (
 	loadErr  error
 )
 
-func extractorAndPack(t testing.TB) (*indicators.Extractor, *rules.Pack) {
-	t.Helper()
+func loadXP() (*indicators.Extractor, *rules.Pack, error) {
 	loadOnce.Do(func() {
 		testX, loadErr = indicators.New(indicators.Config{})
 		if loadErr == nil {
 			testPack, loadErr = rules.Load(rules.DefaultSource())
 		}
 	})
-	if loadErr != nil {
-		t.Fatal(loadErr)
+	return testX, testPack, loadErr
+}
+
+func extractorAndPack(t testing.TB) (*indicators.Extractor, *rules.Pack) {
+	t.Helper()
+	x, p, err := loadXP()
+	if err != nil {
+		t.Fatal(err)
 	}
-	return testX, testPack
+	return x, p
 }
 
 // testInput builds n listings: repost families with and without contacts,
@@ -249,7 +255,7 @@ func newCluster(t testing.TB, natsURL, redisURL string) *cluster {
 	t.Helper()
 	name := fmt.Sprintf("rtt%d_%d", os.Getpid(), clusterSeq.Add(1))
 	ctx := context.Background()
-	conn, err := Connect(ctx, Options{URL: natsURL, Name: name})
+	conn, err := Connect(ctx, Options{URL: natsURL, Name: name, Log: testLog(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -301,7 +307,7 @@ func (c *cluster) worker(mod func(*WorkerConfig)) {
 	}
 	x, pack := extractorAndPack(c.t)
 	cfg := WorkerConfig{Conn: conn, Store: st, Extractor: x, Pack: pack, Workers: 1, Batch: 32, MaxDeliver: 3,
-		AckWait: 30 * time.Second, TempDir: c.t.TempDir()}
+		AckWait: 30 * time.Second, TempDir: c.t.TempDir(), Log: testLog(c.t)}
 	if mod != nil {
 		mod(&cfg)
 	}
@@ -334,7 +340,7 @@ func (c *cluster) collect() (map[string]string, []string, CollectStats) {
 	var firsts []string
 	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	defer cancel()
-	st, err := Collect(ctx, CollectConfig{Conn: c.conn, Store: c.store, Idle: 1500 * time.Millisecond,
+	st, err := Collect(ctx, CollectConfig{Conn: c.conn, Store: c.store, Idle: 1500 * time.Millisecond, Log: testLog(c.t),
 		Emit: func(line []byte, revised bool) error {
 			id, js := finalJSON(c.t, line)
 			if _, ok := out[id]; ok != revised {
@@ -394,3 +400,13 @@ func linkedCount(res map[string]string) (linked, generic int) {
 	}
 	return linked, generic
 }
+
+// testLog logs to the test when REDTHREAD_TEST_LOG is set.
+func testLog(t testing.TB) *slog.Logger {
+	if os.Getenv("REDTHREAD_TEST_LOG") == "" {
+		return nil
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+func init() { redisstore.LogTo(slog.New(slog.DiscardHandler)) }

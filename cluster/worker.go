@@ -469,7 +469,7 @@ func (w *worker) deadLetter(ctx context.Context, msg jetstream.Msg, ord uint64, 
 	}
 	w.dead.Add(1)
 	w.log.Warn("listing dead-lettered", "ord", ord, "reason", reason)
-	if err := msg.TermWithReason("dead-lettered"); err != nil {
+	if err := msg.Term(); err != nil { // (TermWithReason needs nats-server 2.10)
 		w.log.Warn("term failed", "ord", ord, "err", err)
 	}
 }

@@ -27,6 +27,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"strconv"
 	"sync/atomic"
 	"time"
@@ -342,4 +343,15 @@ func (s *Store) Drop(ctx context.Context) error {
 			return nil
 		}
 	}
+}
+
+// LogTo sends go-redis's own messages (connection pool errors, which it
+// prints on stderr by default) to log at debug level: the store's callers
+// report failures themselves. It applies to the whole process.
+func LogTo(log *slog.Logger) { redis.SetLogger(redisLog{log}) }
+
+type redisLog struct{ log *slog.Logger }
+
+func (l redisLog) Printf(ctx context.Context, format string, v ...any) {
+	l.log.DebugContext(ctx, "redis: "+fmt.Sprintf(format, v...))
 }
