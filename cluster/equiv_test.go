@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/redthread/redthread/corpus"
+	"github.com/redthread/redthread/internal/svctest"
 )
 
 // TestClusterAgreesWithScan scans the same input with one process and with
@@ -46,8 +47,8 @@ func TestClusterAgreesWithScan(t *testing.T) {
 		t.Fatalf("input too easy: %d linked, %d with a generic key", linked, generic)
 	}
 
-	_, natsURL := startNATS(t)
-	_, redisURL := startRedis(t)
+	_, natsURL := svctest.StartNATS(t)
+	_, redisURL := svctest.StartRedis(t)
 	c := newCluster(t, natsURL, redisURL)
 	st := c.submit(in)
 	if st.Submitted != n {

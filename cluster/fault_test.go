@@ -17,6 +17,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/redthread/redthread/corpus"
+	"github.com/redthread/redthread/internal/svctest"
 	"github.com/redthread/redthread/links/redisstore"
 )
 
@@ -73,8 +74,8 @@ func workerProcess() int {
 func TestWorkerKilledMidBatch(t *testing.T) {
 	in := testInput(t, 600, 11)
 	want := singleScan(t, in)
-	_, natsURL := startNATS(t)
-	_, redisURL := startRedis(t)
+	_, natsURL := svctest.StartNATS(t)
+	_, redisURL := svctest.StartRedis(t)
 	c := newCluster(t, natsURL, redisURL)
 	c.submit(in)
 
@@ -131,8 +132,8 @@ func TestWorkerKilledMidBatch(t *testing.T) {
 func TestRedisRestart(t *testing.T) {
 	in := testInput(t, 600, 12)
 	want := singleScan(t, in)
-	_, natsURL := startNATS(t)
-	rs, redisURL := startRedis(t)
+	_, natsURL := svctest.StartNATS(t)
+	rs, redisURL := svctest.StartRedis(t)
 	c := newCluster(t, natsURL, redisURL)
 	c.submit(in)
 	var retries [2]*atomic.Int64
@@ -158,9 +159,9 @@ func TestRedisRestart(t *testing.T) {
 			}
 			time.Sleep(20 * time.Millisecond)
 		}
-		rs.stop()
+		rs.Stop()
 		time.Sleep(4 * time.Second)
-		rs.start()
+		rs.Start()
 	}()
 	got, firsts, cst := c.collect()
 	wg.Wait()
@@ -180,8 +181,8 @@ func TestRedisRestart(t *testing.T) {
 func TestPoisonListing(t *testing.T) {
 	in := testInput(t, 200, 13)
 	in[77].ID = "poison"
-	_, natsURL := startNATS(t)
-	_, redisURL := startRedis(t)
+	_, natsURL := svctest.StartNATS(t)
+	_, redisURL := svctest.StartRedis(t)
 	c := newCluster(t, natsURL, redisURL)
 	c.submit(in)
 	var tries atomic.Int64

@@ -6,11 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"net"
 	"os"
-	"os/exec"
-	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -25,109 +21,6 @@ import (
 	"github.com/redthread/redthread/rules"
 	"github.com/redthread/redthread/scanner"
 )
-
-// The tests run their own nats-server and redis-server on free loopback
-// ports (so they can kill and restart them); the binaries must be
-// installed. A test never skips when they are missing: it fails and says
-// how to install them.
-const (
-	natsBin  = "/usr/sbin/nats-server"
-	redisBin = "/usr/bin/redis-server"
-)
-
-func binary(t testing.TB, path, pkg string) string {
-	t.Helper()
-	if _, err := os.Stat(path); err == nil {
-		return path
-	}
-	if p, err := exec.LookPath(filepath.Base(path)); err == nil {
-		return p
-	}
-	t.Fatalf("%s is not installed: the cluster tests start their own server (apt-get install %s)", filepath.Base(path), pkg)
-	return ""
-}
-
-func freePort(t testing.TB) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
-}
-
-// server is a spawned server process that can be stopped and started again
-// on the same port and data folder.
-type server struct {
-	t    testing.TB
-	name string
-	args []string
-	bin  string
-	port int
-	cmd  *exec.Cmd
-	log  bytes.Buffer
-}
-
-func (s *server) start() {
-	s.t.Helper()
-	s.cmd = exec.Command(s.bin, s.args...)
-	s.cmd.Stdout, s.cmd.Stderr = &s.log, &s.log
-	if err := s.cmd.Start(); err != nil {
-		s.t.Fatalf("start %s: %v", s.name, err)
-	}
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		c, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", s.port), 200*time.Millisecond)
-		if err == nil {
-			c.Close()
-			return
-		}
-		if time.Now().After(deadline) {
-			s.t.Fatalf("%s did not start on port %d: %s", s.name, s.port, s.log.String())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
-
-// stop ends the server with SIGTERM (Redis writes its append-only file)
-// and waits for it.
-func (s *server) stop() {
-	if s.cmd == nil || s.cmd.Process == nil {
-		return
-	}
-	s.cmd.Process.Signal(os.Interrupt)
-	done := make(chan struct{})
-	go func() { s.cmd.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(10 * time.Second):
-		s.cmd.Process.Kill()
-		<-done
-	}
-	s.cmd = nil
-}
-
-func startNATS(t testing.TB) (*server, string) {
-	t.Helper()
-	port := freePort(t)
-	s := &server{t: t, name: "nats-server", bin: binary(t, natsBin, "nats-server"), port: port,
-		args: []string{"-js", "-a", "127.0.0.1", "-p", strconv.Itoa(port), "-sd", t.TempDir()}}
-	s.start()
-	t.Cleanup(s.stop)
-	return s, fmt.Sprintf("nats://127.0.0.1:%d", port)
-}
-
-func startRedis(t testing.TB) (*server, string) {
-	t.Helper()
-	port := freePort(t)
-	s := &server{t: t, name: "redis-server", bin: binary(t, redisBin, "redis-server"), port: port,
-		args: []string{"--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--appendonly", "yes", "--appendfsync", "always",
-			"--save", "", "--dir", t.TempDir()}}
-	s.start()
-	t.Cleanup(s.stop)
-	return s, fmt.Sprintf("127.0.0.1:%d", port)
-}
 
 var (
 	loadOnce sync.Once

@@ -65,24 +65,9 @@ func (lf *linkFlags) registry(e *env) (*links.Registry, error) {
 	if lf.off {
 		return nil, nil
 	}
-	p := links.DefaultParams()
-	if lf.params != "" {
-		var err error
-		if p, err = links.LoadParamsFile(lf.params); err != nil {
-			return nil, errs.E("links", errs.Config, err)
-		}
-	}
-	if lf.genericLimit != 0 {
-		p.GenericLimit = lf.genericLimit
-	}
-	cfg := links.Config{Params: &p, Log: e.log}
-	if len(lf.hashLists) > 0 {
-		cfg.HashList = links.NewHashList()
-		for _, path := range lf.hashLists {
-			if err := cfg.HashList.LoadFile(path); err != nil {
-				return nil, errs.E("links", errs.Config, err)
-			}
-		}
+	cfg, err := lf.config(e)
+	if err != nil {
+		return nil, err
 	}
 	if lf.dir != "" {
 		st, err := links.OpenDir(lf.dir)
@@ -99,6 +84,31 @@ func (lf *linkFlags) registry(e *env) (*links.Registry, error) {
 		return nil, errs.E("links", errs.Config, err)
 	}
 	return reg, nil
+}
+
+// config is the registry configuration the flags describe, without a
+// store (also for cluster workers).
+func (lf *linkFlags) config(e *env) (links.Config, error) {
+	p := links.DefaultParams()
+	if lf.params != "" {
+		var err error
+		if p, err = links.LoadParamsFile(lf.params); err != nil {
+			return links.Config{}, errs.E("links", errs.Config, err)
+		}
+	}
+	if lf.genericLimit != 0 {
+		p.GenericLimit = lf.genericLimit
+	}
+	cfg := links.Config{Params: &p, Log: e.log}
+	if len(lf.hashLists) > 0 {
+		cfg.HashList = links.NewHashList()
+		for _, path := range lf.hashLists {
+			if err := cfg.HashList.LoadFile(path); err != nil {
+				return links.Config{}, errs.E("links", errs.Config, err)
+			}
+		}
+	}
+	return cfg, nil
 }
 
 // runNetworks groups the listings of scan results into networks: connected
