@@ -229,11 +229,16 @@ func (c *cluster) stopWorkers() {
 // listing once).
 func (c *cluster) collect() (map[string]string, []string, CollectStats) {
 	c.t.Helper()
+	return c.collectIdle(1500 * time.Millisecond)
+}
+
+func (c *cluster) collectIdle(idle time.Duration) (map[string]string, []string, CollectStats) {
+	c.t.Helper()
 	out := map[string]string{}
 	var firsts []string
 	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	defer cancel()
-	st, err := Collect(ctx, CollectConfig{Conn: c.conn, Store: c.store, Idle: 1500 * time.Millisecond, Log: testLog(c.t),
+	st, err := Collect(ctx, CollectConfig{Conn: c.conn, Store: c.store, Idle: idle, Log: testLog(c.t),
 		Emit: func(line []byte, revised bool) error {
 			id, js := finalJSON(c.t, line)
 			if _, ok := out[id]; ok != revised {

@@ -42,7 +42,10 @@ type WorkerConfig struct {
 	MaxDeliver int
 	// AckWait is how long the server waits for a worker's acknowledgement
 	// before delivering a listing again, and the lease of a relink (0: 2m).
-	AckWait      time.Duration
+	AckWait time.Duration
+	// RelinkDelay is how long a relink may wait while listings keep
+	// arriving (0: 30s). Relinks are taken at once when none is waiting.
+	RelinkDelay  time.Duration
 	EmbedListing bool   // put each listing into its result (collect --index)
 	TempDir      string // the scanner's temporary files
 	Metrics      *Metrics
@@ -81,6 +84,9 @@ func RunWorker(ctx context.Context, cfg WorkerConfig) error {
 	}
 	if cfg.AckWait <= 0 {
 		cfg.AckWait = 2 * time.Minute
+	}
+	if cfg.RelinkDelay <= 0 {
+		cfg.RelinkDelay = 30 * time.Second
 	}
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
@@ -127,8 +133,16 @@ func RunWorker(ctx context.Context, cfg WorkerConfig) error {
 		})
 	}
 	w.log.Info("worker started", "stream", c.opt.Name, "batch", cfg.Batch)
+	idle := false
 	for ctx.Err() == nil {
-		n, err := w.relinkBatch(ctx)
+		// Relinks wait while listings arrive (so that one relink serves
+		// every later listing that changed the same earlier one), at most
+		// RelinkDelay; when no listing is waiting they are taken at once.
+		age := cfg.RelinkDelay
+		if idle {
+			age = 0
+		}
+		n, err := w.relinkBatch(ctx, age)
 		if err != nil && ctx.Err() == nil {
 			w.log.Warn("relinks failed; retrying", "err", err)
 			w.retried.Add(1)
@@ -155,6 +169,7 @@ func RunWorker(ctx context.Context, cfg WorkerConfig) error {
 		if err := batch.Error(); err != nil && !errors.Is(err, nats.ErrTimeout) && len(msgs) == 0 && ctx.Err() == nil {
 			w.log.Debug("fetch", "err", err)
 		}
+		idle = len(msgs) == 0
 		if len(msgs) > 0 {
 			w.listingBatch(ctx, msgs)
 		}
@@ -241,7 +256,7 @@ func (w *worker) listingBatch(ctx context.Context, msgs []jetstream.Msg) {
 			for i, l := range ls {
 				j := jobs[i]
 				if out.results[l] != nil {
-					if err := j.msg.DoubleAck(actx); err != nil {
+					if err := j.msg.Ack(); err != nil {
 						// The result is published; a redelivery makes a duplicate that collect drops.
 						w.log.Warn("ack failed", "ord", j.md.Sequence.Stream, "err", err)
 					}
@@ -280,8 +295,8 @@ func (w *worker) listingBatch(ctx context.Context, msgs []jetstream.Msg) {
 
 // relinkBatch takes up to Batch relinks and scans their listings again.
 // It returns how many it took.
-func (w *worker) relinkBatch(ctx context.Context) (int, error) {
-	ords, ticket, err := w.st.TakeRelinks(ctx, w.cfg.Batch, w.cfg.AckWait)
+func (w *worker) relinkBatch(ctx context.Context, olderThan time.Duration) (int, error) {
+	ords, ticket, err := w.st.TakeRelinks(ctx, w.cfg.Batch, w.cfg.AckWait, olderThan)
 	if err != nil || len(ords) == 0 {
 		return 0, err
 	}

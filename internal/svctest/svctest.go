@@ -122,3 +122,28 @@ func StartRedis(t testing.TB) (*Server, string) {
 
 // FreePort returns a free loopback port.
 func FreePort(t testing.TB) int { return freePort(t) }
+
+// CPUTime returns the user and system CPU time the running server process
+// has used (Linux; 0 elsewhere or when it cannot be read).
+func (s *Server) CPUTime() time.Duration {
+	if s.cmd == nil || s.cmd.Process == nil {
+		return 0
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", s.cmd.Process.Pid))
+	if err != nil {
+		return 0
+	}
+	// Fields after the command name (which is in parentheses): utime and
+	// stime are the 14th and 15th fields of the line, in clock ticks.
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return 0
+	}
+	f := bytes.Fields(b[i+1:])
+	if len(f) < 13 {
+		return 0
+	}
+	u, _ := strconv.ParseInt(string(f[11]), 10, 64)
+	st, _ := strconv.ParseInt(string(f[12]), 10, 64)
+	return time.Duration(u+st) * time.Second / 100 // USER_HZ is 100 on Linux
+}

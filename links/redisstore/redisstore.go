@@ -9,7 +9,7 @@
 //	P:b:<hex32>    set    ordinals of the entries with that MinHash band key
 //	P:ph           set    ordinals of the entries with photo hashes
 //	P:clock        counter: tickets that order link computations (see Ticket)
-//	P:rq           sorted set: ordinals waiting for a relink (QueueRelinks)
+//	P:rq           sorted set: ordinals waiting for a relink, by request time (QueueRelinks)
 //	P:rqp          sorted set: relinks taken, by lease expiry (TakeRelinks, DoneRelinks)
 //
 // An entry's ordinal is its global position: in cluster mode the sequence
@@ -234,32 +234,36 @@ func (s *Store) Entries(ctx context.Context, ords []uint64) (map[uint64]*links.E
 }
 
 // takeScript moves the relinks whose lease ran out back to the queue,
-// takes up to ARGV[1] ordinals from the queue (lowest first) under a lease
-// until ARGV[2]+ARGV[3] milliseconds, and takes a ticket, atomically.
+// takes up to ARGV[1] ordinals queued before ARGV[4] (milliseconds) under
+// a lease until ARGV[2]+ARGV[3], and takes a ticket, atomically.
 const takeScript = `
 local exp = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[2])
 for _, m in ipairs(exp) do
-  redis.call('ZADD', KEYS[1], 'NX', m, m)
+  redis.call('ZADD', KEYS[1], 'NX', 0, m)
   redis.call('ZREM', KEYS[2], m)
 end
-local got = redis.call('ZPOPMIN', KEYS[1], tonumber(ARGV[1]))
+local got = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[4], 'LIMIT', 0, tonumber(ARGV[1]))
 local out = {}
-for i = 1, #got, 2 do
-  table.insert(out, got[i])
-  redis.call('ZADD', KEYS[2], tonumber(ARGV[2]) + tonumber(ARGV[3]), got[i])
+for _, m in ipairs(got) do
+  redis.call('ZREM', KEYS[1], m)
+  redis.call('ZADD', KEYS[2], tonumber(ARGV[2]) + tonumber(ARGV[3]), m)
+  table.insert(out, m)
 end
 table.insert(out, redis.call('INCR', KEYS[3]))
 return out`
 
-// QueueRelinks queues a relink of each ordinal (a sorted set: an ordinal
-// queued twice before it is taken is relinked once), in one round trip.
+// QueueRelinks queues a relink of each ordinal, in one round trip. The
+// queue is a sorted set by the time of the first request: an ordinal
+// queued again before it is taken is relinked once, and relinks can wait
+// while new listings arrive (see TakeRelinks).
 func (s *Store) QueueRelinks(ctx context.Context, ords []uint64) error {
 	if len(ords) == 0 {
 		return nil
 	}
+	now := float64(time.Now().UnixMilli())
 	zs := make([]redis.Z, len(ords))
 	for i, o := range ords {
-		zs[i] = redis.Z{Score: float64(o), Member: strconv.FormatUint(o, 10)}
+		zs[i] = redis.Z{Score: now, Member: strconv.FormatUint(o, 10)}
 	}
 	s.trips.Add(1)
 	if err := s.rdb.ZAddNX(ctx, s.key("rq"), zs...).Err(); err != nil {
@@ -268,14 +272,16 @@ func (s *Store) QueueRelinks(ctx context.Context, ords []uint64) error {
 	return nil
 }
 
-// TakeRelinks takes up to n queued relinks (lowest ordinals first) under a
-// lease — taken again by another worker if DoneRelinks does not follow
-// within it — and a ticket taken after them, in one round trip. A relink
-// queued after this call is taken by a later call, whose ticket is higher.
-func (s *Store) TakeRelinks(ctx context.Context, n int, lease time.Duration) ([]uint64, uint64, error) {
+// TakeRelinks takes up to n relinks queued at least olderThan ago (oldest
+// first) under a lease — taken again by another worker if DoneRelinks does
+// not follow within it — and a ticket taken after them, in one round trip.
+// A relink queued after this call is taken by a later call, whose ticket
+// is higher.
+func (s *Store) TakeRelinks(ctx context.Context, n int, lease, olderThan time.Duration) ([]uint64, uint64, error) {
 	s.trips.Add(1)
 	now := time.Now().UnixMilli()
-	v, err := s.rdb.Eval(ctx, takeScript, []string{s.key("rq"), s.key("rqp"), s.key("clock")}, n, now, lease.Milliseconds()).Slice()
+	v, err := s.rdb.Eval(ctx, takeScript, []string{s.key("rq"), s.key("rqp"), s.key("clock")}, n, now, lease.Milliseconds(),
+		now-olderThan.Milliseconds()).Slice()
 	if err != nil || len(v) == 0 {
 		return nil, 0, fmt.Errorf("link registry: take relinks: %w", err)
 	}
