@@ -77,8 +77,14 @@ func ValidEntry(e *Entry) bool { return e != nil && e.ID != "" && e.valid() }
 // key hashes and the keys of its MinHash band buckets (none when its
 // signature was made with other parameters).
 func (r *Registry) IndexKeys(e *Entry) (contacts []uint64, bands []uint32) {
+	return IndexKeys(r.p, e)
+}
+
+// IndexKeys returns the keys a shared store finds an entry by under the
+// parameters p (Registry.IndexKeys).
+func IndexKeys(p Params, e *Entry) (contacts []uint64, bands []uint32) {
 	contacts = slices.Clone(e.Contacts)
-	t := r.p.Template
+	t := p.Template
 	if len(e.Signature) == t.Bands*t.Rows && e.ShingleWords == t.ShingleWords {
 		for b := range t.Bands {
 			bands = append(bands, uint32(bandKey(e.Signature, b, t.Rows)))

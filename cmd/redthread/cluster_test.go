@@ -135,3 +135,29 @@ func resultsByID(t *testing.T, path string) map[string]string {
 	}
 	return out
 }
+
+// TestScanLinksInRedis: `scan --links redis://…` keeps the registry in
+// Redis (links.Store), so a later scan links to an earlier one.
+func TestScanLinksInRedis(t *testing.T) {
+	_, redisAddr := svctest.StartRedis(t)
+	dir := t.TempDir()
+	a := filepath.Join(dir, "a.jsonl")
+	b := filepath.Join(dir, "b.jsonl")
+	os.WriteFile(a, []byte(`{"id":"first","kind":"job","body":"Farm work abroad, good pay. Call +44 7700 900123 today."}`+"\n"), 0o600)
+	os.WriteFile(b, []byte(`{"id":"second","kind":"job","body":"Hotel staff wanted, room included. WhatsApp +447700900123."}`+"\n"), 0o600)
+	url := "redis://" + redisAddr + "/0"
+	if code, _, errs := runCmd(context.Background(), "scan", "-q", "--links", url, "-o", filepath.Join(dir, "a.out"), a); code != 0 {
+		t.Fatalf("scan a: %d %s", code, errs)
+	}
+	code, _, errs := runCmd(context.Background(), "scan", "-q", "--links", url, "-o", filepath.Join(dir, "b.out"), b)
+	if code != 0 {
+		t.Fatalf("scan b: %d %s", code, errs)
+	}
+	got, err := os.ReadFile(filepath.Join(dir, "b.out"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(got), `"linked":["first"]`) {
+		t.Errorf("the second scan does not link to the first: %s", got)
+	}
+}

@@ -6,10 +6,12 @@ import (
 	"flag"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/redthread/redthread/corpus"
 	"github.com/redthread/redthread/errs"
 	"github.com/redthread/redthread/links"
+	"github.com/redthread/redthread/links/redisstore"
 )
 
 func init() {
@@ -26,7 +28,7 @@ type linkFlags struct {
 }
 
 func addLinkFlags(fs *flag.FlagSet, lf *linkFlags) {
-	fs.StringVar(&lf.dir, "links", "", "keep the link registry (contact, photo-hash and template keys) in `DIR`, so later scans link to this one")
+	fs.StringVar(&lf.dir, "links", "", "keep the link registry (contact, photo-hash and template keys) in `DIR` (or in Redis: redis://HOST:PORT/DB), so later scans link to this one")
 	fs.BoolVar(&lf.off, "no-links", false, "do not link listings (no network.* indicators, no photo hashing)")
 	fs.Var(&lf.hashLists, "hash-list", "known photo hashes `CSV` (hash,algorithm,list,label; label negative suppresses); repeatable")
 	fs.IntVar(&lf.genericLimit, "generic-limit", 0, "a contact shared by more than `N` listings with nothing else in common, or a photo shared by more, is generic: reported, not a link (0: from the link parameters, 50)")
@@ -69,7 +71,20 @@ func (lf *linkFlags) registry(e *env) (*links.Registry, error) {
 	if err != nil {
 		return nil, err
 	}
-	if lf.dir != "" {
+	switch {
+	case strings.HasPrefix(lf.dir, "redis://"):
+		// The registry in Redis (keys redthread-scan:*), for a scan that
+		// outlives its machine's disk; cluster workers use --redis instead.
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		st, err := redisstore.Open(ctx, lf.dir, "redthread-scan")
+		cancel()
+		if err != nil {
+			return nil, errs.E("links", errs.IO, err)
+		}
+		redisstore.LogTo(e.log)
+		st.SetParams(*cfg.Params)
+		cfg.Store = st
+	case lf.dir != "":
 		st, err := links.OpenDir(lf.dir)
 		if err != nil {
 			return nil, errs.E("links", errs.IO, err)

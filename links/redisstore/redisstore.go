@@ -28,6 +28,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strconv"
 	"sync/atomic"
 	"time"
@@ -38,11 +39,22 @@ import (
 )
 
 // Store is a shared link registry in Redis. It is safe for concurrent use.
+//
+// It is also a links.Store (Load, Append, Close) for a single process —
+// `scan --links redis://HOST:PORT/DB` — that keeps its registry in Redis
+// instead of a folder: Append numbers entries from the counter P:seq and
+// indexes them like a worker does (with the default link parameters unless
+// SetParams), Load replays them in order. A prefix holds either a
+// cluster's registry (ordinals are stream sequence numbers) or such a
+// scan's, not both.
 type Store struct {
 	rdb    *redis.Client
 	prefix string
 	trips  atomic.Int64
+	params links.Params
 }
+
+var _ links.Store = (*Store)(nil)
 
 // Open connects to the Redis server at url ("redis://host:port/db", or
 // "host:port") and checks it answers. prefix names the registry ("" :
@@ -59,7 +71,7 @@ func Open(ctx context.Context, url, prefix string) (*Store, error) {
 	if prefix == "" {
 		prefix = "redthread"
 	}
-	s := &Store{rdb: redis.NewClient(opt), prefix: prefix}
+	s := &Store{rdb: redis.NewClient(opt), prefix: prefix, params: links.DefaultParams()}
 	if err := s.rdb.Ping(ctx).Err(); err != nil {
 		s.rdb.Close()
 		return nil, fmt.Errorf("link registry: redis %s: %w (start one with: redis-server --port 6379 --appendonly yes)", opt.Addr, err)
@@ -360,4 +372,70 @@ type redisLog struct{ log *slog.Logger }
 
 func (l redisLog) Printf(ctx context.Context, format string, v ...any) {
 	l.log.DebugContext(ctx, "redis: "+fmt.Sprintf(format, v...))
+}
+
+// SetParams sets the link parameters Append indexes entries with (their
+// MinHash bands).
+func (s *Store) SetParams(p links.Params) { s.params = p }
+
+// Append adds entries after the last one (links.Store), in one round trip
+// for the ordinals and one for the writes.
+func (s *Store) Append(entries []*links.Entry) error {
+	if len(entries) == 0 {
+		return nil
+	}
+	ctx := context.Background()
+	s.trips.Add(1)
+	last, err := s.rdb.IncrBy(ctx, s.key("seq"), int64(len(entries))).Result()
+	if err != nil {
+		return fmt.Errorf("link registry: append: %w", err)
+	}
+	puts := make([]Put, len(entries))
+	for i, e := range entries {
+		c, b := links.IndexKeys(s.params, e)
+		puts[i] = Put{Ord: uint64(last) - uint64(len(entries)) + uint64(i) + 1, Entry: e, Contacts: c, Bands: b}
+	}
+	_, err = s.PutAndTicket(ctx, puts)
+	return err
+}
+
+// Load calls fn with every entry in ordinal order (links.Store).
+func (s *Store) Load(fn func(*links.Entry) error) error {
+	ctx := context.Background()
+	var ords []uint64
+	var cursor uint64
+	for {
+		s.trips.Add(1)
+		kv, next, err := s.rdb.HScan(ctx, s.key("e"), cursor, "*", 1000).Result()
+		if err != nil {
+			return fmt.Errorf("link registry: load: %w", err)
+		}
+		for i := 0; i < len(kv); i += 2 { // field, value (NOVALUES needs Redis 7.4)
+			k := kv[i]
+			o, err := strconv.ParseUint(k, 10, 64)
+			if err != nil {
+				return fmt.Errorf("link registry: load: bad ordinal %q", k)
+			}
+			ords = append(ords, o)
+		}
+		if cursor = next; cursor == 0 {
+			break
+		}
+	}
+	slices.Sort(ords)
+	ords = slices.Compact(ords)
+	for len(ords) > 0 {
+		chunk := ords[:min(len(ords), 1000)]
+		ords = ords[len(chunk):]
+		es, _, err := s.Entries(ctx, chunk)
+		if err != nil {
+			return err
+		}
+		for _, o := range chunk {
+			if err := fn(es[o]); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
