@@ -98,6 +98,7 @@ func runWorker(ctx context.Context, e *env, args []string) error {
 	batch := fs.Int("batch", 64, "listings taken, scanned and acknowledged together")
 	maxDeliver := fs.Int("max-deliver", 4, "deliveries of a failing listing before it goes to the dead-letter stream NAME_DEAD")
 	ackWait := fs.Duration("ack-wait", 2*time.Minute, "how long a batch may take before the server gives it to another worker")
+	relinkDelay := fs.Duration("relink-delay", 30*time.Second, "how long an earlier listing's relink may wait while listings keep arriving (one relink serves every later change)")
 	embed := fs.Bool("embed-listing", false, "include each listing in its result (for collect --index)")
 	tmp := fs.String("tmp", "", "folder for the scanner's temporary files (default: the system's)")
 	metrics := fs.String("metrics", "", "serve /healthz and Prometheus counters on `ADDR` (e.g. 127.0.0.1:9464)")
@@ -135,7 +136,7 @@ func runWorker(ctx context.Context, e *env, args []string) error {
 		e.log.Info("metrics", "addr", "http://"+addr+"/metrics")
 	}
 	return cluster.RunWorker(ctx, cluster.WorkerConfig{Conn: c, Store: st, Extractor: x, Pack: pack, Links: lcfg, Workers: *workers,
-		Batch: *batch, MaxDeliver: *maxDeliver, AckWait: *ackWait, EmbedListing: *embed, TempDir: *tmp, Metrics: m, Log: e.log})
+		Batch: *batch, MaxDeliver: *maxDeliver, AckWait: *ackWait, RelinkDelay: *relinkDelay, EmbedListing: *embed, TempDir: *tmp, Metrics: m, Log: e.log})
 }
 
 func runCollect(ctx context.Context, e *env, args []string) error {
