@@ -21,6 +21,7 @@ import (
 // scanned earlier whose links this batch changes are reported by Touched,
 // and the worker queues them for relinking.
 type batchLinker struct {
+	ctx    context.Context // the batch's: bounds the Redis calls of setup
 	st     *redisstore.Store
 	reg    *links.Registry
 	ordOf  map[*corpus.Listing]uint64
@@ -44,12 +45,12 @@ type addedListing struct {
 	ord uint64
 }
 
-func newBatchLinker(st *redisstore.Store, cfg links.Config, ordOf map[*corpus.Listing]uint64, relink bool, ticket uint64) (*batchLinker, error) {
+func newBatchLinker(ctx context.Context, st *redisstore.Store, cfg links.Config, ordOf map[*corpus.Listing]uint64, relink bool, ticket uint64) (*batchLinker, error) {
 	reg, err := links.NewShared(cfg)
 	if err != nil {
 		return nil, err
 	}
-	return &batchLinker{st: st, reg: reg, ordOf: ordOf, relink: relink, ticket: ticket, watched: map[uint32]bool{}}, nil
+	return &batchLinker{ctx: ctx, st: st, reg: reg, ordOf: ordOf, relink: relink, ticket: ticket, watched: map[uint32]bool{}}, nil
 }
 
 func (b *batchLinker) Prepare(ctx context.Context, l *corpus.Listing, f *indicators.Features) {
@@ -66,7 +67,7 @@ func (b *batchLinker) Add(l *corpus.Listing, f *indicators.Features) uint32 {
 }
 
 func (b *batchLinker) Link(l *corpus.Listing, f *indicators.Features) {
-	b.once.Do(func() { b.err = b.setup(context.Background()) })
+	b.once.Do(func() { b.err = b.setup(b.ctx) })
 	if b.err != nil {
 		return
 	}

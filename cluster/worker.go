@@ -371,7 +371,7 @@ type scanOut struct {
 // listings that failed on their own are in failed, with the reason.
 func (w *worker) scan(ctx context.Context, ls []*corpus.Listing, ordOf map[*corpus.Listing]uint64, relink bool, ticket uint64) (scanOut, error) {
 	out := scanOut{results: map[*corpus.Listing]*corpus.Result{}, failed: map[*corpus.Listing]string{}}
-	lk, err := newBatchLinker(w.st, w.cfg.Links, ordOf, relink, ticket)
+	lk, err := newBatchLinker(ctx, w.st, w.cfg.Links, ordOf, relink, ticket)
 	if err != nil {
 		return out, errs.E("worker", errs.Config, err)
 	}
