@@ -127,8 +127,9 @@ func TestWorkerKilledMidBatch(t *testing.T) {
 }
 
 // TestRedisRestart stops Redis (append-only file kept) while two workers
-// scan, starts it again on the same port and folder: the workers retry and
-// the collected results still equal a single scan.
+// scan, keeps it down until a worker has failed on it, starts it again on
+// the same port and folder: the workers retry and the collected results
+// still equal a single scan.
 func TestRedisRestart(t *testing.T) {
 	in := testInput(t, 600, 12)
 	want := singleScan(t, in)
@@ -159,8 +160,12 @@ func TestRedisRestart(t *testing.T) {
 			}
 			time.Sleep(20 * time.Millisecond)
 		}
+		// Down until a worker has failed on it and retried (at most a minute).
 		rs.Stop()
-		time.Sleep(4 * time.Second)
+		for deadline := time.Now().Add(time.Minute); retries[0].Load()+retries[1].Load() == 0 && time.Now().Before(deadline); {
+			time.Sleep(50 * time.Millisecond)
+		}
+		time.Sleep(500 * time.Millisecond)
 		rs.Start()
 	}()
 	got, firsts, cst := c.collect()

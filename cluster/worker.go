@@ -221,6 +221,25 @@ func (w *worker) listingBatch(ctx context.Context, msgs []jetstream.Msg) {
 	if len(jobs) == 0 {
 		return
 	}
+	// While the batch is in hand, tell the server so every third of
+	// AckWait: a slow batch (a loaded machine, services retried) is not
+	// given to another worker; a dead worker's is, after AckWait.
+	stopBeat := make(chan struct{})
+	defer close(stopBeat)
+	go func() {
+		t := time.NewTicker(max(w.cfg.AckWait/3, 100*time.Millisecond))
+		defer t.Stop()
+		for {
+			select {
+			case <-stopBeat:
+				return
+			case <-t.C:
+				for _, j := range jobs {
+					j.msg.InProgress()
+				}
+			}
+		}
+	}()
 	backoff := 200 * time.Millisecond
 	for attempt := 0; ; attempt++ {
 		// The batch in hand is finished even when ctx ends (SIGTERM), within
@@ -284,9 +303,6 @@ func (w *worker) listingBatch(ctx context.Context, msgs []jetstream.Msg) {
 				j.msg.Nak()
 			}
 			return
-		}
-		for _, j := range jobs {
-			j.msg.InProgress()
 		}
 		sleep(ctx, backoff)
 		backoff = min(2*backoff, 5*time.Second)
