@@ -2,7 +2,12 @@ package cluster
 
 import (
 	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -116,4 +121,53 @@ func TestClusterAgreesWithScan(t *testing.T) {
 		}
 	}
 	fmt.Fprintf(os.Stderr, "cluster equivalence: %d listings, %d revisions, %d dropped\n", cst.Listings, cst.Revised, cst.Dropped)
+}
+
+// TestClusterPhotos: listings whose photos are the same picture (one
+// mirrored) link by photo in cluster mode as in a single scan.
+func TestClusterPhotos(t *testing.T) {
+	dir := t.TempDir()
+	rng := rand.New(rand.NewPCG(3, 4))
+	img := image.NewGray(image.Rect(0, 0, 96, 96))
+	for i := range img.Pix {
+		img.Pix[i] = uint8(rng.IntN(256))
+	}
+	mirror := image.NewGray(img.Rect)
+	other := image.NewGray(img.Rect)
+	for y := range 96 {
+		for x := range 96 {
+			mirror.SetGray(95-x, y, img.GrayAt(x, y))
+			other.SetGray(x, y, color.Gray{uint8(rng.IntN(256))})
+		}
+	}
+	paths := map[string]image.Image{"a.png": img, "b.png": mirror, "c.png": other}
+	for name, im := range paths {
+		f, err := os.Create(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := png.Encode(f, im); err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+	}
+	in := testInput(t, 150, 9)
+	for i, name := range map[int]string{5: "a.png", 80: "b.png", 140: "c.png", 141: "a.png"} {
+		l := *in[i]
+		l.Images = []corpus.Image{{Path: filepath.Join(dir, name)}}
+		in[i] = &l
+	}
+	want := singleScan(t, in)
+	if n := strings.Count(fmt.Sprint(want), "network.reused_photo"); n < 3 {
+		t.Fatalf("the photos link %d listings in a single scan, want 3", n)
+	}
+	_, natsURL := svctest.StartNATS(t)
+	_, redisURL := svctest.StartRedis(t)
+	c := newCluster(t, natsURL, redisURL)
+	c.submit(in)
+	c.worker(nil)
+	c.worker(nil)
+	got, _, _ := c.collect()
+	c.stopWorkers()
+	compare(t, got, want)
 }
