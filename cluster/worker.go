@@ -187,8 +187,9 @@ func sleep(ctx context.Context, d time.Duration) {
 	}
 }
 
-// batchTimeout bounds one attempt at a batch (services that hang).
-const batchTimeout = time.Minute
+// batchTimeout bounds one attempt at a batch (services that hang); the
+// scan itself is CPU work that a loaded machine may slow down a lot.
+const batchTimeout = 10 * time.Minute
 
 // listingBatch scans a batch of listings and acknowledges them, retrying
 // while NATS or Redis fail. When ctx ends during a retry, the batch is

@@ -53,3 +53,41 @@ func TestPanicSkipsListing(t *testing.T) {
 		t.Errorf("results %v, summary %+v", ids, sum)
 	}
 }
+
+// TestCancelMidBatch: a scan whose context ends while a batch is being
+// scanned returns the context's error instead of emitting what it did not
+// scan.
+func TestCancelMidBatch(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	reg, err := links.New(links.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newTestScanner(t, cancelling{reg, cancel})
+	s.cfg.TempDir = t.TempDir()
+	s.cfg.Workers = 1
+	seq := func(yield func(corpus.Record) bool) {
+		for i := range 64 {
+			if !yield(corpus.Record{Listing: &corpus.Listing{ID: string(rune('a' + i%26)), Body: "Waitress wanted"}}) {
+				return
+			}
+		}
+	}
+	n := 0
+	_, err = s.Scan(ctx, seq, func(*corpus.Result) error { n++; return nil })
+	if err == nil || n != 0 {
+		t.Errorf("err %v after %d results, want the context's error and none", err, n)
+	}
+}
+
+// cancelling cancels the scan's context when the first listing is
+// prepared.
+type cancelling struct {
+	*links.Registry
+	cancel context.CancelFunc
+}
+
+func (c cancelling) Prepare(ctx context.Context, l *corpus.Listing, f *indicators.Features) {
+	c.cancel()
+	c.Registry.Prepare(ctx, l, f)
+}

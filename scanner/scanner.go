@@ -192,6 +192,10 @@ func (s *Scanner) Scan(ctx context.Context, in iter.Seq[corpus.Record], emit fun
 		} else {
 			s.parallel(ctx, batch, s.evaluate)
 		}
+		if ctx.Err() != nil {
+			// The workers stopped mid-batch: some listings were not scanned.
+			return errs.E("scan", errs.IO, ctx.Err())
+		}
 		err := s.emitAll(batch, &sum, emit, sp)
 		batch = batch[:0]
 		if s.cfg.Progress != nil {
