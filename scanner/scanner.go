@@ -192,6 +192,10 @@ func (s *Scanner) Scan(ctx context.Context, in iter.Seq[corpus.Record], emit fun
 		} else {
 			s.parallel(ctx, batch, s.evaluate)
 		}
+		if ctx.Err() != nil {
+			// The workers stopped mid-batch: some listings were not scanned.
+			return errs.E("scan", errs.IO, ctx.Err())
+		}
 		err := s.emitAll(batch, &sum, emit, sp)
 		batch = batch[:0]
 		if s.cfg.Progress != nil {
@@ -362,12 +366,31 @@ func (s *Scanner) parallel(ctx context.Context, items []item, fn func(*item, *ru
 					return
 				}
 				for j := i; j < min(i+16, len(items)); j++ {
-					fn(&items[j], ev)
+					s.guard(&items[j], ev, fn)
 				}
 			}
 		}()
 	}
 	wg.Wait()
+}
+
+// guard runs fn on one item and turns a panic into that item's error, so
+// a listing that crashes an extractor or the linker is skipped and
+// reported like a malformed one, and the scan goes on ("no panics on
+// input"; cluster workers retry such a listing, then dead-letter it).
+func (s *Scanner) guard(it *item, ev *rules.Evaluator, fn func(*item, *rules.Evaluator)) {
+	defer func() {
+		if p := recover(); p != nil {
+			id := ""
+			if it.l != nil {
+				id = it.l.ID
+			}
+			s.cfg.Log.Error("a listing crashed the scanner; skipped", "id", id, "panic", fmt.Sprint(p))
+			it.err = errs.E("scan "+id, errs.Internal, fmt.Errorf("panic: %v", p))
+			it.res, it.f = nil, nil
+		}
+	}()
+	fn(it, ev)
 }
 
 // extract computes a listing's features and prepares it for linking.

@@ -6,10 +6,12 @@ import (
 	"flag"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/redthread/redthread/corpus"
 	"github.com/redthread/redthread/errs"
 	"github.com/redthread/redthread/links"
+	"github.com/redthread/redthread/links/redisstore"
 )
 
 func init() {
@@ -26,7 +28,7 @@ type linkFlags struct {
 }
 
 func addLinkFlags(fs *flag.FlagSet, lf *linkFlags) {
-	fs.StringVar(&lf.dir, "links", "", "keep the link registry (contact, photo-hash and template keys) in `DIR`, so later scans link to this one")
+	fs.StringVar(&lf.dir, "links", "", "keep the link registry (contact, photo-hash and template keys) in `DIR` (or in Redis: redis://HOST:PORT/DB), so later scans link to this one")
 	fs.BoolVar(&lf.off, "no-links", false, "do not link listings (no network.* indicators, no photo hashing)")
 	fs.Var(&lf.hashLists, "hash-list", "known photo hashes `CSV` (hash,algorithm,list,label; label negative suppresses); repeatable")
 	fs.IntVar(&lf.genericLimit, "generic-limit", 0, "a contact shared by more than `N` listings with nothing else in common, or a photo shared by more, is generic: reported, not a link (0: from the link parameters, 50)")
@@ -65,26 +67,24 @@ func (lf *linkFlags) registry(e *env) (*links.Registry, error) {
 	if lf.off {
 		return nil, nil
 	}
-	p := links.DefaultParams()
-	if lf.params != "" {
-		var err error
-		if p, err = links.LoadParamsFile(lf.params); err != nil {
-			return nil, errs.E("links", errs.Config, err)
+	cfg, err := lf.config(e)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case strings.HasPrefix(lf.dir, "redis://"):
+		// The registry in Redis (keys redthread-scan:*), for a scan that
+		// outlives its machine's disk; cluster workers use --redis instead.
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		st, err := redisstore.Open(ctx, lf.dir, "redthread-scan")
+		cancel()
+		if err != nil {
+			return nil, errs.E("links", errs.IO, err)
 		}
-	}
-	if lf.genericLimit != 0 {
-		p.GenericLimit = lf.genericLimit
-	}
-	cfg := links.Config{Params: &p, Log: e.log}
-	if len(lf.hashLists) > 0 {
-		cfg.HashList = links.NewHashList()
-		for _, path := range lf.hashLists {
-			if err := cfg.HashList.LoadFile(path); err != nil {
-				return nil, errs.E("links", errs.Config, err)
-			}
-		}
-	}
-	if lf.dir != "" {
+		redisstore.LogTo(e.log)
+		st.SetParams(*cfg.Params)
+		cfg.Store = st
+	case lf.dir != "":
 		st, err := links.OpenDir(lf.dir)
 		if err != nil {
 			return nil, errs.E("links", errs.IO, err)
@@ -99,6 +99,31 @@ func (lf *linkFlags) registry(e *env) (*links.Registry, error) {
 		return nil, errs.E("links", errs.Config, err)
 	}
 	return reg, nil
+}
+
+// config is the registry configuration the flags describe, without a
+// store (also for cluster workers).
+func (lf *linkFlags) config(e *env) (links.Config, error) {
+	p := links.DefaultParams()
+	if lf.params != "" {
+		var err error
+		if p, err = links.LoadParamsFile(lf.params); err != nil {
+			return links.Config{}, errs.E("links", errs.Config, err)
+		}
+	}
+	if lf.genericLimit != 0 {
+		p.GenericLimit = lf.genericLimit
+	}
+	cfg := links.Config{Params: &p, Log: e.log}
+	if len(lf.hashLists) > 0 {
+		cfg.HashList = links.NewHashList()
+		for _, path := range lf.hashLists {
+			if err := cfg.HashList.LoadFile(path); err != nil {
+				return links.Config{}, errs.E("links", errs.Config, err)
+			}
+		}
+	}
+	return cfg, nil
 }
 
 // runNetworks groups the listings of scan results into networks: connected
