@@ -89,7 +89,7 @@ func (b *batchLinker) setup(ctx context.Context) error {
 	own := map[uint64]bool{}
 	var contacts []uint64
 	var bands []uint32
-	photos := false
+	var photos redisstore.PhotoKeys
 	for _, a := range b.added {
 		e := b.reg.PreparedEntry(a.f)
 		if e == nil {
@@ -99,7 +99,10 @@ func (b *batchLinker) setup(ctx context.Context) error {
 		puts = append(puts, redisstore.Put{Ord: a.ord, Entry: e, Contacts: c, Bands: bk})
 		contacts = append(contacts, c...)
 		bands = append(bands, bk...)
-		photos = photos || links.HasPhotos(e)
+		pk := redisstore.PhotoKeysOf(e)
+		photos.Blocks = append(photos.Blocks, pk.Blocks...)
+		photos.PDQ = photos.PDQ || pk.PDQ
+		photos.PHashOnly = photos.PHashOnly || pk.PHashOnly
 		own[a.ord] = true
 	}
 	if !b.relink {
@@ -118,7 +121,9 @@ func (b *batchLinker) setup(ctx context.Context) error {
 	}
 	slices.Sort(contacts)
 	slices.Sort(bands)
-	cands, err := b.st.Candidates(ctx, slices.Compact(contacts), slices.Compact(bands), photos)
+	slices.Sort(photos.Blocks)
+	photos.Blocks = slices.Compact(photos.Blocks)
+	cands, err := b.st.Candidates(ctx, slices.Compact(contacts), slices.Compact(bands), photos, b.reg.PhotoRadius())
 	if err != nil {
 		return err
 	}

@@ -110,3 +110,10 @@ func (r *Registry) Prepared(_ *corpus.Listing, f *indicators.Features) bool {
 	defer r.pmu.Unlock()
 	return r.pending[f] != nil
 }
+
+// PhotoRadius is the largest PDQ distance the registry searches photos
+// within (its thresholds capped by the link parameters): a shared
+// registry's photo lookups must return every entry within it.
+func (r *Registry) PhotoRadius() int {
+	return max(r.th.PDQGlobal, r.th.PDQDihedral, r.th.PDQRegion, r.th.PDQMask)
+}

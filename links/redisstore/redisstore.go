@@ -8,6 +8,13 @@
 //	P:c:<hex64>    set    ordinals of the entries with that contact key hash
 //	P:b:<hex32>    set    ordinals of the entries with that MinHash band key
 //	P:ph           set    ordinals of the entries with photo hashes
+//	P:pb:<i>:<hex> set    ordinals of the entries with a PDQ hash (whole
+//	                      photo, orientation, window or mask) whose 16-bit
+//	                      block i (0-15) has that value: two hashes within
+//	                      15 bits agree on at least one block (the photo
+//	                      multi-index of a single process, in Redis)
+//	P:pp           set    ordinals of the entries with a photo that has a
+//	                      pHash and no PDQ (a hash given by the source)
 //	P:clock        counter: tickets that order link computations (see Ticket)
 //	P:rq           sorted set: ordinals waiting for a relink, by request time (QueueRelinks)
 //	P:rqp          sorted set: relinks taken, by lease expiry (TakeRelinks, DoneRelinks)
@@ -30,12 +37,14 @@ import (
 	"log/slog"
 	"slices"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 
 	"github.com/redthread/redthread/links"
+	"github.com/redthread/redthread/photohash"
 )
 
 // Store is a shared link registry in Redis. It is safe for concurrent use.
@@ -144,6 +153,13 @@ func (s *Store) PutAndTicket(ctx context.Context, puts []Put) (uint64, error) {
 		if links.HasPhotos(p.Entry) {
 			pipe.SAdd(ctx, s.key("ph"), ord)
 		}
+		pk := PhotoKeysOf(p.Entry)
+		for _, b := range pk.Blocks {
+			pipe.SAdd(ctx, s.key("pb", b), ord)
+		}
+		if pk.PHashOnly {
+			pipe.SAdd(ctx, s.key("pp"), ord)
+		}
 	}
 	incr := pipe.Incr(ctx, s.key("clock"))
 	s.trips.Add(1)
@@ -166,10 +182,60 @@ func (s *Store) Ticket(ctx context.Context) (uint64, error) {
 	return uint64(v), nil
 }
 
+// PhotoKeys are what a listing's photos are looked up by.
+type PhotoKeys struct {
+	// Blocks are the "<i>:<hex>" names of the 16-bit blocks of every PDQ
+	// hash of the photos.
+	Blocks []string
+	// PDQ: some photo has PDQ hashes; PHashOnly: some photo has a pHash
+	// and no PDQ.
+	PDQ, PHashOnly bool
+}
+
+// PhotoKeysOf returns the photo keys of an entry.
+func PhotoKeysOf(e *links.Entry) PhotoKeys {
+	var k PhotoKeys
+	seen := map[string]bool{}
+	for _, p := range e.Photos {
+		pdq, ph := false, false
+		for _, h := range p.Hashes {
+			name, hx, ok := strings.Cut(h, ":")
+			if !ok {
+				continue
+			}
+			algo, _, _ := strings.Cut(name, "/")
+			switch {
+			case algo == photohash.AlgoPHash:
+				ph = true
+			case strings.HasPrefix(algo, photohash.AlgoPDQ) && len(hx) == 64:
+				pdq = true
+				for i := range 16 {
+					b := strconv.Itoa(i) + ":" + strings.ToLower(hx[4*i:4*i+4])
+					if !seen[b] {
+						seen[b] = true
+						k.Blocks = append(k.Blocks, b)
+					}
+				}
+			}
+		}
+		k.PDQ = k.PDQ || pdq
+		k.PHashOnly = k.PHashOnly || (ph && !pdq)
+	}
+	slices.Sort(k.Blocks)
+	return k
+}
+
+// blockRadius is the largest PDQ search radius the block sets answer
+// exactly: 16 blocks, so hashes within 15 bits share one.
+const blockRadius = 15
+
 // Candidates returns the ordinals of every entry that shares a contact key
-// or band key with the given ones, and of every entry with photos when
-// photos is set, in one round trip.
-func (s *Store) Candidates(ctx context.Context, contacts []uint64, bands []uint32, photos bool) (map[uint64]bool, error) {
+// or band key with the given ones, or may hold a photo within radius bits
+// of one of photos', in one round trip. Photos with PDQ hashes are looked
+// up by their blocks (within blockRadius), and every entry with a
+// pHash-only photo is a candidate; otherwise — a pHash-only photo, or a
+// radius beyond what blocks answer — every entry with photos is.
+func (s *Store) Candidates(ctx context.Context, contacts []uint64, bands []uint32, photos PhotoKeys, radius int) (map[uint64]bool, error) {
 	pipe := s.rdb.Pipeline()
 	var cmds []*redis.StringSliceCmd
 	for _, c := range contacts {
@@ -178,8 +244,14 @@ func (s *Store) Candidates(ctx context.Context, contacts []uint64, bands []uint3
 	for _, b := range bands {
 		cmds = append(cmds, pipe.SMembers(ctx, bandKeyName(s, b)))
 	}
-	if photos {
+	switch {
+	case photos.PHashOnly || (photos.PDQ && radius > blockRadius):
 		cmds = append(cmds, pipe.SMembers(ctx, s.key("ph")))
+	case photos.PDQ:
+		for _, b := range photos.Blocks {
+			cmds = append(cmds, pipe.SMembers(ctx, s.key("pb", b)))
+		}
+		cmds = append(cmds, pipe.SMembers(ctx, s.key("pp")))
 	}
 	out := map[uint64]bool{}
 	if len(cmds) == 0 {

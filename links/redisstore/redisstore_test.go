@@ -2,6 +2,8 @@ package redisstore
 
 import (
 	"context"
+	"encoding/hex"
+	"math/rand/v2"
 	"slices"
 	"testing"
 	"time"
@@ -82,7 +84,7 @@ func TestEntriesAndCandidates(t *testing.T) {
 		{[]uint64{12, 13}, []uint64{2, 3}},
 		{[]uint64{99}, nil},
 	} {
-		c, err := st.Candidates(ctx, tc.contacts, nil, false)
+		c, err := st.Candidates(ctx, tc.contacts, nil, PhotoKeys{}, 15)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -111,5 +113,75 @@ func TestEntriesAndCandidates(t *testing.T) {
 	}
 	if !slices.Equal(loaded, []string{"a", "b", "a"}) {
 		t.Errorf("Load: %v", loaded)
+	}
+}
+
+// TestPhotoCandidates: a photo is looked up by the 16-bit blocks of its
+// PDQ hashes — a hash 15 bits away is found (one block at least agrees),
+// an unrelated one is not — and entries with a pHash-only photo always
+// are; a radius beyond 15, or a query photo with only a pHash, takes
+// every entry with photos.
+func TestPhotoCandidates(t *testing.T) {
+	ctx := context.Background()
+	st := open(t)
+	rng := rand.New(rand.NewPCG(5, 9))
+	hash := func() []byte {
+		b := make([]byte, 32)
+		for i := range b {
+			b[i] = byte(rng.Uint32())
+		}
+		return b
+	}
+	flip := func(b []byte, n int) []byte {
+		c := slices.Clone(b)
+		for _, i := range rng.Perm(256)[:n] {
+			c[i/8] ^= 1 << (i % 8)
+		}
+		return c
+	}
+	entry := func(id string, hs ...string) *links.Entry {
+		return &links.Entry{ID: id, Photos: []links.PhotoEntry{{Ref: id + ".jpg", Pipeline: "p", Hashes: hs}}}
+	}
+	base := hash()
+	near := flip(base, 15) // spread over the hash: at least one block agrees
+	mirror := hash()
+	es := []*links.Entry{
+		entry("near", "pdq:"+hex.EncodeToString(near)),
+		entry("window", "pdq-region/c1:"+hex.EncodeToString(flip(mirror, 3))),
+		entry("far", "pdq:"+hex.EncodeToString(hash())),
+		entry("phash", "phash:0123456789abcdef"),
+	}
+	for i, e := range es {
+		if _, err := st.PutAndTicket(ctx, []Put{{Ord: uint64(i + 1), Entry: e}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	query := PhotoKeysOf(entry("q", "pdq:"+hex.EncodeToString(base), "pdq:"+hex.EncodeToString(mirror), "phash:fedcba9876543210"))
+	if !query.PDQ || query.PHashOnly || len(query.Blocks) != 32 {
+		t.Fatalf("query keys %+v", query)
+	}
+	for _, tc := range []struct {
+		name   string
+		keys   PhotoKeys
+		radius int
+		want   []uint64
+	}{
+		{"blocks", query, 15, []uint64{1, 2, 4}},
+		{"radius beyond the blocks", query, 31, []uint64{1, 2, 3, 4}},
+		{"pHash only", PhotoKeysOf(entry("q2", "phash:0123456789abcdef")), 15, []uint64{1, 2, 3, 4}},
+		{"no photo", PhotoKeys{}, 15, nil},
+	} {
+		c, err := st.Candidates(ctx, nil, nil, tc.keys, tc.radius)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []uint64
+		for o := range c {
+			got = append(got, o)
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("%s: candidates %v, want %v", tc.name, got, tc.want)
+		}
 	}
 }
