@@ -100,6 +100,7 @@ func (b *batchLinker) setup(ctx context.Context) error {
 		contacts = append(contacts, c...)
 		bands = append(bands, bk...)
 		pk := redisstore.PhotoKeysOf(e)
+		pk.AddPDQ(b.reg.PhotoQuery(a.f))
 		photos.Blocks = append(photos.Blocks, pk.Blocks...)
 		photos.PDQ = photos.PDQ || pk.PDQ
 		photos.PHashOnly = photos.PHashOnly || pk.PHashOnly

@@ -117,3 +117,22 @@ func (r *Registry) Prepared(_ *corpus.Listing, f *indicators.Features) bool {
 func (r *Registry) PhotoRadius() int {
 	return max(r.th.PDQGlobal, r.th.PDQDihedral, r.th.PDQRegion, r.th.PDQMask)
 }
+
+// PhotoQuery returns, in hex, the PDQ hashes a prepared listing's photos
+// are searched with beyond those its entry stores: the 8 orientations of
+// each whole photo (computed from its pixels, never stored).
+func (r *Registry) PhotoQuery(f *indicators.Features) []string {
+	r.pmu.Lock()
+	pr := r.pending[f]
+	r.pmu.Unlock()
+	if pr == nil {
+		return nil
+	}
+	var out []string
+	for _, ph := range pr.photos {
+		for _, h := range ph.set.Dihedral() {
+			out = append(out, h.Hex())
+		}
+	}
+	return out
+}

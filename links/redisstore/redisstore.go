@@ -192,7 +192,24 @@ type PhotoKeys struct {
 	PDQ, PHashOnly bool
 }
 
-// PhotoKeysOf returns the photo keys of an entry.
+// AddPDQ adds the blocks of PDQ hashes given in hex (a query's
+// orientations of its photos: links.Registry.PhotoQuery).
+func (k *PhotoKeys) AddPDQ(hexes []string) {
+	for _, hx := range hexes {
+		if len(hx) != 64 {
+			continue
+		}
+		k.PDQ = true
+		for i := range 16 {
+			k.Blocks = append(k.Blocks, strconv.Itoa(i)+":"+strings.ToLower(hx[4*i:4*i+4]))
+		}
+	}
+	slices.Sort(k.Blocks)
+	k.Blocks = slices.Compact(k.Blocks)
+}
+
+// PhotoKeysOf returns the photo keys of an entry: what it is stored under
+// and, with AddPDQ of its orientations, what it is looked up by.
 func PhotoKeysOf(e *links.Entry) PhotoKeys {
 	var k PhotoKeys
 	seen := map[string]bool{}
