@@ -352,3 +352,184 @@ func TestIndexTail(t *testing.T) {
 		t.Errorf("tail of 6000 > 5000: want a rebuild, built %d", ix.built)
 	}
 }
+
+// bruteSearchSet is SearchSet's rule by comparing q with every stored set.
+func bruteSearchSet(stored []Set, q Set, th Thresholds) []SetMatch {
+	var out []SetMatch
+	for id, s := range stored {
+		best, crop, found := 0, false, false
+		note := func(d int, isCrop bool) {
+			if !found || d < best || (d == best && !isCrop && crop) {
+				best, crop, found = d, isCrop, true
+			}
+		}
+		sg, _ := s.Global(AlgoPDQ)
+		qg, _ := q.Global(AlgoPDQ)
+		for k, v := range q.Dihedral() {
+			r := th.PDQGlobal
+			if k > 0 {
+				r = th.PDQDihedral
+			}
+			if d, _ := Distance(v, sg); d <= r {
+				note(d, false)
+			}
+		}
+		for _, h := range s.Hashes {
+			if h.Algo == AlgoPDQRegion {
+				if d, _ := Distance(qg, h); d <= th.PDQRegion {
+					note(d, true)
+				}
+			}
+		}
+		for _, h := range q.Hashes {
+			switch h.Algo {
+			case AlgoPDQRegion:
+				if d, _ := Distance(h, sg); d <= th.PDQRegion {
+					note(d, true)
+				}
+			case AlgoPDQMask:
+				for _, o := range s.Hashes {
+					if o.Algo == AlgoPDQMask && o.Region == h.Region {
+						if d, _ := Distance(h, o); d <= th.PDQMask {
+							note(d, false)
+						}
+					}
+				}
+			}
+		}
+		if found {
+			out = append(out, SetMatch{ID: uint32(id), Distance: best, Crop: crop})
+		}
+	}
+	slices.SortFunc(out, func(a, b SetMatch) int {
+		if a.Distance != b.Distance {
+			return a.Distance - b.Distance
+		}
+		return int(a.ID) - int(b.ID)
+	})
+	return out
+}
+
+// TestSetIndexMatchesBruteForce: SetIndex.SearchSet and Index.SearchSet (one batch of 30
+// searches over posting lists, tails and linear scans) equal the rule applied to every stored
+// photo, for near copies, crops both ways and masked copies, at links' radii and at Match's.
+func TestSetIndexMatchesBruteForce(t *testing.T) {
+	rng := rand.New(rand.NewPCG(31, 7))
+	six := NewSetIndex()
+	mix, _ := NewIndex(AlgoPDQ)
+	var stored []Set
+	add := func(n int) {
+		for range n {
+			s := synthSet(rng)
+			id := uint32(len(stored))
+			stored = append(stored, s)
+			if err := six.AddSet(id, s, 0); err != nil {
+				t.Fatal(err)
+			}
+			if err := mix.AddSet(id, s); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	// queries: near copies, a crop of a stored photo (its whole hash near a stored window), the
+	// original of a stored crop (a window near a stored whole hash), a masked copy.
+	queries := func() []Set {
+		var qs []Set
+		for i := range 60 {
+			src := stored[rng.IntN(len(stored))]
+			d := rng.IntN(20)
+			var q Set
+			switch i % 4 {
+			case 0:
+				q = nearCopy(rng, src, d)
+			case 1:
+				q = withOrientations(rng, synthSet(rng))
+				g := flipBits(rng, src.Hashes[1+rng.IntN(len(regions))], d)
+				g.Algo, g.Region, g.Quality = AlgoPDQ, "", 100
+				q.Hashes[0] = g
+			case 2:
+				q = withOrientations(rng, synthSet(rng))
+				j := 1 + rng.IntN(len(regions))
+				w := flipBits(rng, src.Hashes[0], d)
+				w.Algo, w.Region = AlgoPDQRegion, q.Hashes[j].Region
+				q.Hashes[j] = w
+			case 3:
+				q = withOrientations(rng, synthSet(rng))
+				j := 1 + len(regions) + rng.IntN(len(masks))
+				q.Hashes[j] = flipBits(rng, src.Hashes[j], d)
+			}
+			qs = append(qs, q)
+		}
+		return qs
+	}
+	check := func(stage string) {
+		for _, th := range []Thresholds{
+			{PDQGlobal: 15, PDQDihedral: 15, PDQRegion: 15, PDQMask: 15},
+			{PDQGlobal: 31, PDQDihedral: 31, PDQRegion: 40, PDQMask: 15},
+			{PDQGlobal: 48, PDQDihedral: 20, PDQRegion: 33, PDQMask: 0},
+		} {
+			hits := 0
+			for qi, q := range queries() {
+				want := bruteSearchSet(stored, q, th)
+				for name, search := range map[string]func(Set, Thresholds) ([]SetMatch, error){
+					"SetIndex": six.SearchSet, "Index": mix.SearchSet} {
+					got, err := search(q, th)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if !slices.Equal(got, want) {
+						t.Fatalf("%s, %+v, query %d: %s.SearchSet %+v, want %+v", stage, th, qi, name, got, want)
+					}
+				}
+				hits += len(want)
+			}
+			if hits < 20 {
+				t.Errorf("%s, %+v: only %d matches for 60 planted queries", stage, th, hits)
+			}
+		}
+	}
+	add(6000)
+	check("built")
+	add(1000) // a tail, scanned linearly
+	check("tail")
+}
+
+// TestIndexSketchBoundary: a stored hash whose whole distance from the query lies in the three
+// blocks a posting's sketch carries, exactly at the radius, is still found (the sketch test is
+// a bound, never stricter than the radius).
+func TestIndexSketchBoundary(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 17))
+	ix, _ := buildIndex(t, AlgoPDQ, 5000, 0, 13)
+	base := ix.Len()
+	type plant struct {
+		q    Hash
+		r, b int
+	}
+	var plants []plant
+	for _, r := range []int{15, 31, 40} {
+		for b := range 16 {
+			q := randomHash(rng, AlgoPDQ)
+			h := q
+			h.Bits = slices.Clone(q.Bits)
+			for k := range r { // r bits spread over blocks b+1..b+3
+				blk := (b + 1 + k%3) % 16
+				bit := k / 3
+				h.Bits[2*blk+bit/8] ^= 0x80 >> (bit % 8)
+			}
+			if err := ix.Add(uint32(base+len(plants)), h); err != nil {
+				t.Fatal(err)
+			}
+			plants = append(plants, plant{q, r, b})
+		}
+	}
+	ix.Search(plants[0].q, 0) // build
+	for i, p := range plants {
+		got, err := ix.Search(p.q, p.r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.ContainsFunc(got, func(x Result) bool { return x.ID == uint32(base+i) && x.Distance == p.r }) {
+			t.Errorf("r=%d, distance in the sketch of block %d: not found (%+v)", p.r, p.b, got)
+		}
+	}
+}

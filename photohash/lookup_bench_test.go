@@ -3,8 +3,11 @@ package photohash
 import (
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"runtime"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -60,6 +63,7 @@ func nearCopy(rng *rand.Rand, s Set, d int) Set {
 // machine runs) and the hashes whose full 256 bits were compared.
 func benchLookup(b *testing.B, n int) {
 	rng := rand.New(rand.NewPCG(12, uint64(n)))
+	heap0 := liveHeap()
 	ix := NewSetIndex()
 	var stored []Set
 	for i := range n {
@@ -77,6 +81,7 @@ func benchLookup(b *testing.B, n int) {
 		queries[i] = nearCopy(rng, stored[i%len(stored)], 8)
 	}
 	ix.SearchSet(queries[0], th) // build the posting lists outside the timer
+	perPhoto := float64(liveHeap()-heap0) / float64(n)
 	var lat, cpu []time.Duration
 	found, checked := 0, 0
 	cpu0 := cpuTime()
@@ -86,9 +91,7 @@ func benchLookup(b *testing.B, n int) {
 	for i := 0; b.Loop(); i++ {
 		q := queries[i%len(queries)]
 		t0, c0 := time.Now(), threadCPU()
-		ms, err := searchSet(q, th, func(k uint8, q Hash, r int, out []Result) ([]Result, error) {
-			return ix.parts[k].searchCount(q, r, out, &checked) // SetIndex.SearchSet, counting
-		})
+		ms, err := ix.searchSet(q, th, &checked) // SetIndex.SearchSet, counting
 		cpu = append(cpu, threadCPU()-c0)
 		lat = append(lat, time.Since(t0))
 		if err != nil {
@@ -112,17 +115,38 @@ func benchLookup(b *testing.B, n int) {
 	b.ReportMetric(float64(found)/float64(len(lat)), "found")
 	b.ReportMetric(float64(checked)/float64(len(lat)), "compared/op")
 	b.ReportMetric(float64(n), "photos")
+	b.ReportMetric(perPhoto, "heap-B/photo")
+	b.ReportMetric(float64(peakRSS())/(1<<20), "peak-RSS-MiB")
 }
 
-// BenchmarkLookup: 1M stored photos (22M hashes, ~2.3 GB); 2M with -long. 10M would take
-// ~23 GB: README estimates it from the per-candidate cost measured here.
+// liveHeap returns the bytes of live heap objects after a full collection.
+func liveHeap() int64 {
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return int64(ms.HeapAlloc)
+}
+
+// BenchmarkLookup: 1M stored photos (22M hashes, ~3.5 GB); other sizes with
+// REDTHREAD_BENCH_LOOKUP_N (comma-separated photo counts, e.g. "1000000,2000000,2500000";
+// each needs about 3.5 KB per photo, README.md).
 func BenchmarkLookup(b *testing.B) {
-	for _, n := range []int{1_000_000, 2_000_000} {
-		b.Run(fmt.Sprintf("%dM", n/1_000_000), func(b *testing.B) {
-			if n > 1_000_000 && !*long {
-				b.Skip("2M photos need -long")
+	sizes := []int{1_000_000}
+	if env := os.Getenv("REDTHREAD_BENCH_LOOKUP_N"); env != "" {
+		sizes = nil
+		for _, f := range strings.Split(env, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil || n < 1000 {
+				b.Fatalf("REDTHREAD_BENCH_LOOKUP_N: %q is not a photo count ≥ 1000", f)
 			}
-			benchLookup(b, n)
-		})
+			sizes = append(sizes, n)
+		}
+	}
+	for _, n := range sizes {
+		name := fmt.Sprintf("%dk", n/1000)
+		if n%1_000_000 == 0 {
+			name = fmt.Sprintf("%dM", n/1_000_000)
+		}
+		b.Run(name, func(b *testing.B) { benchLookup(b, n) })
 	}
 }

@@ -5,3 +5,5 @@ package photohash
 import "time"
 
 func threadCPU() time.Duration { return 0 }
+
+func peakRSS() int64 { return 0 }
