@@ -249,20 +249,19 @@ func (ix *Index) Search(q Hash, maxDist int) ([]Result, error) {
 // searchCount is Search appending to out, adding the number of hashes it compared in full to
 // *checked (when not nil).
 func (ix *Index) searchCount(q Hash, maxDist int, out []Result, checked *int) ([]Result, error) {
-	v := ix.snapshot()
+	sc := getScratch()
+	defer putScratch(sc)
+	v := sc.view(ix, 0)
 	if err := v.check(q); err != nil {
 		return out, err
 	}
-	sc := getScratch()
-	defer putScratch(sc)
-	sc.queries = append(sc.queries[:0], query{v: &v, q: words(q), r: maxDist, kind: -1})
-	n := sc.run(checked)
+	sc.queries = append(sc.queries[:0], query{v: v, q: words(q), r: maxDist, kind: -1})
+	sc.run(checked)
 	first := len(out)
 	for _, h := range sc.hits {
 		out = append(out, h.Result)
 	}
 	sortResults(out[first:])
-	_ = n
 	return out, nil
 }
 
@@ -372,6 +371,16 @@ type scratch struct {
 	cands   []cand
 	hits    []hit
 	sink    uint64
+	views   [maxKinds]view // snapshots of the indexes searched
+	have    [maxKinds]bool
+}
+
+// view returns the snapshot of ix in slot i, taking it on first use.
+func (sc *scratch) view(ix *Index, i int) *view {
+	if !sc.have[i] {
+		sc.views[i], sc.have[i] = ix.snapshot(), true
+	}
+	return &sc.views[i]
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
@@ -383,6 +392,7 @@ func putScratch(sc *scratch) {
 		return // an unusually wide search: let its buffers go
 	}
 	sc.queries = sc.queries[:0]
+	sc.views, sc.have = [maxKinds]view{}, [maxKinds]bool{} // hold no index's arrays
 	scratchPool.Put(sc)
 }
 
@@ -530,12 +540,11 @@ func (v *view) dist(q []uint64, e int) int {
 // linear is the plain scan (the baseline the tests and benchmarks compare the index with): the
 // entries from..n-1 within maxDist of q, appended to out, sorted.
 func (ix *Index) linear(q []uint64, maxDist int, out []Result, from int) []Result {
-	v := ix.snapshot()
 	sc := getScratch()
 	defer putScratch(sc)
 	var qw [4]uint64
 	copy(qw[:], q)
-	sc.queries = append(sc.queries[:0], query{v: &v, q: qw, r: maxDist, kind: -1})
+	sc.queries = append(sc.queries[:0], query{v: sc.view(ix, 0), q: qw, r: maxDist, kind: -1})
 	sc.hits = sc.hits[:0]
 	sc.linear(0, from)
 	first := len(out)
@@ -577,8 +586,9 @@ func (ix *Index) SearchSet(s Set, th Thresholds) ([]SetMatch, error) {
 	if ix.algo != AlgoPDQ {
 		return nil, fmt.Errorf("photohash: SearchSet needs a PDQ index, have %s", ix.algo)
 	}
-	v := ix.snapshot()
-	return searchSet(s, th, func(k uint8) (*view, int) { return &v, int(k) }, nil)
+	sc := getScratch()
+	defer putScratch(sc)
+	return searchSet(sc, s, th, func(k uint8) (*view, int) { return sc.view(ix, 0), int(k) }, nil)
 }
 
 // target returns the view that holds stored hashes of kind k and the kind to keep from it (-1:
@@ -594,7 +604,7 @@ const (
 // searchSet builds every search of Match's rule for s — 8 orientations, crops both ways, 12
 // masks — runs them as one batch and keeps the best hit per id. It adds the hashes compared in
 // full to *checked when not nil.
-func searchSet(s Set, th Thresholds, at target, checked *int) ([]SetMatch, error) {
+func searchSet(sc *scratch, s Set, th Thresholds, at target, checked *int) ([]SetMatch, error) {
 	g, ok := s.Global(AlgoPDQ)
 	if !ok {
 		return nil, errors.New("photohash: SearchSet: set has no PDQ hash")
@@ -602,8 +612,6 @@ func searchSet(s Set, th Thresholds, at target, checked *int) ([]SetMatch, error
 	if g.Quality < th.MinQuality {
 		return nil, nil
 	}
-	sc := getScratch()
-	defer putScratch(sc)
 	sc.queries = sc.queries[:0]
 	add := func(k uint8, h Hash, r int, tag uint8) error {
 		v, kind := at(k)
@@ -740,16 +748,13 @@ func (x *SetIndex) SearchSet(s Set, th Thresholds) ([]SetMatch, error) {
 
 // searchSet is SearchSet adding the hashes compared in full to *checked (when not nil).
 func (x *SetIndex) searchSet(s Set, th Thresholds, checked *int) ([]SetMatch, error) {
-	var views [maxKinds]view
-	var have [maxKinds]bool
-	return searchSet(s, th, func(k uint8) (*view, int) {
+	sc := getScratch()
+	defer putScratch(sc)
+	return searchSet(sc, s, th, func(k uint8) (*view, int) {
 		if int(k) >= len(x.parts) {
 			return nil, -1
 		}
-		if !have[k] {
-			views[k], have[k] = x.parts[k].snapshot(), true
-		}
-		return &views[k], -1
+		return sc.view(x.parts[k], int(k)), -1
 	}, checked)
 }
 

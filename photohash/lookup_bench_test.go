@@ -87,6 +87,7 @@ func benchLookup(b *testing.B, n int) {
 	cpu0 := cpuTime()
 	runtime.LockOSThread() // so that threadCPU measures this goroutine's lookups
 	defer runtime.UnlockOSThread()
+	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
 		q := queries[i%len(queries)]
