@@ -247,8 +247,8 @@ func (ix *Index) Search(q Hash, maxDist int) ([]Result, error) {
 }
 
 // searchCount is Search appending to out, adding the number of hashes it compared in full to
-// *checked (when not nil).
-func (ix *Index) searchCount(q Hash, maxDist int, out []Result, checked *int) ([]Result, error) {
+// *st (when not nil).
+func (ix *Index) searchCount(q Hash, maxDist int, out []Result, st *searchStats) ([]Result, error) {
 	sc := getScratch()
 	defer putScratch(sc)
 	v := sc.view(ix, 0)
@@ -256,7 +256,7 @@ func (ix *Index) searchCount(q Hash, maxDist int, out []Result, checked *int) ([
 		return out, err
 	}
 	sc.queries = append(sc.queries[:0], query{v: v, q: words(q), r: maxDist, kind: -1})
-	sc.run(checked)
+	sc.run(st)
 	first := len(out)
 	for _, h := range sc.hits {
 		out = append(out, h.Result)
@@ -396,8 +396,8 @@ func putScratch(sc *scratch) {
 	scratchPool.Put(sc)
 }
 
-// run answers every query in sc.queries into sc.hits (in no particular order) and returns the
-// number of hashes compared in full, which it also adds to *checked.
+// run answers every query in sc.queries into sc.hits (in no particular order), adding its
+// work to *st when not nil.
 //
 // A lookup is bound by memory latency, not arithmetic: each probed posting list and each
 // candidate's hash is a random access into arrays of gigabytes. So run works in phases over
@@ -405,7 +405,7 @@ func putScratch(sc *scratch) {
 // list, then the sketch test over the lists, then the hashes of every candidate — and each phase
 // is a loop of independent loads the processor overlaps, instead of one dependent miss after
 // another.
-func (sc *scratch) run(checked *int) int {
+func (sc *scratch) run(st *searchStats) {
 	sc.spans, sc.cands, sc.hits = sc.spans[:0], sc.cands[:0], sc.hits[:0]
 	compared := 0
 	for qi := range sc.queries {
@@ -479,10 +479,19 @@ func (sc *scratch) run(checked *int) int {
 			sc.hits = append(sc.hits, hit{qi: c.qi, Result: v.result(e, d)})
 		}
 	}
-	if checked != nil {
-		*checked += compared
+	if st != nil {
+		st.compared += compared
+		st.probes += len(sc.spans)
+		for _, s := range sc.spans {
+			st.postings += int(s.hi - s.lo)
+		}
 	}
-	return compared
+}
+
+// searchStats counts a search's work (for benchmarks): posting lists probed, postings read,
+// hashes compared in full.
+type searchStats struct {
+	probes, postings, compared int
 }
 
 // linear compares query qi with entries from..n-1 of its view.
@@ -603,8 +612,8 @@ const (
 
 // searchSet builds every search of Match's rule for s — 8 orientations, crops both ways, 12
 // masks — runs them as one batch and keeps the best hit per id. It adds the hashes compared in
-// full to *checked when not nil.
-func searchSet(sc *scratch, s Set, th Thresholds, at target, checked *int) ([]SetMatch, error) {
+// full to *st when not nil.
+func searchSet(sc *scratch, s Set, th Thresholds, at target, st *searchStats) ([]SetMatch, error) {
 	g, ok := s.Global(AlgoPDQ)
 	if !ok {
 		return nil, errors.New("photohash: SearchSet: set has no PDQ hash")
@@ -656,7 +665,7 @@ func searchSet(sc *scratch, s Set, th Thresholds, at target, checked *int) ([]Se
 			}
 		}
 	}
-	sc.run(checked)
+	sc.run(st)
 	if len(sc.hits) == 0 {
 		return nil, nil
 	}
@@ -746,8 +755,8 @@ func (x *SetIndex) SearchSet(s Set, th Thresholds) ([]SetMatch, error) {
 	return x.searchSet(s, th, nil)
 }
 
-// searchSet is SearchSet adding the hashes compared in full to *checked (when not nil).
-func (x *SetIndex) searchSet(s Set, th Thresholds, checked *int) ([]SetMatch, error) {
+// searchSet is SearchSet adding its work to *st (when not nil).
+func (x *SetIndex) searchSet(s Set, th Thresholds, st *searchStats) ([]SetMatch, error) {
 	sc := getScratch()
 	defer putScratch(sc)
 	return searchSet(sc, s, th, func(k uint8) (*view, int) {
@@ -755,7 +764,7 @@ func (x *SetIndex) searchSet(s Set, th Thresholds, checked *int) ([]SetMatch, er
 			return nil, -1
 		}
 		return sc.view(x.parts[k], int(k)), -1
-	}, checked)
+	}, st)
 }
 
 // indexMagic starts a serialised Index; the version byte after it changes with the layout.

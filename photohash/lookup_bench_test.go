@@ -83,7 +83,8 @@ func benchLookup(b *testing.B, n int) {
 	ix.SearchSet(queries[0], th) // build the posting lists outside the timer
 	perPhoto := float64(liveHeap()-heap0) / float64(n)
 	var lat, cpu []time.Duration
-	found, checked := 0, 0
+	found := 0
+	var st searchStats
 	cpu0 := cpuTime()
 	runtime.LockOSThread() // so that threadCPU measures this goroutine's lookups
 	defer runtime.UnlockOSThread()
@@ -92,7 +93,7 @@ func benchLookup(b *testing.B, n int) {
 	for i := 0; b.Loop(); i++ {
 		q := queries[i%len(queries)]
 		t0, c0 := time.Now(), threadCPU()
-		ms, err := ix.searchSet(q, th, &checked) // SetIndex.SearchSet, counting
+		ms, err := ix.searchSet(q, th, &st) // SetIndex.SearchSet, counting
 		cpu = append(cpu, threadCPU()-c0)
 		lat = append(lat, time.Since(t0))
 		if err != nil {
@@ -114,7 +115,9 @@ func benchLookup(b *testing.B, n int) {
 	b.ReportMetric(pct(cpu, 0.95), "p95-cpu-ms")
 	b.ReportMetric(float64(cpuTime()-cpu0)/1e6/float64(len(lat)), "cpu-ms/op")
 	b.ReportMetric(float64(found)/float64(len(lat)), "found")
-	b.ReportMetric(float64(checked)/float64(len(lat)), "compared/op")
+	b.ReportMetric(float64(st.compared)/float64(len(lat)), "compared/op")
+	b.ReportMetric(float64(st.postings)/float64(len(lat)), "postings/op")
+	b.ReportMetric(float64(st.probes)/float64(len(lat)), "lists/op")
 	b.ReportMetric(float64(n), "photos")
 	b.ReportMetric(perPhoto, "heap-B/photo")
 	b.ReportMetric(float64(peakRSS())/(1<<20), "peak-RSS-MiB")
