@@ -534,3 +534,63 @@ func TestIndexSketchBoundary(t *testing.T) {
 		}
 	}
 }
+
+// TestIndexLongGaps: in an index larger than a posting's gap field (2^18 entries), lists with
+// entries farther apart than that carry fillers; searches still equal a linear scan, and near
+// copies of a query planted alone in their lists, 270,000 entries apart, are found.
+func TestIndexLongGaps(t *testing.T) {
+	const n = 300_000
+	rng := rand.New(rand.NewPCG(8, 8))
+	ix, _ := NewIndex(AlgoPDQ)
+	q := randomHash(rng, AlgoPDQ)
+	planted := []uint32{0, 270_000, n - 1}
+	for i := range n {
+		h := randomHash(rng, AlgoPDQ)
+		for b := range 16 { // no block value of q: its lists hold only the planted copies
+			if h.Bits[2*b] == q.Bits[2*b] && h.Bits[2*b+1] == q.Bits[2*b+1] {
+				h.Bits[2*b] ^= 1
+			}
+		}
+		if slices.Contains(planted, uint32(i)) {
+			h = flipBits(rng, q, 3+i%5) // a near copy of q: most blocks equal
+		}
+		if err := ix.Add(uint32(i), h); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := ix.Search(q, 15)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []uint32
+	for _, r := range got {
+		ids = append(ids, r.ID)
+	}
+	slices.Sort(ids)
+	if !slices.Equal(ids, planted) {
+		t.Errorf("found %v, want the 3 planted copies", ids)
+	}
+	fillers := 0
+	for _, p := range ix.post[0] {
+		if p>>sketchBits == maxGap {
+			fillers++
+		}
+	}
+	if fillers == 0 {
+		t.Fatal("no filler postings: the test no longer covers long gaps")
+	}
+	for i := range 40 {
+		query := flipBits(rng, q, i%16)
+		if i%2 == 1 {
+			query = randomHash(rng, AlgoPDQ)
+		}
+		for _, r := range []int{15, 31} {
+			got, _ := ix.Search(query, r)
+			qw := words(query)
+			want := ix.linear(qw[:], r, nil, 0)
+			if !slices.Equal(got, want) {
+				t.Fatalf("r=%d: index %d results, linear %d", r, len(got), len(want))
+			}
+		}
+	}
+}
