@@ -28,3 +28,15 @@ func peakRSS() int64 {
 	}
 	return ru.Maxrss * 1024
 }
+
+// threadSwitches returns how many times the calling OS thread has been switched out
+// (voluntary and involuntary context switches, getrusage RUSAGE_THREAD): a lookup during which
+// it grew was interrupted, and pays for refilling the caches its neighbours evicted.
+func threadSwitches() int64 {
+	const rusageThread = 1
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(rusageThread, &ru); err != nil {
+		return 0
+	}
+	return ru.Nvcsw + ru.Nivcsw
+}
