@@ -2,6 +2,7 @@ package photohash
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -29,18 +30,34 @@ type Index struct {
 	pipeline string // pipeline of the first hash added
 	words    int    // 64-bit words per hash
 	ids      []uint32
-	kind     []uint8  // entry's kind: kindGlobal, kindRegion or kindMask+mask index
-	hashes   []uint64 // words per entry, contiguous
+	kind     []uint8 // entry's kind: kindGlobal, kindRegion or kindMask+mask index
+	// single: every entry is of kind oneKind and kind stays empty (SetIndex's parts)
+	single  bool
+	oneKind uint8
+	hashes  []uint64 // words per entry, contiguous
 	// posting lists of the first built entries (the rest, a short tail, is scanned): for
-	// block b, entries with block value v are
-	// post[b][start[b][v]:start[b][v+1]]; each posting is entry<<sketchBits | the top
-	// sketchBits bits of sketch(entry, b), so most candidates are refused from the posting
-	// alone, without reading their hash.
-	start      [][]uint32
-	post       [][]uint64
-	built      int
-	sketchBits int // 64 minus the bits an entry number needs, at most 48
+	// block b, the entries with block value v, ascending, are encoded in
+	// post[b][start[b][v]:start[b][v+1]]; each posting is gap<<sketchBits | the top
+	// sketchBits bits of sketch(entry, b) (see gapBits), so most candidates are refused from
+	// the posting alone, without reading their hash.
+	start [][]uint32
+	post  [][]uint64
+	built int
 }
+
+// A posting is 64 bits: the gap from the previous entry of its list (the first from entry 0)
+// in the top gapBits, and the top sketchBits bits of the entry's sketch below. Entries in a
+// list are on average 65,536 apart, whatever the size of the index, so the gap needs far fewer
+// bits than an entry number (which would leave 37–43 bits of sketch at 1–100M entries, and
+// pass more false candidates as the index grows). A gap of maxGap or more is written as
+// postings of gap maxGap that are no entry (fillers: 1.8% of postings in a uniformly filled
+// list), then the rest.
+const (
+	gapBits    = 18
+	sketchBits = 64 - gapBits
+	maxGap     = 1<<gapBits - 1
+	sketchMask = 1<<sketchBits - 1
+)
 
 // Result is one Search hit.
 type Result struct {
@@ -125,8 +142,13 @@ func (ix *Index) Add(id uint32, h Hash) error {
 	if ix.pipeline == "" {
 		ix.pipeline = h.Pipeline
 	}
+	if ix.single && k != ix.oneKind {
+		return fmt.Errorf("%w: index of kind %d, hash of kind %d", ErrIncomparable, ix.oneKind, k)
+	}
 	ix.ids = append(ix.ids, id)
-	ix.kind = append(ix.kind, k)
+	if !ix.single {
+		ix.kind = append(ix.kind, k)
+	}
 	for w := range ix.words {
 		ix.hashes = append(ix.hashes, binary.BigEndian.Uint64(h.Bits[8*w:]))
 	}
@@ -146,6 +168,14 @@ func (ix *Index) AddSet(id uint32, s Set) error {
 	return nil
 }
 
+// kindAt returns entry e's kind.
+func (ix *Index) kindAt(e int) uint8 {
+	if ix.single {
+		return ix.oneKind
+	}
+	return ix.kind[e]
+}
+
 // block returns block b (0 = most significant 16 bits) of hash e.
 func (ix *Index) block(e, b int) uint16 {
 	w := ix.hashes[e*ix.words+b/4]
@@ -158,21 +188,32 @@ func (ix *Index) rebuild() {
 	nb := ix.blocks()
 	ix.start = make([][]uint32, nb)
 	ix.post = make([][]uint64, nb)
-	ix.sketchBits = min(48, 64-max(1, bits.Len(uint(n))))
+	prev := make([]int, 1<<blockBits) // the previous entry of each list
 	for b := range nb {
+		// Count each list's postings, fillers included, then place them.
 		start := make([]uint32, 1<<blockBits+1)
+		clear(prev)
 		for e := range n {
-			start[int(ix.block(e, b))+1]++
+			v := ix.block(e, b)
+			start[int(v)+1] += uint32((e-prev[v])/maxGap) + 1
+			prev[v] = e
 		}
 		for v := 1; v < len(start); v++ {
 			start[v] += start[v-1]
 		}
-		post := make([]uint64, n)
+		post := make([]uint64, start[1<<blockBits])
 		fill := slices.Clone(start[:1<<blockBits])
+		clear(prev)
 		for e := range n {
 			v := ix.block(e, b)
-			post[fill[v]] = uint64(e)<<ix.sketchBits | ix.sketch(ix.hashes[e*ix.words:(e+1)*ix.words], b)>>(48-ix.sketchBits)
+			gap := e - prev[v]
+			for ; gap >= maxGap; gap -= maxGap {
+				post[fill[v]] = maxGap << sketchBits
+				fill[v]++
+			}
+			post[fill[v]] = uint64(gap)<<sketchBits | sketch(nb, ix.hashes[e*ix.words:(e+1)*ix.words], b)>>gapBits
 			fill[v]++
+			prev[v] = e
 		}
 		ix.start[b], ix.post[b] = start, post
 	}
@@ -190,19 +231,20 @@ func (ix *Index) stale() bool {
 	return tail > max(minTail, ix.built/4)
 }
 
-// sketch is the three blocks after block b (cyclically) of a hash, 48 bits: a posting carries
-// as many of them as fit beside the entry number (40–44 bits for 1–16M entries), so that a
+// sketch is the blocks after block b (cyclically: four of a 256-bit hash, the three others of
+// a 64-bit one), left-aligned in 64 bits: a posting carries its top sketchBits bits, so that a
 // candidate found through block b whose sketch alone is farther than the radius is refused
 // without a random access to its hash (its distance is at least the probe's weight plus the
-// sketch's distance). For a random candidate at radius 15, 40 bits pass with probability 0.08.
-func (ix *Index) sketch(h []uint64, b int) uint64 {
-	nb := ix.blocks()
+// sketch's distance). At radius 15, 46 bits pass a random candidate with probability 0.013
+// (40 bits: 0.077).
+func sketch(nb int, h []uint64, b int) uint64 {
 	var s uint64
-	for k := 1; k <= 3; k++ {
+	k := 1
+	for ; k <= min(4, nb-1); k++ {
 		bk := (b + k) % nb
 		s = s<<16 | uint64(uint16(h[bk/4]>>(48-16*(bk%4))))
 	}
-	return s
+	return s << (16 * (5 - k))
 }
 
 // masksByWeight lists all 16-bit masks ordered by popcount; weightEnd[w] is how many have
@@ -227,15 +269,46 @@ var masksByWeight, weightEnd = func() ([]uint16, [blockBits + 1]int) {
 // hash is reported once, so a photo added with AddSet can appear several times (once per
 // matching hash); Result.Region tells which kind matched.
 func (ix *Index) Search(q Hash, maxDist int) ([]Result, error) {
-	return ix.search(q, maxDist, nil)
+	return ix.searchCount(q, maxDist, nil, nil)
 }
 
-func (ix *Index) search(q Hash, maxDist int, out []Result) ([]Result, error) {
-	return ix.searchCount(q, maxDist, out, nil)
+// searchCount is Search appending to out, adding the number of hashes it compared in full to
+// *st (when not nil).
+func (ix *Index) searchCount(q Hash, maxDist int, out []Result, st *searchStats) ([]Result, error) {
+	sc := getScratch()
+	defer putScratch(sc)
+	v := sc.view(ix, 0)
+	if err := v.check(q); err != nil {
+		return out, err
+	}
+	sc.queries = append(sc.queries[:0], query{v: v, q: words(q), r: maxDist, kind: -1})
+	sc.run(st)
+	first := len(out)
+	for _, h := range sc.hits {
+		out = append(out, h.Result)
+	}
+	sortResults(out[first:])
+	return out, nil
 }
 
-// searchCount is search that also adds the number of hashes it compared to *checked.
-func (ix *Index) searchCount(q Hash, maxDist int, out []Result, checked *int) ([]Result, error) {
+// view is a consistent snapshot of an Index's arrays. Add only appends beyond a view's length
+// and a rebuild or UnmarshalBinary replaces the arrays rather than writing into them, so a view
+// is read without holding the lock.
+type view struct {
+	words, n, built int
+	ids             []uint32
+	kind            []uint8 // empty when single: every entry is oneKind
+	single          bool
+	oneKind         uint8
+	hashes          []uint64
+	start           [][]uint32
+	post            [][]uint64
+	algo, pipeline  string
+}
+
+// snapshot rebuilds the posting lists if the unindexed tail has grown too long and returns a
+// view of the index.
+func (ix *Index) snapshot() view {
 	ix.mu.RLock()
 	if ix.stale() {
 		ix.mu.RUnlock()
@@ -247,84 +320,251 @@ func (ix *Index) searchCount(q Hash, maxDist int, out []Result, checked *int) ([
 		ix.mu.RLock()
 	}
 	defer ix.mu.RUnlock()
-	if err := ix.check(q); err != nil {
-		return out, err
+	return view{words: ix.words, n: len(ix.ids), built: ix.built,
+		ids: ix.ids, kind: ix.kind, single: ix.single, oneKind: ix.oneKind, hashes: ix.hashes, start: ix.start, post: ix.post,
+		algo: ix.algo, pipeline: ix.pipeline}
+}
+
+func (v *view) check(h Hash) error {
+	if family(h.Algo) != v.algo || len(h.Bits) != v.words*8 {
+		return fmt.Errorf("%w: index of %s, hash %s", ErrIncomparable, v.algo, h.Algo)
 	}
-	if maxDist < 0 || len(ix.ids) == 0 {
-		return out, nil
+	if h.Pipeline != "" && v.pipeline != "" && h.Pipeline != v.pipeline {
+		return fmt.Errorf("%w: index pipeline %s, hash %s", ErrIncomparable, v.pipeline, h.Pipeline)
 	}
-	var qw [4]uint64
-	for w := range ix.words {
-		qw[w] = binary.BigEndian.Uint64(q.Bits[8*w:])
+	return nil
+}
+
+func (v *view) kindOf(e int) uint8 {
+	if v.single {
+		return v.oneKind
 	}
-	nb := ix.blocks()
-	r := min(maxDist/nb, blockBits)
-	probes := weightEnd[r]
-	// Expected candidates: probes per block × average posting length × blocks. Each costs a
-	// random memory access where the scan reads sequentially, roughly linearCost times cheaper.
-	if ix.built == 0 || float64(probes)*float64(ix.built)/float64(1<<blockBits)*float64(nb)*linearCost >= float64(ix.built) {
-		if checked != nil {
-			*checked += len(ix.ids)
+	return v.kind[e]
+}
+
+func (v *view) result(e, d int) Result {
+	k := v.kindOf(e)
+	return Result{ID: v.ids[e], Distance: d, Region: k != kindGlobal, kind: k}
+}
+
+func (v *view) blocks() int { return v.words * 64 / blockBits }
+
+// words returns h's bits as big-endian 64-bit words (up to 4).
+func words(h Hash) [4]uint64 {
+	var q [4]uint64
+	for w := range min(4, len(h.Bits)/8) {
+		q[w] = binary.BigEndian.Uint64(h.Bits[8*w:])
+	}
+	return q
+}
+
+// query is one search of a batch: hashes of view v within r of q (of kind kind, or any when
+// kind < 0). tag is the caller's.
+type query struct {
+	v    *view
+	q    [4]uint64
+	r    int
+	kind int
+	tag  uint8
+}
+
+// probe is one posting list a query probes: postings lo..hi-1 of block b, reached by a block
+// value w bits from the query's, with the query's sketch for block b.
+type probe struct {
+	qi     int32
+	b, w   uint8
+	lo, hi uint32
+	qs     uint64
+}
+
+// cand is an entry whose posting passed the sketch test: its full hash is compared next.
+type cand struct {
+	qi int32
+	b  uint8
+	e  uint32
+}
+
+// hit is a stored hash within a query's radius.
+type hit struct {
+	qi int32
+	Result
+}
+
+// scratch holds a batch's buffers, reused across searches (no allocation per lookup once warm).
+type scratch struct {
+	queries []query
+	spans   []probe
+	cands   []cand
+	hits    []hit
+	sink    uint64
+	views   [maxKinds]view // snapshots of the indexes searched
+	have    [maxKinds]bool
+}
+
+// view returns the snapshot of ix in slot i, taking it on first use.
+func (sc *scratch) view(ix *Index, i int) *view {
+	if !sc.have[i] {
+		sc.views[i], sc.have[i] = ix.snapshot(), true
+	}
+	return &sc.views[i]
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+
+func getScratch() *scratch { return scratchPool.Get().(*scratch) }
+
+func putScratch(sc *scratch) {
+	if cap(sc.spans) > 1<<16 || cap(sc.cands) > 1<<16 || cap(sc.hits) > 1<<16 {
+		return // an unusually wide search: let its buffers go
+	}
+	sc.queries = sc.queries[:0]
+	sc.views, sc.have = [maxKinds]view{}, [maxKinds]bool{} // hold no index's arrays
+	scratchPool.Put(sc)
+}
+
+// run answers every query in sc.queries into sc.hits (in no particular order), adding its
+// work to *st when not nil.
+//
+// A lookup is bound by memory latency, not arithmetic: each probed posting list and each
+// candidate's hash is a random access into arrays of gigabytes. So run works in phases over
+// the whole batch — the posting-list bounds of every probe, then the first postings of every
+// list, then the sketch test over the lists, then the hashes of every candidate — and each phase
+// is a loop of independent loads the processor overlaps, instead of one dependent miss after
+// another.
+func (sc *scratch) run(st *searchStats) {
+	sc.spans, sc.cands, sc.hits = sc.spans[:0], sc.cands[:0], sc.hits[:0]
+	compared := 0
+	for qi := range sc.queries {
+		qu := &sc.queries[qi]
+		v := qu.v
+		if qu.r < 0 || v.n == 0 {
+			continue
 		}
-		return ix.linear(qw[:ix.words], maxDist, out, 0), nil
-	}
-	n := len(ix.ids) - ix.built
-	first := len(out)
-	out = ix.linear(qw[:ix.words], maxDist, out, ix.built) // the tail not yet in the posting lists
-	for b := range nb {
-		key := uint16(qw[b/4] >> (48 - 16*(b%4)))
-		sb := ix.sketchBits
-		qs := ix.sketch(qw[:ix.words], b) >> (48 - sb)
-		low := uint64(1)<<sb - 1
-		start, post := ix.start[b], ix.post[b]
-		for _, m := range masksByWeight[:probes] {
-			v := key ^ m
-			w := bits.OnesCount16(m)
-			for _, p := range post[start[v]:start[int(v)+1]] {
-				if w+bits.OnesCount64((p^qs)&low) > maxDist {
-					continue // the sketch alone is too far
-				}
-				e := int(p >> sb)
-				n++
-				if d := ix.dist(qw[:ix.words], e); d <= maxDist {
-					// An entry found through several blocks is reported once: only
-					// through the first block within the per-block radius.
-					if ix.firstCloseBlock(qw[:ix.words], e, r) == b {
-						out = append(out, ix.result(e, d))
-					}
+		nb := v.blocks()
+		r := min(qu.r/nb, blockBits)
+		probes := weightEnd[r]
+		// Expected candidates: probes per block × average posting length × blocks. Each costs a
+		// random memory access where the scan reads sequentially, roughly linearCost times
+		// cheaper.
+		if v.built == 0 || float64(probes)*float64(v.built)/float64(1<<blockBits)*float64(nb)*linearCost >= float64(v.built) {
+			compared += v.n
+			sc.linear(int32(qi), 0)
+			continue
+		}
+		compared += v.n - v.built
+		sc.linear(int32(qi), v.built) // the tail not yet in the posting lists
+		for b := range nb {
+			key := uint16(qu.q[b/4] >> (48 - 16*(b%4)))
+			qs := sketch(nb, qu.q[:v.words], b) >> gapBits
+			start := v.start[b]
+			for _, m := range masksByWeight[:probes] {
+				val := key ^ m
+				lo, hi := start[val], start[int(val)+1]
+				if hi > lo {
+					sc.spans = append(sc.spans, probe{qi: int32(qi), b: uint8(b), w: uint8(bits.OnesCount16(m)), lo: lo, hi: hi, qs: qs})
 				}
 			}
 		}
 	}
-	if checked != nil {
-		*checked += n
+	// Touch the first posting of every list, all loads independent.
+	var acc uint64
+	for _, s := range sc.spans {
+		acc += sc.queries[s.qi].v.post[s.b][s.lo]
 	}
-	sortResults(out[first:])
-	return out, nil
+	for _, s := range sc.spans {
+		qu := &sc.queries[s.qi]
+		limit := qu.r - int(s.w)
+		e := 0
+		for _, p := range qu.v.post[s.b][s.lo:s.hi] {
+			gap := int(p >> sketchBits)
+			e += gap
+			if gap != maxGap && bits.OnesCount64((p^s.qs)&sketchMask) <= limit {
+				sc.cands = append(sc.cands, cand{qi: s.qi, b: s.b, e: uint32(e)})
+			}
+		}
+	}
+	compared += len(sc.cands)
+	// Touch every candidate's hash, then compare.
+	for _, c := range sc.cands {
+		v := sc.queries[c.qi].v
+		acc += v.hashes[int(c.e)*v.words]
+	}
+	sc.sink = acc
+	for _, c := range sc.cands {
+		qu := &sc.queries[c.qi]
+		v, e := qu.v, int(c.e)
+		if d := v.dist(qu.q[:v.words], e); d <= qu.r {
+			// An entry found through several blocks is reported once: only through the first
+			// block within the per-block radius.
+			if v.firstCloseBlock(qu.q[:v.words], e, min(qu.r/v.blocks(), blockBits)) != int(c.b) {
+				continue
+			}
+			if qu.kind >= 0 && int(v.kindOf(e)) != qu.kind {
+				continue
+			}
+			sc.hits = append(sc.hits, hit{qi: c.qi, Result: v.result(e, d)})
+		}
+	}
+	if st != nil {
+		st.compared += compared
+		st.probes += len(sc.spans)
+		for _, s := range sc.spans {
+			st.postings += int(s.hi - s.lo)
+		}
+	}
 }
 
-func (ix *Index) result(e, d int) Result {
-	return Result{ID: ix.ids[e], Distance: d, Region: ix.kind[e] != kindGlobal, kind: ix.kind[e]}
+// searchStats counts a search's work (for benchmarks): posting lists probed, postings read,
+// hashes compared in full.
+type searchStats struct {
+	probes, postings, compared int
+}
+
+// linear compares query qi with entries from..n-1 of its view.
+func (sc *scratch) linear(qi int32, from int) {
+	qu := &sc.queries[qi]
+	v := qu.v
+	keep := func(e, d int) {
+		if d <= qu.r && (qu.kind < 0 || int(v.kindOf(e)) == qu.kind) {
+			sc.hits = append(sc.hits, hit{qi: qi, Result: v.result(e, d)})
+		}
+	}
+	if v.words == 4 {
+		q0, q1, q2, q3 := qu.q[0], qu.q[1], qu.q[2], qu.q[3]
+		hs := v.hashes[:4*v.n]
+		for e := from; 4*e+3 < len(hs); e++ {
+			h := hs[4*e : 4*e+4 : 4*e+4]
+			d := bits.OnesCount64(q0^h[0]) + bits.OnesCount64(q1^h[1]) +
+				bits.OnesCount64(q2^h[2]) + bits.OnesCount64(q3^h[3])
+			if d <= qu.r {
+				keep(e, d)
+			}
+		}
+		return
+	}
+	for e := from; e < v.n; e++ {
+		keep(e, v.dist(qu.q[:v.words], e))
+	}
 }
 
 // firstCloseBlock returns the first block of entry e within r bits of the query.
-func (ix *Index) firstCloseBlock(q []uint64, e, r int) int {
-	for b := range ix.blocks() {
-		key := uint16(q[b/4] >> (48 - 16*(b%4)))
-		if bits.OnesCount16(key^ix.block(e, b)) <= r {
+func (v *view) firstCloseBlock(q []uint64, e, r int) int {
+	h := v.hashes[e*v.words : (e+1)*v.words]
+	for b := range v.blocks() {
+		if bits.OnesCount16(uint16((q[b/4]^h[b/4])>>(48-16*(b%4)))) <= r {
 			return b
 		}
 	}
 	return -1
 }
 
-func (ix *Index) dist(q []uint64, e int) int {
-	if ix.words == 4 {
-		h := ix.hashes[4*e : 4*e+4 : 4*e+4]
+func (v *view) dist(q []uint64, e int) int {
+	if v.words == 4 {
+		h := v.hashes[4*e : 4*e+4 : 4*e+4]
 		return bits.OnesCount64(q[0]^h[0]) + bits.OnesCount64(q[1]^h[1]) +
 			bits.OnesCount64(q[2]^h[2]) + bits.OnesCount64(q[3]^h[3])
 	}
-	h := ix.hashes[e*ix.words : (e+1)*ix.words]
+	h := v.hashes[e*v.words : (e+1)*v.words]
 	d := 0
 	for w, x := range q {
 		d += bits.OnesCount64(x ^ h[w])
@@ -332,27 +572,19 @@ func (ix *Index) dist(q []uint64, e int) int {
 	return d
 }
 
-// linear is the plain scan Search falls back to (and the baseline the benchmarks compare with).
-// It compares entries from..len-1.
+// linear is the plain scan (the baseline the tests and benchmarks compare the index with): the
+// entries from..n-1 within maxDist of q, appended to out, sorted.
 func (ix *Index) linear(q []uint64, maxDist int, out []Result, from int) []Result {
+	sc := getScratch()
+	defer putScratch(sc)
+	var qw [4]uint64
+	copy(qw[:], q)
+	sc.queries = append(sc.queries[:0], query{v: sc.view(ix, 0), q: qw, r: maxDist, kind: -1})
+	sc.hits = sc.hits[:0]
+	sc.linear(0, from)
 	first := len(out)
-	if ix.words == 4 {
-		q0, q1, q2, q3 := q[0], q[1], q[2], q[3]
-		hs := ix.hashes
-		for e := from; 4*e+3 < len(hs); e++ {
-			h := hs[4*e : 4*e+4 : 4*e+4]
-			d := bits.OnesCount64(q0^h[0]) + bits.OnesCount64(q1^h[1]) +
-				bits.OnesCount64(q2^h[2]) + bits.OnesCount64(q3^h[3])
-			if d <= maxDist {
-				out = append(out, ix.result(e, d))
-			}
-		}
-	} else {
-		for e := from; e < len(ix.ids); e++ {
-			if d := ix.dist(q, e); d <= maxDist {
-				out = append(out, ix.result(e, d))
-			}
-		}
+	for _, h := range sc.hits {
+		out = append(out, h.Result)
 	}
 	sortResults(out[first:])
 	return out
@@ -389,23 +621,25 @@ func (ix *Index) SearchSet(s Set, th Thresholds) ([]SetMatch, error) {
 	if ix.algo != AlgoPDQ {
 		return nil, fmt.Errorf("photohash: SearchSet needs a PDQ index, have %s", ix.algo)
 	}
-	return searchSet(s, th, func(k uint8, q Hash, r int, out []Result) ([]Result, error) {
-		first := len(out)
-		out, err := ix.search(q, r, out)
-		keep := out[:first]
-		for _, x := range out[first:] {
-			if x.kind == k {
-				keep = append(keep, x)
-			}
-		}
-		return keep, err
-	})
+	sc := getScratch()
+	defer putScratch(sc)
+	return searchSet(sc, s, th, func(k uint8) (*view, int) { return sc.view(ix, 0), int(k) }, nil)
 }
 
-// kindSearch finds stored hashes of kind k within r of q, appending to out.
-type kindSearch func(k uint8, q Hash, r int, out []Result) ([]Result, error)
+// target returns the view that holds stored hashes of kind k and the kind to keep from it (-1:
+// all).
+type target func(k uint8) (*view, int)
 
-func searchSet(s Set, th Thresholds, search kindSearch) ([]SetMatch, error) {
+// Query tags: whether a hit is a crop match.
+const (
+	tagWhole uint8 = 0
+	tagCrop  uint8 = 1
+)
+
+// searchSet builds every search of Match's rule for s — 8 orientations, crops both ways, 12
+// masks — runs them as one batch and keeps the best hit per id. It adds the hashes compared in
+// full to *st when not nil.
+func searchSet(sc *scratch, s Set, th Thresholds, at target, st *searchStats) ([]SetMatch, error) {
 	g, ok := s.Global(AlgoPDQ)
 	if !ok {
 		return nil, errors.New("photohash: SearchSet: set has no PDQ hash")
@@ -413,63 +647,88 @@ func searchSet(s Set, th Thresholds, search kindSearch) ([]SetMatch, error) {
 	if g.Quality < th.MinQuality {
 		return nil, nil
 	}
-	best := map[uint32]SetMatch{}
-	note := func(rs []Result, crop bool) {
-		for _, r := range rs {
-			if m, ok := best[r.ID]; !ok || r.Distance < m.Distance || (r.Distance == m.Distance && !crop && m.Crop) {
-				best[r.ID] = SetMatch{ID: r.ID, Distance: r.Distance, Crop: crop}
-			}
+	sc.queries = sc.queries[:0]
+	add := func(k uint8, h Hash, r int, tag uint8) error {
+		v, kind := at(k)
+		if v == nil {
+			return nil
 		}
+		if err := v.check(h); err != nil {
+			return err
+		}
+		sc.queries = append(sc.queries, query{v: v, q: words(h), r: r, kind: kind, tag: tag})
+		return nil
 	}
 	variants := s.Dihedral()
 	if variants == nil {
 		variants = []Hash{g}
 	}
-	var buf []Result
-	var err error
-	for k, v := range variants {
+	for k, h := range variants {
 		r := th.PDQGlobal
 		if k > 0 {
 			r = th.PDQDihedral
 		}
-		if buf, err = search(kindGlobal, v, r, buf[:0]); err != nil {
+		if err := add(kindGlobal, h, r, tagWhole); err != nil {
 			return nil, err
 		}
-		note(buf, false)
 	}
-	if buf, err = search(kindRegion, g, th.PDQRegion, buf[:0]); err != nil {
+	if err := add(kindRegion, g, th.PDQRegion, tagCrop); err != nil {
 		return nil, err
 	}
-	note(buf, true)
 	for _, h := range s.Hashes {
 		switch h.Algo {
 		case AlgoPDQRegion:
-			if buf, err = search(kindGlobal, h, th.PDQRegion, buf[:0]); err != nil {
+			if err := add(kindGlobal, h, th.PDQRegion, tagCrop); err != nil {
 				return nil, err
 			}
-			note(buf, true)
 		case AlgoPDQMask:
 			k, ok := kindOf(h)
 			if !ok {
 				continue
 			}
-			if buf, err = search(k, h, th.PDQMask, buf[:0]); err != nil {
+			if err := add(k, h, th.PDQMask, tagWhole); err != nil {
 				return nil, err
 			}
-			note(buf, false)
 		}
 	}
-	out := make([]SetMatch, 0, len(best))
-	for _, m := range best {
-		out = append(out, m)
+	sc.run(st)
+	if len(sc.hits) == 0 {
+		return nil, nil
+	}
+	// Best per id: the smallest distance, and at equal distance a whole-photo match over a
+	// crop.
+	slices.SortFunc(sc.hits, func(a, b hit) int {
+		if a.ID != b.ID {
+			return cmp.Compare(a.ID, b.ID)
+		}
+		if a.Distance != b.Distance {
+			return a.Distance - b.Distance
+		}
+		return int(sc.queries[a.qi].tag) - int(sc.queries[b.qi].tag)
+	})
+	var out []SetMatch
+	for i, h := range sc.hits {
+		if i > 0 && h.ID == sc.hits[i-1].ID {
+			continue
+		}
+		out = append(out, SetMatch{ID: h.ID, Distance: h.Distance, Crop: sc.queries[h.qi].tag == tagCrop})
 	}
 	slices.SortFunc(out, func(a, b SetMatch) int {
 		if a.Distance != b.Distance {
 			return a.Distance - b.Distance
 		}
-		return int(int64(a.ID) - int64(b.ID))
+		return cmp.Compare(a.ID, b.ID)
 	})
 	return out, nil
+}
+
+// maxKinds bounds the kinds of hash a SetIndex keeps (whole photo, windows, masks).
+const maxKinds = 16
+
+func init() {
+	if int(kindMask)+len(masks) > maxKinds {
+		panic("photohash: more masks than maxKinds")
+	}
 }
 
 // SetIndex is the index of whole photos that links uses: one multi-index per kind of hash
@@ -484,6 +743,7 @@ func NewSetIndex() *SetIndex {
 	x := &SetIndex{parts: make([]*Index, int(kindMask)+len(masks))}
 	for i := range x.parts {
 		x.parts[i], _ = NewIndex(AlgoPDQ)
+		x.parts[i].single, x.parts[i].oneKind = true, uint8(i)
 	}
 	return x
 }
@@ -518,9 +778,19 @@ func (x *SetIndex) AddSet(id uint32, s Set, minQuality int) error {
 
 // SearchSet is Index.SearchSet over the per-kind indexes.
 func (x *SetIndex) SearchSet(s Set, th Thresholds) ([]SetMatch, error) {
-	return searchSet(s, th, func(k uint8, q Hash, r int, out []Result) ([]Result, error) {
-		return x.parts[k].search(q, r, out)
-	})
+	return x.searchSet(s, th, nil)
+}
+
+// searchSet is SearchSet adding its work to *st (when not nil).
+func (x *SetIndex) searchSet(s Set, th Thresholds, st *searchStats) ([]SetMatch, error) {
+	sc := getScratch()
+	defer putScratch(sc)
+	return searchSet(sc, s, th, func(k uint8) (*view, int) {
+		if int(k) >= len(x.parts) {
+			return nil, -1
+		}
+		return sc.view(x.parts[k], int(k)), -1
+	}, st)
 }
 
 // indexMagic starts a serialised Index; the version byte after it changes with the layout.
@@ -540,7 +810,7 @@ func (ix *Index) MarshalBinary() ([]byte, error) {
 	out := binary.BigEndian.AppendUint64(b.Bytes(), uint64(len(ix.ids)))
 	for e, id := range ix.ids {
 		out = binary.BigEndian.AppendUint32(out, id)
-		out = append(out, ix.kind[e])
+		out = append(out, ix.kindAt(e))
 		for _, w := range ix.hashes[e*ix.words : (e+1)*ix.words] {
 			out = binary.BigEndian.AppendUint64(out, w)
 		}
@@ -595,6 +865,7 @@ func (ix *Index) UnmarshalBinary(data []byte) error {
 	defer ix.mu.Unlock()
 	ix.algo, ix.pipeline, ix.words = nix.algo, nix.pipeline, nix.words
 	ix.ids, ix.kind, ix.hashes, ix.built = nix.ids, nix.kind, nix.hashes, 0
+	ix.single, ix.oneKind = false, 0
 	ix.start, ix.post = nil, nil
 	return nil
 }

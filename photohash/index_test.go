@@ -230,6 +230,7 @@ func benchIndex(b *testing.B, n, radius int, linear bool) {
 	var out []Result
 	b.ResetTimer()
 	hits, checked := 0, 0
+	var st searchStats
 	cpu0 := cpuTime()
 	for i := 0; b.Loop(); i++ {
 		q := queries[i%len(queries)]
@@ -243,12 +244,12 @@ func benchIndex(b *testing.B, n, radius int, linear bool) {
 			out = ix.linear(qw[:], radius, out[:0], 0)
 			checked += ix.Len()
 		} else {
-			out, _ = ix.searchCount(q, radius, out[:0], &checked)
+			out, _ = ix.searchCount(q, radius, out[:0], &st)
 		}
 		hits += len(out)
 	}
 	b.ReportMetric(float64(hits)/float64(b.N), "hits/op")
-	b.ReportMetric(float64(checked)/float64(b.N), "compared/op")
+	b.ReportMetric(float64(checked+st.compared)/float64(b.N), "compared/op")
 	b.ReportMetric(float64(cpuTime()-cpu0)/1e6/float64(b.N), "cpu-ms/op")
 }
 
@@ -350,5 +351,246 @@ func TestIndexTail(t *testing.T) {
 	check("rebuilt")
 	if ix.built != 26000 {
 		t.Errorf("tail of 6000 > 5000: want a rebuild, built %d", ix.built)
+	}
+}
+
+// bruteSearchSet is SearchSet's rule by comparing q with every stored set.
+func bruteSearchSet(stored []Set, q Set, th Thresholds) []SetMatch {
+	var out []SetMatch
+	for id, s := range stored {
+		best, crop, found := 0, false, false
+		note := func(d int, isCrop bool) {
+			if !found || d < best || (d == best && !isCrop && crop) {
+				best, crop, found = d, isCrop, true
+			}
+		}
+		sg, _ := s.Global(AlgoPDQ)
+		qg, _ := q.Global(AlgoPDQ)
+		for k, v := range q.Dihedral() {
+			r := th.PDQGlobal
+			if k > 0 {
+				r = th.PDQDihedral
+			}
+			if d, _ := Distance(v, sg); d <= r {
+				note(d, false)
+			}
+		}
+		for _, h := range s.Hashes {
+			if h.Algo == AlgoPDQRegion {
+				if d, _ := Distance(qg, h); d <= th.PDQRegion {
+					note(d, true)
+				}
+			}
+		}
+		for _, h := range q.Hashes {
+			switch h.Algo {
+			case AlgoPDQRegion:
+				if d, _ := Distance(h, sg); d <= th.PDQRegion {
+					note(d, true)
+				}
+			case AlgoPDQMask:
+				for _, o := range s.Hashes {
+					if o.Algo == AlgoPDQMask && o.Region == h.Region {
+						if d, _ := Distance(h, o); d <= th.PDQMask {
+							note(d, false)
+						}
+					}
+				}
+			}
+		}
+		if found {
+			out = append(out, SetMatch{ID: uint32(id), Distance: best, Crop: crop})
+		}
+	}
+	slices.SortFunc(out, func(a, b SetMatch) int {
+		if a.Distance != b.Distance {
+			return a.Distance - b.Distance
+		}
+		return int(a.ID) - int(b.ID)
+	})
+	return out
+}
+
+// TestSetIndexMatchesBruteForce: SetIndex.SearchSet and Index.SearchSet (one batch of 30
+// searches over posting lists, tails and linear scans) equal the rule applied to every stored
+// photo, for near copies, crops both ways and masked copies, at links' radii and at Match's.
+func TestSetIndexMatchesBruteForce(t *testing.T) {
+	rng := rand.New(rand.NewPCG(31, 7))
+	six := NewSetIndex()
+	mix, _ := NewIndex(AlgoPDQ)
+	var stored []Set
+	add := func(n int) {
+		for range n {
+			s := synthSet(rng)
+			id := uint32(len(stored))
+			stored = append(stored, s)
+			if err := six.AddSet(id, s, 0); err != nil {
+				t.Fatal(err)
+			}
+			if err := mix.AddSet(id, s); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	// queries: near copies, a crop of a stored photo (its whole hash near a stored window), the
+	// original of a stored crop (a window near a stored whole hash), a masked copy.
+	queries := func() []Set {
+		var qs []Set
+		for i := range 40 {
+			src := stored[rng.IntN(len(stored))]
+			d := rng.IntN(20)
+			var q Set
+			switch i % 4 {
+			case 0:
+				q = nearCopy(rng, src, d)
+			case 1:
+				q = withOrientations(rng, synthSet(rng))
+				g := flipBits(rng, src.Hashes[1+rng.IntN(len(regions))], d)
+				g.Algo, g.Region, g.Quality = AlgoPDQ, "", 100
+				q.Hashes[0] = g
+			case 2:
+				q = withOrientations(rng, synthSet(rng))
+				j := 1 + rng.IntN(len(regions))
+				w := flipBits(rng, src.Hashes[0], d)
+				w.Algo, w.Region = AlgoPDQRegion, q.Hashes[j].Region
+				q.Hashes[j] = w
+			case 3:
+				q = withOrientations(rng, synthSet(rng))
+				j := 1 + len(regions) + rng.IntN(len(masks))
+				q.Hashes[j] = flipBits(rng, src.Hashes[j], d)
+			}
+			qs = append(qs, q)
+		}
+		return qs
+	}
+	check := func(stage string) {
+		for _, th := range []Thresholds{
+			{PDQGlobal: 15, PDQDihedral: 15, PDQRegion: 15, PDQMask: 15},
+			{PDQGlobal: 31, PDQDihedral: 31, PDQRegion: 40, PDQMask: 15},
+			{PDQGlobal: 48, PDQDihedral: 20, PDQRegion: 33, PDQMask: 0},
+		} {
+			hits := 0
+			for qi, q := range queries() {
+				want := bruteSearchSet(stored, q, th)
+				for name, search := range map[string]func(Set, Thresholds) ([]SetMatch, error){
+					"SetIndex": six.SearchSet, "Index": mix.SearchSet} {
+					got, err := search(q, th)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if !slices.Equal(got, want) {
+						t.Fatalf("%s, %+v, query %d: %s.SearchSet %+v, want %+v", stage, th, qi, name, got, want)
+					}
+				}
+				hits += len(want)
+			}
+			if hits < 15 {
+				t.Errorf("%s, %+v: only %d matches for 40 planted queries", stage, th, hits)
+			}
+		}
+	}
+	add(3000)
+	check("built")
+	add(600) // a tail, scanned linearly
+	check("tail")
+}
+
+// TestIndexSketchBoundary: a stored hash whose whole distance from the query lies in the three
+// blocks a posting's sketch carries, exactly at the radius, is still found (the sketch test is
+// a bound, never stricter than the radius).
+func TestIndexSketchBoundary(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 17))
+	ix, _ := buildIndex(t, AlgoPDQ, 5000, 0, 13)
+	base := ix.Len()
+	type plant struct {
+		q    Hash
+		r, b int
+	}
+	var plants []plant
+	for _, r := range []int{15, 31, 40} {
+		for b := range 16 {
+			q := randomHash(rng, AlgoPDQ)
+			h := q
+			h.Bits = slices.Clone(q.Bits)
+			for k := range r { // r bits spread over blocks b+1..b+3
+				blk := (b + 1 + k%3) % 16
+				bit := k / 3
+				h.Bits[2*blk+bit/8] ^= 0x80 >> (bit % 8)
+			}
+			if err := ix.Add(uint32(base+len(plants)), h); err != nil {
+				t.Fatal(err)
+			}
+			plants = append(plants, plant{q, r, b})
+		}
+	}
+	ix.Search(plants[0].q, 0) // build
+	for i, p := range plants {
+		got, err := ix.Search(p.q, p.r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.ContainsFunc(got, func(x Result) bool { return x.ID == uint32(base+i) && x.Distance == p.r }) {
+			t.Errorf("r=%d, distance in the sketch of block %d: not found (%+v)", p.r, p.b, got)
+		}
+	}
+}
+
+// TestIndexLongGaps: in an index larger than a posting's gap field (2^18 entries), lists with
+// entries farther apart than that carry fillers; searches still equal a linear scan, and near
+// copies of a query planted alone in their lists, 270,000 entries apart, are found.
+func TestIndexLongGaps(t *testing.T) {
+	const n = 300_000
+	rng := rand.New(rand.NewPCG(8, 8))
+	ix, _ := NewIndex(AlgoPDQ)
+	q := randomHash(rng, AlgoPDQ)
+	planted := []uint32{0, 270_000, n - 1}
+	for i := range n {
+		h := randomHash(rng, AlgoPDQ)
+		for b := range 16 { // no block value of q: its lists hold only the planted copies
+			if h.Bits[2*b] == q.Bits[2*b] && h.Bits[2*b+1] == q.Bits[2*b+1] {
+				h.Bits[2*b] ^= 1
+			}
+		}
+		if slices.Contains(planted, uint32(i)) {
+			h = flipBits(rng, q, 3+i%5) // a near copy of q: most blocks equal
+		}
+		if err := ix.Add(uint32(i), h); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := ix.Search(q, 15)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []uint32
+	for _, r := range got {
+		ids = append(ids, r.ID)
+	}
+	slices.Sort(ids)
+	if !slices.Equal(ids, planted) {
+		t.Errorf("found %v, want the 3 planted copies", ids)
+	}
+	fillers := 0
+	for _, p := range ix.post[0] {
+		if p>>sketchBits == maxGap {
+			fillers++
+		}
+	}
+	if fillers == 0 {
+		t.Fatal("no filler postings: the test no longer covers long gaps")
+	}
+	for i := range 40 {
+		query := flipBits(rng, q, i%16)
+		if i%2 == 1 {
+			query = randomHash(rng, AlgoPDQ)
+		}
+		for _, r := range []int{15, 31} {
+			got, _ := ix.Search(query, r)
+			qw := words(query)
+			want := ix.linear(qw[:], r, nil, 0)
+			if !slices.Equal(got, want) {
+				t.Fatalf("r=%d: index %d results, linear %d", r, len(got), len(want))
+			}
+		}
 	}
 }

@@ -3,8 +3,11 @@ package photohash
 import (
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"runtime"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -57,9 +60,13 @@ func nearCopy(rng *rand.Rand, s Set, d int) Set {
 // a near copy (8 bits) of a stored photo, at the search radii of links/params.yaml (whole photo
 // 15, other orientations 15, crop windows 15, masks 15). Reports p50/p95 wall time per lookup,
 // p50/p95 CPU time of the lookup's thread (what the lookup costs, whatever else the shared
-// machine runs) and the hashes whose full 256 bits were compared.
+// machine runs), the same over the lookups during which the thread was never switched out
+// ("calm": on a loaded machine an interrupted lookup also pays for the caches its neighbours
+// evicted) and the fraction that were, the work per lookup (posting lists probed, postings
+// read, hashes compared in full), the live heap per stored photo and the peak RSS.
 func benchLookup(b *testing.B, n int) {
 	rng := rand.New(rand.NewPCG(12, uint64(n)))
+	heap0 := liveHeap()
 	ix := NewSetIndex()
 	var stored []Set
 	for i := range n {
@@ -77,19 +84,24 @@ func benchLookup(b *testing.B, n int) {
 		queries[i] = nearCopy(rng, stored[i%len(stored)], 8)
 	}
 	ix.SearchSet(queries[0], th) // build the posting lists outside the timer
-	var lat, cpu []time.Duration
-	found, checked := 0, 0
+	perPhoto := float64(liveHeap()-heap0) / float64(n)
+	var lat, cpu, calm []time.Duration // calm: CPU of the lookups never switched out
+	found := 0
+	var st searchStats
 	cpu0 := cpuTime()
 	runtime.LockOSThread() // so that threadCPU measures this goroutine's lookups
 	defer runtime.UnlockOSThread()
+	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
 		q := queries[i%len(queries)]
-		t0, c0 := time.Now(), threadCPU()
-		ms, err := searchSet(q, th, func(k uint8, q Hash, r int, out []Result) ([]Result, error) {
-			return ix.parts[k].searchCount(q, r, out, &checked) // SetIndex.SearchSet, counting
-		})
-		cpu = append(cpu, threadCPU()-c0)
+		t0, c0, s0 := time.Now(), threadCPU(), threadSwitches()
+		ms, err := ix.searchSet(q, th, &st) // SetIndex.SearchSet, counting
+		c := threadCPU() - c0
+		cpu = append(cpu, c)
+		if threadSwitches() == s0 {
+			calm = append(calm, c)
+		}
 		lat = append(lat, time.Since(t0))
 		if err != nil {
 			b.Fatal(err)
@@ -101,6 +113,7 @@ func benchLookup(b *testing.B, n int) {
 	b.StopTimer()
 	slices.Sort(lat)
 	slices.Sort(cpu)
+	slices.Sort(calm)
 	pct := func(v []time.Duration, p float64) float64 {
 		return float64(v[min(len(v)-1, int(p*float64(len(v))))].Microseconds()) / 1000
 	}
@@ -108,21 +121,49 @@ func benchLookup(b *testing.B, n int) {
 	b.ReportMetric(pct(lat, 0.95), "p95-ms")
 	b.ReportMetric(pct(cpu, 0.5), "p50-cpu-ms")
 	b.ReportMetric(pct(cpu, 0.95), "p95-cpu-ms")
+	if len(calm) > 0 {
+		b.ReportMetric(pct(calm, 0.5), "p50-calm-cpu-ms")
+		b.ReportMetric(pct(calm, 0.95), "p95-calm-cpu-ms")
+	}
+	b.ReportMetric(1-float64(len(calm))/float64(len(cpu)), "switched-out")
 	b.ReportMetric(float64(cpuTime()-cpu0)/1e6/float64(len(lat)), "cpu-ms/op")
 	b.ReportMetric(float64(found)/float64(len(lat)), "found")
-	b.ReportMetric(float64(checked)/float64(len(lat)), "compared/op")
+	b.ReportMetric(float64(st.compared)/float64(len(lat)), "compared/op")
+	b.ReportMetric(float64(st.postings)/float64(len(lat)), "postings/op")
+	b.ReportMetric(float64(st.probes)/float64(len(lat)), "lists/op")
 	b.ReportMetric(float64(n), "photos")
+	b.ReportMetric(perPhoto, "heap-B/photo")
+	b.ReportMetric(float64(peakRSS())/(1<<20), "peak-RSS-MiB")
 }
 
-// BenchmarkLookup: 1M stored photos (22M hashes, ~2.3 GB); 2M with -long. 10M would take
-// ~23 GB: README estimates it from the per-candidate cost measured here.
+// liveHeap returns the bytes of live heap objects after a full collection.
+func liveHeap() int64 {
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return int64(ms.HeapAlloc)
+}
+
+// BenchmarkLookup: 1M stored photos (22M hashes, ~3.5 GB); other sizes with
+// REDTHREAD_BENCH_LOOKUP_N (comma-separated photo counts, e.g. "1000000,2000000,2500000";
+// each needs about 3.5 KB per photo, README.md).
 func BenchmarkLookup(b *testing.B) {
-	for _, n := range []int{1_000_000, 2_000_000} {
-		b.Run(fmt.Sprintf("%dM", n/1_000_000), func(b *testing.B) {
-			if n > 1_000_000 && !*long {
-				b.Skip("2M photos need -long")
+	sizes := []int{1_000_000}
+	if env := os.Getenv("REDTHREAD_BENCH_LOOKUP_N"); env != "" {
+		sizes = nil
+		for _, f := range strings.Split(env, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil || n < 1000 {
+				b.Fatalf("REDTHREAD_BENCH_LOOKUP_N: %q is not a photo count ≥ 1000", f)
 			}
-			benchLookup(b, n)
-		})
+			sizes = append(sizes, n)
+		}
+	}
+	for _, n := range sizes {
+		name := fmt.Sprintf("%dk", n/1000)
+		if n%1_000_000 == 0 {
+			name = fmt.Sprintf("%dM", n/1_000_000)
+		}
+		b.Run(name, func(b *testing.B) { benchLookup(b, n) })
 	}
 }

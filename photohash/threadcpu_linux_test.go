@@ -18,3 +18,25 @@ func threadCPU() time.Duration {
 	}
 	return time.Duration(ts.Nano())
 }
+
+// peakRSS returns the process's peak resident set size in bytes (getrusage ru_maxrss, KiB on
+// Linux), 0 if unknown.
+func peakRSS() int64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return ru.Maxrss * 1024
+}
+
+// threadSwitches returns how many times the calling OS thread has been switched out
+// (voluntary and involuntary context switches, getrusage RUSAGE_THREAD): a lookup during which
+// it grew was interrupted, and pays for refilling the caches its neighbours evicted.
+func threadSwitches() int64 {
+	const rusageThread = 1
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(rusageThread, &ru); err != nil {
+		return 0
+	}
+	return ru.Nvcsw + ru.Nivcsw
+}
