@@ -3,11 +3,15 @@ package indicators
 import (
 	_ "embed"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/redthread/redthread/indicators/token"
+	"github.com/redthread/redthread/indicators/translit"
 )
 
 //go:embed data/languages.yaml
@@ -77,7 +81,20 @@ type LanguageDetector struct {
 	// maxStop is the longest stopword in bytes: longer words skip the lookup.
 	maxStop int
 	langs   map[string]bool
+	// cyrKeys and greekKeys map the transliteration keys (package
+	// translit) of the Cyrillic and Greek stopwords to their languages:
+	// "chto", "shto", "što" and "4to" need no list of spellings. Keys that
+	// a Latin-script language's stopword also has are left out.
+	cyrKeys, greekKeys map[string][]int32
 }
+
+// minKeyStop is the shortest stopword key that votes: "v", "na", "i" are
+// words of too many languages.
+const minKeyStop = 3
+
+// cyrKeyLang is the rule set of translit.Key used for all Cyrillic
+// stopwords in detection (one key per word, not one per language).
+const cyrKeyLang = "bg"
 
 // NewLanguageDetector builds a detector from stopword lists by language.
 func NewLanguageDetector(stopwords map[string][]string) *LanguageDetector {
@@ -107,10 +124,138 @@ func NewLanguageDetector(stopwords map[string][]string) *LanguageDetector {
 			d.maxStop = max(d.maxStop, len(w))
 		}
 	}
+	// Latin-script stopwords written without their diacritics ("khong",
+	// "duoc", "sie", "in" for "în") vote too, unless the bare form is a
+	// stopword of another language ("la", "co", "de").
+	owner := map[string]map[string]bool{}
+	for _, lang := range langs {
+		for _, w := range stopwords[lang] {
+			w = strings.ToLower(w)
+			if owner[w] == nil {
+				owner[w] = map[string]bool{}
+			}
+			owner[w][lang] = true
+		}
+	}
+	var tk token.Doc
+	bare := map[string]map[string]bool{}
+	for _, lang := range langs {
+		if translit.Supported(lang) && lang != "sr" {
+			continue
+		}
+		for _, w := range stopwords[lang] {
+			tk.Reset(w)
+			if len(tk.Tokens) != 1 {
+				continue
+			}
+			f := tk.Folded(0)
+			if f == strings.ToLower(w) || !translit.ASCIIWord([]byte(f)) {
+				continue
+			}
+			if bare[f] == nil {
+				bare[f] = map[string]bool{}
+			}
+			bare[f][lang] = true
+		}
+	}
+	for f, ls := range bare {
+		if len(ls) > 1 {
+			continue
+		}
+		if o := owner[f]; len(o) > 0 {
+			continue
+		}
+		for lang := range ls {
+			li := number(lang)
+			d.stop[f] = append(d.stop[f], li)
+			d.maxStop = max(d.maxStop, len(f))
+		}
+	}
+	// Keys of the Cyrillic and Greek stopwords; a key that a Latin-script
+	// stopword (as written or bare) also has is dropped.
+	latinCyr, latinGreek := map[string]bool{}, map[string]bool{}
+	for w, ls := range owner {
+		for lang := range ls {
+			if translit.Supported(lang) && lang != "sr" || !translit.ASCIIWord([]byte(w)) {
+				continue
+			}
+			latinCyr[string(translit.Key(nil, cyrKeyLang, []byte(w)))] = true
+			latinGreek[string(translit.Key(nil, "el", []byte(w)))] = true
+		}
+	}
+	for f := range bare {
+		latinCyr[string(translit.Key(nil, cyrKeyLang, []byte(f)))] = true
+		latinGreek[string(translit.Key(nil, "el", []byte(f)))] = true
+	}
+	d.cyrKeys, d.greekKeys = map[string][]int32{}, map[string][]int32{}
+	for _, lang := range langs {
+		if !translit.Supported(lang) {
+			continue
+		}
+		keys, latin, kl := d.cyrKeys, latinCyr, cyrKeyLang
+		if lang == "el" {
+			keys, latin, kl = d.greekKeys, latinGreek, "el"
+		}
+		for _, w := range stopwords[lang] {
+			lat, ok := translit.Romanize(lang, strings.ToLower(w))
+			if !ok {
+				continue
+			}
+			k := string(translit.Key(nil, kl, []byte(lat)))
+			li := number(lang)
+			if len(k) < minKeyStop || latin[k] || slices.Contains(keys[k], li) {
+				continue
+			}
+			keys[k] = append(keys[k], li)
+		}
+	}
 	for r, lang := range letterVotes {
 		d.letters[r] = number(lang)
 	}
 	return d
+}
+
+// keyVotes adds the votes of the words of a Latin text whose
+// transliteration key is the key of a Cyrillic or Greek stopword.
+func (d *LanguageDetector) keyVotes(texts [3]string, vote func(int32, float64)) {
+	var wb, kb [64]byte
+	n := 0
+	word := wb[:0]
+	flush := func() {
+		if len(word) >= minKeyStop && len(word) <= 24 {
+			k := translit.Key(kb[:0], cyrKeyLang, word)
+			for _, l := range d.cyrKeys[string(k)] {
+				vote(l, 1)
+			}
+			k = translit.Key(kb[:0], "el", word)
+			for _, l := range d.greekKeys[string(k)] {
+				vote(l, 1)
+			}
+		}
+		word = word[:0]
+		n++
+	}
+	for _, text := range texts {
+		for i := 0; i < len(text) && n <= 400; i++ {
+			c := text[i]
+			switch {
+			case 'A' <= c && c <= 'Z':
+				c += 'a' - 'A'
+				fallthrough
+			case 'a' <= c && c <= 'z', c == '\'', c == '3' || c == '8':
+				if len(word) < cap(word) {
+					word = append(word, c)
+				}
+				continue
+			}
+			if len(word) > 0 {
+				flush()
+			}
+		}
+		if len(word) > 0 {
+			flush()
+		}
+	}
 }
 
 // letterVotes are letters that point to a language.
@@ -264,8 +409,14 @@ func (d *LanguageDetector) detectNear(a, sep, b string) (string, near) {
 		return best, alts
 	}
 	// In Latin letters every language competes: Russian, Ukrainian,
-	// Bulgarian and Greek only through their transliterated words.
+	// Bulgarian and Greek only through their transliterated words. When
+	// the stopwords of the Latin-script languages are rare (under one word
+	// in four), the text may be one of those written in Latin letters: the
+	// transliteration keys of their stopwords vote as well.
 	latinLang := func(l string) bool { return true }
+	if latinV := d.latinVotes(names, votes[:len(names)]); latinV*4 < float64(n) && (len(d.cyrKeys) > 0 || len(d.greekKeys) > 0) {
+		d.keyVotes([3]string{a, sep, b}, vote)
+	}
 	best, bestV := "", 0.0
 	for i, li := range names {
 		l := d.names[li]
@@ -283,4 +434,15 @@ func (d *LanguageDetector) detectNear(a, sep, b string) (string, near) {
 	}
 	closeTo(best, bestV, latinLang)
 	return best, alts
+}
+
+// latinVotes is the highest vote of a language written in Latin letters.
+func (d *LanguageDetector) latinVotes(names []int32, votes []float64) float64 {
+	best := 0.0
+	for i, li := range names {
+		if l := d.names[li]; (!translit.Supported(l) || l == "sr") && votes[i] > best {
+			best = votes[i]
+		}
+	}
+	return best
 }
