@@ -86,6 +86,12 @@ type LanguageDetector struct {
 	// "chto", "shto", "što" and "4to" need no list of spellings. Keys that
 	// a Latin-script language's stopword also has are left out.
 	cyrKeys, greekKeys map[string][]int32
+	// shared are the keys of the Cyrillic and Greek stopwords left out of
+	// cyrKeys and greekKeys (short, or also a Latin-script stopword: "na",
+	// "i", "do", "to", "sto"). They vote only when the key votes are
+	// counted, so that Russian in Latin letters is not outvoted by the
+	// Polish or Serbian words it shares.
+	sharedCyr, sharedGreek map[string][]int32
 }
 
 // minKeyStop is the shortest stopword key that votes: "v", "na", "i" are
@@ -188,13 +194,14 @@ func NewLanguageDetector(stopwords map[string][]string) *LanguageDetector {
 		latinGreek[string(translit.Key(nil, "el", []byte(f)))] = true
 	}
 	d.cyrKeys, d.greekKeys = map[string][]int32{}, map[string][]int32{}
+	d.sharedCyr, d.sharedGreek = map[string][]int32{}, map[string][]int32{}
 	for _, lang := range langs {
 		if !translit.Supported(lang) {
 			continue
 		}
-		keys, latin, kl := d.cyrKeys, latinCyr, cyrKeyLang
+		keys, shared, latin, kl := d.cyrKeys, d.sharedCyr, latinCyr, cyrKeyLang
 		if lang == "el" {
-			keys, latin, kl = d.greekKeys, latinGreek, "el"
+			keys, shared, latin, kl = d.greekKeys, d.sharedGreek, latinGreek, "el"
 		}
 		for _, w := range stopwords[lang] {
 			lat, ok := translit.Romanize(lang, strings.ToLower(w))
@@ -203,10 +210,18 @@ func NewLanguageDetector(stopwords map[string][]string) *LanguageDetector {
 			}
 			k := string(translit.Key(nil, kl, []byte(lat)))
 			li := number(lang)
-			if len(k) < minKeyStop || latin[k] || slices.Contains(keys[k], li) {
+			if k == "" {
 				continue
 			}
-			keys[k] = append(keys[k], li)
+			if len(k) < minKeyStop || latin[k] {
+				if !slices.Contains(shared[k], li) {
+					shared[k] = append(shared[k], li)
+				}
+				continue
+			}
+			if !slices.Contains(keys[k], li) {
+				keys[k] = append(keys[k], li)
+			}
 		}
 	}
 	for r, lang := range letterVotes {
@@ -222,13 +237,19 @@ func (d *LanguageDetector) keyVotes(texts [3]string, vote func(int32, float64)) 
 	n := 0
 	word := wb[:0]
 	flush := func() {
-		if len(word) >= minKeyStop && len(word) <= 24 {
+		if len(word) <= 24 {
 			k := translit.Key(kb[:0], cyrKeyLang, word)
 			for _, l := range d.cyrKeys[string(k)] {
 				vote(l, 1)
 			}
+			for _, l := range d.sharedCyr[string(k)] {
+				vote(l, 1)
+			}
 			k = translit.Key(kb[:0], "el", word)
 			for _, l := range d.greekKeys[string(k)] {
+				vote(l, 1)
+			}
+			for _, l := range d.sharedGreek[string(k)] {
 				vote(l, 1)
 			}
 		}
