@@ -25,6 +25,9 @@ type listingData struct {
 	// transliterated are words that mark Russian, Ukrainian, Bulgarian and
 	// Greek written in Latin letters, by language.
 	transliterated map[string][]string
+	// keyExclude are Latin-script words whose transliteration keys must
+	// not vote for Russian, Ukrainian, Bulgarian or Greek.
+	keyExclude []string
 	// countryLanguages is the main language of a country (ISO codes).
 	countryLanguages map[string]string
 	// masked are the markers sites put where they hid a contact, lower case.
@@ -38,6 +41,7 @@ func loadListingData() (*listingData, error) {
 	var lang struct {
 		Updated          string              `yaml:"updated"`
 		Transliterated   map[string][]string `yaml:"transliterated"`
+		KeyExclude       []string            `yaml:"translit_key_exclude"`
 		CountryLanguages map[string]string   `yaml:"country_languages"`
 	}
 	if err := yaml.Unmarshal(languagesYAML, &lang); err != nil {
@@ -50,7 +54,7 @@ func loadListingData() (*listingData, error) {
 	if err := yaml.Unmarshal(structureYAML, &st); err != nil {
 		return nil, fmt.Errorf("data/structure.yaml: %w", err)
 	}
-	d := &listingData{transliterated: lang.Transliterated, countryLanguages: lang.CountryLanguages}
+	d := &listingData{transliterated: lang.Transliterated, keyExclude: lang.KeyExclude, countryLanguages: lang.CountryLanguages}
 	var first []byte
 	for _, m := range st.MaskedContacts {
 		m = strings.ToLower(m)
@@ -92,6 +96,23 @@ type LanguageDetector struct {
 	// counted, so that Russian in Latin letters is not outvoted by the
 	// Polish or Serbian words it shares.
 	sharedCyr, sharedGreek map[string][]int32
+	// bare are Latin-script stopwords without their diacritics.
+	bare map[string][]int32
+}
+
+// ExcludeKeys removes the transliteration keys of words that are common
+// in the Latin-script languages without being their stopwords ("min",
+// "pros", "net", "den"), so that they do not vote for Greek or Russian
+// (data/languages.yaml translit_key_exclude).
+func (d *LanguageDetector) ExcludeKeys(words []string) {
+	for _, w := range words {
+		w = strings.ToLower(w)
+		c, g := string(translit.Key(nil, cyrKeyLang, []byte(w))), string(translit.Key(nil, "el", []byte(w)))
+		delete(d.cyrKeys, c)
+		delete(d.sharedCyr, c)
+		delete(d.greekKeys, g)
+		delete(d.sharedGreek, g)
+	}
 }
 
 // minKeyStop is the shortest stopword key that votes: "v", "na", "i" are
@@ -131,8 +152,8 @@ func NewLanguageDetector(stopwords map[string][]string) *LanguageDetector {
 		}
 	}
 	// Latin-script stopwords written without their diacritics ("khong",
-	// "duoc", "sie", "in" for "în") vote too, unless the bare form is a
-	// stopword of another language ("la", "co", "de").
+	// "duoc", "sie", "in" for "în") vote with the keys (see keyVotes),
+	// unless the bare form is a stopword of another language ("la", "co").
 	owner := map[string]map[string]bool{}
 	for _, lang := range langs {
 		for _, w := range stopwords[lang] {
@@ -164,6 +185,7 @@ func NewLanguageDetector(stopwords map[string][]string) *LanguageDetector {
 			bare[f][lang] = true
 		}
 	}
+	d.bare = map[string][]int32{}
 	for f, ls := range bare {
 		if len(ls) > 1 {
 			continue
@@ -172,21 +194,26 @@ func NewLanguageDetector(stopwords map[string][]string) *LanguageDetector {
 			continue
 		}
 		for lang := range ls {
-			li := number(lang)
-			d.stop[f] = append(d.stop[f], li)
-			d.maxStop = max(d.maxStop, len(f))
+			d.bare[f] = append(d.bare[f], number(lang))
 		}
 	}
 	// Keys of the Cyrillic and Greek stopwords; a key that a Latin-script
 	// stopword (as written or bare) also has is dropped.
+	// Keys of stopwords of the Latin-script languages that are not Slavic
+	// (English "to", "a", "no", "on") never vote for the Cyrillic and
+	// Greek languages, not even as shared words.
 	latinCyr, latinGreek := map[string]bool{}, map[string]bool{}
+	foreignCyr, foreignGreek := map[string]bool{}, map[string]bool{}
 	for w, ls := range owner {
 		for lang := range ls {
 			if translit.Supported(lang) && lang != "sr" || !translit.ASCIIWord([]byte(w)) {
 				continue
 			}
-			latinCyr[string(translit.Key(nil, cyrKeyLang, []byte(w)))] = true
-			latinGreek[string(translit.Key(nil, "el", []byte(w)))] = true
+			c, g := string(translit.Key(nil, cyrKeyLang, []byte(w))), string(translit.Key(nil, "el", []byte(w)))
+			latinCyr[c], latinGreek[g] = true, true
+			if lang != "sr" && lang != "pl" {
+				foreignCyr[c], foreignGreek[g] = true, true
+			}
 		}
 	}
 	for f := range bare {
@@ -199,9 +226,9 @@ func NewLanguageDetector(stopwords map[string][]string) *LanguageDetector {
 		if !translit.Supported(lang) {
 			continue
 		}
-		keys, shared, latin, kl := d.cyrKeys, d.sharedCyr, latinCyr, cyrKeyLang
+		keys, shared, latin, foreign, kl := d.cyrKeys, d.sharedCyr, latinCyr, foreignCyr, cyrKeyLang
 		if lang == "el" {
-			keys, shared, latin, kl = d.greekKeys, d.sharedGreek, latinGreek, "el"
+			keys, shared, latin, foreign, kl = d.greekKeys, d.sharedGreek, latinGreek, foreignGreek, "el"
 		}
 		for _, w := range stopwords[lang] {
 			lat, ok := translit.Romanize(lang, strings.ToLower(w))
@@ -214,7 +241,7 @@ func NewLanguageDetector(stopwords map[string][]string) *LanguageDetector {
 				continue
 			}
 			if len(k) < minKeyStop || latin[k] {
-				if !slices.Contains(shared[k], li) {
+				if !foreign[k] && !slices.Contains(shared[k], li) {
 					shared[k] = append(shared[k], li)
 				}
 				continue
@@ -232,30 +259,56 @@ func NewLanguageDetector(stopwords map[string][]string) *LanguageDetector {
 
 // keyVotes adds the votes of the words of a Latin text whose
 // transliteration key is the key of a Cyrillic or Greek stopword.
+//
+// A language's key votes count only when two or more of its words are
+// found by a key of their own (not shared with Polish or Serbian) or in
+// its transliterated word list: one Latin word that happens to spell a
+// Greek or Russian stopword moves no listing.
 func (d *LanguageDetector) keyVotes(texts [3]string, vote func(int32, float64)) {
 	var wb, kb [64]byte
+	var own, all [32]float64
 	n := 0
 	word := wb[:0]
+	add := func(ls []int32, t *[32]float64) {
+		for _, l := range ls {
+			if int(l) < len(t) {
+				t[l]++
+			}
+		}
+	}
 	flush := func() {
 		if len(word) <= 24 {
+			// Words of the transliterated lists already voted; they count
+			// as the language's own words.
+			for _, l := range d.stop[string(word)] {
+				if translit.Supported(d.names[l]) && d.names[l] != "sr" && int(l) < len(own) {
+					own[l]++
+				}
+			}
+			if ls, ok := d.bare[string(word)]; ok {
+				for _, l := range ls {
+					vote(l, 1)
+				}
+			}
 			k := translit.Key(kb[:0], cyrKeyLang, word)
-			for _, l := range d.cyrKeys[string(k)] {
-				vote(l, 1)
-			}
-			for _, l := range d.sharedCyr[string(k)] {
-				vote(l, 1)
-			}
+			add(d.cyrKeys[string(k)], &own)
+			add(d.cyrKeys[string(k)], &all)
+			add(d.sharedCyr[string(k)], &all)
 			k = translit.Key(kb[:0], "el", word)
-			for _, l := range d.greekKeys[string(k)] {
-				vote(l, 1)
-			}
-			for _, l := range d.sharedGreek[string(k)] {
-				vote(l, 1)
-			}
+			add(d.greekKeys[string(k)], &own)
+			add(d.greekKeys[string(k)], &all)
+			add(d.sharedGreek[string(k)], &all)
 		}
 		word = word[:0]
 		n++
 	}
+	defer func() {
+		for l := range own {
+			if own[l] >= 2 {
+				vote(int32(l), all[l])
+			}
+		}
+	}()
 	for _, text := range texts {
 		for i := 0; i < len(text) && n <= 400; i++ {
 			c := text[i]
@@ -435,7 +488,7 @@ func (d *LanguageDetector) detectNear(a, sep, b string) (string, near) {
 	// in four), the text may be one of those written in Latin letters: the
 	// transliteration keys of their stopwords vote as well.
 	latinLang := func(l string) bool { return true }
-	if latinV := d.latinVotes(names, votes[:len(names)]); latinV*4 < float64(n) && (len(d.cyrKeys) > 0 || len(d.greekKeys) > 0) {
+	if latinV := d.latinVotes(names, votes[:len(names)]); latinV*4 < float64(n) && (len(d.cyrKeys) > 0 || len(d.greekKeys) > 0 || len(d.bare) > 0) {
 		d.keyVotes([3]string{a, sep, b}, vote)
 	}
 	best, bestV := "", 0.0
