@@ -98,6 +98,31 @@ type LanguageDetector struct {
 	sharedCyr, sharedGreek map[string][]int32
 	// bare are Latin-script stopwords without their diacritics.
 	bare map[string][]int32
+	// cyrAll and greekAll join the key maps for one lookup per word.
+	cyrAll, greekAll map[string]keyEntry
+}
+
+// keyEntry is what a key votes for: languages whose own stopword it is,
+// and languages that share it with Polish or Serbian.
+type keyEntry struct{ own, shared []int32 }
+
+// joinKeys builds cyrAll and greekAll from the key maps.
+func (d *LanguageDetector) joinKeys() {
+	join := func(own, shared map[string][]int32) map[string]keyEntry {
+		m := make(map[string]keyEntry, len(own)+len(shared))
+		for k, ls := range own {
+			e := m[k]
+			e.own = ls
+			m[k] = e
+		}
+		for k, ls := range shared {
+			e := m[k]
+			e.shared = ls
+			m[k] = e
+		}
+		return m
+	}
+	d.cyrAll, d.greekAll = join(d.cyrKeys, d.sharedCyr), join(d.greekKeys, d.sharedGreek)
 }
 
 // ExcludeKeys removes the transliteration keys of words that are common
@@ -113,6 +138,7 @@ func (d *LanguageDetector) ExcludeKeys(words []string) {
 		delete(d.greekKeys, g)
 		delete(d.sharedGreek, g)
 	}
+	d.joinKeys()
 }
 
 // minKeyStop is the shortest stopword key that votes: "v", "na", "i" are
@@ -254,6 +280,7 @@ func NewLanguageDetector(stopwords map[string][]string) *LanguageDetector {
 	for r, lang := range letterVotes {
 		d.letters[r] = number(lang)
 	}
+	d.joinKeys()
 	return d
 }
 
@@ -280,9 +307,11 @@ func (d *LanguageDetector) keyVotes(texts [3]string, vote func(int32, float64)) 
 		if len(word) <= 24 {
 			// Words of the transliterated lists already voted; they count
 			// as the language's own words.
-			for _, l := range d.stop[string(word)] {
-				if translit.Supported(d.names[l]) && d.names[l] != "sr" && int(l) < len(own) {
-					own[l]++
+			if len(word) <= d.maxStop {
+				for _, l := range d.stop[string(word)] {
+					if translit.Supported(d.names[l]) && d.names[l] != "sr" && int(l) < len(own) {
+						own[l]++
+					}
 				}
 			}
 			if ls, ok := d.bare[string(word)]; ok {
@@ -291,13 +320,17 @@ func (d *LanguageDetector) keyVotes(texts [3]string, vote func(int32, float64)) 
 				}
 			}
 			k := translit.Key(kb[:0], cyrKeyLang, word)
-			add(d.cyrKeys[string(k)], &own)
-			add(d.cyrKeys[string(k)], &all)
-			add(d.sharedCyr[string(k)], &all)
+			if e, ok := d.cyrAll[string(k)]; ok {
+				add(e.own, &own)
+				add(e.own, &all)
+				add(e.shared, &all)
+			}
 			k = translit.Key(kb[:0], "el", word)
-			add(d.greekKeys[string(k)], &own)
-			add(d.greekKeys[string(k)], &all)
-			add(d.sharedGreek[string(k)], &all)
+			if e, ok := d.greekAll[string(k)]; ok {
+				add(e.own, &own)
+				add(e.own, &all)
+				add(e.shared, &all)
+			}
 		}
 		word = word[:0]
 		n++

@@ -144,44 +144,61 @@ func cyrKey(dst []byte, lang string, f []byte) []byte {
 	}
 	for i := 0; i < len(f); {
 		c := f[i]
-		var out byte
-		n := 1
-		switch {
-		case c == '\'':
+		out, n := c, 1
+		switch c {
+		case '\'':
 			i++
 			continue
-		case at(i, "shch"):
-			out, n = 's', 4
-		case at(i, "sht") && lang == "bg":
-			out, n = 's', 3
-		case at(i, "sch"):
-			out, n = 's', 3
-		case at(i, "dzh"):
-			out, n = 'z', 3
-		case at(i, "sh"), at(i, "sz"):
-			out, n = 's', 2
-		case at(i, "zh"):
-			out, n = 'z', 2
-		case at(i, "ch"), at(i, "ts"), at(i, "tz"), at(i, "cz"):
-			out, n = 'c', 2
-		case at(i, "kh"):
-			out, n = 'h', 2
-		case at(i, "ph"):
-			out, n = 'f', 2
-		case at(i, "dj"), at(i, "dz"):
-			out, n = 'd', 2
-		case c == 'x':
+		case 's':
+			switch {
+			case at(i, "shch"):
+				out, n = 's', 4
+			case lang == "bg" && at(i, "sht"):
+				out, n = 's', 3
+			case at(i, "sch"):
+				out, n = 's', 3
+			case at(i, "sh"), at(i, "sz"):
+				out, n = 's', 2
+			}
+		case 'd':
+			switch {
+			case at(i, "dzh"):
+				out, n = 'z', 3
+			case at(i, "dj"), at(i, "dz"):
+				out, n = 'd', 2
+			}
+		case 'z':
+			if at(i, "zh") {
+				out, n = 'z', 2
+			}
+		case 'c':
+			if at(i, "ch") || at(i, "cz") {
+				out, n = 'c', 2
+			}
+		case 't':
+			if at(i, "ts") || at(i, "tz") {
+				out, n = 'c', 2
+			}
+		case 'k':
+			if at(i, "kh") {
+				out, n = 'h', 2
+			}
+		case 'p':
+			if at(i, "ph") {
+				out, n = 'f', 2
+			}
+		case 'x':
 			out = 'h'
-		case c == 'w':
+		case 'w':
 			out = 'v'
-		case c == 'q':
+		case 'q':
 			out = 'a' // Bulgarian and Russian chat: "trqbva" (трябва)
-		case c == 'y' || c == 'j':
+		case 'y', 'j':
 			out = 'i'
-		case c == 'g' && lang == "uk":
-			out = 'h'
-		default:
-			out = c
+		case 'g':
+			if lang == "uk" {
+				out = 'h'
+			}
 		}
 		i += n
 		dst = append(dst, out)
@@ -226,51 +243,84 @@ func greekKey(dst []byte, f []byte) []byte {
 	}
 	for i := 0; i < len(f); {
 		c := f[i]
-		var out byte
-		n := 1
-		switch {
-		case c == '\'':
+		out, n := c, 1
+		switch c {
+		case '\'':
 			i++
 			continue
-		case at(i, "th"), c == '8':
-			out, n = '8', max(1, boolInt(c != '8')*2)
-		case at(i, "ks"), c == '3', c == 'x':
-			out, n = 'x', max(1, boolInt(c == 'k')*2)
-		case at(i, "ch"), at(i, "kh"):
-			out, n = 'x', 2
-		case c == 'h':
+		case '8':
+			out = '8'
+		case '3', 'x':
+			out = 'x'
+		case 't':
+			if at(i, "th") {
+				out, n = '8', 2
+			}
+		case 'k':
+			switch {
+			case at(i, "ks"):
+				out, n = 'x', 2
+			case at(i, "kh"):
+				out, n = 'x', 2
+			}
+		case 'c':
+			if at(i, "ch") {
+				out, n = 'x', 2
+			}
+		case 'h':
 			// η written as h ("kalh", "h etaireia"); χ before a vowel ("exei" / "ehei").
 			if i+1 < len(f) && vowel(f[i+1]) {
 				out = 'x'
 			} else {
 				out = 'i'
 			}
-		case at(i, "ou"):
-			out, n = 'u', 2
-		case at(i, "au"), at(i, "af"):
-			dst = append(dst, 'a')
-			out, n = 'v', 2
-		case at(i, "eu"), at(i, "ef"):
-			dst = append(dst, 'e')
-			out, n = 'v', 2
-		case at(i, "ai"):
-			out, n = 'e', 2
-		case at(i, "ei"), at(i, "oi"), at(i, "ui"):
-			out, n = 'i', 2
-		case c == 'u' || c == 'y':
+		case 'o':
+			switch {
+			case at(i, "ou"):
+				out, n = 'u', 2
+			case at(i, "oi"):
+				out, n = 'i', 2
+			}
+		case 'a':
+			switch {
+			case at(i, "au"), at(i, "af"):
+				dst = append(dst, 'a')
+				out, n = 'v', 2
+			case at(i, "ai"):
+				out, n = 'e', 2
+			}
+		case 'e':
+			switch {
+			case at(i, "eu"), at(i, "ef"):
+				dst = append(dst, 'e')
+				out, n = 'v', 2
+			case at(i, "ei"):
+				out, n = 'i', 2
+			}
+		case 'u':
 			out = 'i'
-		case c == 'w':
+			if at(i, "ui") {
+				n = 2
+			}
+		case 'y':
+			out = 'i'
+		case 'w':
 			out = 'o'
-		case at(i, "mp"):
-			out, n = 'b', 2
-		case at(i, "nt"):
-			out, n = 'd', 2
-		case at(i, "gg"), at(i, "gk"), at(i, "ng"):
-			out, n = 'g', 2
-		case c == 'b':
-			out = 'b'
-		default:
-			out = c
+		case 'm':
+			if at(i, "mp") {
+				out, n = 'b', 2
+			}
+		case 'n':
+			switch {
+			case at(i, "nt"):
+				out, n = 'd', 2
+			case at(i, "ng"):
+				out, n = 'g', 2
+			}
+		case 'g':
+			if at(i, "gg") || at(i, "gk") {
+				out, n = 'g', 2
+			}
 		}
 		i += n
 		dst = append(dst, out)
@@ -284,11 +334,4 @@ func greekKey(dst []byte, f []byte) []byte {
 		w++
 	}
 	return dst[:w]
-}
-
-func boolInt(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }
