@@ -133,6 +133,7 @@ func New(cfg Config) (*Extractor, error) {
 		stop[lang] = append(stop[lang], ws...)
 	}
 	x.lang = NewLanguageDetector(stop)
+	x.lang.ExcludeKeys(x.data.keyExclude)
 	pf, err := open(cfg.Patterns)
 	if err != nil {
 		return nil, fail("concept patterns", err)

@@ -17,3 +17,25 @@ func TestTransliteratedLanguages(t *testing.T) {
 		}
 	}
 }
+
+// TestLanguageWithoutScriptOrAccents: languages written in Latin letters
+// (transliteration, Greeklish) or without their diacritics are detected
+// as themselves, and ordinary English is not moved.
+func TestLanguageWithoutScriptOrAccents(t *testing.T) {
+	x := testExtractor(t)
+	for _, tc := range []struct{ text, want string }{
+		{"Rabota v Germanii, zhilyo besplatno, bilet oplachivaem, vyezd cherez nedelyu.", "ru"},
+		{"Srochno nuzhny devushki dlya raboty v klube, vse rashody za nash schet.", "ru"},
+		{"Robota v Polshchi dlia cholovikiv i zhinok, zhytlo vid robotodavtsia, oplata shchotyzhnia.", "uk"},
+		{"Douleia sto exoteriko, plirwnoume ta eisitiria kai to spiti, 8elw amesa koritsia.", "el"},
+		{"Viec lam o nuoc ngoai, bao ve, khong can kinh nghiem, luong cao, co cho o mien phi.", "vi"},
+		{"Locuri de munca in strainatate, cazare asigurata, transport gratuit, plata saptamanal.", "ro"},
+		{"Praca za granica, zakwaterowanie zapewnione, wyjazd juz w przyszlym tygodniu.", "pl"},
+		{"We are hiring cleaners for hotels in Berlin, accommodation provided, apply now.", "en"},
+		{"Come to the open day at our store, bring your CV and a friend.", "en"},
+	} {
+		if got := x.DetectLanguage(tc.text); got != tc.want {
+			t.Errorf("%q: %s, want %s", tc.text, got, tc.want)
+		}
+	}
+}

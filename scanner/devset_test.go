@@ -209,6 +209,18 @@ func TestClassExamples(t *testing.T) {
 	if len(labels) < 8 {
 		t.Fatalf("classes.jsonl: %d listings", len(labels))
 	}
+	// The language of a listing that does not give one must be detected,
+	// also when it is written in Latin letters or without diacritics.
+	for rec := range corpus.Read(context.Background(), "../corpus/devset/classes.jsonl", nil, corpus.Options{}) {
+		l := rec.Listing
+		if want := l.FieldString("language_expected"); l.Language == "" && want != "" {
+			if r := results[l.ID]; r == nil {
+				t.Errorf("%s: no result", l.ID)
+			} else if r.Language != want {
+				t.Errorf("%s: language %s, want %s", l.ID, r.Language, want)
+			}
+		}
+	}
 	for _, st := range rules.PerIndicator(labels, results, devsetIndicators(false)) {
 		for _, id := range st.Missed {
 			t.Errorf("%s: missed %s", id, st.ID)

@@ -83,3 +83,9 @@ func (c *wordCache) get(ls *langSet, f []byte, word bool, sc *scratch) ([]int16,
 	s.ns, s.ext = 0, w
 	return w.singles, w.phrases
 }
+
+// getGlued returns the single-word classes of the glued word in sc.glued
+// (see gluedRun); such words are rare and are not remembered.
+func (c *wordCache) getGlued(ls *langSet, sc *scratch) []int16 {
+	return ls.wordClasses(sc.glued, true, sc).singles
+}

@@ -35,6 +35,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/redthread/redthread/indicators/token"
+	"github.com/redthread/redthread/indicators/translit"
 )
 
 //go:embed data/*.yaml
@@ -163,7 +164,20 @@ type langSet struct {
 	maxSuffix   int
 	patterns    []*cpattern // patterns compiled against this language's classes
 	numbers     []numRange  // classes of numbers ("#16-40")
+	// alt holds the transliteration keys (package translit) of the class
+	// words of a language written in another script (ru, uk, bg, sr, el),
+	// looked up for the listing's Latin words: "oplachivaem", "8elw".
+	alt *trie
 }
+
+// Shortest keys of transliterated class words: a shorter key (from "в",
+// "на", "их") would meet too many unrelated Latin words. Negation words
+// are short by nature ("ne", "bez", "den") and may be two letters.
+const (
+	minAltKey    = 3
+	minAltKeyNeg = 2
+	minAltStem   = 4
+)
 
 // numRange puts whole numbers from lo to hi in a class.
 type numRange struct{ class, lo, hi int }
@@ -446,6 +460,9 @@ func compileLang(lang, stemmer string, suffixes []string, maxSuffix, minStem int
 				elems = append(elems, e)
 			}
 			ls.trie.add(elems[0], entryRef{class: id, rest: elems[1:]})
+			if translit.Supported(lang) {
+				ls.addAlt(lang, c, id, elems)
+			}
 			if e := elems[0]; e.mode == modeStem && e.full != e.word {
 				// A word always matches itself, however short its stem
 				// ("cantiere" → "cant" + 4 letters).
@@ -465,7 +482,45 @@ func compileLang(lang, stemmer string, suffixes []string, maxSuffix, minStem int
 		}
 	}
 	ls.trie.seal()
+	if ls.alt != nil {
+		ls.alt.seal()
+	}
 	return ls, nil
+}
+
+// addAlt adds the transliteration keys of a class entry to ls.alt. Words
+// not in the language's script (Serbian Latin, numbers) are left out:
+// they match as written.
+func (ls *langSet) addAlt(lang, class string, id int, elems []elem) {
+	minKey := minAltKey
+	if class == "NEG" || class == "WITHOUT" {
+		minKey = minAltKeyNeg
+	}
+	alt := make([]elem, len(elems))
+	for i, e := range elems {
+		k := translit.KeyOf(lang, e.word)
+		if k == "" {
+			return
+		}
+		a := elem{word: k, mode: e.mode}
+		if e.mode == modeStem {
+			a.full = translit.KeyOf(lang, e.full)
+			if len(k) < minAltStem || a.full == "" {
+				a.word, a.mode, a.full = a.full, modeExact, ""
+			}
+		}
+		if i == 0 && len(a.word) < minKey {
+			return
+		}
+		alt[i] = a
+	}
+	if ls.alt == nil {
+		ls.alt = newTrie()
+	}
+	ls.alt.add(alt[0], entryRef{class: id, rest: alt[1:], alt: true})
+	if e := alt[0]; e.mode == modeStem && e.full != e.word {
+		ls.alt.add(elem{word: e.full, mode: modeExact}, entryRef{class: id, rest: alt[1:], alt: true})
+	}
 }
 
 func (ls *langSet) compilePattern(p *pattern) (*cpattern, bool) {

@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/redthread/redthread/indicators/token"
+	"github.com/redthread/redthread/indicators/translit"
 )
 
 // match modes of a class word
@@ -25,6 +26,7 @@ type elem struct {
 type entryRef struct {
 	class int
 	rest  []elem // further words of a multi-word entry
+	alt   bool   // rest holds transliteration keys (langSet.alt)
 }
 
 type nodeRef struct {
@@ -132,6 +134,8 @@ type scratch struct {
 	words  []int32           // word index → token index
 	occ    [maxClasses][]occ // class id → occurrences in text order
 	del    []byte            // deletion variants
+	key    []byte            // transliteration key of a word
+	glued  []byte            // folded forms of glued tokens ("8" + "elw")
 	hits   []Hit
 }
 
@@ -209,6 +213,15 @@ func (ls *langSet) classify(d *token.Doc, sc *scratch) {
 			}
 			// Numbers also start class phrases ("100%", "3 photos").
 		}
+		if ls.alt != nil && ls.lang == "el" {
+			// Greeklish writes θ as 8 and ξ as 3: "8elw", "e3oteriko"
+			// are split by the tokenizer into letters and digits.
+			if n := gluedRun(d, sc, wi); n > 1 {
+				for _, c := range cache.getGlued(ls, sc) {
+					sc.occ[c] = append(sc.occ[c], occ{int32(wi), int32(wi + n - 1)})
+				}
+			}
+		}
 		f := d.Fold[t.FStart:t.FEnd]
 		singles, phrases := cache.get(ls, f, t.Kind == token.Word, sc)
 		for _, c := range singles {
@@ -220,10 +233,10 @@ func (ls *langSet) classify(d *token.Doc, sc *scratch) {
 			if wi+1 >= len(sc.words) || r.rest[0].word == "" {
 				continue
 			}
-			if nt := &d.Tokens[sc.words[wi+1]]; nt.FEnd == nt.FStart || d.Fold[nt.FStart] != r.rest[0].word[0] {
+			if nt := &d.Tokens[sc.words[wi+1]]; nt.FEnd == nt.FStart || !r.alt && d.Fold[nt.FStart] != r.rest[0].word[0] {
 				continue
 			}
-			if !ls.restMatches(d, sc, wi, r.rest) {
+			if !ls.restMatches(d, sc, wi, r) {
 				continue
 			}
 			sc.occ[r.class] = append(sc.occ[r.class], occ{int32(wi), int32(wi + len(r.rest))})
@@ -281,6 +294,17 @@ func (ls *langSet) wordClasses(f []byte, word bool, sc *scratch) *wordClasses {
 		}
 		n = &ls.trie.nodes[ni]
 	}
+	if ls.alt != nil && translit.ASCIIWord(f) {
+		sc.key = translit.Key(sc.key[:0], ls.lang, f)
+		ls.alt.walk(sc.key, ls.maxSuffix+1, func(r nodeRef) {
+			if len(r.rest) > 0 {
+				w.phrases = append(w.phrases, r)
+			} else if !seen.has(r.class) {
+				seen.set(r.class)
+				w.singles = append(w.singles, int16(r.class))
+			}
+		})
+	}
 	if len(w.singles) == 0 && len(w.phrases) == 0 && word && len(f) >= 7 && len(ls.fuzzy) > 0 &&
 		ls.fuzzyPrefix[prefix3(f)] && utf8.RuneCount(f) >= 7 {
 		w.singles = ls.fuzzyClasses(f, sc)
@@ -288,18 +312,58 @@ func (ls *langSet) wordClasses(f []byte, word bool, sc *scratch) *wordClasses {
 	return w
 }
 
-func (ls *langSet) restMatches(d *token.Doc, sc *scratch, wi int, rest []elem) bool {
+func (ls *langSet) restMatches(d *token.Doc, sc *scratch, wi int, r *nodeRef) bool {
+	rest := r.rest
 	if wi+len(rest) >= len(sc.words) {
 		return false
 	}
 	for k, e := range rest {
 		ti := sc.words[wi+1+k]
 		t := &d.Tokens[ti]
-		if !elemMatches(e, d.Fold[t.FStart:t.FEnd], ls.maxSuffix) {
+		f := d.Fold[t.FStart:t.FEnd]
+		if r.alt {
+			if !translit.ASCIIWord(f) {
+				return false
+			}
+			sc.key = translit.Key(sc.key[:0], ls.lang, f)
+			if !elemMatches(e, sc.key, ls.maxSuffix+1) {
+				return false
+			}
+			continue
+		}
+		if !elemMatches(e, f, ls.maxSuffix) {
 			return false
 		}
 	}
 	return true
+}
+
+// walk calls fn for every entry the key k matches: exact entries equal to
+// k, stems k starts with and at most maxSuffix letters more, prefixes.
+func (t *trie) walk(k []byte, maxSuffix int, fn func(nodeRef)) {
+	ni := int32(0)
+	for depth := 0; ; depth++ {
+		for _, r := range t.nodes[ni].refs {
+			switch r.mode {
+			case modePrefix:
+			case modeExact:
+				if depth != len(k) {
+					continue
+				}
+			default:
+				if len(k)-depth > maxSuffix {
+					continue
+				}
+			}
+			fn(r)
+		}
+		if depth == len(k) {
+			return
+		}
+		if ni = t.child(ni, k[depth]); ni < 0 {
+			return
+		}
+	}
 }
 
 // fuzzyClasses returns the classes of class words one edit away from a
@@ -528,4 +592,53 @@ func prefix3(b []byte) [3]byte {
 	var p [3]byte
 	copy(p[:], b)
 	return p
+}
+
+// greekDigit reports whether a token is a number written only with the
+// digits Greeklish uses for letters (3 for ξ, 8 for θ).
+func greekDigit(d *token.Doc, t *token.Token) bool {
+	if t.Kind != token.Number {
+		return false
+	}
+	for _, c := range d.Fold[t.FStart:t.FEnd] {
+		if c != '3' && c != '8' {
+			return false
+		}
+	}
+	return true
+}
+
+// gluedRun returns how many words from word wi on are written together
+// with no space and mix letters with the digits 3 and 8 ("8elw" is "8" and
+// "elw"), their folded forms joined in sc.glued; 0 or 1 when there is no
+// such run or wi is inside one.
+func gluedRun(d *token.Doc, sc *scratch, wi int) int {
+	joinable := func(t *token.Token) bool { return t.Kind == token.Word || greekDigit(d, t) }
+	t := &d.Tokens[sc.words[wi]]
+	if !joinable(t) {
+		return 0
+	}
+	if wi > 0 {
+		if p := &d.Tokens[sc.words[wi-1]]; p.End == t.Start && joinable(p) {
+			return 0
+		}
+	}
+	n, digits := 1, greekDigit(d, t)
+	for wi+n < len(sc.words) {
+		prev, next := &d.Tokens[sc.words[wi+n-1]], &d.Tokens[sc.words[wi+n]]
+		if prev.End != next.Start || !joinable(next) {
+			break
+		}
+		digits = digits || greekDigit(d, next)
+		n++
+	}
+	if n < 2 || !digits {
+		return 0
+	}
+	sc.glued = sc.glued[:0]
+	for k := range n {
+		tk := &d.Tokens[sc.words[wi+k]]
+		sc.glued = append(sc.glued, d.Fold[tk.FStart:tk.FEnd]...)
+	}
+	return n
 }
