@@ -172,7 +172,7 @@ func TestTwoCrawlersShareTheCrawl(t *testing.T) {
 	}
 	for _, w := range want {
 		if counts["/ad/"+w.ID] != 1 {
-			t.Errorf("listing page /ad/%s fetched %d times, want once", w.ID, counts["/ad/"+w.ID])
+			t.Errorf("listing page /ad/%s fetched %d times, want once (crawler stats %+v, %+v)", w.ID, counts["/ad/"+w.ID], stats[0], stats[1])
 		}
 	}
 	emitted := map[string]int{}
