@@ -94,7 +94,10 @@ func demoConfig(t testing.TB, start string, fr crawl.Frontier) crawl.Config {
 		t.Fatal(err)
 	}
 	return crawl.Config{Adapter: a, Start: []string{start}, AllowPrivate: true, Parallelism: 2, Workers: 4,
-		Timeout: 5 * time.Second, RetryBase: 10 * time.Millisecond, MaxRetryWait: 50 * time.Millisecond,
+		// Retries wide enough for a loaded CI machine: a request that fails
+		// before the site sees it (a refused or reset connection) is tried
+		// again within this crawl, not left for the next run (Later).
+		Timeout: 5 * time.Second, Retries: 6, RetryBase: 50 * time.Millisecond, MaxRetryWait: time.Second,
 		EvidenceDir: "-", Frontier: fr}
 }
 
