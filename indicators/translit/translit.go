@@ -19,6 +19,8 @@
 // "việc làm" and "viec lam" fold alike).
 package translit
 
+import "bytes"
+
 // Supported reports whether lang is written in another script and has
 // keys: ru, uk, bg, sr (Cyrillic) and el (Greek).
 func Supported(lang string) bool {
@@ -131,17 +133,7 @@ func Key(dst []byte, lang string, f []byte) []byte {
 // doubled letters collapsed.
 func cyrKey(dst []byte, lang string, f []byte) []byte {
 	start := len(dst)
-	at := func(i int, s string) bool {
-		if i+len(s) > len(f) {
-			return false
-		}
-		for k := 0; k < len(s); k++ {
-			if f[i+k] != s[k] {
-				return false
-			}
-		}
-		return true
-	}
+	at := func(i int, s string) bool { return bytes.HasPrefix(f[i:], []byte(s)) }
 	for i := 0; i < len(f); {
 		c := f[i]
 		out, n := c, 1
@@ -230,17 +222,7 @@ func cyrKey(dst []byte, lang string, f []byte) []byte {
 // γγ γκ ng gg gk → g, doubled letters collapsed.
 func greekKey(dst []byte, f []byte) []byte {
 	start := len(dst)
-	at := func(i int, s string) bool {
-		if i+len(s) > len(f) {
-			return false
-		}
-		for k := 0; k < len(s); k++ {
-			if f[i+k] != s[k] {
-				return false
-			}
-		}
-		return true
-	}
+	at := func(i int, s string) bool { return bytes.HasPrefix(f[i:], []byte(s)) }
 	for i := 0; i < len(f); {
 		c := f[i]
 		out, n := c, 1
