@@ -58,6 +58,35 @@ func wordHashesAt(text string, masks []byteRange, buf []uint64, at *[]byteRange)
 			mi++
 			continue
 		}
+		if c := text[i]; c < utf8.RuneSelf {
+			// ASCII, most of most texts: the same as below without
+			// decoding or the unicode tables.
+			switch {
+			case '0' <= c && c <= '9':
+				c = '0'
+			case 'A' <= c && c <= 'Z':
+				c += 'a' - 'A'
+			case 'a' <= c && c <= 'z':
+			default:
+				if in {
+					out = append(out, h)
+					in, h = false, offset
+					if at != nil {
+						*at = append(*at, byteRange{ws, i})
+					}
+				}
+				i++
+				continue
+			}
+			if !in {
+				ws = i
+			}
+			in = true
+			h ^= uint64(c)
+			h *= prime
+			i++
+			continue
+		}
 		r, n := utf8.DecodeRuneInString(text[i:])
 		i += n
 		switch {

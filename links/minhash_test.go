@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/redthread/redthread/corpus"
 	"github.com/redthread/redthread/indicators"
@@ -146,4 +148,84 @@ func TestWordHashesAt(t *testing.T) {
 			t.Errorf("%q: words %q (%d hashes), want %q", tc.text, got, len(hs), tc.want)
 		}
 	}
+}
+
+// wordHashesReference is wordHashesAt as first written (every rune decoded
+// and classified with the unicode tables): the fast path must agree.
+func wordHashesReference(text string, masks []byteRange, at *[]byteRange) []uint64 {
+	var out []uint64
+	ws := -1
+	const (
+		offset = 14695981039346656037
+		prime  = 1099511628211
+	)
+	h := uint64(offset)
+	in := false
+	mi := 0
+	for i := 0; i < len(text); {
+		for mi < len(masks) && masks[mi].end <= i {
+			mi++
+		}
+		if mi < len(masks) && masks[mi].start <= i {
+			if in {
+				out = append(out, h)
+				in, h = false, offset
+				*at = append(*at, byteRange{ws, i})
+			}
+			out = append(out, maskWord)
+			*at = append(*at, byteRange{max(i, masks[mi].start), masks[mi].end})
+			i = masks[mi].end
+			mi++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(text[i:])
+		i += n
+		switch {
+		case unicode.IsDigit(r):
+			r = '0'
+		case unicode.IsLetter(r) || unicode.Is(unicode.Mn, r):
+			r = unicode.ToLower(r)
+		default:
+			if in {
+				out = append(out, h)
+				in, h = false, offset
+				*at = append(*at, byteRange{ws, i - n})
+			}
+			continue
+		}
+		if !in {
+			ws = i - n
+		}
+		in = true
+		for k := 0; k < 4 && r > 0; k++ {
+			h ^= uint64(r & 0xff)
+			h *= prime
+			r >>= 8
+		}
+	}
+	if in {
+		out = append(out, h)
+		*at = append(*at, byteRange{ws, len(text)})
+	}
+	return out
+}
+
+// FuzzWordHashes checks the ASCII fast path of wordHashesAt against the
+// reference on any text and mask.
+func FuzzWordHashes(f *testing.F) {
+	f.Add("CALL Mia on +44 7700 900999 now, age 35.", 8, 12)
+	f.Add("Работа в Польше: 1500€ ДЕНЬ!! Ñandú über straße ǅemal", 3, 20)
+	f.Add("a\xffb\xc3", 0, 1)
+	f.Fuzz(func(t *testing.T, text string, ms, me int) {
+		var masks []byteRange
+		if ms >= 0 && me > ms && me <= len(text) {
+			masks = []byteRange{{ms, me}}
+		}
+		var at1, at2 []byteRange
+		got := wordHashesAt(text, masks, nil, &at1)
+		want := wordHashesReference(text, masks, &at2)
+		if !slices.Equal(got, want) || !slices.Equal(at1, at2) {
+			t.Fatalf("%q masks %v: fast path %v %v, reference %v %v", text, masks, got, at1, want, at2)
+		}
+	})
 }
