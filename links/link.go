@@ -402,7 +402,7 @@ func (lk *linker) matched(l *corpus.Listing, pr *prepared, f *indicators.Feature
 	r := lk.r
 	t := r.p.Template
 	n := t.Bands * t.Rows
-	start, end, ok := matchedRange(l, f, t.ShingleWords, pr.sig, r.sigs[int(o)*n:int(o+1)*n])
+	start, end, ok := matchedRange(l, f, t.ShingleWords, pr.sig, pr.mins, r.sigs[int(o)*n:int(o+1)*n])
 	if !ok {
 		return
 	}

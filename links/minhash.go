@@ -166,18 +166,32 @@ var minhashSeeds = func() [maxMinHashes]uint64 {
 
 // signature computes the n-value MinHash signature of a shingle set.
 func signature(sh []uint64, n int) []uint32 {
+	sig, _ := signatureArgmin(sh, n, false)
+	return sig
+}
+
+// signatureArgmin is signature that also returns, when argmin is set, the
+// shingle giving each position's minimum (what matchedRange looks for).
+func signatureArgmin(sh []uint64, n int, argmin bool) ([]uint32, []uint64) {
 	sig := make([]uint32, n)
-	for i := range sig {
-		sig[i] = ^uint32(0)
+	var arg []uint64
+	if argmin {
+		arg = make([]uint64, n)
 	}
-	for _, s := range sh {
-		for i := range sig {
-			if v := uint32(mix64(s^minhashSeeds[i]) >> 32); v < sig[i] {
-				sig[i] = v
+	for i := range sig {
+		seed := minhashSeeds[i]
+		m, a := ^uint32(0), uint64(0)
+		for _, s := range sh {
+			if v := uint32(mix64(s^seed) >> 32); v < m {
+				m, a = v, s
 			}
 		}
+		sig[i] = m
+		if argmin {
+			arg[i] = a
+		}
 	}
-	return sig
+	return sig, arg
 }
 
 // estimateJaccard is the share of equal positions of two signatures.

@@ -229,3 +229,92 @@ func FuzzWordHashes(f *testing.F) {
 		}
 	})
 }
+
+// matchedRangeReference is matchedRange as first written: every shingle
+// hashed again under each agreeing position's function.
+func matchedRangeReference(l *corpus.Listing, f *indicators.Features, k int, sig []uint32, other []uint16) (start, end int, ok bool) {
+	var at []byteRange
+	words := wordHashesAt(l.Body, bodyMasks(l, f), nil, &at)
+	n := len(words) - k + 1
+	if n <= 0 || len(sig) != len(other) {
+		return 0, 0, false
+	}
+	covered := make([]bool, len(words))
+	for j, v := range sig {
+		if uint16(v) != other[j] {
+			continue
+		}
+		for i := 0; i < n; i++ {
+			if uint32(mix64(shingleHash(words[i:i+k])^minhashSeeds[j])>>32) == v {
+				for w := i; w < i+k; w++ {
+					covered[w] = true
+				}
+			}
+		}
+	}
+	best, bestLen := -1, 0
+	for i := 0; i < len(covered); {
+		if !covered[i] {
+			i++
+			continue
+		}
+		j := i
+		for j < len(covered) && covered[j] {
+			j++
+		}
+		if j-i > bestLen {
+			best, bestLen = i, j-i
+		}
+		i = j
+	}
+	if best < 0 {
+		return 0, 0, false
+	}
+	return at[best].start, at[best+bestLen-1].end, true
+}
+
+// TestMatchedRange checks the quoted stretch of a copied template against
+// the reference over pairs of dev-set bodies spliced together (a shared
+// middle, different openings and endings), and that it lies in the shared
+// part.
+func TestMatchedRange(t *testing.T) {
+	dev := loadDevSet(t)
+	x, err := indicators.New(indicators.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const k, n = 5, 72
+	checked := 0
+	for i := 0; i+2 < len(dev) && checked < 60; i += 3 {
+		a, b, c := dev[i].l.Body, dev[i+1].l.Body, dev[i+2].l.Body
+		if len(a) < 200 || len(b) < 200 || len(c) < 200 {
+			continue
+		}
+		shared := " " + b + " "
+		la := &corpus.Listing{ID: "a", Body: a[:len(a)/2] + shared + a[len(a)/2:]}
+		lc := &corpus.Listing{ID: "c", Body: c + shared}
+		fa, fc := x.Extract(la), x.Extract(lc)
+		sa, ma := bodySignature(la, fa, k, 1, n)
+		sc, _ := bodySignature(lc, fc, k, 1, n)
+		if sa == nil || sc == nil {
+			continue
+		}
+		other := make([]uint16, n)
+		for j, v := range sc {
+			other[j] = uint16(v)
+		}
+		s1, e1, ok1 := matchedRange(la, fa, k, sa, ma, other)
+		s2, e2, ok2 := matchedRangeReference(la, fa, k, sa, other)
+		if s1 != s2 || e1 != e2 || ok1 != ok2 {
+			t.Fatalf("pair %d: matchedRange %d-%d %v, reference %d-%d %v", i, s1, e1, ok1, s2, e2, ok2)
+		}
+		disjoint := exactJaccard(shingles(wordHashes(a, nil, nil), k, nil), shingles(wordHashes(b, nil, nil), k, nil)) == 0
+		if lo, hi := len(a)/2, len(a)/2+len(shared); ok1 && disjoint && (s1 < lo || e1 > hi) {
+			t.Errorf("pair %d: quoted %d-%d outside the shared part %d-%d: %q", i, s1, e1, lo, hi, la.Body[s1:e1])
+		}
+		checked++
+	}
+	if checked < 20 {
+		t.Fatalf("only %d pairs checked", checked)
+	}
+}

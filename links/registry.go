@@ -142,6 +142,7 @@ type Registry struct {
 type prepared struct {
 	e        *Entry
 	sig      []uint32     // the body's full MinHash signature (nil: none)
+	mins     []uint64     // the shingle giving each value of sig
 	contacts []contactKey // parallel to e.Contacts
 	photos   []photoRef   // parallel to e.Photos
 }
@@ -296,10 +297,10 @@ func (r *Registry) Prepare(ctx context.Context, l *corpus.Listing, f *indicators
 	}
 	e.Context = contextOf(l, f)
 	t := r.p.Template
-	if sig := bodySignature(l, f, t.ShingleWords, t.MinShingles, t.Bands*t.Rows); sig != nil {
+	if sig, mins := bodySignature(l, f, t.ShingleWords, t.MinShingles, t.Bands*t.Rows); sig != nil {
 		e.Signature = sig
 		e.ShingleWords = t.ShingleWords
-		pr.sig = sig
+		pr.sig, pr.mins = sig, mins
 	}
 	for i, img := range l.Images {
 		if ctx.Err() != nil {

@@ -18,9 +18,10 @@ var maskSources = []string{"contacts:all", "names", "ages"}
 // bufPool recycles word and shingle buffers.
 var bufPool = sync.Pool{New: func() any { b := make([]uint64, 0, 256); return &b }}
 
-// bodySignature returns the MinHash signature of the listing's body, or
-// nil when the body has fewer than minShingles shingles.
-func bodySignature(l *corpus.Listing, f *indicators.Features, k, minShingles, n int) []uint32 {
+// bodySignature returns the MinHash signature of the listing's body and
+// the shingle giving each value, or nil when the body has fewer than
+// minShingles shingles.
+func bodySignature(l *corpus.Listing, f *indicators.Features, k, minShingles, n int) ([]uint32, []uint64) {
 	wb := bufPool.Get().(*[]uint64)
 	sb := bufPool.Get().(*[]uint64)
 	defer bufPool.Put(wb)
@@ -28,9 +29,9 @@ func bodySignature(l *corpus.Listing, f *indicators.Features, k, minShingles, n 
 	*wb = wordHashes(l.Body, bodyMasks(l, f), (*wb)[:0])
 	*sb = shingles(*wb, k, (*sb)[:0])
 	if len(*sb) < minShingles {
-		return nil
+		return nil, nil
 	}
-	return signature(*sb, n)
+	return signatureArgmin(*sb, n, true)
 }
 
 // bodyShingles returns the sorted, distinct shingle hashes of the
@@ -85,29 +86,30 @@ func fold(s string) string {
 // matchedRange returns the byte range of the body's longest stretch of
 // words covered by shingles it shares with another body, as far as the
 // two signatures tell: where both have the same minimum at a position,
-// the shingle that gives this body's minimum there is (but for a chance
-// 16-bit equality) in both. ok is false when no position agrees.
-func matchedRange(l *corpus.Listing, f *indicators.Features, k int, sig []uint32, other []uint16) (start, end int, ok bool) {
-	var at []byteRange
-	words := wordHashesAt(l.Body, bodyMasks(l, f), nil, &at)
-	n := len(words) - k + 1
-	if n <= 0 || len(sig) != len(other) {
+// the shingle that gives this body's minimum there (mins, from
+// signatureArgmin) is (but for a chance 16-bit equality) in both.
+// ok is false when no position agrees.
+func matchedRange(l *corpus.Listing, f *indicators.Features, k int, sig []uint32, mins []uint64, other []uint16) (start, end int, ok bool) {
+	if len(sig) != len(other) || len(mins) != len(sig) {
 		return 0, 0, false
 	}
-	sh := make([]uint64, n)
-	for i := range sh {
-		sh[i] = shingleHash(words[i : i+k])
-	}
-	covered := make([]bool, len(words))
+	var shared []uint64
 	for j, v := range sig {
-		if uint16(v) != other[j] {
-			continue
+		if uint16(v) == other[j] {
+			shared = append(shared, mins[j])
 		}
-		for i, s := range sh {
-			if uint32(mix64(s^minhashSeeds[j])>>32) == v {
-				for w := i; w < i+k; w++ {
-					covered[w] = true
-				}
+	}
+	if len(shared) == 0 {
+		return 0, 0, false
+	}
+	slices.Sort(shared)
+	var at []byteRange
+	words := wordHashesAt(l.Body, bodyMasks(l, f), nil, &at)
+	covered := make([]bool, len(words))
+	for i := 0; i+k <= len(words); i++ {
+		if _, found := slices.BinarySearch(shared, shingleHash(words[i:i+k])); found {
+			for w := i; w < i+k; w++ {
+				covered[w] = true
 			}
 		}
 	}
